@@ -1,0 +1,137 @@
+/**
+ * One error class for everything the library refuses. `code` is the stable contract
+ * (API.md, Errors); messages are for humans and may change.
+ */
+
+export type JoseErrorCode =
+  | 'ERR_JOSE_INVALID_ARGUMENT'
+  | 'ERR_JWS_INVALID'
+  | 'ERR_JWT_INVALID'
+  | 'ERR_JWS_SIGNATURE_INVALID'
+  | 'ERR_JOSE_ALG_NOT_ALLOWED'
+  | 'ERR_JOSE_NOT_SUPPORTED'
+  | 'ERR_JWT_EXPIRED'
+  | 'ERR_JWT_NOT_YET_VALID'
+  | 'ERR_JWT_CLAIM_INVALID'
+  | 'ERR_KEY_INVALID'
+  | 'ERR_JWKS_NO_MATCHING_KEY'
+  | 'ERR_JWKS_FETCH_FAILED'
+
+export type ClaimFailureReason = 'missing' | 'invalid' | 'mismatch' | 'too_old' | 'in_future' | 'replayed'
+
+const BRAND: unique symbol = Symbol.for('isojwt.JoseError') as never
+
+export interface JoseErrorDetails {
+  cause?: unknown
+  claim?: string
+  reason?: ClaimFailureReason
+  expiredAt?: Date
+  notBefore?: Date
+  payload?: unknown
+}
+
+/**
+ * The error every isojwt function throws or rejects with.
+ *
+ * @example
+ * ```ts
+ * import { verify, isJoseError } from 'isojwt'
+ * try {
+ *   await verify(token, publicJwk, { issuer: 'https://id.example' })
+ * } catch (e) {
+ *   if (isJoseError(e) && e.code === 'ERR_JWT_EXPIRED') console.log('expired at', e.expiredAt)
+ * }
+ * ```
+ */
+export class JoseError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: JoseErrorCode
+  /** The claim (or `typ`) that failed, for claim errors. */
+  readonly claim?: string
+  /** Why the claim failed. */
+  readonly reason?: ClaimFailureReason
+  /** When the token expired (`ERR_JWT_EXPIRED`). */
+  readonly expiredAt?: Date
+  /** When the token becomes valid (`ERR_JWT_NOT_YET_VALID`). */
+  readonly notBefore?: Date
+  /** The verified payload, on failures after the signature verified. */
+  readonly payload?: unknown
+
+  constructor(code: JoseErrorCode, message: string, details?: JoseErrorDetails) {
+    super(message, details && 'cause' in details ? { cause: details.cause } : undefined)
+    this.code = code
+    if (details) {
+      if (details.claim !== undefined) this.claim = details.claim
+      if (details.reason !== undefined) this.reason = details.reason
+      if (details.expiredAt !== undefined) this.expiredAt = details.expiredAt
+      if (details.notBefore !== undefined) this.notBefore = details.notBefore
+      if (details.payload !== undefined) this.payload = details.payload
+    }
+  }
+
+  override get name(): string {
+    return 'JoseError'
+  }
+
+  /** Brand shared by every copy of the library (ESM and CJS), see `isJoseError`. */
+  get [BRAND](): true {
+    return true
+  }
+}
+
+/**
+ * True for a JoseError from any copy of isojwt (ESM, CJS, bundled twice).
+ *
+ * @example
+ * ```ts
+ * import { isJoseError } from 'isojwt'
+ * if (isJoseError(err)) console.log(err.code)
+ * ```
+ */
+export function isJoseError(e: unknown): e is JoseError {
+  if (typeof e !== 'object' || e === null) return false
+  try {
+    return (e as Record<symbol, unknown>)[BRAND] === true
+  } catch {
+    return false
+  }
+}
+
+/** Throw a JoseError. Internal helper so call sites stay one line. */
+export function fail(code: JoseErrorCode, message: string, details?: JoseErrorDetails): never {
+  throw new JoseError(code, message, details)
+}
+
+/**
+ * A cause safe to attach: same error name, fixed text. Messages of platform errors
+ * (JSON.parse, TextDecoder, WebCrypto) can echo input, so they never travel.
+ */
+export function scrub(e: unknown, text: string): Error {
+  const out = new Error(text)
+  try {
+    if (e instanceof Error && typeof e.name === 'string') out.name = e.name.slice(0, 40)
+  } catch {
+    // a hostile error object: keep the plain Error
+  }
+  return out
+}
+
+/** Anything caught at a public boundary becomes a JoseError; JoseErrors pass through. */
+export function toJoseError(e: unknown, code: JoseErrorCode, text: string): JoseError {
+  if (isJoseError(e)) return e
+  return new JoseError(code, text, { cause: scrub(e, text) })
+}
+
+/**
+ * Untrusted text (a header or claim value) as it may appear in a message: at most 64
+ * printable characters, everything else escaped.
+ */
+export function quote(value: unknown): string {
+  if (typeof value !== 'string') return `(${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value})`
+  let out = ''
+  for (const ch of value.slice(0, 64)) {
+    const c = ch.codePointAt(0) ?? 0
+    out += c >= 0x20 && c < 0x7f && ch !== '"' && ch !== '\\' ? ch : `\\u{${c.toString(16)}}`
+  }
+  return `"${out}${value.length > 64 ? '…' : ''}"`
+}
