@@ -1,0 +1,90 @@
+/**
+ * Strict base64url (RFC 4648 §5), as RFC 7515 §2 requires for JWS: the URL-safe
+ * alphabet only, no padding, no whitespace, `len % 4 ≠ 1`, and zero trailing bits, so
+ * every byte string has exactly one encoding. Native decoders (atob, Buffer) accept
+ * non-canonical input, so decoding is done here. Linear time.
+ */
+import { fail, type JoseErrorCode } from '../errors.ts'
+
+const URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+const STD_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+
+function table(alphabet: string): Int8Array {
+  const t = new Int8Array(128).fill(-1)
+  for (let i = 0; i < 64; i++) t[alphabet.charCodeAt(i)] = i
+  return t
+}
+const URL_TABLE = table(URL_ALPHABET)
+const STD_TABLE = table(STD_ALPHABET)
+
+function encodeWith(bytes: Uint8Array, alphabet: string): string {
+  let out = ''
+  const n = bytes.length
+  let i = 0
+  for (; i + 2 < n; i += 3) {
+    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!
+    out += alphabet[v >> 18]! + alphabet[(v >> 12) & 63]! + alphabet[(v >> 6) & 63]! + alphabet[v & 63]!
+  }
+  if (n - i === 1) {
+    const v = bytes[i]! << 16
+    out += alphabet[v >> 18]! + alphabet[(v >> 12) & 63]!
+  } else if (n - i === 2) {
+    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8)
+    out += alphabet[v >> 18]! + alphabet[(v >> 12) & 63]! + alphabet[(v >> 6) & 63]!
+  }
+  return out
+}
+
+/** Decode unpadded text over `t`; undefined when it is not the canonical encoding. */
+function decodeWith(s: string, t: Int8Array): Uint8Array | undefined {
+  const len = s.length
+  const rem = len & 3
+  if (rem === 1) return undefined
+  const out = new Uint8Array(((len >> 2) * 3) + (rem === 0 ? 0 : rem - 1))
+  let o = 0
+  let acc = 0
+  let bits = 0
+  for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i)
+    const v = c < 128 ? t[c]! : -1
+    if (v < 0) return undefined
+    acc = ((acc << 6) | v) & 0xffffff
+    bits += 6
+    if (bits >= 8) {
+      bits -= 8
+      out[o++] = (acc >> bits) & 0xff
+    }
+  }
+  // RFC 4648 §3.5: the unused low bits of the last character must be zero.
+  if (bits > 0 && (acc & ((1 << bits) - 1)) !== 0) return undefined
+  return out
+}
+
+/** Bytes → base64url without padding. */
+export function encode(bytes: Uint8Array): string {
+  return encodeWith(bytes, URL_ALPHABET)
+}
+
+/** Strict base64url → bytes; anything non-canonical throws a JoseError with `code`. */
+export function decode(s: string, code: JoseErrorCode = 'ERR_JWS_INVALID', what = 'segment'): Uint8Array {
+  const out = typeof s === 'string' ? decodeWith(s, URL_TABLE) : undefined
+  if (out === undefined) fail(code, `${what} is not canonical base64url`)
+  return out
+}
+
+/** Non-throwing strict decode, for callers that map the failure themselves. */
+export function tryDecode(s: string): Uint8Array | undefined {
+  return decodeWith(s, URL_TABLE)
+}
+
+/**
+ * Standard base64 with `=` padding (PEM bodies, RFC 7468): padding must be complete and
+ * canonical. Whitespace is removed by the caller.
+ */
+export function decodeStdPadded(s: string): Uint8Array | undefined {
+  if (s.length % 4 !== 0) return undefined
+  let end = s.length
+  if (s.endsWith('==')) end -= 2
+  else if (s.endsWith('=')) end -= 1
+  return decodeWith(s.slice(0, end), STD_TABLE)
+}

@@ -1,0 +1,18 @@
+/** Small byte helpers shared by the layers above. */
+
+export function concat(...parts: Uint8Array[]): Uint8Array {
+  let n = 0
+  for (const p of parts) n += p.length
+  const out = new Uint8Array(n)
+  let o = 0
+  for (const p of parts) {
+    out.set(p, o)
+    o += p.length
+  }
+  return out
+}
+
+/** True for a Uint8Array (Buffer included), never for other views. */
+export function isBytes(x: unknown): x is Uint8Array {
+  return x instanceof Uint8Array || (ArrayBuffer.isView(x) && Object.prototype.toString.call(x) === '[object Uint8Array]')
+}

@@ -1,0 +1,30 @@
+/** UTF-8 with fatal decoding: a token with invalid UTF-8 is malformed (RFC 7515 §5.2). */
+import { fail, scrub, type JoseErrorCode } from '../errors.ts'
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+export function utf8(s: string): Uint8Array {
+  return encoder.encode(s)
+}
+
+export function fromUtf8(bytes: Uint8Array, code: JoseErrorCode, what: string): string {
+  try {
+    return decoder.decode(bytes)
+  } catch (e) {
+    fail(code, `${what} is not valid UTF-8`, { cause: scrub(e, 'invalid UTF-8') })
+  }
+}
+
+/** True only for well-formed UTF-16 (no lone surrogates), which encodes to UTF-8 losslessly. */
+export function isWellFormed(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1)
+      if (!(d >= 0xdc00 && d <= 0xdfff)) return false
+      i++
+    } else if (c >= 0xdc00 && c <= 0xdfff) return false
+  }
+  return true
+}

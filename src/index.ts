@@ -1,0 +1,15 @@
+/**
+ * isojwt: JSON Web Tokens for every JavaScript runtime (API.md is the contract).
+ * This file lists the public names and nothing else.
+ */
+export { sign } from './jwt/sign.ts'
+export { verify } from './jwt/verify.ts'
+export { decode, isExpired } from './jwt/decode.ts'
+export { signJws, verifyJws } from './jws/api.ts'
+export { importKey, exportJwk, thumbprint, generateKeyPair, generateSecret } from './keys/api.ts'
+export { JoseError, isJoseError } from './errors.ts'
+export type { JoseErrorCode, ClaimFailureReason } from './errors.ts'
+export type {
+  Alg, Duration, Now, Jwk, JwksDocument, KeyInput, KeyResolver, JwsHeader, DecodedHeader, JwtPayload,
+  SignOptions, VerifyOptions, VerifyResult, DecodeResult, SignJwsOptions, VerifyJwsOptions, VerifyJwsResult,
+} from './types.ts'

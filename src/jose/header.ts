@@ -1,0 +1,87 @@
+/**
+ * The JOSE Header (RFC 7515 §4): member types, `crit` (§4.1.11) and `b64` (RFC 7797).
+ * jku, x5u, jwk, x5c, x5t and x5t#S256 are carried but never used to obtain a key.
+ */
+import { fail, quote } from '../errors.ts'
+import type { JsonObject } from './json.ts'
+
+/** Header parameter names registered by RFC 7515, 7516, 7518 and 7519; never valid in `crit`. */
+const REGISTERED = new Set([
+  'alg', 'jku', 'jwk', 'kid', 'x5u', 'x5c', 'x5t', 'x5t#S256', 'typ', 'cty', 'crit',
+  'enc', 'zip', 'epk', 'apu', 'apv', 'iv', 'tag', 'p2s', 'p2c', 'iss', 'sub', 'aud',
+])
+
+const STRING_MEMBERS = ['typ', 'kid', 'cty', 'jku', 'x5u', 'x5t', 'x5t#S256'] as const
+
+/** Checks RFC 7515 §4.1.11 well-formedness of a `crit` value; returns a message or ''. */
+export function critProblem(header: JsonObject): string {
+  const crit = header.crit
+  if (!Array.isArray(crit) || crit.length === 0) return '"crit" must be a non-empty array'
+  const seen = new Set<string>()
+  for (const name of crit as unknown[]) {
+    if (typeof name !== 'string') return '"crit" entries must be strings'
+    if (seen.has(name)) return `"crit" lists ${quote(name)} twice`
+    seen.add(name)
+    if (REGISTERED.has(name)) return `"crit" may not list the registered name ${quote(name)}`
+    if (!Object.hasOwn(header, name)) return `"crit" lists ${quote(name)}, which the header lacks`
+  }
+  return ''
+}
+
+export interface HeaderChecks {
+  /** Extension names the caller processes itself (options.crit). */
+  understood?: Record<string, true> | undefined
+  /** The code for `b64: false`: ERR_JWT_INVALID for JWTs, ERR_JOSE_NOT_SUPPORTED for JWS. */
+  b64FalseCode: 'ERR_JWT_INVALID' | 'ERR_JOSE_NOT_SUPPORTED'
+}
+
+/** Structural header checks shared by decode and verify. */
+export function checkHeaderShape(header: JsonObject): void {
+  if (typeof header.alg !== 'string') fail('ERR_JWS_INVALID', 'header "alg" must be a string')
+  for (const m of STRING_MEMBERS) {
+    if (Object.hasOwn(header, m) && typeof header[m] !== 'string') fail('ERR_JWS_INVALID', `header "${m}" must be a string`)
+  }
+}
+
+/** Full verification-time header checks: shape, `crit`, `b64`. */
+export function checkHeader(header: JsonObject, checks: HeaderChecks): void {
+  checkHeaderShape(header)
+  const hasCrit = Object.hasOwn(header, 'crit')
+  if (hasCrit) {
+    const problem = critProblem(header)
+    if (problem) fail('ERR_JWS_INVALID', problem)
+  }
+  if (Object.hasOwn(header, 'b64')) {
+    if (typeof header.b64 !== 'boolean') fail('ERR_JWS_INVALID', 'header "b64" must be a boolean')
+    // RFC 7797 §6: b64 must be listed in crit.
+    if (!hasCrit || !(header.crit as string[]).includes('b64')) fail('ERR_JWS_INVALID', 'header "b64" must be listed in "crit"')
+    if (header.b64 === false) {
+      fail(checks.b64FalseCode, checks.b64FalseCode === 'ERR_JWT_INVALID'
+        ? 'unencoded payloads ("b64": false) are not allowed in a JWT (RFC 7797 §7)'
+        : 'unencoded payloads ("b64": false) are not supported')
+    }
+  }
+  if (hasCrit) {
+    for (const name of header.crit as string[]) {
+      if (name === 'b64') continue
+      const u = checks.understood
+      if (!u || !Object.hasOwn(u, name) || u[name] !== true) {
+        fail('ERR_JOSE_NOT_SUPPORTED', `critical header extension ${quote(name)} is not understood`)
+      }
+    }
+  }
+}
+
+/** Validates an `options.crit` record: own properties whose value is `true`. */
+export function checkCritOption(crit: unknown): Record<string, true> | undefined {
+  if (crit === undefined) return undefined
+  if (typeof crit !== 'object' || crit === null || Array.isArray(crit)) {
+    fail('ERR_JOSE_INVALID_ARGUMENT', 'options.crit must be an object of extension names mapped to true')
+  }
+  const out: Record<string, true> = Object.create(null)
+  for (const k of Object.keys(crit)) {
+    if ((crit as JsonObject)[k] !== true) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.crit values must be true')
+    out[k] = true
+  }
+  return out
+}

@@ -1,0 +1,64 @@
+/** Public compact JWS functions (API.md, JWS): arbitrary byte payloads. */
+import { fail, toJoseError } from '../errors.ts'
+import { isBytes } from '../encoding/bytes.ts'
+import { isWellFormed, utf8 } from '../encoding/utf8.ts'
+import { checkCritOption } from '../jose/header.ts'
+import { optString, readOptions } from '../jose/options.ts'
+import { checkAlgorithms } from '../jwa/policy.ts'
+import type { KeyInput, KeyResolver, SignJwsOptions, VerifyJwsOptions, VerifyJwsResult } from '../types.ts'
+import { checkMaxLength, DEFAULT_MAX_JWS, parseCompact } from './compact.ts'
+import { checkExtraHeader, signCompact } from './sign.ts'
+import { verifyParts } from './verify.ts'
+
+/**
+ * Signs arbitrary bytes (or a string, as UTF-8) as a compact JWS.
+ *
+ * @example
+ * ```ts
+ * import { signJws, generateKeyPair } from 'isojwt'
+ * const { privateKey } = await generateKeyPair('ES256')
+ * const jws = await signJws('hello', privateKey, { kid: 'k1' })
+ * ```
+ */
+export async function signJws(payload: Uint8Array | string, key: KeyInput, options: SignJwsOptions): Promise<string> {
+  try {
+    const o = readOptions(options ?? {}, ['alg', 'kid', 'header'] as const)
+    let bytes: Uint8Array
+    if (typeof payload === 'string') {
+      if (!isWellFormed(payload)) fail('ERR_JOSE_INVALID_ARGUMENT', 'the payload string is not well-formed Unicode')
+      bytes = utf8(payload)
+    } else if (isBytes(payload)) bytes = payload
+    else fail('ERR_JOSE_INVALID_ARGUMENT', 'the payload must be a Uint8Array or a string')
+    const kid = optString(o.kid, 'options.kid')
+    const extra = checkExtraHeader(o.header, true)
+    if (kid !== undefined && extra && Object.hasOwn(extra, 'kid')) fail('ERR_JOSE_INVALID_ARGUMENT', '"kid" is given both in options.header and options.kid')
+    return await signCompact({ key, alg: o.alg, members: [['kid', kid]], extra, payload: bytes })
+  } catch (e) {
+    throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'signing failed')
+  }
+}
+
+/**
+ * Verifies a compact JWS and returns its payload bytes. The default length cap is 1 MiB.
+ *
+ * @example
+ * ```ts
+ * import { verifyJws } from 'isojwt'
+ * const { payload, header } = await verifyJws(jws, publicJwk, { algorithms: ['ES256'] })
+ * new TextDecoder().decode(payload)
+ * ```
+ */
+export async function verifyJws(jws: string, key: KeyInput | KeyResolver, options?: VerifyJwsOptions): Promise<VerifyJwsResult> {
+  try {
+    const o = readOptions(options, ['algorithms', 'crit', 'maxTokenLength'] as const)
+    const algorithms = checkAlgorithms(o.algorithms)
+    const understood = checkCritOption(o.crit)
+    const parts = parseCompact(jws, checkMaxLength(o.maxTokenLength, DEFAULT_MAX_JWS))
+    const v = await verifyParts(parts, key, {
+      algorithms, understood, b64FalseCode: 'ERR_JOSE_NOT_SUPPORTED', resolverPayload: (p) => p.payload.slice(),
+    })
+    return { header: v.header, payload: parts.payload, key: v.key }
+  } catch (e) {
+    throw toJoseError(e, 'ERR_JWS_INVALID', 'verification failed')
+  }
+}

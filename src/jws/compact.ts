@@ -1,0 +1,69 @@
+/**
+ * JWS Compact Serialization (RFC 7515 §3.1, §7.1): length cap → three segments →
+ * strict base64url → fatal UTF-8 → a JSON object header. Parsed headers are cached
+ * (bounded, frozen) by their segment.
+ */
+import { fail } from '../errors.ts'
+import { decode, encode } from '../encoding/base64url.ts'
+import { utf8 } from '../encoding/utf8.ts'
+import { checkHeaderShape } from '../jose/header.ts'
+import { deepFreeze, parseObject, type JsonObject } from '../jose/json.ts'
+
+export interface CompactParts {
+  /** The parsed, frozen header. */
+  readonly header: Readonly<JsonObject>
+  readonly payloadSegment: string
+  readonly payload: Uint8Array
+  readonly signature: Uint8Array
+  /** ASCII(BASE64URL(header) '.' BASE64URL(payload)), RFC 7515 §5.1 step 5. */
+  readonly signingInput: Uint8Array
+}
+
+export const DEFAULT_MAX_TOKEN = 16_384
+export const DEFAULT_MAX_JWS = 1_048_576
+
+const HEADER_CACHE_MAX = 256
+const headerCache = new Map<string, Readonly<JsonObject>>()
+
+/** A `maxTokenLength` option: a positive safe integer. */
+export function checkMaxLength(value: unknown, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    fail('ERR_JOSE_INVALID_ARGUMENT', 'options.maxTokenLength must be a positive integer')
+  }
+  return value
+}
+
+function parseHeader(segment: string): Readonly<JsonObject> {
+  const hit = headerCache.get(segment)
+  if (hit) return hit
+  const header = parseObject(decode(segment, 'ERR_JWS_INVALID', 'header segment'), 'ERR_JWS_INVALID', 'the JWS header')
+  checkHeaderShape(header)
+  deepFreeze(header)
+  if (headerCache.size >= HEADER_CACHE_MAX) headerCache.delete(headerCache.keys().next().value as string)
+  headerCache.set(segment, header)
+  return header
+}
+
+/** Splits and decodes a compact JWS; checks structure and header shape only. */
+export function parseCompact(token: unknown, maxLength: number): CompactParts {
+  if (typeof token !== 'string') fail('ERR_JWS_INVALID', 'the token must be a string')
+  // RFC 8725 §3.11 spirit: bound the work before doing any.
+  if (token.length > maxLength) fail('ERR_JWS_INVALID', `the token is longer than ${maxLength} characters`)
+  const a = token.indexOf('.')
+  const b = a < 0 ? -1 : token.indexOf('.', a + 1)
+  if (b < 0 || token.indexOf('.', b + 1) >= 0) fail('ERR_JWS_INVALID', 'a compact JWS has exactly three segments')
+  const headerSegment = token.slice(0, a)
+  const payloadSegment = token.slice(a + 1, b)
+  const signatureSegment = token.slice(b + 1)
+  if (headerSegment.length === 0) fail('ERR_JWS_INVALID', 'the header segment is empty')
+  const payload = decode(payloadSegment, 'ERR_JWS_INVALID', 'payload segment')
+  const signature = decode(signatureSegment, 'ERR_JWS_INVALID', 'signature segment')
+  const header = parseHeader(headerSegment)
+  return { header, payloadSegment, payload, signature, signingInput: utf8(token.slice(0, b)) }
+}
+
+/** BASE64URL(UTF8(JSON header)) '.' BASE64URL(payload): the signing input as text. */
+export function signingInputOf(headerJson: string, payload: Uint8Array): string {
+  return `${encode(utf8(headerJson))}.${encode(payload)}`
+}

@@ -1,0 +1,40 @@
+/**
+ * The two signature primitives over WebCrypto. Lengths are checked before WebCrypto
+ * sees a signature; a throwing verify means "invalid" (STYLE: WebCrypto facts).
+ */
+import { fail, scrub } from '../errors.ts'
+import { lookup, type AlgEntry } from '../jwa/registry.ts'
+import type { Alg } from '../types.ts'
+
+/** Expected signature length for this key, in bytes. */
+function expectedLength(entry: AlgEntry, key: CryptoKey): number {
+  if (entry.sigBytes > 0) return entry.sigBytes
+  return Math.ceil((key.algorithm as RsaHashedKeyAlgorithm).modulusLength / 8)
+}
+
+export async function signWith(entry: AlgEntry, key: CryptoKey, data: Uint8Array): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await crypto.subtle.sign(entry.signParams as unknown as Algorithm, key, data as BufferSource))
+  } catch (e) {
+    const unsupported = e instanceof Error && e.name === 'NotSupportedError'
+    fail(unsupported ? 'ERR_JOSE_NOT_SUPPORTED' : 'ERR_KEY_INVALID', `signing with ${entry.alg} failed`, { cause: scrub(e, 'sign failed') })
+  }
+}
+
+/** True only for a valid signature; false for a wrong length or anything WebCrypto refuses. */
+export async function verifyWith(entry: AlgEntry, key: CryptoKey, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
+  if (signature.length !== expectedLength(entry, key)) return false
+  try {
+    return await crypto.subtle.verify(entry.signParams as unknown as Algorithm, key, signature as BufferSource, data as BufferSource)
+  } catch (e) {
+    if (e instanceof Error && e.name === 'NotSupportedError') fail('ERR_JOSE_NOT_SUPPORTED', `this runtime cannot verify ${entry.alg}`, { cause: scrub(e, 'verify not supported') })
+    return false
+  }
+}
+
+/** `verifyWith` by algorithm name (used by the Wycheproof primitive tests). */
+export function verifySignature(alg: Alg, key: CryptoKey, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
+  const entry = lookup(alg)
+  if (!entry) fail('ERR_JOSE_INVALID_ARGUMENT', 'unsupported algorithm')
+  return verifyWith(entry, key, signature, data)
+}

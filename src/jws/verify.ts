@@ -1,0 +1,80 @@
+/**
+ * The shared verification core: header rules → algorithm policy → key (direct or from
+ * a resolver) → signature. JWT and JWS verification both run through here, so claims
+ * are only ever looked at after this returned.
+ */
+import { fail, isJoseError, quote } from '../errors.ts'
+import { checkHeader, type HeaderChecks } from '../jose/header.ts'
+import { deepFreeze } from '../jose/json.ts'
+import { allowedFor } from '../jwa/policy.ts'
+import { lookup, type AlgEntry } from '../jwa/registry.ts'
+import { describeKey } from '../keys/describe.ts'
+import { importFor } from '../keys/import.ts'
+import type { Alg, JwsHeader, KeyInput, KeyResolver } from '../types.ts'
+import type { CompactParts } from './compact.ts'
+import { verifyWith } from './signature.ts'
+
+export interface VerifyCore extends HeaderChecks {
+  algorithms: readonly Alg[] | undefined
+  /** What a resolver sees as `token.payload` (parsed lazily, unverified). */
+  resolverPayload: (parts: CompactParts) => unknown
+}
+
+export interface Verified {
+  header: JwsHeader
+  entry: AlgEntry
+  key: CryptoKey
+}
+
+/** At most this many candidate keys are tried per token (API.md, Key resolvers). */
+const MAX_CANDIDATES = 3
+
+async function candidatesOf(key: KeyInput | KeyResolver, header: JwsHeader, payload: () => unknown): Promise<{ list: unknown[]; fromResolver: boolean }> {
+  if (typeof key !== 'function') return { list: [key], fromResolver: false }
+  let got: unknown
+  try {
+    got = await key(header, Object.freeze({ payload: payload() }))
+  } catch (e) {
+    if (isJoseError(e)) throw e
+    fail('ERR_JWKS_NO_MATCHING_KEY', 'the key resolver failed', { cause: e })
+  }
+  if (got === undefined || got === null) fail('ERR_JWKS_NO_MATCHING_KEY', 'the key resolver returned no key')
+  if (!Array.isArray(got)) return { list: [got], fromResolver: true }
+  if (got.length === 0) fail('ERR_JWKS_NO_MATCHING_KEY', 'the key resolver returned no key')
+  if (got.length > MAX_CANDIDATES) fail('ERR_JWKS_NO_MATCHING_KEY', `the key resolver returned more than ${MAX_CANDIDATES} candidate keys`)
+  return { list: [...(got as unknown[])], fromResolver: true }
+}
+
+export async function verifyParts(parts: CompactParts, key: KeyInput | KeyResolver, core: VerifyCore): Promise<Verified> {
+  const header = parts.header
+  checkHeader(header, core)
+  const entry = lookup(header.alg)
+  // RFC 8725 §3.1: only algorithms the caller (and key) allow; "none" is not in the registry.
+  if (!entry) fail('ERR_JOSE_ALG_NOT_ALLOWED', `algorithm ${quote(header.alg)} is not allowed`)
+  if (core.algorithms && !core.algorithms.includes(entry.alg)) fail('ERR_JOSE_ALG_NOT_ALLOWED', `algorithm ${entry.alg} is not in options.algorithms`)
+  const jwsHeader = deepFreeze(header) as JwsHeader
+  const { list, fromResolver } = await candidatesOf(key, jwsHeader, () => core.resolverPayload(parts))
+
+  let tried = 0
+  let importError: unknown
+  for (const candidate of list) {
+    if (fromResolver && (candidate === '' || candidate === undefined || candidate === null)) fail('ERR_KEY_INVALID', 'the key resolver returned an empty key')
+    const desc = describeKey(candidate)
+    if (!allowedFor(desc, core.algorithms).includes(entry.alg)) continue
+    let cryptoKey: CryptoKey
+    try {
+      cryptoKey = await importFor(desc, entry, ['verify'])
+    } catch (e) {
+      if (!fromResolver || list.length === 1) throw e
+      importError ??= e
+      continue
+    }
+    tried++
+    if (await verifyWith(entry, cryptoKey, parts.signature, parts.signingInput)) return { header: jwsHeader, entry, key: cryptoKey }
+  }
+  if (tried > 0) fail('ERR_JWS_SIGNATURE_INVALID', 'the signature does not verify')
+  if (importError) throw importError
+  fail('ERR_JOSE_ALG_NOT_ALLOWED', fromResolver
+    ? `no key from the resolver allows ${entry.alg}`
+    : `this key does not allow ${entry.alg}${core.algorithms ? '' : ' (pass options.algorithms for keys that pin no algorithm)'}`)
+}

@@ -1,0 +1,139 @@
+/**
+ * JWT claim checks (RFC 7519 §4.1, RFC 8725 §3.8–3.11), compiled once from the options
+ * into a list of closures and run in the documented order: typ, presence, types, iss,
+ * sub, aud, nbf, exp, iat/maxAge. First failure wins.
+ */
+import { fail, quote, type ClaimFailureReason } from '../errors.ts'
+import type { JsonObject } from '../jose/json.ts'
+import { optString, optStrings, type Options } from '../jose/options.ts'
+import type { Now } from '../types.ts'
+import { checkNow, epochSeconds, parseDuration } from './time.ts'
+
+export const CLAIM_OPTIONS = ['issuer', 'audience', 'subject', 'typ', 'maxAge', 'clockTolerance', 'requiredClaims', 'now'] as const
+
+type Ctx = { header: Readonly<JsonObject>; payload: JsonObject; t: number; tol: number }
+type Check = (c: Ctx) => void
+
+export interface ClaimPolicy {
+  readonly now: Now | undefined
+  readonly tol: number
+  readonly checks: readonly Check[]
+}
+
+function claimError(claim: string, reason: ClaimFailureReason, message: string, payload: unknown): never {
+  fail('ERR_JWT_CLAIM_INVALID', message, { claim, reason, payload })
+}
+
+/** RFC 7515 §4.1.9: media types compare case-insensitively, "application/" optional. */
+export function normaliseTyp(typ: string): string {
+  const lower = typ.toLowerCase()
+  return lower.includes('/') ? lower : `application/${lower}`
+}
+
+function typCheck(option: unknown): Check {
+  if (option === false) return () => {}
+  const wanted = option === undefined ? undefined : optStrings(option, 'options.typ')!.map(normaliseTyp)
+  return ({ header, payload }) => {
+    const typ = header.typ as string | undefined
+    if (typ === undefined) {
+      if (wanted) claimError('typ', 'missing', 'the header has no "typ"', payload)
+      return
+    }
+    const ok = wanted ? wanted.includes(normaliseTyp(typ)) : normaliseTyp(typ) === 'application/jwt'
+    if (!ok) claimError('typ', 'mismatch', `unexpected "typ" ${quote(typ)}`, payload)
+  }
+}
+
+const STRING_CLAIMS = ['iss', 'sub', 'jti'] as const
+const DATE_CLAIMS = ['exp', 'nbf', 'iat'] as const
+
+/** RFC 7519 §4.1: registered claims must have their types (else ERR_JWT_INVALID). */
+export function typeProblem(p: JsonObject): string | undefined {
+  for (const c of STRING_CLAIMS) if (Object.hasOwn(p, c) && typeof p[c] !== 'string') return c
+  if (Object.hasOwn(p, 'aud')) {
+    const aud = p.aud
+    if (typeof aud !== 'string' && !(Array.isArray(aud) && aud.every((a) => typeof a === 'string'))) return 'aud'
+  }
+  for (const c of DATE_CLAIMS) if (Object.hasOwn(p, c) && (typeof p[c] !== 'number' || !Number.isFinite(p[c]))) return c
+  return undefined
+}
+
+const typesCheck: Check = ({ payload }) => {
+  const bad = typeProblem(payload)
+  if (bad) fail('ERR_JWT_INVALID', `claim "${bad}" has the wrong type (RFC 7519 §4.1)`, { claim: bad, reason: 'invalid', payload })
+}
+
+function oneOf(claim: 'iss' | 'sub', allowed: readonly string[]): Check {
+  return ({ payload }) => {
+    if (!allowed.includes(payload[claim] as string)) claimError(claim, 'mismatch', `unexpected "${claim}" ${quote(payload[claim])}`, payload)
+  }
+}
+
+function audCheck(allowed: readonly string[]): Check {
+  return ({ payload }) => {
+    const aud = payload.aud as string | string[]
+    const list = typeof aud === 'string' ? [aud] : aud
+    if (!list.some((a) => allowed.includes(a))) claimError('aud', 'mismatch', 'the token is not for this audience', payload)
+  }
+}
+
+const timeChecks: Check = ({ payload, t, tol }) => {
+  const nbf = payload.nbf as number | undefined
+  if (nbf !== undefined && nbf > t + tol) {
+    fail('ERR_JWT_NOT_YET_VALID', 'the token is not valid yet', { claim: 'nbf', reason: 'in_future', notBefore: new Date(nbf * 1000), payload })
+  }
+  const exp = payload.exp as number | undefined
+  if (exp !== undefined && exp <= t - tol) {
+    fail('ERR_JWT_EXPIRED', 'the token has expired', { claim: 'exp', reason: 'too_old', expiredAt: new Date(exp * 1000), payload })
+  }
+}
+
+function maxAgeCheck(maxAge: number): Check {
+  return ({ payload, t, tol }) => {
+    const iat = payload.iat as number
+    if (t - iat > maxAge + tol) claimError('iat', 'too_old', 'the token is older than maxAge', payload)
+    if (iat > t + tol) claimError('iat', 'in_future', 'the token was issued in the future', payload)
+  }
+}
+
+function requiredList(value: unknown): string[] {
+  if (value === undefined) return []
+  if (!Array.isArray(value) || !(value as unknown[]).every((v) => typeof v === 'string')) {
+    fail('ERR_JOSE_INVALID_ARGUMENT', 'options.requiredClaims must be an array of strings')
+  }
+  return [...(value as string[])]
+}
+
+/** Compiles the claim options once; throws ERR_JOSE_INVALID_ARGUMENT for bad options. */
+export function compileClaims(o: Options<(typeof CLAIM_OPTIONS)[number]>, extra: readonly Check[] = []): ClaimPolicy {
+  const issuer = optStrings(o.issuer, 'options.issuer')
+  const audience = optStrings(o.audience, 'options.audience')
+  const subject = optString(o.subject, 'options.subject')
+  const maxAge = o.maxAge === undefined ? undefined : parseDuration(o.maxAge, 'options.maxAge')
+  const tol = o.clockTolerance === undefined ? 0 : parseDuration(o.clockTolerance, 'options.clockTolerance')
+  const required = requiredList(o.requiredClaims)
+  if (issuer) required.push('iss')
+  if (subject !== undefined) required.push('sub')
+  if (audience) required.push('aud')
+  if (maxAge !== undefined) required.push('iat')
+  const checks: Check[] = [typCheck(o.typ)]
+  if (required.length > 0) {
+    checks.push(({ payload }) => {
+      for (const c of required) if (!Object.hasOwn(payload, c)) claimError(c, 'missing', `required claim "${c.length > 64 ? c.slice(0, 64) : c}" is missing`, payload)
+    })
+  }
+  checks.push(typesCheck)
+  if (issuer) checks.push(oneOf('iss', issuer))
+  if (subject !== undefined) checks.push(oneOf('sub', [subject]))
+  if (audience) checks.push(audCheck(audience))
+  checks.push(timeChecks)
+  if (maxAge !== undefined) checks.push(maxAgeCheck(maxAge))
+  checks.push(...extra)
+  return { now: checkNow(o.now), tol, checks }
+}
+
+/** Runs the compiled checks against a verified header and payload. */
+export function checkClaims(policy: ClaimPolicy, header: Readonly<JsonObject>, payload: JsonObject): void {
+  const ctx: Ctx = { header, payload, t: epochSeconds(policy.now), tol: policy.tol }
+  for (const check of policy.checks) check(ctx)
+}

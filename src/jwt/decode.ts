@@ -1,0 +1,53 @@
+/** `decode` and `isExpired` (API.md, JWT): structure only, never trust. */
+import { fail, toJoseError } from '../errors.ts'
+import { parseObject } from '../jose/json.ts'
+import { readOptions } from '../jose/options.ts'
+import { checkMaxLength, DEFAULT_MAX_TOKEN, parseCompact } from '../jws/compact.ts'
+import type { DecodeResult, DecodedHeader, JwtPayload, Now, Duration } from '../types.ts'
+import { checkNow, epochSeconds, parseDuration } from './time.ts'
+
+/**
+ * Decodes a JWT without verifying anything. Never use the result for a security decision.
+ *
+ * @example
+ * ```ts
+ * import { decode } from 'isojwt'
+ * const { header, payload } = decode(token)
+ * console.log(header.kid, payload.sub)
+ * ```
+ */
+export function decode<P = JwtPayload>(token: string, options?: { maxTokenLength?: number }): DecodeResult<P> {
+  try {
+    const o = readOptions(options, ['maxTokenLength'] as const)
+    const parts = parseCompact(token, checkMaxLength(o.maxTokenLength, DEFAULT_MAX_TOKEN))
+    const payload = parseObject(parts.payload, 'ERR_JWT_INVALID', 'the JWT payload')
+    return { header: { ...parts.header } as DecodedHeader, payload: payload as P, signature: parts.signature }
+  } catch (e) {
+    throw toJoseError(e, 'ERR_JWS_INVALID', 'decoding failed')
+  }
+}
+
+/**
+ * Whether a token's `exp` has passed, for UIs (refresh before calling an API). Decodes
+ * only: never a security decision. A token without `exp` is not expired.
+ *
+ * @example
+ * ```ts
+ * import { isExpired } from 'isojwt'
+ * if (isExpired(accessToken, { clockTolerance: 30 })) await refresh()
+ * ```
+ */
+export function isExpired(token: string, options?: { now?: Now; clockTolerance?: Duration }): boolean {
+  try {
+    const o = readOptions(options, ['now', 'clockTolerance'] as const)
+    const now = checkNow(o.now)
+    const tol = o.clockTolerance === undefined ? 0 : parseDuration(o.clockTolerance, 'options.clockTolerance')
+    const { payload } = decode<Record<string, unknown>>(token)
+    if (!Object.hasOwn(payload, 'exp')) return false
+    const exp = payload.exp
+    if (typeof exp !== 'number' || !Number.isFinite(exp)) fail('ERR_JWT_INVALID', 'claim "exp" has the wrong type (RFC 7519 §4.1)', { claim: 'exp', reason: 'invalid' })
+    return exp <= epochSeconds(now) - tol
+  } catch (e) {
+    throw toJoseError(e, 'ERR_JWS_INVALID', 'decoding failed')
+  }
+}

@@ -1,0 +1,165 @@
+/** Public key functions (API.md, Keys). */
+import { fail, toJoseError } from '../errors.ts'
+import { encode } from '../encoding/base64url.ts'
+import { utf8 } from '../encoding/utf8.ts'
+import { isPlainObject } from '../jose/json.ts'
+import { readOptions } from '../jose/options.ts'
+import { signingAlg } from '../jwa/policy.ts'
+import { lookup } from '../jwa/registry.ts'
+import type { Alg, Jwk } from '../types.ts'
+import { describeKey } from './describe.ts'
+import { importFor, usagesOf } from './import.ts'
+
+function extractableOption(value: unknown): boolean {
+  if (value === undefined) return false
+  if (typeof value !== 'boolean') fail('ERR_JOSE_INVALID_ARGUMENT', 'options.extractable must be a boolean')
+  return value
+}
+
+/**
+ * Imports a JWK, PEM (SPKI, PKCS#8, X.509 certificate) or secret for one algorithm.
+ * Keys are checked exactly as `sign` and `verify` check them.
+ *
+ * @example
+ * ```ts
+ * import { importKey } from 'isojwt'
+ * const key = await importKey(process.env.PUBLIC_KEY_PEM!, 'RS256')
+ * ```
+ */
+export async function importKey(input: Jwk | string | Uint8Array, alg: Alg, options?: { extractable?: boolean }): Promise<CryptoKey> {
+  try {
+    const o = readOptions(options, ['extractable'] as const)
+    const extractable = extractableOption(o.extractable)
+    if (typeof input !== 'string' && !isPlainObject(input) && !(input instanceof Uint8Array)) {
+      fail('ERR_KEY_INVALID', 'importKey takes a JWK, a PEM or secret string, or a Uint8Array')
+    }
+    if (!lookup(alg)) fail('ERR_JOSE_INVALID_ARGUMENT', 'alg must be a supported JWS algorithm')
+    const desc = describeKey(input)
+    const entry = signingAlg(desc, alg)
+    const usages = usagesOf(desc)
+    if (usages.length === 0) fail('ERR_KEY_INVALID', 'the key permits neither "sign" nor "verify"')
+    return await importFor(desc, entry, usages, extractable)
+  } catch (e) {
+    throw toJoseError(e, 'ERR_KEY_INVALID', 'key import failed')
+  }
+}
+
+/** WebCrypto bookkeeping members that are not part of the key. */
+const DROP = new Set(['ext', 'key_ops'])
+
+/**
+ * Exports an extractable CryptoKey as a JWK (without `ext` and `key_ops`).
+ *
+ * @example
+ * ```ts
+ * import { exportJwk, generateKeyPair } from 'isojwt'
+ * const { publicKey } = await generateKeyPair('ES256')
+ * const jwk = await exportJwk(publicKey) // { kty: 'EC', crv: 'P-256', x, y }
+ * ```
+ */
+export async function exportJwk(key: CryptoKey): Promise<Jwk> {
+  try {
+    if (typeof CryptoKey !== 'function' || !(key instanceof CryptoKey)) fail('ERR_KEY_INVALID', 'exportJwk takes a CryptoKey')
+    if (!key.extractable) fail('ERR_KEY_INVALID', 'the key is not extractable')
+    describeKey(key)
+    const raw = (await crypto.subtle.exportKey('jwk', key)) as Record<string, unknown>
+    const out: Record<string, unknown> = {}
+    for (const k of Object.keys(raw)) if (!DROP.has(k)) out[k] = raw[k]
+    // WebCrypto implementations disagree on `alg` for Ed25519 ("EdDSA" vs "Ed25519");
+    // without it the key pins both, the same everywhere.
+    if (out.kty === 'OKP') delete out.alg
+    return out as Jwk
+  } catch (e) {
+    throw toJoseError(e, 'ERR_KEY_INVALID', 'key export failed')
+  }
+}
+
+/** RFC 7638 §3.2: the required members of each key type, in lexicographic order. */
+const THUMBPRINT_MEMBERS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['EC', ['crv', 'kty', 'x', 'y']],
+  ['OKP', ['crv', 'kty', 'x']],
+  ['RSA', ['e', 'kty', 'n']],
+  ['oct', ['k', 'kty']],
+])
+const DIGESTS = new Set(['SHA-256', 'SHA-384', 'SHA-512'])
+
+/**
+ * The RFC 7638 JWK thumbprint, base64url (SHA-256 unless another digest is named).
+ *
+ * @example
+ * ```ts
+ * import { thumbprint } from 'isojwt'
+ * const kid = await thumbprint(publicJwk)
+ * ```
+ */
+export async function thumbprint(jwk: Jwk, digest: 'SHA-256' | 'SHA-384' | 'SHA-512' = 'SHA-256'): Promise<string> {
+  try {
+    if (!DIGESTS.has(digest)) fail('ERR_JOSE_INVALID_ARGUMENT', 'digest must be SHA-256, SHA-384 or SHA-512')
+    if (!isPlainObject(jwk)) fail('ERR_KEY_INVALID', 'thumbprint takes a JWK object')
+    if (typeof jwk.kty !== 'string') fail('ERR_KEY_INVALID', 'JWK "kty" must be a string')
+    const names = THUMBPRINT_MEMBERS.get(jwk.kty)
+    if (!names) fail('ERR_JOSE_NOT_SUPPORTED', 'thumbprints are defined for EC, OKP, RSA and oct keys')
+    // RFC 7638 §3.3: members in order, no whitespace, JSON string escaping.
+    const parts: string[] = []
+    for (const name of names) {
+      const v = Object.hasOwn(jwk, name) ? jwk[name] : undefined
+      if (typeof v !== 'string' || v.length === 0) fail('ERR_KEY_INVALID', `JWK member "${name}" is required for a thumbprint`)
+      parts.push(`${JSON.stringify(name)}:${JSON.stringify(v)}`)
+    }
+    const hash = await crypto.subtle.digest(digest, utf8(`{${parts.join(',')}}`) as BufferSource)
+    return encode(new Uint8Array(hash))
+  } catch (e) {
+    throw toJoseError(e, 'ERR_KEY_INVALID', 'thumbprint failed')
+  }
+}
+
+const MODULUS_LENGTHS = new Set([2048, 3072, 4096])
+
+/**
+ * Generates a key pair for an asymmetric algorithm. Private keys are non-extractable
+ * unless `extractable: true`.
+ *
+ * @example
+ * ```ts
+ * import { generateKeyPair } from 'isojwt'
+ * const { privateKey, publicKey } = await generateKeyPair('PS256', { modulusLength: 3072 })
+ * ```
+ */
+export async function generateKeyPair(alg: Alg, options?: { extractable?: boolean; modulusLength?: 2048 | 3072 | 4096 }): Promise<CryptoKeyPair> {
+  try {
+    const o = readOptions(options, ['extractable', 'modulusLength'] as const)
+    const extractable = extractableOption(o.extractable)
+    const entry = lookup(alg)
+    if (!entry) fail('ERR_JOSE_INVALID_ARGUMENT', 'alg must be a supported JWS algorithm')
+    if (entry.kty === 'oct') fail('ERR_JOSE_INVALID_ARGUMENT', `${entry.alg} uses a secret: call generateSecret`)
+    if (o.modulusLength !== undefined && (entry.kty !== 'RSA' || !MODULUS_LENGTHS.has(o.modulusLength as number))) {
+      fail('ERR_JOSE_INVALID_ARGUMENT', 'options.modulusLength must be 2048, 3072 or 4096, for RSA algorithms only')
+    }
+    const params = entry.kty === 'RSA'
+      ? { ...entry.importParams, modulusLength: (o.modulusLength as number | undefined) ?? 2048, publicExponent: new Uint8Array([1, 0, 1]) }
+      : entry.importParams
+    try {
+      return (await crypto.subtle.generateKey(params as unknown as Algorithm, extractable, ['sign', 'verify'])) as CryptoKeyPair
+    } catch (e) {
+      fail('ERR_JOSE_NOT_SUPPORTED', `this runtime cannot generate ${entry.alg} keys`, { cause: toJoseError(e, 'ERR_JOSE_NOT_SUPPORTED', 'key generation failed').cause })
+    }
+  } catch (e) {
+    throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'key generation failed')
+  }
+}
+
+/**
+ * Random bytes for an HMAC key, as long as the hash output (RFC 7518 §3.2).
+ *
+ * @example
+ * ```ts
+ * import { generateSecret, sign } from 'isojwt'
+ * const secret = generateSecret('HS256') // 32 random bytes
+ * const token = await sign({ sub: 'u1' }, secret, { alg: 'HS256' })
+ * ```
+ */
+export function generateSecret(alg: 'HS256' | 'HS384' | 'HS512'): Uint8Array {
+  const entry = lookup(alg)
+  if (!entry || entry.kty !== 'oct') throw toJoseError(undefined, 'ERR_JOSE_INVALID_ARGUMENT', 'generateSecret takes HS256, HS384 or HS512')
+  return crypto.getRandomValues(new Uint8Array(entry.hashBytes))
+}

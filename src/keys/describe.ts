@@ -1,0 +1,131 @@
+/**
+ * Telling key inputs apart, once, by type and PEM label (API.md, String keys), and
+ * tagging them with the algorithms they pin (API.md, Which algorithms a key pins).
+ * Descriptions are cached per input: a WeakMap for objects, a bounded map for strings.
+ */
+import { fail } from '../errors.ts'
+import { isBytes } from '../encoding/bytes.ts'
+import { isWellFormed, utf8 } from '../encoding/utf8.ts'
+import { isPlainObject } from '../jose/json.ts'
+import { entriesFor, entriesForCryptoKey, type Kty } from '../jwa/registry.ts'
+import type { Alg } from '../types.ts'
+import { certificateSpki, pkcs8Info, spkiInfo, type DerKeyInfo } from './der.ts'
+import { inspectJwk } from './jwk.ts'
+import { parsePem, trimKeyText } from './pem.ts'
+
+export type Visibility = 'public' | 'private' | 'secret'
+
+export interface KeyDesc {
+  readonly form: 'cryptokey' | 'jwk' | 'spki' | 'pkcs8' | 'secret'
+  readonly kty: Kty
+  readonly crv?: string | undefined
+  readonly visibility: Visibility
+  /** Algorithms the key itself pins; empty when it pins nothing. */
+  readonly pinned: readonly Alg[]
+  /** Algorithms its key type can be used with at all. */
+  readonly compatible: readonly Alg[]
+  /** Secret length in bytes, for HMAC keys. */
+  readonly secretBytes?: number | undefined
+  /** Usages the key permits (JWK key_ops, CryptoKey usages); undefined = any. */
+  readonly ops?: ReadonlySet<string> | undefined
+  /** The material WebCrypto imports: a CryptoKey, JWK members, DER or secret bytes. */
+  readonly material: CryptoKey | Record<string, string> | Uint8Array
+  /** Imports of this key, by alg|usages|extractable. */
+  readonly imports: Map<string, Promise<CryptoKey>>
+}
+
+const RSA_MIN_BITS = 2048
+/** Shortest HMAC key for any HS* (RFC 7518 §3.2: at least the hash size). */
+const HMAC_MIN_BYTES = 32
+
+const objectCache = new WeakMap<object, KeyDesc>()
+const stringCache = new Map<string, KeyDesc>()
+const STRING_CACHE_MAX = 64
+
+const algsOf = (kty: Kty, crv?: string): Alg[] => entriesFor(kty, crv).map((e) => e.alg)
+
+function make(form: KeyDesc['form'], kty: Kty, crv: string | undefined, visibility: Visibility, pinned: readonly Alg[],
+  material: KeyDesc['material'], ops?: ReadonlySet<string>, secretBytes?: number): KeyDesc {
+  return { form, kty, crv, visibility, pinned, compatible: algsOf(kty, crv), ops, material, secretBytes, imports: new Map() }
+}
+
+function checkRsaBits(bits: number | undefined): void {
+  if (bits !== undefined && bits < RSA_MIN_BITS) fail('ERR_KEY_INVALID', `RSA keys must be at least ${RSA_MIN_BITS} bits (RFC 7518 §3.3)`)
+}
+function checkSecretLength(bytes: number): void {
+  if (bytes === 0) fail('ERR_KEY_INVALID', 'the HMAC key is empty')
+  if (bytes < HMAC_MIN_BYTES) fail('ERR_KEY_INVALID', `HMAC keys must be at least as long as the hash output (RFC 7518 §3.2): ${HMAC_MIN_BYTES} bytes or more`)
+}
+
+/** EC and OKP keys pin by curve; RSA and secrets pin nothing. */
+const pinsByType = (kty: Kty, crv?: string): Alg[] => (kty === 'EC' || kty === 'OKP' ? algsOf(kty, crv) : [])
+
+function fromDer(form: 'spki' | 'pkcs8', der: Uint8Array, info: DerKeyInfo): KeyDesc {
+  checkRsaBits(info.rsaBits)
+  return make(form, info.kty, info.crv, form === 'spki' ? 'public' : 'private', pinsByType(info.kty, info.crv), der)
+}
+
+function fromString(s: string): KeyDesc {
+  const text = trimKeyText(s)
+  if (text.startsWith('-----BEGIN ')) {
+    const { label, der } = parsePem(text)
+    if (label === 'PRIVATE KEY') return fromDer('pkcs8', der, pkcs8Info(der))
+    const spki = label === 'CERTIFICATE' ? certificateSpki(der) : der
+    return fromDer('spki', spki, spkiInfo(spki))
+  }
+  if (s.includes('-----BEGIN') || s.includes('-----END') || text.startsWith('{')) {
+    fail('ERR_KEY_INVALID', 'this string is neither a PEM key nor usable as an HMAC secret (it looks like key text)')
+  }
+  if (!isWellFormed(s)) fail('ERR_KEY_INVALID', 'an HMAC secret string must be well-formed Unicode')
+  const bytes = utf8(s)
+  checkSecretLength(bytes.length)
+  return make('secret', 'oct', undefined, 'secret', [], bytes, undefined, bytes.length)
+}
+
+function fromCryptoKey(key: CryptoKey): KeyDesc {
+  const alg = key.algorithm as KeyAlgorithm & { modulusLength?: number; length?: number }
+  const pinned = entriesForCryptoKey(alg)
+  const first = pinned[0]
+  if (!first) fail('ERR_JOSE_NOT_SUPPORTED', `CryptoKey algorithm ${String(alg.name).slice(0, 32)} is not a supported JWS key`)
+  if (first.kty === 'RSA') checkRsaBits(alg.modulusLength)
+  const secretBytes = first.kty === 'oct' ? Math.floor((alg.length ?? 0) / 8) : undefined
+  if (secretBytes !== undefined) checkSecretLength(secretBytes)
+  return make('cryptokey', first.kty, first.crv, key.type, pinned.map((e) => e.alg), key, new Set(key.usages), secretBytes)
+}
+
+function fromJwk(jwk: Record<string, unknown>): KeyDesc {
+  const info = inspectJwk(jwk)
+  checkRsaBits(info.rsaBits)
+  if (info.secretBytes !== undefined) checkSecretLength(info.secretBytes)
+  const pinned = info.alg ? [info.alg] : pinsByType(info.kty, info.crv)
+  return make('jwk', info.kty, info.crv, info.visibility, pinned, info.members, info.ops, info.secretBytes)
+}
+
+function fromBytes(bytes: Uint8Array): KeyDesc {
+  checkSecretLength(bytes.length)
+  return make('secret', 'oct', undefined, 'secret', [], bytes.slice(), undefined, bytes.length)
+}
+
+const isCryptoKey = (x: unknown): x is CryptoKey => typeof CryptoKey === 'function' && x instanceof CryptoKey
+
+/** Classifies any key input, or throws ERR_KEY_INVALID / ERR_JOSE_NOT_SUPPORTED. */
+export function describeKey(input: unknown): KeyDesc {
+  if (typeof input === 'string') {
+    const hit = stringCache.get(input)
+    if (hit) return hit
+    const desc = fromString(input)
+    if (stringCache.size >= STRING_CACHE_MAX) stringCache.delete(stringCache.keys().next().value as string)
+    stringCache.set(input, desc)
+    return desc
+  }
+  if (typeof input !== 'object' || input === null) fail('ERR_KEY_INVALID', `a key must be a CryptoKey, JWK, Uint8Array or string, not ${input === null ? 'null' : typeof input}`)
+  const hit = objectCache.get(input)
+  if (hit) return hit
+  let desc: KeyDesc
+  if (isCryptoKey(input)) desc = fromCryptoKey(input)
+  else if (isBytes(input)) desc = fromBytes(input)
+  else if (isPlainObject(input)) desc = fromJwk(input)
+  else fail('ERR_KEY_INVALID', 'unsupported key object: pass a CryptoKey, a JWK, a Uint8Array secret or a PEM string (Node KeyObjects: export them to JWK or PEM)')
+  objectCache.set(input, desc)
+  return desc
+}

@@ -1,0 +1,62 @@
+/**
+ * Import of a described key for one algorithm and usage, with the per-algorithm
+ * minimums. Each import is cached on the key's description, so verifying with the same
+ * JWK object or PEM string again does no WebCrypto work.
+ */
+import { fail, scrub } from '../errors.ts'
+import type { AlgEntry } from '../jwa/registry.ts'
+import type { KeyDesc } from './describe.ts'
+
+const NEEDS: Record<KeyUsage, KeyDesc['visibility']> = {
+  sign: 'private', verify: 'public', encrypt: 'public', decrypt: 'private',
+  wrapKey: 'public', unwrapKey: 'private', deriveBits: 'private', deriveKey: 'private',
+}
+
+/** The usages a key can be imported with for signing work. */
+export function usagesOf(desc: KeyDesc): KeyUsage[] {
+  const all: KeyUsage[] = desc.visibility === 'secret' ? ['sign', 'verify'] : desc.visibility === 'private' ? ['sign'] : ['verify']
+  return desc.ops ? all.filter((u) => desc.ops!.has(u)) : all
+}
+
+function checkFit(desc: KeyDesc, entry: AlgEntry, usages: readonly KeyUsage[]): void {
+  if (!desc.compatible.includes(entry.alg)) fail('ERR_KEY_INVALID', `a ${desc.kty}${desc.crv ? ` ${desc.crv}` : ''} key cannot be used with ${entry.alg}`)
+  if (desc.pinned.length > 0 && !desc.pinned.includes(entry.alg)) fail('ERR_KEY_INVALID', `this key is pinned to ${desc.pinned.join(', ')}, not ${entry.alg}`)
+  for (const u of usages) {
+    if (desc.visibility !== 'secret' && NEEDS[u] !== desc.visibility) {
+      fail('ERR_KEY_INVALID', u === 'verify' ? 'a private key was given where a public key is needed' : 'a public key cannot sign')
+    }
+    if (desc.ops && !desc.ops.has(u)) fail('ERR_KEY_INVALID', `the key does not permit "${u}" (key_ops / usages)`)
+  }
+  if (desc.secretBytes !== undefined && desc.secretBytes < entry.hashBytes) {
+    fail('ERR_KEY_INVALID', `${entry.alg} needs a key of at least ${entry.hashBytes} bytes (RFC 7518 §3.2)`)
+  }
+}
+
+async function doImport(desc: KeyDesc, entry: AlgEntry, usages: KeyUsage[], extractable: boolean): Promise<CryptoKey> {
+  const m = desc.material
+  if (desc.form === 'cryptokey') return m as CryptoKey
+  const params = entry.importParams as unknown as Algorithm
+  try {
+    if (desc.form === 'jwk') return await crypto.subtle.importKey('jwk', { ...(m as JsonWebKey), ext: true }, params, extractable, usages)
+    if (desc.form === 'secret') return await crypto.subtle.importKey('raw', m as BufferSource, params, extractable, usages)
+    return await crypto.subtle.importKey(desc.form, m as BufferSource, params, extractable, usages)
+  } catch (e) {
+    const name = e instanceof Error ? e.name : undefined
+    if (name === 'NotSupportedError') fail('ERR_JOSE_NOT_SUPPORTED', `this runtime cannot import ${entry.alg} keys`, { cause: scrub(e, 'import not supported') })
+    fail('ERR_KEY_INVALID', `the key could not be imported for ${entry.alg}`, { cause: scrub(e, 'key import failed') })
+  }
+}
+
+/** A CryptoKey for `entry` and `usages`, imported once per key description. */
+export function importFor(desc: KeyDesc, entry: AlgEntry, usages: KeyUsage[], extractable = false): Promise<CryptoKey> {
+  checkFit(desc, entry, usages)
+  const id = `${entry.alg}|${usages.join(',')}|${extractable ? 1 : 0}`
+  let p = desc.imports.get(id)
+  if (!p) {
+    p = doImport(desc, entry, usages, extractable)
+    desc.imports.set(id, p)
+    // A failed import is not remembered: the next call tries again.
+    p.catch(() => desc.imports.delete(id))
+  }
+  return p
+}
