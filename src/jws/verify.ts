@@ -56,10 +56,12 @@ export async function verifyParts(parts: CompactParts, key: KeyInput | KeyResolv
   const { list, fromResolver } = await candidatesOf(key, jwsHeader, () => core.resolverPayload(parts))
 
   let tried = 0
+  let pinsNothing = false
   let importError: unknown
   for (const candidate of list) {
     if (fromResolver && (candidate === '' || candidate === undefined || candidate === null)) fail('ERR_KEY_INVALID', 'the key resolver returned an empty key')
     const desc = describeKey(candidate)
+    pinsNothing ||= desc.pinned.length === 0
     if (!allowedFor(desc, core.algorithms).includes(entry.alg)) continue
     let cryptoKey: CryptoKey
     try {
@@ -76,5 +78,5 @@ export async function verifyParts(parts: CompactParts, key: KeyInput | KeyResolv
   if (importError) throw importError
   fail('ERR_JOSE_ALG_NOT_ALLOWED', fromResolver
     ? `no key from the resolver allows ${entry.alg}`
-    : `this key does not allow ${entry.alg}${core.algorithms ? '' : ' (pass options.algorithms for keys that pin no algorithm)'}`)
+    : `this key does not allow ${entry.alg}${pinsNothing && !core.algorithms ? ' (this key pins no algorithm: pass options.algorithms)' : ''}`)
 }

@@ -1,0 +1,76 @@
+/**
+ * The ONE table of Wycheproof cases where isojwt's verdict differs from the label, or
+ * where the label is `acceptable` (no right answer). Each entry says what we do and why.
+ * The ledger (wycheproof-ledger.ts) fails the run when an entry goes stale: the case now
+ * agrees with its label, our verdict or error code changed, or the tcId does not exist.
+ * Known upstream quirks are described in shared/vectors/README.md, "Known issues".
+ */
+import type { JoseErrorCode } from '../../src/errors.ts'
+
+export type Verdict = 'accepted' | 'rejected'
+
+export interface WycheproofException {
+  /** File name under shared/vectors/wycheproof/. */
+  file: string
+  tcId: number
+  /** Wycheproof's `result`. */
+  label: 'valid' | 'invalid' | 'acceptable'
+  /** What isojwt does. */
+  ours: Verdict
+  /** For refusals: the codes that make it the intended refusal (any other code is stale). */
+  codes?: JoseErrorCode[]
+  reason: string
+}
+
+const JWS = 'json_web_signature_test.json'
+const JWK = 'json_web_key_test.json'
+
+export const EXCEPTIONS: readonly WycheproofException[] = [
+  // --- json_web_signature_test.json: mislabeled upstream (README "Known issues") -------
+  {
+    file: JWS, tcId: 367, label: 'invalid', ours: 'accepted',
+    reason: 'Byte-identical to tcId 357 (ValidMac, valid): the "invalid padding" was lost upstream (C2SP/wycheproof#236). The token is canonical base64url and its MAC verifies.',
+  },
+  {
+    file: JWS, tcId: 370, label: 'invalid', ours: 'accepted',
+    reason: 'Byte-identical to tcId 357 (ValidMac, valid), like tcId 367 (C2SP/wycheproof#236).',
+  },
+  {
+    file: JWS, tcId: 372, label: 'valid', ours: 'rejected', codes: ['ERR_JWS_INVALID'],
+    reason: "'?' inserted in the header segment. RFC 7515 §2/§5.2 require base64url without extra characters; strict decoding refuses it (tcIds 361-364, 371 label the same insertion invalid).",
+  },
+  {
+    file: JWS, tcId: 373, label: 'valid', ours: 'rejected', codes: ['ERR_JWS_INVALID'],
+    reason: "'?' inserted in the payload segment; refused by strict base64url like tcId 372.",
+  },
+  // --- json_web_signature_test.json: JWK `alg` disagrees with the header -------------
+  {
+    file: JWS, tcId: 346, label: 'valid', ours: 'rejected', codes: ['ERR_JOSE_ALG_NOT_ALLOWED'],
+    reason: 'Group key has "alg":"PS256" but the JWS header says PS384. A JWK alg pins {PS256} (API.md "Which algorithms a key pins"); verifying PS384 with it would be algorithm confusion. Intended refusal.',
+  },
+  {
+    file: JWS, tcId: 350, label: 'valid', ours: 'rejected', codes: ['ERR_JOSE_ALG_NOT_ALLOWED'],
+    reason: 'Same key/header mismatch as tcId 346 (PS256 key, PS384 header), group rfc7520WithKeyOps. Intended refusal.',
+  },
+  {
+    file: JWS, tcId: 347, label: 'valid', ours: 'rejected', codes: ['ERR_KEY_INVALID', 'ERR_JOSE_ALG_NOT_ALLOWED'],
+    reason: 'Group key has "alg":"ES521", not a JOSE algorithm (RFC 7518 §3.1 names ES512). A JWK whose alg does not fit its kty/crv is refused (API.md), never reinterpreted. Intended refusal.',
+  },
+  {
+    file: JWS, tcId: 351, label: 'valid', ours: 'rejected', codes: ['ERR_KEY_INVALID', 'ERR_JOSE_ALG_NOT_ALLOWED'],
+    reason: 'Same "ES521" key as tcId 347, group rfc7520WithKeyOps. Intended refusal.',
+  },
+  // --- json_web_key_test.json: key-set policies that are not the verifier's -----------
+  {
+    file: JWK, tcId: 1, label: 'invalid', ours: 'accepted',
+    reason: 'MixedKeySet/Ambiguous: the set mixes an HS256 secret and an EC key; Wycheproof wants the whole set refused. isojwt verifies with the key a resolver returns: here the resolver selects by kid the HS256 key, which the caller supplied and which pins HS256, so the MAC verifies. Refusing symmetric keys in sets is the JWKS layer\'s job (createLocalJwks ignores oct keys unless allowSymmetric), not verify\'s.',
+  },
+  {
+    file: JWK, tcId: 4, label: 'invalid', ours: 'accepted',
+    reason: 'DuplicateKid/Ambiguous: two HS256 keys share a kid. API.md lets a resolver return up to 3 candidates and accepts when one verifies; the token was made with one of them, so it verifies. Rejecting duplicate kids is a key-set lint, not a verification rule.',
+  },
+  {
+    file: JWK, tcId: 7, label: 'invalid', ours: 'accepted',
+    reason: 'ROCA-vulnerable RSA modulus (CVE-2017-15361). The key is well-formed, 2048 bits and the signature is genuine; detecting the ROCA fingerprint is out of scope for a verifier (the caller chose to trust the key).',
+  },
+]
