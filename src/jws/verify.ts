@@ -59,7 +59,6 @@ export async function verifyParts(parts: CompactParts, key: KeyInput | KeyResolv
   let pinsNothing = false
   let importError: unknown
   for (const candidate of list) {
-    if (fromResolver && (candidate === '' || candidate === undefined || candidate === null)) fail('ERR_KEY_INVALID', 'the key resolver returned an empty key')
     const desc = describeKey(candidate)
     pinsNothing ||= desc.pinned.length === 0
     if (!allowedFor(desc, core.algorithms).includes(entry.alg)) continue

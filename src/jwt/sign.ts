@@ -79,6 +79,10 @@ export async function sign(payload: JwtPayload, key: KeyInput, options?: SignOpt
 
 /** The `kid` of a JWK key, used as the default header `kid`. */
 function jwkKid(key: unknown): string | undefined {
-  if (!isPlainObject(key) || !Object.hasOwn(key, 'kid')) return undefined
-  return typeof key.kid === 'string' ? key.kid : undefined
+  try {
+    if (!isPlainObject(key) || !Object.hasOwn(key, 'kid')) return undefined
+    return typeof key.kid === 'string' ? key.kid : undefined
+  } catch {
+    return undefined // a hostile key object: describeKey reports it
+  }
 }

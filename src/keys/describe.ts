@@ -3,7 +3,7 @@
  * tagging them with the algorithms they pin (API.md, Which algorithms a key pins).
  * Descriptions are cached per input: a WeakMap for objects, a bounded map for strings.
  */
-import { fail } from '../errors.ts'
+import { fail, toJoseError } from '../errors.ts'
 import { isBytes } from '../encoding/bytes.ts'
 import { isWellFormed, utf8 } from '../encoding/utf8.ts'
 import { isPlainObject } from '../jose/json.ts'
@@ -110,6 +110,15 @@ const isCryptoKey = (x: unknown): x is CryptoKey => typeof CryptoKey === 'functi
 
 /** Classifies any key input, or throws ERR_KEY_INVALID / ERR_JOSE_NOT_SUPPORTED. */
 export function describeKey(input: unknown): KeyDesc {
+  try {
+    return describe(input)
+  } catch (e) {
+    // Spoofed objects (throwing getters, Proxies) end here as a key error.
+    throw toJoseError(e, 'ERR_KEY_INVALID', 'the key could not be read')
+  }
+}
+
+function describe(input: unknown): KeyDesc {
   if (typeof input === 'string') {
     const hit = stringCache.get(input)
     if (hit) return hit
