@@ -11,7 +11,8 @@ const REGISTERED = new Set([
   'enc', 'zip', 'epk', 'apu', 'apv', 'iv', 'tag', 'p2s', 'p2c', 'iss', 'sub', 'aud',
 ])
 
-const STRING_MEMBERS = ['typ', 'kid', 'cty', 'jku', 'x5u', 'x5t', 'x5t#S256'] as const
+/** Registered members whose value must be a string (RFC 7515 §4.1). */
+export const STRING_MEMBERS = ['typ', 'kid', 'cty', 'jku', 'x5u', 'x5t', 'x5t#S256'] as const
 
 /** Checks RFC 7515 §4.1.11 well-formedness of a `crit` value; returns a message or ''. */
 export function critProblem(header: JsonObject): string {

@@ -30,9 +30,7 @@ export async function signJws(payload: Uint8Array | string, key: KeyInput, optio
     } else if (isBytes(payload)) bytes = payload
     else fail('ERR_JOSE_INVALID_ARGUMENT', 'the payload must be a Uint8Array or a string')
     const kid = optString(o.kid, 'options.kid')
-    const extra = checkExtraHeader(o.header, true)
-    if (kid !== undefined && extra && Object.hasOwn(extra, 'kid')) fail('ERR_JOSE_INVALID_ARGUMENT', '"kid" is given both in options.header and options.kid')
-    return await signCompact({ key, alg: o.alg, members: [['kid', kid]], extra, payload: bytes })
+    return await signCompact({ key, alg: o.alg, kid, extra: checkExtraHeader(o.header, true), payload: bytes })
   } catch (e) {
     throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'signing failed')
   }

@@ -5,7 +5,7 @@
 import { fail } from '../errors.ts'
 import { encode } from '../encoding/base64url.ts'
 import { utf8 } from '../encoding/utf8.ts'
-import { critProblem } from '../jose/header.ts'
+import { critProblem, STRING_MEMBERS } from '../jose/header.ts'
 import { isPlainObject, stringify, type JsonObject } from '../jose/json.ts'
 import { signingAlg } from '../jwa/policy.ts'
 import { describeKey } from '../keys/describe.ts'
@@ -22,6 +22,9 @@ export function checkExtraHeader(value: unknown, allowCrit: boolean): JsonObject
   for (const name of RESERVED) {
     if (Object.hasOwn(value, name)) fail('ERR_JOSE_INVALID_ARGUMENT', `options.header may not set "${name}"`)
   }
+  for (const name of STRING_MEMBERS) {
+    if (Object.hasOwn(value, name) && typeof value[name] !== 'string') fail('ERR_JOSE_INVALID_ARGUMENT', `options.header "${name}" must be a string`)
+  }
   if (Object.hasOwn(value, 'crit')) {
     if (!allowCrit) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.header may not set "crit"')
     const problem = critProblem(value)
@@ -33,19 +36,36 @@ export function checkExtraHeader(value: unknown, allowCrit: boolean): JsonObject
 export interface SignRequest {
   key: unknown
   alg: unknown
-  /** Members after alg, in order; undefined values are skipped. */
-  members: readonly (readonly [string, unknown])[]
+  /** Header `typ` (JWT only); undefined omits it. */
+  typ?: string | undefined
+  /** Header `kid`; defaults to the `kid` of a JWK key unless `extra` sets one. */
+  kid?: string | undefined
   extra: JsonObject | undefined
   payload: Uint8Array
+}
+
+/** The `kid` of a JWK key, used as the default header `kid`. */
+function jwkKid(key: unknown): string | undefined {
+  try {
+    if (!isPlainObject(key) || !Object.hasOwn(key, 'kid')) return undefined
+    return typeof key.kid === 'string' ? key.kid : undefined
+  } catch {
+    return undefined // a hostile key object: describeKey reports it
+  }
 }
 
 export async function signCompact(req: SignRequest): Promise<string> {
   const desc = describeKey(req.key)
   const entry = signingAlg(desc, req.alg)
+  const extra = req.extra
+  const inExtra = (name: string): boolean => extra !== undefined && Object.hasOwn(extra, name)
+  if (req.kid !== undefined && inExtra('kid')) fail('ERR_JOSE_INVALID_ARGUMENT', '"kid" is given both in options.header and options.kid')
   const header: JsonObject = Object.create(null)
   header.alg = entry.alg
-  for (const [k, v] of req.members) if (v !== undefined) header[k] = v
-  if (req.extra) for (const k of Object.keys(req.extra)) header[k] = req.extra[k]
+  if (req.typ !== undefined && !inExtra('typ')) header.typ = req.typ
+  const kid = req.kid ?? (inExtra('kid') ? undefined : jwkKid(req.key))
+  if (kid !== undefined) header.kid = kid
+  if (extra) for (const k of Object.keys(extra)) header[k] = extra[k]
   const input = `${encode(utf8(stringify(header, 'the header')))}.${encode(req.payload)}`
   const key = await importFor(desc, entry, ['sign'])
   const signature = await signWith(entry, key, utf8(input))

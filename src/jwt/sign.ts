@@ -64,25 +64,10 @@ export async function sign(payload: JwtPayload, key: KeyInput, options?: SignOpt
     const typ = o.typ === null ? undefined : o.typ === undefined ? 'JWT' : optString(o.typ, 'options.typ')
     const kid = optString(o.kid, 'options.kid')
     const extra = checkExtraHeader(o.header, false)
-    for (const [name, value] of [['typ', o.typ], ['kid', kid]] as const) {
-      if (value !== undefined && extra && Object.hasOwn(extra, name)) fail('ERR_JOSE_INVALID_ARGUMENT', `"${name}" is given both in options.header and options.${name}`)
-    }
-    const claims = claimsFrom(payload, o)
-    const body = utf8(stringify(claims, 'the payload'))
-    const keyKid = kid ?? (extra && Object.hasOwn(extra, 'kid') ? undefined : jwkKid(key))
-    const members: [string, unknown][] = [['typ', extra && Object.hasOwn(extra, 'typ') ? undefined : typ], ['kid', keyKid]]
-    return await signCompact({ key, alg: o.alg, members, extra, payload: body })
+    if (o.typ !== undefined && extra && Object.hasOwn(extra, 'typ')) fail('ERR_JOSE_INVALID_ARGUMENT', '"typ" is given both in options.header and options.typ')
+    const body = utf8(stringify(claimsFrom(payload, o), 'the payload'))
+    return await signCompact({ key, alg: o.alg, typ, kid, extra, payload: body })
   } catch (e) {
     throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'signing failed')
-  }
-}
-
-/** The `kid` of a JWK key, used as the default header `kid`. */
-function jwkKid(key: unknown): string | undefined {
-  try {
-    if (!isPlainObject(key) || !Object.hasOwn(key, 'kid')) return undefined
-    return typeof key.kid === 'string' ? key.kid : undefined
-  } catch {
-    return undefined // a hostile key object: describeKey reports it
   }
 }

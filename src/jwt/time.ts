@@ -2,7 +2,7 @@
  * Durations (API.md, Duration) and the clock. A Duration is seconds: a finite number ≥ 0,
  * or `<decimal><optional space><unit>`. Only `notBefore` may point to the past.
  */
-import { fail } from '../errors.ts'
+import { fail, toJoseError } from '../errors.ts'
 import type { Now } from '../types.ts'
 
 const UNIT_SECONDS: ReadonlyMap<string, number> = (() => {
@@ -18,7 +18,7 @@ const UNIT_SECONDS: ReadonlyMap<string, number> = (() => {
 })()
 
 // Anchored, no nested quantifiers: linear time. Input is at most 32 characters anyway.
-const GRAMMAR = /^(-)?(\d+(?:\.\d+)?) ?([a-z]+)( ago)?$/i
+const GRAMMAR = /^(-)?(\d+)(?:\.(\d+))? ?([a-z]+)( ago)?$/i
 
 /** Parses a Duration into seconds; negative only when `past` is allowed (notBefore). */
 export function parseDuration(value: unknown, name: string, past = false): number {
@@ -30,13 +30,15 @@ export function parseDuration(value: unknown, name: string, past = false): numbe
     fail('ERR_JOSE_INVALID_ARGUMENT', `${name} must be a number of seconds or a string such as "15m"`)
   }
   const m = GRAMMAR.exec(value)
-  const unit = m ? UNIT_SECONDS.get(m[3]!.toLowerCase()) : undefined
+  const unit = m ? UNIT_SECONDS.get(m[4]!.toLowerCase()) : undefined
   if (!m || unit === undefined) fail('ERR_JOSE_INVALID_ARGUMENT', `${name} is not a duration such as "30s", "15m", "2 hours"`)
-  const negative = m[1] !== undefined || m[4] !== undefined
-  if (negative && (!past || (m[1] !== undefined && m[4] !== undefined))) {
+  const negative = m[1] !== undefined || m[5] !== undefined
+  if (negative && (!past || (m[1] !== undefined && m[5] !== undefined))) {
     fail('ERR_JOSE_INVALID_ARGUMENT', `${name} cannot be in the past`)
   }
-  const secs = Number(m[2]) * unit
+  // Whole and fractional parts apart, so "1.1h" is exactly 3960 s, not 3960.0000000000005.
+  const frac = m[3]
+  const secs = Number(m[2]) * unit + (frac ? (Number(frac) * unit) / 10 ** frac.length : 0)
   if (!Number.isFinite(secs)) fail('ERR_JOSE_INVALID_ARGUMENT', `${name} is too large`)
   return negative ? -secs : secs
 }
@@ -54,7 +56,14 @@ function isValidDate(d: unknown): d is Date {
 
 /** The current time in whole seconds (t = ⌊now/1000⌋), reading `now` once. */
 export function epochSeconds(now: Now | undefined): number {
-  const d = typeof now === 'function' ? now() : (now ?? new Date())
+  let d: unknown = now ?? new Date()
+  if (typeof now === 'function') {
+    try {
+      d = now()
+    } catch (e) {
+      throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'options.now threw')
+    }
+  }
   if (!isValidDate(d)) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.now returned something other than a valid Date')
   return Math.floor(d.getTime() / 1000)
 }

@@ -1,14 +1,25 @@
 /**
- * The one internal entry point the primitive Wycheproof files need. A compact JWS always
- * signs `b64u(header).b64u(payload)`, so a Wycheproof `msg` cannot travel through
- * verifyJws; the library's own signature step (the code verifyJws calls after its policy
- * and key checks: length checks, P1363 handling, PSS salt length, constant-time MAC
- * compare) is called directly instead. Kept in one place so a rename in src/jws/ is a
- * one-line change here.
+ * The internal signature step, for the two places the public API cannot reach:
+ * - Wycheproof primitive files: a compact JWS always signs `b64u(header).b64u(payload)`,
+ *   so an arbitrary Wycheproof `msg` cannot travel through verifyJws;
+ * - RFC examples whose header octets (CRLF, spaces) signJws cannot write: the RFC's exact
+ *   signing input is signed with the library's own signing step instead.
+ * This is the code verifyJws/signJws call after their policy and key checks (signature
+ * length checks, P1363 r‖s, PSS salt length, WebCrypto errors mapped to "invalid").
+ * Kept in one place so a rename in src/jws/ is a one-line change here.
  */
-import type { Alg } from '../../src/types.ts'
+import { fail } from '../../src/errors.ts'
+import { lookup } from '../../src/jwa/registry.ts'
 import * as signature from '../../src/jws/signature.ts'
+import type { Alg } from '../../src/types.ts'
 
 /** Resolves true iff `sig` is a valid `alg` signature of `data`; false for any invalid one. */
 export const verifySignature: (alg: Alg, key: CryptoKey, sig: Uint8Array, data: Uint8Array) => Promise<boolean> =
   signature.verifySignature
+
+/** The library's signature over exactly `data` (no header is built). */
+export function signSignature(alg: Alg, key: CryptoKey, data: Uint8Array): Promise<Uint8Array> {
+  const entry = lookup(alg)
+  if (!entry) fail('ERR_JOSE_INVALID_ARGUMENT', `unknown alg ${alg}`)
+  return signature.signWith(entry, key, data)
+}

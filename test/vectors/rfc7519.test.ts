@@ -4,9 +4,10 @@
  * Appendix A.1/A.2 (JWE, out of scope: they must be refused, never misread as JWS).
  */
 import { describe, expect, it } from 'vitest'
-import { decode, isExpired, verify, verifyJws } from '../../src/index.ts'
+import { decode, importKey, isExpired, verify, verifyJws } from '../../src/index.ts'
 import type { Alg, Jwk } from '../../src/types.ts'
-import { b64u, codeOf, fromB64u, outcome, rfcExample, rfcFile, tamperSignature } from './load.ts'
+import { b64u, codeOf, fromB64u, outcome, rfcExample, rfcFile, tamperSignature, utf8 } from './load.ts'
+import { signSignature } from './primitive.ts'
 
 const file = rfcFile('rfc7519.json')
 const EXP = 1300819380
@@ -74,6 +75,11 @@ describe('RFC 7519', () => {
 
     it('a changed signature is ERR_JWS_SIGNATURE_INVALID even on the real clock (signature before claims)', async () => {
       expect(await codeOf(() => verify(tamperSignature(ex.compact!), jwk, opts))).toBe('ERR_JWS_SIGNATURE_INVALID')
+    })
+
+    it('the library\'s signing step over the exact RFC signing input reproduces the RFC signature', async () => {
+      const key = await importKey(jwk, 'HS256')
+      expect(b64u(await signSignature('HS256', key, utf8(ex.signing_input!)))).toBe(ex.signature_b64u)
     })
 
     it('decode and isExpired', () => {

@@ -24,6 +24,7 @@ export interface WycheproofException {
 
 const JWS = 'json_web_signature_test.json'
 const JWK = 'json_web_key_test.json'
+const RSA = 'rsa_signature_2048_sha256_test.json'
 
 export const EXCEPTIONS: readonly WycheproofException[] = [
   // --- json_web_signature_test.json: mislabeled upstream (README "Known issues") -------
@@ -72,5 +73,10 @@ export const EXCEPTIONS: readonly WycheproofException[] = [
   {
     file: JWK, tcId: 7, label: 'invalid', ours: 'accepted',
     reason: 'ROCA-vulnerable RSA modulus (CVE-2017-15361). The key is well-formed, 2048 bits and the signature is genuine; detecting the ROCA fingerprint is out of scope for a verifier (the caller chose to trust the key).',
+  },
+  // --- primitive files: `acceptable` (Wycheproof leaves the verdict open) -------------
+  {
+    file: RSA, tcId: 8, label: 'acceptable', ours: 'rejected',
+    reason: 'DigestInfo without the NULL parameters. RFC 8017 §9.2 Note 1 gives the SHA-256 DigestInfo with NULL (…05 00 04 20); WebCrypto compares the whole encoding, so the variant without NULL does not verify. Refusing is the strict choice.',
   },
 ]

@@ -43,12 +43,12 @@ function strictB64u(seg: string): boolean {
 }
 
 /**
- * The code API.md fixes for a token before any key is involved, or undefined when it
+ * The code API.md fixes for a token before its signature is checked, or undefined when it
  * depends on the key/signature: not 3 segments, non-canonical base64url, or a header that
- * is not a JSON object → ERR_JWS_INVALID; a header alg that is not an `Alg` →
- * ERR_JOSE_ALG_NOT_ALLOWED.
+ * is not a JSON object → ERR_JWS_INVALID; a header alg that is not an `Alg`, or (for a
+ * JWK whose `alg` is a known Alg, which pins it) any other alg → ERR_JOSE_ALG_NOT_ALLOWED.
  */
-function structuralCode(jws: string): string | undefined {
+function structuralCode(jws: string, pinned?: string): string | undefined {
   const parts = jws.split('.')
   if (parts.length !== 3 || !parts.every(strictB64u)) return 'ERR_JWS_INVALID'
   let header: unknown
@@ -60,6 +60,7 @@ function structuralCode(jws: string): string | undefined {
   if (typeof header !== 'object' || header === null || Array.isArray(header)) return 'ERR_JWS_INVALID'
   const alg = (header as { alg?: unknown }).alg
   if (typeof alg === 'string' && !KNOWN_ALGS.has(alg)) return 'ERR_JOSE_ALG_NOT_ALLOWED'
+  if (typeof alg === 'string' && pinned !== undefined && KNOWN_ALGS.has(pinned) && alg !== pinned) return 'ERR_JOSE_ALG_NOT_ALLOWED'
   return undefined
 }
 
@@ -71,7 +72,8 @@ function structuralCode(jws: string): string | undefined {
 async function runCase(jws: string, key: KeyInput | KeyResolver, opts: { algorithms?: Alg[] }): Promise<CaseOutcome> {
   const issues: string[] = []
   const o = await outcome(() => verifyJws(jws, key, opts))
-  const fixed = structuralCode(jws)
+  const pinned = typeof key === 'object' && !(key instanceof Uint8Array) && !(key instanceof CryptoKey) ? key.alg : undefined
+  const fixed = structuralCode(jws, pinned)
   let result: CaseOutcome
   if (o.ok) {
     result = { verdict: 'accepted' }

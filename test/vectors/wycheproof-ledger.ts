@@ -66,7 +66,7 @@ export class Ledger {
       this.problems.push(`${what}: stale exception, the case now agrees with its label (ours: ${ours})`)
     } else if (entry.ours !== out.verdict) {
       this.problems.push(`${what}: stale exception, listed as ${entry.ours} but ours: ${ours}`)
-    } else if (entry.codes && out.verdict === 'rejected' && !entry.codes.includes(out.code ?? '')) {
+    } else if (entry.codes && out.verdict === 'rejected' && !(entry.codes as readonly string[]).includes(out.code ?? '')) {
       this.problems.push(`${what}: stale exception, listed refusal ${entry.codes.join('|')} but ours: ${ours}`)
     } else {
       this.listed++
