@@ -17,22 +17,35 @@ function table(alphabet: string): Int8Array {
 const URL_TABLE = table(URL_ALPHABET)
 const STD_TABLE = table(STD_ALPHABET)
 
-function encodeWith(bytes: Uint8Array, alphabet: string): string {
-  let out = ''
+const ascii = new TextDecoder()
+
+function codes(alphabet: string): Uint8Array {
+  const c = new Uint8Array(64)
+  for (let i = 0; i < 64; i++) c[i] = alphabet.charCodeAt(i)
+  return c
+}
+const URL_CODES = codes(URL_ALPHABET)
+
+/** Characters are written as ASCII bytes and turned into a string once, natively. */
+function encodeWith(bytes: Uint8Array, a: Uint8Array): string {
   const n = bytes.length
+  const out = new Uint8Array(Math.ceil((n * 4) / 3))
+  let o = 0
   let i = 0
   for (; i + 2 < n; i += 3) {
     const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!
-    out += alphabet[v >> 18]! + alphabet[(v >> 12) & 63]! + alphabet[(v >> 6) & 63]! + alphabet[v & 63]!
+    out[o++] = a[v >> 18]!
+    out[o++] = a[(v >> 12) & 63]!
+    out[o++] = a[(v >> 6) & 63]!
+    out[o++] = a[v & 63]!
   }
-  if (n - i === 1) {
-    const v = bytes[i]! << 16
-    out += alphabet[v >> 18]! + alphabet[(v >> 12) & 63]!
-  } else if (n - i === 2) {
-    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8)
-    out += alphabet[v >> 18]! + alphabet[(v >> 12) & 63]! + alphabet[(v >> 6) & 63]!
+  if (n - i > 0) {
+    const v = (bytes[i]! << 16) | (n - i === 2 ? bytes[i + 1]! << 8 : 0)
+    out[o++] = a[v >> 18]!
+    out[o++] = a[(v >> 12) & 63]!
+    if (n - i === 2) out[o++] = a[(v >> 6) & 63]!
   }
-  return out
+  return ascii.decode(out)
 }
 
 /** Decode unpadded text over `t`; undefined when it is not the canonical encoding. */
@@ -62,7 +75,7 @@ function decodeWith(s: string, t: Int8Array): Uint8Array | undefined {
 
 /** Bytes → base64url without padding. */
 export function encode(bytes: Uint8Array): string {
-  return encodeWith(bytes, URL_ALPHABET)
+  return encodeWith(bytes, URL_CODES)
 }
 
 /** Strict base64url → bytes; anything non-canonical throws a JoseError with `code`. */

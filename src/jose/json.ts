@@ -26,21 +26,35 @@ export function parseObject(bytes: Uint8Array, code: JoseErrorCode, what: string
   return value as JsonObject
 }
 
+/** Deeper than any real claim set; a bound that also stops cycles without recursion. */
+const MAX_DEPTH = 128
+
 /**
- * JSON.stringify that refuses BigInt, cycles, non-finite numbers and symbols-as-values
- * silently turned into null (RFC 7519 §2 NumericDate and RFC 8259 have no NaN/Infinity).
+ * Checks a value before JSON.stringify, iteratively: no BigInt, no non-finite number
+ * (RFC 8259 has neither; JSON.stringify would throw or silently write null), no cycle,
+ * no nesting deeper than MAX_DEPTH (which would overflow the native stack slowly).
  */
+function checkSerialisable(value: unknown, what: string): void {
+  const stack: [unknown, number][] = [[value, 0]]
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!
+    if (typeof v === 'bigint') fail('ERR_JOSE_INVALID_ARGUMENT', `${what} contains a BigInt, which JSON cannot represent`)
+    if (typeof v === 'number' && !Number.isFinite(v)) fail('ERR_JOSE_INVALID_ARGUMENT', `${what} contains a non-finite number`)
+    if (typeof v !== 'object' || v === null || typeof (v as { toJSON?: unknown }).toJSON === 'function') continue
+    if (depth >= MAX_DEPTH) fail('ERR_JOSE_INVALID_ARGUMENT', `${what} is nested too deeply (or contains a cycle)`)
+    const children = Array.isArray(v) ? v : Object.values(v)
+    for (const c of children) stack.push([c, depth + 1])
+  }
+}
+
+/** JSON.stringify for values the caller gave us; refuses what JSON cannot say. */
 export function stringify(value: unknown, what: string): string {
+  checkSerialisable(value, what)
   let out: string | undefined
   try {
-    out = JSON.stringify(value, (_k, v: unknown) => {
-      if (typeof v === 'number' && !Number.isFinite(v)) throw new RangeError('non-finite number')
-      return v
-    })
+    out = JSON.stringify(value)
   } catch (e) {
-    fail('ERR_JOSE_INVALID_ARGUMENT', `${what} cannot be serialised as JSON (BigInt, cycle, deep nesting or non-finite number)`, {
-      cause: scrub(e, 'JSON serialisation failed'),
-    })
+    fail('ERR_JOSE_INVALID_ARGUMENT', `${what} cannot be serialised as JSON`, { cause: scrub(e, 'JSON serialisation failed') })
   }
   if (out === undefined) fail('ERR_JOSE_INVALID_ARGUMENT', `${what} cannot be serialised as JSON`)
   return out

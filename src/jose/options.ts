@@ -30,16 +30,16 @@ export function readOptions<K extends string>(options: unknown, names: readonly 
 
 export function optString(value: unknown, name: string): string | undefined {
   if (value === undefined) return undefined
-  if (typeof value !== 'string') fail('ERR_JOSE_INVALID_ARGUMENT', `${name} must be a string`)
+  if (typeof value !== 'string' || value === '') fail('ERR_JOSE_INVALID_ARGUMENT', `${name} must be a non-empty string`)
   return value
 }
 
 /** A string or a non-empty array of strings, as an array. */
 export function optStrings(value: unknown, name: string): readonly string[] | undefined {
   if (value === undefined) return undefined
-  if (typeof value === 'string') return [value]
-  if (!Array.isArray(value) || value.length === 0 || !(value as unknown[]).every((v) => typeof v === 'string')) {
-    fail('ERR_JOSE_INVALID_ARGUMENT', `${name} must be a string or a non-empty array of strings`)
+  if (typeof value === 'string' && value !== '') return [value]
+  if (!Array.isArray(value) || value.length === 0 || !(value as unknown[]).every((v) => typeof v === 'string' && v !== '')) {
+    fail('ERR_JOSE_INVALID_ARGUMENT', `${name} must be a non-empty string or a non-empty array of them`)
   }
   return [...(value as string[])]
 }

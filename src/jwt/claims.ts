@@ -21,7 +21,8 @@ export interface ClaimPolicy {
 }
 
 function claimError(claim: string, reason: ClaimFailureReason, message: string, payload: unknown): never {
-  fail('ERR_JWT_CLAIM_INVALID', message, { claim, reason, payload })
+  // A caller-chosen claim name is echoed at most 64 characters long, like all outside text.
+  fail('ERR_JWT_CLAIM_INVALID', message, { claim: claim.length > 64 ? claim.slice(0, 64) : claim, reason, payload })
 }
 
 /** RFC 7515 §4.1.9: media types compare case-insensitively, "application/" optional. */
@@ -119,7 +120,7 @@ export function compileClaims(o: Options<(typeof CLAIM_OPTIONS)[number]>, extra:
   const checks: Check[] = [typCheck(o.typ)]
   if (required.length > 0) {
     checks.push(({ payload }) => {
-      for (const c of required) if (!Object.hasOwn(payload, c)) claimError(c, 'missing', `required claim "${c.length > 64 ? c.slice(0, 64) : c}" is missing`, payload)
+      for (const c of required) if (!Object.hasOwn(payload, c)) claimError(c, 'missing', `required claim ${quote(c)} is missing`, payload)
     })
   }
   checks.push(typesCheck)

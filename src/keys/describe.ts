@@ -30,6 +30,8 @@ export interface KeyDesc {
   readonly ops?: ReadonlySet<string> | undefined
   /** The material WebCrypto imports: a CryptoKey, JWK members, DER or secret bytes. */
   readonly material: CryptoKey | Record<string, string> | Uint8Array
+  /** For JWKs: alg, use and key_ops as read, to notice a JWK changed in place. */
+  readonly policyText?: string
   /** Imports of this key, by alg|usages|extractable. */
   readonly imports: Map<string, Promise<CryptoKey>>
 }
@@ -98,12 +100,35 @@ function fromJwk(jwk: Record<string, unknown>): KeyDesc {
   checkRsaBits(info.rsaBits)
   if (info.secretBytes !== undefined) checkSecretLength(info.secretBytes)
   const pinned = info.alg ? [info.alg] : pinsByType(info.kty, info.crv)
-  return make('jwk', info.kty, info.crv, info.visibility, pinned, info.members, info.ops, info.secretBytes)
+  const desc = make('jwk', info.kty, info.crv, info.visibility, pinned, info.members, info.ops, info.secretBytes)
+  return { ...desc, policyText: JSON.stringify(JWK_POLICY.map((k) => jwk[k])) }
 }
 
 function fromBytes(bytes: Uint8Array): KeyDesc {
   checkSecretLength(bytes.length)
   return make('secret', 'oct', undefined, 'secret', [], bytes.slice(), undefined, bytes.length)
+}
+
+/** Members that decide how a JWK is used, beyond its key material. */
+const JWK_POLICY = ['alg', 'use', 'key_ops'] as const
+
+/**
+ * Objects are cached by identity, so a JWK or secret array changed in place (a key
+ * rotated by mutation) must not keep verifying with the old key: compare what was read.
+ */
+function unchanged(desc: KeyDesc, input: object): boolean {
+  if (desc.form === 'cryptokey') return true
+  if (desc.form === 'secret') {
+    const now = input as Uint8Array
+    const then = desc.material as Uint8Array
+    if (now.length !== then.length) return false
+    for (let i = 0; i < then.length; i++) if (now[i] !== then[i]) return false
+    return true
+  }
+  const jwk = input as Record<string, unknown>
+  const members = desc.material as Record<string, string>
+  for (const k of Object.keys(members)) if (jwk[k] !== members[k]) return false
+  return JSON.stringify(JWK_POLICY.map((k) => jwk[k])) === desc.policyText
 }
 
 const isCryptoKey = (x: unknown): x is CryptoKey => typeof CryptoKey === 'function' && x instanceof CryptoKey
@@ -129,7 +154,7 @@ function describe(input: unknown): KeyDesc {
   }
   if (typeof input !== 'object' || input === null) fail('ERR_KEY_INVALID', `a key must be a CryptoKey, JWK, Uint8Array or string, not ${input === null ? 'null' : typeof input}`)
   const hit = objectCache.get(input)
-  if (hit) return hit
+  if (hit && unchanged(hit, input)) return hit
   let desc: KeyDesc
   if (isCryptoKey(input)) desc = fromCryptoKey(input)
   else if (isBytes(input)) desc = fromBytes(input)

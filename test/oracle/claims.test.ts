@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import * as jose from 'jose'
-import { isJoseError, verify } from '../../src/index.ts'
+import { isExpired, isJoseError, verify } from '../../src/index.ts'
 import type { VerifyOptions } from '../../src/types.ts'
 import { T, secretFor } from './helpers.ts'
 
@@ -204,5 +204,20 @@ describe.each(CLOCKS)('claims vs jose (%s)', (_label, now) => {
       if (err.code === 'ERR_JWT_EXPIRED') expect(err.expiredAt?.getTime()).toBe((row.claims.exp as number) * 1000)
       if (err.code === 'ERR_JWT_NOT_YET_VALID') expect(err.notBefore?.getTime()).toBe((row.claims.nbf as number) * 1000)
     }
+  })
+})
+
+describe.each(CLOCKS)('isExpired agrees with jose on exp rows (%s)', (_label, now) => {
+  const expRows = rows.filter((r) => 'exp' in r.claims && Object.keys(r.claims).length === 1 && Object.keys(r.opts ?? {}).every((k) => k === 'tol'))
+  it.each(expRows.map((r) => [r.name, r] as const))('%s', async (_name, row) => {
+    const token = tokens.get(row.name)!
+    const o = row.opts ?? {}
+    const joseExpired = await jose.jwtVerify(token, secret, joseOpts(o, now)).then(
+      () => false,
+      (e: { code?: string }) => e.code === 'ERR_JWT_EXPIRED',
+    )
+    const mine = isExpired(token, o.tol === undefined ? { now } : { now, clockTolerance: o.tol })
+    expect(mine).toBe(joseExpired)
+    expect(mine).toBe(row.expect !== 'accept' && row.expect.code === 'ERR_JWT_EXPIRED')
   })
 })

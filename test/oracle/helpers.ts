@@ -197,7 +197,7 @@ export function webCryptoParams(alg: Alg): AlgorithmIdentifier | RsaHashedImport
   }
 }
 
-const pemBody = (pem: string): Uint8Array =>
+const pemBody = (pem: string): Uint8Array<ArrayBuffer> =>
   new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64'))
 
 /** A CryptoKey made directly with WebCrypto (not through isojwt). */
@@ -209,7 +209,7 @@ export async function cryptoKeyFor(
 ): Promise<CryptoKey> {
   const params = webCryptoParams(alg)
   if (material instanceof Uint8Array) {
-    return crypto.subtle.importKey('raw', material, params, extractable, [use])
+    return crypto.subtle.importKey('raw', new Uint8Array(material), params, extractable, [use])
   }
   return use === 'verify'
     ? crypto.subtle.importKey('spki', pemBody(material.spki), params, extractable, ['verify'])

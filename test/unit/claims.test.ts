@@ -161,6 +161,28 @@ describe('requiredClaims', () => {
   })
 })
 
+describe('claims are own members only ("__proto__" in the JSON is just a name)', () => {
+  const polluted = '{"__proto__":{"iss":"good","sub":"good","aud":"good","jti":"j","exp":1,"nbf":9999999999}}'
+
+  it('iss / sub / aud inside "__proto__" do not satisfy the options', async () => {
+    await fails(hs(polluted), { issuer: 'good' }, 'ERR_JWT_CLAIM_INVALID', { claim: 'iss' })
+    await fails(hs(polluted), { subject: 'good' }, 'ERR_JWT_CLAIM_INVALID', { claim: 'sub' })
+    await fails(hs(polluted), { audience: 'good' }, 'ERR_JWT_CLAIM_INVALID', { claim: 'aud' })
+    await fails(hs(polluted), { requiredClaims: ['jti'] }, 'ERR_JWT_CLAIM_INVALID', { claim: 'jti', reason: 'missing' })
+  })
+
+  it('exp / nbf inside "__proto__" are not the token\'s exp / nbf', async () => {
+    const out = await verify(hs(polluted), SECRET, base)
+    expect(Object.keys(out.payload)).toEqual(['__proto__'])
+    expect(Object.hasOwn(out.payload, 'iss')).toBe(false)
+  })
+
+  it('a header "__proto__" member does not supply alg, typ or crit', async () => {
+    const token = hs({}, JSON.parse('{"alg":"HS256","__proto__":{"typ":"at+jwt","crit":["zip"],"b64":false}}'))
+    await ok(token)
+  })
+})
+
 describe('registered claim types (ERR_JWT_INVALID, with or without options asking for them)', () => {
   const cases: Array<Record<string, unknown>> = [
     { iss: 5 },

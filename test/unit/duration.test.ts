@@ -88,6 +88,18 @@ describe('duration grammar (through sign expiresIn)', () => {
     expect(await expOffset('1.5 years')).toBe(47336400)
   })
 
+  it('decimal fractions are exact (no binary floating-point off-by-one: 2.05 × 60 is 123, not 122.99…)', async () => {
+    expect(await expOffset('2.05m')).toBe(123)
+    expect(await expOffset('1.13h')).toBe(4068)
+    expect(await expOffset('0.35d')).toBe(30240)
+    expect(await expOffset('2.3 days')).toBe(198720)
+    expect(await nbfOffset('-2.05m')).toBe(-123)
+    const opts = { algorithms: ['HS256' as const], now: NOW }
+    await expect(verify(hs({ exp: T - 122 }), SECRET, { ...opts, clockTolerance: '2.05m' })).resolves.toBeTruthy()
+    await rejects(() => verify(hs({ exp: T - 123 }), SECRET, { ...opts, clockTolerance: '2.05m' }), 'ERR_JWT_EXPIRED')
+    await expect(verify(hs({ iat: T - 4068 }), SECRET, { ...opts, maxAge: '1.13h' })).resolves.toBeTruthy()
+  })
+
   it('a year is 365.25 days', async () => {
     expect(await expOffset('1y')).toBe(365.25 * 86400)
     expect(await expOffset('4 years')).toBe(1461 * 86400)

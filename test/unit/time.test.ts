@@ -82,6 +82,16 @@ describe('now', () => {
     expect(Math.abs(iat - (T + 0.7))).toBeLessThan(1)
   })
 
+  it('a now function that throws is the caller\'s input failing: ERR_JOSE_INVALID_ARGUMENT, never ERR_JWS_INVALID', async () => {
+    const now = (): Date => {
+      throw new Error('clock unavailable')
+    }
+    const token = hs({ exp: T + 10 })
+    await rejects(() => verify(token, SECRET, { ...HS, now }), 'ERR_JOSE_INVALID_ARGUMENT')
+    await rejects(() => sign({}, SECRET, { alg: 'HS256', now }), 'ERR_JOSE_INVALID_ARGUMENT')
+    throwsSync(() => isExpired(token, { now }), 'ERR_JOSE_INVALID_ARGUMENT')
+  })
+
   it('an unusable now is ERR_JOSE_INVALID_ARGUMENT', async () => {
     const token = hs({})
     for (const now of [new Date(Number.NaN), T * 1000, 'now', () => 'x', () => new Date(Number.NaN)]) {
