@@ -213,6 +213,20 @@ describe('base64url codec: every non-canonical form is refused', () => {
 })
 
 describe('base64url codec: linear time', () => {
+  it('encodes and decodes 2 MiB within the 100 ms per-call budget of the hostile table', () => {
+    const bytes = new Uint8Array(2 * 1024 * 1024).map((_, i) => (i * 131) & 0xff)
+    const text = encode(bytes) // warm-up
+    decode(text)
+    let t = performance.now()
+    expect(encode(bytes)).toBe(text)
+    const encMs = performance.now() - t
+    t = performance.now()
+    expect(decode(text).length).toBe(bytes.length)
+    const decMs = performance.now() - t
+    expect(encMs, `encode took ${encMs.toFixed(0)} ms`).toBeLessThan(100)
+    expect(decMs, `decode took ${decMs.toFixed(0)} ms`).toBeLessThan(100)
+  })
+
   it('decodes 4 MiB valid, and rejects 4 MiB with a defect at the end, quickly', () => {
     const big = 'A'.repeat(4 * 1024 * 1024)
     decode(big) // warm-up

@@ -45,6 +45,33 @@ function applyFlip(token: string, f: Flip): string {
   return parts.join('.')
 }
 
+describe('signature length changes are rejected (HMAC: length first; ECDSA/EdDSA: fixed r‖s size)', () => {
+  for (const alg of ['HS256', 'HS512', 'ES256', 'ES512', 'EdDSA', 'RS256'] as Alg[]) {
+    it(`${alg}: truncated, extended or emptied signatures`, async () => {
+      const { signKey, verifyKey } = fixture(ring, alg)
+      const token = await sign({ n: 1 }, signKey, { alg, now: NOW })
+      const [h, p, s] = segments(token)
+      const sig = unb64u(s)
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            fc.integer({ min: 0, max: sig.length - 1 }).map((n) => sig.slice(0, n)), // prefix (a prefix compare would pass)
+            fc.uint8Array({ minLength: 1, maxLength: 8 }).map((extra) => new Uint8Array([...sig, ...extra])),
+            fc.uint8Array({ minLength: 1, maxLength: 8 }).map((extra) => new Uint8Array([...extra, ...sig])),
+            fc.integer({ min: 1, max: sig.length }).map((n) => sig.slice(n)),
+          ),
+          async (bad) => {
+            const r = await outcome(() => verify(`${h}.${p}.${b64u(bad)}`, verifyKey, { algorithms: [alg], now: NOW }))
+            expect(r.ok, `accepted a ${bad.length}-byte signature (expected ${sig.length})`).toBe(false)
+            if (!r.ok) expectJose(r.error, lib, ['ERR_JWS_SIGNATURE_INVALID', 'ERR_JWS_INVALID'])
+          },
+        ),
+        { numRuns: alg === 'RS256' ? 20 : 50 },
+      )
+    })
+  }
+})
+
 describe('a single flip anywhere is rejected', () => {
   for (const alg of ALGS) {
     const slow = alg.startsWith('RS') || alg.startsWith('PS')

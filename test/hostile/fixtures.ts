@@ -1,0 +1,43 @@
+/**
+ * Valid base material for the hostile suites, built with node:crypto (not with the
+ * library under test), so a call fails only because of the hostile value put in.
+ */
+import { createHmac, generateKeyPairSync, randomBytes } from 'node:crypto'
+
+export const T = 1_760_000_000
+export const NOW = new Date(T * 1000)
+
+/** String secret (≥ 32 bytes for HS256) carrying a marker no error text may contain. */
+export const SECRET = `hostile-secret-MARKER-${randomBytes(12).toString('hex')}-zz`
+export const OCT_K = randomBytes(32).toString('base64url')
+
+export function b64u(s: string | Uint8Array): string {
+  return Buffer.from(s).toString('base64url')
+}
+
+/** HS256 compact JWS over raw header/payload JSON text (so member names and order are ours). */
+export function hsToken(headerJson: string, payloadJson: string, secret: string | Uint8Array = SECRET, alg: 'sha256' | 'sha384' | 'sha512' = 'sha256'): string {
+  const input = `${b64u(headerJson)}.${b64u(payloadJson)}`
+  return `${input}.${createHmac(alg, secret).update(input).digest('base64url')}`
+}
+
+export const TOKEN = hsToken('{"alg":"HS256","typ":"JWT"}', `{"sub":"hostile","iat":${T}}`)
+export const TOKEN_SIG = TOKEN.split('.')[2]!
+export const JWS = hsToken('{"alg":"HS256"}', '"hello, hostile world"')
+
+const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+export const EC_PRIVATE_JWK = ec.privateKey.export({ format: 'jwk' }) as { kty: string; crv: string; x: string; y: string; d: string }
+export const EC_PUBLIC_JWK = ec.publicKey.export({ format: 'jwk' }) as { kty: string; crv: string; x: string; y: string }
+export const OCT_JWK = { kty: 'oct', k: OCT_K }
+export const OCT_TOKEN = hsToken('{"alg":"HS256","typ":"JWT"}', `{"sub":"oct","iat":${T}}`, Buffer.from(OCT_K, 'base64url'))
+
+/** Strings that must never appear in any error text. */
+export const SECRETS: readonly string[] = [SECRET, 'MARKER', OCT_K, EC_PRIVATE_JWK.d, TOKEN, TOKEN_SIG, JWS.split('.')[2]!, OCT_TOKEN.split('.')[2]!]
+
+export async function ecCryptoKeys(): Promise<CryptoKeyPair> {
+  return (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair
+}
+
+export async function hsCryptoKey(): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', new TextEncoder().encode(SECRET), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
+}
