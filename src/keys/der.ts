@@ -50,10 +50,16 @@ function rsaPublicBits(der: Uint8Array, pos: number, limit: number): number {
   return integerBits(der, expect(der, seq.start, seq.end, INTEGER, 'RSA public key'))
 }
 
-export function spkiInfo(der: Uint8Array): DerKeyInfo {
-  const what = 'SubjectPublicKeyInfo'
+/** The outermost SEQUENCE, which must span the whole input. */
+function outer(der: Uint8Array, what: string): Tlv {
   const top = expect(der, 0, der.length, SEQUENCE, what)
   if (top.end !== der.length) fail('ERR_KEY_INVALID', `trailing bytes after ${what}`)
+  return top
+}
+
+export function spkiInfo(der: Uint8Array): DerKeyInfo {
+  const what = 'SubjectPublicKeyInfo'
+  const top = outer(der, what)
   const algId = expect(der, top.start, top.end, SEQUENCE, what)
   const bits = expect(der, algId.end, top.end, BIT_STRING, what)
   const info = algorithm(der, algId, what)
@@ -66,8 +72,7 @@ export function spkiInfo(der: Uint8Array): DerKeyInfo {
 
 export function pkcs8Info(der: Uint8Array): DerKeyInfo {
   const what = 'PKCS#8 PrivateKeyInfo'
-  const top = expect(der, 0, der.length, SEQUENCE, what)
-  if (top.end !== der.length) fail('ERR_KEY_INVALID', `trailing bytes after ${what}`)
+  const top = outer(der, what)
   const version = expect(der, top.start, top.end, INTEGER, what)
   const algId = expect(der, version.end, top.end, SEQUENCE, what)
   const key = expect(der, algId.end, top.end, OCTET_STRING, what)
@@ -84,8 +89,7 @@ export function pkcs8Info(der: Uint8Array): DerKeyInfo {
 /** The SubjectPublicKeyInfo DER of an X.509 certificate (RFC 5280 §4.1). */
 export function certificateSpki(der: Uint8Array): Uint8Array {
   const what = 'X.509 certificate'
-  const cert = expect(der, 0, der.length, SEQUENCE, what)
-  if (cert.end !== der.length) fail('ERR_KEY_INVALID', `trailing bytes after ${what}`)
+  const cert = outer(der, what)
   const tbs = expect(der, cert.start, cert.end, SEQUENCE, what)
   let pos = tbs.start
   const first = read(der, pos, tbs.end, what)
