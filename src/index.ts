@@ -13,3 +13,8 @@ export type {
   Alg, Duration, Now, Jwk, JwksDocument, KeyInput, KeyResolver, JwsHeader, DecodedHeader, JwtPayload,
   SignOptions, VerifyOptions, VerifyResult, DecodeResult, SignJwsOptions, VerifyJwsOptions, VerifyJwsResult,
 } from './types.ts'
+
+// Which crypto backend this build uses (an internal tag read by the runtime test runners).
+import { JoseError } from './errors.ts'
+import { BACKEND, BACKEND_TAG } from './backend/webcrypto.ts'
+Object.defineProperty(JoseError, BACKEND_TAG, { value: BACKEND })
