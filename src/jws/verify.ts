@@ -8,7 +8,7 @@ import { checkHeader, type HeaderChecks } from '../jose/header.ts'
 import { deepFreeze } from '../jose/json.ts'
 import { allowedFor } from '../jwa/policy.ts'
 import { lookup, type AlgEntry } from '../jwa/registry.ts'
-import { describeKey } from '../keys/describe.ts'
+import { describeKey, type KeyDesc } from '../keys/describe.ts'
 import { importFor } from '../keys/import.ts'
 import type { Alg, JwsHeader, KeyInput, KeyResolver } from '../types.ts'
 import type { CompactParts } from './compact.ts'
@@ -25,6 +25,10 @@ export interface Verified {
   entry: AlgEntry
   key: CryptoKey
 }
+
+/** Marks resolvers that are key sets (createLocalJwks, createRemoteJwks): candidates that
+ * cannot be used are skipped, and a set left with none of them is ERR_JWKS_NO_MATCHING_KEY. */
+export const KEY_SET: unique symbol = Symbol('isojwt.keySet') as never
 
 /** At most this many candidate keys are tried per token (API.md, Key resolvers). */
 const MAX_CANDIDATES = 3
@@ -55,18 +59,27 @@ export async function verifyParts(parts: CompactParts, key: KeyInput | KeyResolv
   const jwsHeader = deepFreeze(header) as JwsHeader
   const { list, fromResolver } = await candidatesOf(key, jwsHeader, () => core.resolverPayload(parts))
 
+  // Key sets skip keys that cannot be used (API.md, Key sets); other resolvers' keys must work.
+  const keySet = typeof key === 'function' && (key as unknown as Record<symbol, unknown>)[KEY_SET] === true
   let tried = 0
   let pinsNothing = false
   let importError: unknown
   for (const candidate of list) {
-    const desc = describeKey(candidate)
+    let desc: KeyDesc
+    try {
+      desc = describeKey(candidate)
+    } catch (e) {
+      if (!keySet) throw e
+      importError ??= e
+      continue
+    }
     pinsNothing ||= desc.pinned.length === 0
     if (!allowedFor(desc, core.algorithms).includes(entry.alg)) continue
     let cryptoKey: CryptoKey
     try {
       cryptoKey = await importFor(desc, entry, ['verify'])
     } catch (e) {
-      if (!fromResolver || list.length === 1) throw e
+      if (!keySet && (!fromResolver || list.length === 1)) throw e
       importError ??= e
       continue
     }
@@ -74,6 +87,7 @@ export async function verifyParts(parts: CompactParts, key: KeyInput | KeyResolv
     if (await verifyWith(entry, cryptoKey, parts.signature, parts.signingInput)) return { header: jwsHeader, entry, key: cryptoKey }
   }
   if (tried > 0) fail('ERR_JWS_SIGNATURE_INVALID', 'the signature does not verify')
+  if (importError && keySet) fail('ERR_JWKS_NO_MATCHING_KEY', 'no usable key in the set fits the token', { cause: importError })
   if (importError) throw importError
   fail('ERR_JOSE_ALG_NOT_ALLOWED', fromResolver
     ? `no key from the resolver allows ${entry.alg}`

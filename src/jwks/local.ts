@@ -1,0 +1,41 @@
+/** `createLocalJwks` (API.md, Key sets): a resolver over a JWK Set you hold. */
+import { fail, toJoseError } from '../errors.ts'
+import { readOptions } from '../jose/options.ts'
+import type { JwksDocument, KeyResolver } from '../types.ts'
+import { KEY_SET } from '../jws/verify.ts'
+import { readJwks, selectKeys } from './select.ts'
+
+/**
+ * A key resolver over a local JWK Set. Symmetric (`oct`) keys are ignored unless
+ * `allowSymmetric` is set.
+ *
+ * @example
+ * ```ts
+ * import { createLocalJwks, verify } from 'isojwt'
+ * const keys = createLocalJwks({ keys: [publicJwk1, publicJwk2] })
+ * const { payload } = await verify(token, keys, { issuer: 'https://id.example', audience: 'api' })
+ * ```
+ */
+export function createLocalJwks(jwks: JwksDocument, options?: { allowSymmetric?: boolean }): KeyResolver {
+  let keys
+  let allowSymmetric = false
+  try {
+    const o = readOptions(options, ['allowSymmetric'] as const)
+    if (o.allowSymmetric !== undefined && typeof o.allowSymmetric !== 'boolean') fail('ERR_JOSE_INVALID_ARGUMENT', 'options.allowSymmetric must be a boolean')
+    allowSymmetric = o.allowSymmetric === true
+    keys = readJwks(jwks, Number.MAX_SAFE_INTEGER)
+  } catch (e) {
+    throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'the JWK Set could not be read')
+  }
+  if (typeof keys === 'string') fail('ERR_JOSE_INVALID_ARGUMENT', keys)
+  const set = keys
+  const resolver: KeyResolver = (header) => {
+    try {
+      return selectKeys(set, header, allowSymmetric)
+    } catch (e) {
+      throw toJoseError(e, 'ERR_JWKS_NO_MATCHING_KEY', 'no key in the set fits the token')
+    }
+  }
+  Object.defineProperty(resolver, KEY_SET, { value: true })
+  return resolver
+}

@@ -1,0 +1,272 @@
+/**
+ * `createRemoteJwks` (API.md, Key sets): an identity provider's JWK Set, kept fresh by
+ * its HTTP caching headers, refetched for an unknown `kid` at most once per cooldown,
+ * and served stale through an outage for `staleIfError`.
+ */
+import { fail, toJoseError, type JoseError } from '../errors.ts'
+import { isPlainObject } from '../jose/json.ts'
+import { readOptions } from '../jose/options.ts'
+import { KEY_SET } from '../jws/verify.ts'
+import { checkNow, parseDuration } from '../jwt/time.ts'
+import type { Jwk, JwksDocument, JwsHeader, KeyResolver, Now } from '../types.ts'
+import { fetchJwks, type FetchSettings } from './fetch.ts'
+import { documentOf, readJwks, selectKeys } from './select.ts'
+
+export interface JwksCacheStore {
+  get(url: string): unknown | Promise<unknown>
+  set(url: string, entry: unknown): void | Promise<void>
+}
+
+export type JwksEventType = 'fetched' | 'not_modified' | 'fetch_failed' | 'serving_stale' | 'stale_expired'
+export interface JwksEvent { type: JwksEventType; url: string; error?: JoseError }
+
+export interface RemoteJwksOptions {
+  timeout?: number | string
+  cooldown?: number | string
+  minTtl?: number | string
+  maxTtl?: number | string
+  staleIfError?: number | string
+  maxResponseBytes?: number
+  maxKeys?: number
+  allowHttp?: boolean
+  headers?: Record<string, string>
+  fetch?: typeof fetch
+  cacheStore?: JwksCacheStore
+  onEvent?: (e: JwksEvent) => void
+  /** The clock (tests, simulations); read on every use. */
+  now?: Now
+}
+
+export type RemoteJwks = KeyResolver & { reload(): Promise<void>; readonly jwks: JwksDocument | undefined }
+
+const NAMES = ['timeout', 'cooldown', 'minTtl', 'maxTtl', 'staleIfError', 'maxResponseBytes', 'maxKeys', 'allowHttp',
+  'headers', 'fetch', 'cacheStore', 'onEvent', 'now'] as const
+
+/**
+ * workerd cannot share a promise between request contexts, so there each caller makes
+ * its own request (API.md names this as the one runtime check in src/).
+ */
+let workerd: boolean | undefined
+function isWorkerd(): boolean {
+  workerd ??= typeof (globalThis as { WebSocketPair?: unknown }).WebSocketPair !== 'undefined'
+    || (globalThis as { navigator?: { userAgent?: unknown } }).navigator?.userAgent === 'Cloudflare-Workers'
+  return workerd
+}
+
+/** Hosts that are this machine: http is allowed to them (RFC 6761 §6.3 for .localhost). */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+}
+
+function checkUrl(url: unknown, allowHttp: boolean): string {
+  let u: URL
+  try {
+    if (typeof url !== 'string' && !(url instanceof URL)) throw new TypeError('not a URL')
+    u = new URL(String(url))
+  } catch (e) {
+    throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'the JWK Set URL is not a valid URL')
+  }
+  const secure = u.protocol === 'https:' || (u.protocol === 'http:' && (allowHttp || isLoopback(u.hostname)))
+  if (!secure) fail('ERR_JWKS_FETCH_FAILED', 'the JWK Set URL must use https: (http: only for loopback hosts or with allowHttp)')
+  return u.href
+}
+
+function positiveInt(v: unknown, name: string, fallback: number): number {
+  if (v === undefined) return fallback
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) fail('ERR_JOSE_INVALID_ARGUMENT', `options.${name} must be a positive integer`)
+  return v
+}
+
+function isFn(v: unknown): v is (...a: unknown[]) => unknown {
+  return typeof v === 'function'
+}
+
+function settings(o: ReturnType<typeof readOptions<(typeof NAMES)[number]>>) {
+  const secs = (name: (typeof NAMES)[number], fallback: number) => (o[name] === undefined ? fallback : parseDuration(o[name], `options.${name}`)) * 1000
+  const minTtl = secs('minTtl', 60)
+  const maxTtl = secs('maxTtl', 600)
+  if (minTtl > maxTtl) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.minTtl must not exceed options.maxTtl')
+  if (o.headers !== undefined && (!isPlainObject(o.headers) || !Object.values(o.headers).every((v) => typeof v === 'string'))) {
+    fail('ERR_JOSE_INVALID_ARGUMENT', 'options.headers must be an object of strings')
+  }
+  for (const name of ['fetch', 'onEvent'] as const) if (o[name] !== undefined && !isFn(o[name])) fail('ERR_JOSE_INVALID_ARGUMENT', `options.${name} must be a function`)
+  const store = o.cacheStore as JwksCacheStore | undefined
+  if (store !== undefined && (typeof store !== 'object' || store === null || !isFn(store.get) || !isFn(store.set))) {
+    fail('ERR_JOSE_INVALID_ARGUMENT', 'options.cacheStore must have get and set methods')
+  }
+  if (o.allowHttp !== undefined && typeof o.allowHttp !== 'boolean') fail('ERR_JOSE_INVALID_ARGUMENT', 'options.allowHttp must be a boolean')
+  const http: FetchSettings = {
+    fetch: (o.fetch as typeof fetch | undefined) ?? ((input, init) => fetch(input, init)),
+    headers: { ...(o.headers as Record<string, string> | undefined) },
+    timeoutMs: secs('timeout', 5),
+    maxResponseBytes: positiveInt(o.maxResponseBytes, 'maxResponseBytes', 512 * 1024),
+    maxKeys: positiveInt(o.maxKeys, 'maxKeys', 100),
+  }
+  return {
+    http, minTtl, maxTtl, store, cooldown: secs('cooldown', 30), staleIfError: secs('staleIfError', 3600),
+    onEvent: o.onEvent as ((e: JwksEvent) => void) | undefined, now: checkNow(o.now), allowHttp: o.allowHttp === true,
+  }
+}
+
+/** What a cacheStore holds: plain JSON data, checked again when read back. */
+interface StoreEntry { url: string; keys: Jwk[]; etag?: string; expiresAt: number }
+
+/**
+ * A key resolver over a remote JWK Set (an identity provider's `jwks_uri`).
+ *
+ * @example
+ * ```ts
+ * import { createRemoteJwks, verify } from 'isojwt'
+ * const jwks = createRemoteJwks('https://id.example/.well-known/jwks.json')
+ * const { payload } = await verify(token, jwks, { issuer: 'https://id.example', audience: 'api', algorithms: ['RS256'] })
+ * ```
+ */
+export function createRemoteJwks(url: string | URL, options?: RemoteJwksOptions): RemoteJwks {
+  let cfg: ReturnType<typeof settings>
+  let href: string
+  try {
+    cfg = settings(readOptions(options, NAMES))
+    href = checkUrl(url, cfg.allowHttp)
+  } catch (e) {
+    throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'invalid createRemoteJwks options')
+  }
+  const { http, store } = cfg
+
+  let keys: Jwk[] | undefined
+  let etag: string | undefined
+  let expiresAt = 0
+  let lastAttempt = -Infinity
+  let lastError: JoseError | undefined
+  let staleEnded = false
+  let inflight: Promise<void> | undefined
+
+  const nowMs = (): number => {
+    const n = cfg.now
+    const d = typeof n === 'function' ? n() : n
+    return d instanceof Date ? d.getTime() : Date.now()
+  }
+  const emit = (type: JwksEventType, error?: JoseError): void => {
+    try {
+      cfg.onEvent?.(error ? { type, url: href, error } : { type, url: href })
+    } catch {
+      // an event listener's failure never changes a verification
+    }
+  }
+  const lifetime = (freshFor: number | undefined): number =>
+    freshFor === undefined ? cfg.maxTtl : Math.min(cfg.maxTtl, Math.max(cfg.minTtl, freshFor * 1000))
+
+  /** Adopts a newer entry another isolate stored; true when it is still fresh. */
+  async function fromStore(t: number): Promise<boolean> {
+    if (!store) return false
+    let raw: unknown
+    try {
+      raw = await store.get(href)
+      if (typeof raw === 'string') raw = JSON.parse(raw)
+    } catch {
+      return false
+    }
+    if (!isPlainObject(raw) || raw.url !== href || typeof raw.expiresAt !== 'number' || raw.expiresAt <= expiresAt) return false
+    const read = readJwks({ keys: raw.keys }, http.maxKeys)
+    if (typeof read === 'string') return false
+    keys = read
+    etag = typeof raw.etag === 'string' ? raw.etag : undefined
+    expiresAt = raw.expiresAt
+    return t < expiresAt
+  }
+
+  async function attempt(): Promise<void> {
+    const start = nowMs()
+    lastAttempt = start
+    try {
+      if (await fromStore(start)) return
+      const got = await fetchJwks(href, http, keys ? etag : undefined)
+      if (got.keys) keys = got.keys
+      etag = got.etag
+      expiresAt = nowMs() + lifetime(got.freshFor)
+      lastError = undefined
+      staleEnded = false
+      emit(got.keys ? 'fetched' : 'not_modified')
+      if (store) {
+        const entry: StoreEntry = { url: href, keys: keys!, expiresAt, ...(etag === undefined ? {} : { etag }) }
+        try {
+          await store.set(href, JSON.parse(JSON.stringify(entry)))
+        } catch {
+          // the shared cache is an optimisation; the set in memory is good
+        }
+      }
+    } catch (e) {
+      lastError = toJoseError(e, 'ERR_JWKS_FETCH_FAILED', 'fetching the JWK Set failed')
+      emit('fetch_failed', lastError)
+      throw lastError
+    }
+  }
+
+  /** One request at a time, shared by concurrent callers (not across workerd requests). */
+  function refresh(): Promise<void> {
+    if (inflight) return inflight
+    const p = attempt()
+    if (isWorkerd()) return p
+    inflight = p
+    const clear = () => {
+      if (inflight === p) inflight = undefined
+    }
+    p.then(clear, clear)
+    return p
+  }
+
+  /** After a failed attempt, nothing is fetched again within the cooldown. */
+  const coolingDown = (t: number): boolean => lastError !== undefined && t < lastAttempt + cfg.cooldown
+
+  function staleOrThrow(t: number): Jwk[] {
+    if (keys && t < expiresAt + cfg.staleIfError) {
+      emit('serving_stale', lastError)
+      return keys
+    }
+    if (keys && !staleEnded) {
+      staleEnded = true
+      emit('stale_expired', lastError)
+    }
+    throw lastError ?? new Error('unreachable')
+  }
+
+  async function current(): Promise<Jwk[]> {
+    const t = nowMs()
+    if (keys && t < expiresAt) return keys
+    if (coolingDown(t) && !inflight) return staleOrThrow(t)
+    try {
+      await refresh()
+    } catch {
+      return staleOrThrow(nowMs())
+    }
+    return keys!
+  }
+
+  const resolver = async (header: Readonly<JwsHeader>): Promise<Jwk[]> => {
+    try {
+      return await resolve(header)
+    } catch (e) {
+      throw toJoseError(e, 'ERR_JWKS_NO_MATCHING_KEY', 'no key in the set fits the token')
+    }
+  }
+
+  async function resolve(header: Readonly<JwsHeader>): Promise<Jwk[]> {
+    const kid = header.kid
+    let set = await current()
+    // RFC 7517 §4.5 rotation: an unknown kid may mean new keys; look again, at most once per cooldown.
+    if (kid !== undefined && !set.some((k) => k.kid === kid)) {
+      if (inflight) await inflight.catch(() => {})
+      else if (nowMs() >= lastAttempt + cfg.cooldown) await refresh().catch(() => {})
+      set = keys ?? set
+    }
+    return selectKeys(set, header, false)
+  }
+
+  Object.defineProperty(resolver, KEY_SET, { value: true })
+  Object.defineProperty(resolver, 'reload', {
+    value: async (): Promise<void> => {
+      await refresh()
+    },
+  })
+  Object.defineProperty(resolver, 'jwks', { get: () => (keys ? documentOf(keys) : undefined), enumerable: true })
+  return resolver as unknown as RemoteJwks
+}

@@ -1,0 +1,69 @@
+/**
+ * Choosing keys from a JWK Set for a token (RFC 7517 §5, RFC 7515 §4.1.4): by `kid`,
+ * then by what the header's algorithm can use. The set hands back the JWK objects it
+ * holds, never a CryptoKey imported for the header's `alg`, so a JWK keeps its own
+ * pinned algorithms (an RSA key without `alg` still needs `options.algorithms`).
+ */
+import { fail } from '../errors.ts'
+import { isPlainObject, type JsonObject } from '../jose/json.ts'
+import { lookup } from '../jwa/registry.ts'
+import type { Jwk, JwksDocument, JwsHeader } from '../types.ts'
+
+/** At most this many keys are tried for one token; more need a `kid`. */
+const MAX_CANDIDATES = 3
+
+function fits(jwk: JsonObject, header: JwsHeader, allowSymmetric: boolean): boolean {
+  const entry = lookup(header.alg)
+  if (!entry) return false
+  if (header.kid !== undefined && jwk.kid !== header.kid) return false
+  if (jwk.kty !== entry.kty || (entry.crv !== undefined && jwk.crv !== entry.crv)) return false
+  if (jwk.kty === 'oct' && !allowSymmetric) return false
+  if (jwk.use !== undefined && jwk.use !== 'sig') return false
+  if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify'))) return false
+  // Exact: "EdDSA" and "Ed25519" are different names (RFC 9864).
+  return jwk.alg === undefined || jwk.alg === header.alg
+}
+
+export function selectKeys(keys: readonly Jwk[], header: JwsHeader, allowSymmetric: boolean): Jwk[] {
+  if (!isPlainObject(header)) fail('ERR_JWKS_NO_MATCHING_KEY', 'the header must be a JOSE header object')
+  const out = keys.filter((k) => fits(k as JsonObject, header, allowSymmetric))
+  if (out.length === 0) fail('ERR_JWKS_NO_MATCHING_KEY', header.kid === undefined ? 'no key in the set fits the token' : 'no key in the set has the token\'s "kid"')
+  if (out.length > MAX_CANDIDATES) fail('ERR_JWKS_NO_MATCHING_KEY', `more than ${MAX_CANDIDATES} keys fit a token without "kid"`)
+  return out
+}
+
+/**
+ * A JWK Set document as data we own: `keys` must be an array; members that are not
+ * objects with a string `kty` are dropped (broken keys never stop the good ones).
+ * Returns frozen copies, so later changes by the caller do not reach the set.
+ */
+export function readJwks(doc: unknown, maxKeys: number): Jwk[] | string {
+  if (!isPlainObject(doc)) return 'a JWK Set must be a JSON object'
+  const keys = doc.keys
+  if (!Array.isArray(keys)) return 'a JWK Set must have a "keys" array'
+  if (keys.length > maxKeys) return `the JWK Set has more than ${maxKeys} keys`
+  const out: Jwk[] = []
+  for (const k of keys as unknown[]) {
+    if (!isPlainObject(k) || typeof k.kty !== 'string') continue
+    out.push(freezeCopy(k) as Jwk)
+  }
+  return out
+}
+
+/** A deep copy through JSON (keys are JSON data), frozen. */
+export function freezeCopy<T>(value: T): T {
+  const copy = JSON.parse(JSON.stringify(value)) as T
+  const stack: unknown[] = [copy]
+  while (stack.length > 0) {
+    const v = stack.pop()
+    if (typeof v === 'object' && v !== null) {
+      Object.freeze(v)
+      for (const c of Object.values(v)) stack.push(c)
+    }
+  }
+  return copy
+}
+
+export function documentOf(keys: readonly Jwk[]): JwksDocument {
+  return freezeCopy({ keys: [...keys] })
+}
