@@ -5,6 +5,7 @@
 export { sign } from './jwt/sign.ts'
 export { verify } from './jwt/verify.ts'
 export { decode, isExpired } from './jwt/decode.ts'
+export { createSigner, createVerifier } from './jwt/prepared.ts'
 export { signJws, verifyJws } from './jws/api.ts'
 export { importKey, exportJwk, thumbprint, generateKeyPair, generateSecret } from './keys/api.ts'
 export { createLocalJwks } from './jwks/local.ts'

@@ -7,14 +7,14 @@ import { fail, scrub } from '../errors.ts'
 
 export type Options<K extends string> = { readonly [P in K]?: unknown }
 
-export function readOptions<K extends string>(options: unknown, names: readonly K[], what = 'options'): Options<K> {
+export function readOptions<K extends string>(options: unknown, names: readonly K[], what = 'options', allowOthers = false): Options<K> {
   const out = Object.create(null) as Record<K, unknown>
   if (options === undefined) return out
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     fail('ERR_JOSE_INVALID_ARGUMENT', `${what} must be an object`)
   }
   try {
-    for (const k of Object.keys(options)) {
+    if (!allowOthers) for (const k of Object.keys(options)) {
       if (!(names as readonly string[]).includes(k)) fail('ERR_JOSE_INVALID_ARGUMENT', `unknown option ${JSON.stringify(k.slice(0, 40))} in ${what}`)
     }
     for (const name of names) {

@@ -6,7 +6,7 @@
 import { fail, toJoseError, type JoseError } from '../errors.ts'
 import { isPlainObject } from '../jose/json.ts'
 import { readOptions } from '../jose/options.ts'
-import { KEY_SET } from '../jws/verify.ts'
+import { CURRENT_KEYS, KEY_SET } from '../jws/verify.ts'
 import { checkNow, parseDuration } from '../jwt/time.ts'
 import type { Jwk, JwksDocument, JwsHeader, KeyResolver, Now } from '../types.ts'
 import { fetchJwks, type FetchSettings } from './fetch.ts'
@@ -108,6 +108,16 @@ function settings(o: ReturnType<typeof readOptions<(typeof NAMES)[number]>>) {
   }
 }
 
+/**
+ * Keys that did not change keep their object (and so their cached import, and the
+ * verified-token cache entries of createVerifier that they back).
+ */
+function keepIdentity(old: readonly Jwk[] | undefined, fresh: Jwk[]): Jwk[] {
+  if (!old) return fresh
+  const byText = new Map(old.map((k) => [JSON.stringify(k), k]))
+  return fresh.map((k) => byText.get(JSON.stringify(k)) ?? k)
+}
+
 /** What a cacheStore holds: plain JSON data, checked again when read back. */
 interface StoreEntry { url: string; keys: Jwk[]; etag?: string; expiresAt: number }
 
@@ -180,7 +190,7 @@ export function createRemoteJwks(url: string | URL, options?: RemoteJwksOptions)
     try {
       if (await fromStore(start)) return
       const got = await fetchJwks(href, http, keys ? etag : undefined)
-      if (got.keys) keys = got.keys
+      if (got.keys) keys = keepIdentity(keys, got.keys)
       etag = got.etag
       expiresAt = nowMs() + lifetime(got.freshFor)
       lastError = undefined
@@ -262,6 +272,7 @@ export function createRemoteJwks(url: string | URL, options?: RemoteJwksOptions)
   }
 
   Object.defineProperty(resolver, KEY_SET, { value: true })
+  Object.defineProperty(resolver, CURRENT_KEYS, { value: (): readonly Jwk[] => keys ?? [] })
   Object.defineProperty(resolver, 'reload', {
     value: async (): Promise<void> => {
       await refresh()

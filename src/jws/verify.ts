@@ -24,11 +24,16 @@ export interface Verified {
   header: JwsHeader
   entry: AlgEntry
   key: CryptoKey
+  /** The key input that verified (a JWK object from a key set, a PEM string, …). */
+  candidate: unknown
 }
 
 /** Marks resolvers that are key sets (createLocalJwks, createRemoteJwks): candidates that
  * cannot be used are skipped, and a set left with none of them is ERR_JWKS_NO_MATCHING_KEY. */
 export const KEY_SET: unique symbol = Symbol('isojwt.keySet') as never
+
+/** On remote key sets: a method returning the JWK objects the set holds right now. */
+export const CURRENT_KEYS: unique symbol = Symbol('isojwt.currentKeys') as never
 
 /** At most this many candidate keys are tried per token (API.md, Key resolvers). */
 const MAX_CANDIDATES = 3
@@ -84,7 +89,7 @@ export async function verifyParts(parts: CompactParts, key: KeyInput | KeyResolv
       continue
     }
     tried++
-    if (await verifyWith(entry, cryptoKey, parts.signature, parts.signingInput)) return { header: jwsHeader, entry, key: cryptoKey }
+    if (await verifyWith(entry, cryptoKey, parts.signature, parts.signingInput)) return { header: jwsHeader, entry, key: cryptoKey, candidate }
   }
   if (tried > 0) fail('ERR_JWS_SIGNATURE_INVALID', 'the signature does not verify')
   if (importError && keySet) fail('ERR_JWKS_NO_MATCHING_KEY', 'no usable key in the set fits the token', { cause: importError })

@@ -17,6 +17,8 @@ type Check = (c: Ctx) => void
 export interface ClaimPolicy {
   readonly now: Now | undefined
   readonly tol: number
+  /** options.maxAge in seconds, for the verified-token cache. */
+  readonly maxAge: number | undefined
   readonly checks: readonly Check[]
 }
 
@@ -130,7 +132,7 @@ export function compileClaims(o: Options<(typeof CLAIM_OPTIONS)[number]>, extra:
   checks.push(timeChecks)
   if (maxAge !== undefined) checks.push(maxAgeCheck(maxAge))
   checks.push(...extra)
-  return { now: checkNow(o.now), tol, checks }
+  return { now: checkNow(o.now), tol, maxAge, checks }
 }
 
 /** Runs the compiled checks against a verified header and payload. */

@@ -4,45 +4,73 @@ import { utf8 } from '../encoding/utf8.ts'
 import { isPlainObject, stringify, type JsonObject } from '../jose/json.ts'
 import { optString, optStrings, readOptions } from '../jose/options.ts'
 import { checkExtraHeader, signCompact } from '../jws/sign.ts'
-import type { JwtPayload, KeyInput, SignOptions } from '../types.ts'
+import type { JwtPayload, KeyInput, Now, SignOptions } from '../types.ts'
 import { typeProblem } from './claims.ts'
 import { checkNow, epochSeconds, parseDuration } from './time.ts'
 
 const SIGN_OPTIONS = ['alg', 'kid', 'typ', 'header', 'expiresIn', 'notBefore', 'issuedAt', 'issuer', 'subject', 'audience', 'jwtId', 'now'] as const
 
-/** Option → the claim it sets; giving both is ambiguous and refused. */
-const CLAIM_OF: readonly (readonly [(typeof SIGN_OPTIONS)[number], string])[] = [
-  ['issuer', 'iss'], ['subject', 'sub'], ['audience', 'aud'], ['jwtId', 'jti'], ['expiresIn', 'exp'], ['notBefore', 'nbf'],
-]
+/** Sign options, validated once (createSigner validates at creation). */
+export interface SignPlan {
+  alg: unknown
+  typ: string | undefined
+  kid: string | undefined
+  extra: JsonObject | undefined
+  /** Claims the options set, by claim name, with the option that set them. */
+  claims: readonly (readonly [claim: string, option: string, value: unknown])[]
+  expiresIn: number | undefined
+  notBefore: number | undefined
+  issuedAt: boolean
+  now: Now | undefined
+}
 
-function claimsFrom(payload: JsonObject, o: ReturnType<typeof readSignOptions>): JsonObject {
-  for (const [opt, claim] of CLAIM_OF) {
-    if (o[opt] !== undefined && Object.hasOwn(payload, claim)) fail('ERR_JOSE_INVALID_ARGUMENT', `"${claim}" is given both in the payload and as options.${opt}`)
+export function planSign(options: unknown): SignPlan {
+  const o = readOptions(options, SIGN_OPTIONS)
+  const typ = o.typ === null ? undefined : o.typ === undefined ? 'JWT' : optString(o.typ, 'options.typ')
+  const extra = checkExtraHeader(o.header, false)
+  if (o.typ !== undefined && extra && Object.hasOwn(extra, 'typ')) fail('ERR_JOSE_INVALID_ARGUMENT', '"typ" is given both in options.header and options.typ')
+  if (o.issuedAt !== undefined && typeof o.issuedAt !== 'boolean') fail('ERR_JOSE_INVALID_ARGUMENT', 'options.issuedAt must be a boolean')
+  const audience = o.audience === undefined ? undefined : optStrings(o.audience, 'options.audience')
+  const claims: [string, string, unknown][] = []
+  const add = (claim: string, option: string, value: unknown) => value !== undefined && claims.push([claim, option, value])
+  add('iss', 'issuer', optString(o.issuer, 'options.issuer'))
+  add('sub', 'subject', optString(o.subject, 'options.subject'))
+  add('aud', 'audience', typeof o.audience === 'string' ? o.audience : audience)
+  add('jti', 'jwtId', optString(o.jwtId, 'options.jwtId'))
+  return {
+    alg: o.alg, typ, kid: optString(o.kid, 'options.kid'), extra, claims,
+    expiresIn: o.expiresIn === undefined ? undefined : parseDuration(o.expiresIn, 'options.expiresIn'),
+    notBefore: o.notBefore === undefined ? undefined : parseDuration(o.notBefore, 'options.notBefore', true),
+    issuedAt: o.issuedAt !== false,
+    now: checkNow(o.now),
+  }
+}
+
+function claimsFrom(payload: JsonObject, plan: SignPlan): JsonObject {
+  const timed: [string, string, number | undefined][] = [['exp', 'expiresIn', plan.expiresIn], ['nbf', 'notBefore', plan.notBefore]]
+  for (const [claim, option, value] of [...plan.claims, ...timed]) {
+    if (value !== undefined && Object.hasOwn(payload, claim)) fail('ERR_JOSE_INVALID_ARGUMENT', `"${claim}" is given both in the payload and as options.${option}`)
   }
   // Spread defines own properties (no __proto__ setter runs), so the copy is faithful.
   const claims: JsonObject = { ...payload }
-  const issuer = optString(o.issuer, 'options.issuer')
-  const subject = optString(o.subject, 'options.subject')
-  const audience = o.audience === undefined ? undefined : optStrings(o.audience, 'options.audience')
-  const jwtId = optString(o.jwtId, 'options.jwtId')
-  const expiresIn = o.expiresIn === undefined ? undefined : parseDuration(o.expiresIn, 'options.expiresIn')
-  const notBefore = o.notBefore === undefined ? undefined : parseDuration(o.notBefore, 'options.notBefore', true)
-  if (o.issuedAt !== undefined && typeof o.issuedAt !== 'boolean') fail('ERR_JOSE_INVALID_ARGUMENT', 'options.issuedAt must be a boolean')
-  const now = checkNow(o.now)
-  const needsTime = expiresIn !== undefined || notBefore !== undefined || (o.issuedAt !== false && !Object.hasOwn(payload, 'iat'))
-  const t = needsTime ? epochSeconds(now) : 0
-  if (issuer !== undefined) claims.iss = issuer
-  if (subject !== undefined) claims.sub = subject
-  if (audience !== undefined) claims.aud = typeof o.audience === 'string' ? audience[0] : audience
-  if (jwtId !== undefined) claims.jti = jwtId
-  if (o.issuedAt !== false && !Object.hasOwn(payload, 'iat')) claims.iat = t
-  if (notBefore !== undefined) claims.nbf = Math.floor(t + notBefore)
-  if (expiresIn !== undefined) claims.exp = Math.floor(t + expiresIn)
+  for (const [claim, , value] of plan.claims) claims[claim] = value
+  const setIat = plan.issuedAt && !Object.hasOwn(payload, 'iat')
+  if (!setIat && plan.expiresIn === undefined && plan.notBefore === undefined) return claims
+  // The clock is read here, on every call, never when a signer is created.
+  const t = epochSeconds(plan.now)
+  if (setIat) claims.iat = t
+  if (plan.notBefore !== undefined) claims.nbf = Math.floor(t + plan.notBefore)
+  if (plan.expiresIn !== undefined) claims.exp = Math.floor(t + plan.expiresIn)
   return claims
 }
 
-function readSignOptions(options: unknown) {
-  return readOptions(options, SIGN_OPTIONS)
+/** Signs one payload under a validated plan. */
+export async function signPlanned(plan: SignPlan, payload: unknown, key: unknown): Promise<string> {
+  if (!isPlainObject(payload)) fail('ERR_JOSE_INVALID_ARGUMENT', 'the payload must be a plain object')
+  const bad = typeProblem(payload)
+  if (bad) fail('ERR_JOSE_INVALID_ARGUMENT', `payload claim "${bad}" has the wrong type (RFC 7519 §4.1)`)
+  const body = utf8(stringify(claimsFrom(payload, plan), 'the payload'))
+  return signCompact({ key, alg: plan.alg, typ: plan.typ, kid: plan.kid, extra: plan.extra, payload: body })
 }
 
 /**
@@ -58,15 +86,7 @@ function readSignOptions(options: unknown) {
 export async function sign(payload: JwtPayload, key: KeyInput, options?: SignOptions): Promise<string> {
   try {
     if (!isPlainObject(payload)) fail('ERR_JOSE_INVALID_ARGUMENT', 'the payload must be a plain object')
-    const o = readSignOptions(options)
-    const bad = typeProblem(payload)
-    if (bad) fail('ERR_JOSE_INVALID_ARGUMENT', `payload claim "${bad}" has the wrong type (RFC 7519 §4.1)`)
-    const typ = o.typ === null ? undefined : o.typ === undefined ? 'JWT' : optString(o.typ, 'options.typ')
-    const kid = optString(o.kid, 'options.kid')
-    const extra = checkExtraHeader(o.header, false)
-    if (o.typ !== undefined && extra && Object.hasOwn(extra, 'typ')) fail('ERR_JOSE_INVALID_ARGUMENT', '"typ" is given both in options.header and options.typ')
-    const body = utf8(stringify(claimsFrom(payload, o), 'the payload'))
-    return await signCompact({ key, alg: o.alg, typ, kid, extra, payload: body })
+    return await signPlanned(planSign(options), payload, key)
   } catch (e) {
     throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'signing failed')
   }

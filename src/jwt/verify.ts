@@ -6,8 +6,8 @@ import { readOptions } from '../jose/options.ts'
 import { checkAlgorithms } from '../jwa/policy.ts'
 import { checkMaxLength, DEFAULT_MAX_TOKEN, parseCompact, type CompactParts } from '../jws/compact.ts'
 import { verifyParts } from '../jws/verify.ts'
-import type { JwtPayload, KeyInput, KeyResolver, VerifyOptions, VerifyResult } from '../types.ts'
-import { CLAIM_OPTIONS, checkClaims, compileClaims } from './claims.ts'
+import type { Alg, JwtPayload, KeyInput, KeyResolver, VerifyOptions, VerifyResult } from '../types.ts'
+import { CLAIM_OPTIONS, checkClaims, compileClaims, type ClaimPolicy } from './claims.ts'
 
 const VERIFY_OPTIONS = [...CLAIM_OPTIONS, 'algorithms', 'crit', 'maxTokenLength'] as const
 
@@ -18,6 +18,40 @@ function peekPayload(parts: CompactParts): unknown {
   } catch {
     return undefined
   }
+}
+
+/** Verify options, validated once (createVerifier validates at creation). */
+export interface VerifyPlan {
+  algorithms: readonly Alg[] | undefined
+  understood: Record<string, true> | undefined
+  maxLength: number
+  claims: ClaimPolicy
+}
+
+export function planVerify(options: unknown, extraNames: readonly string[] = []): VerifyPlan {
+  const o = readOptions(options, [...VERIFY_OPTIONS, ...extraNames] as unknown as typeof VERIFY_OPTIONS)
+  return {
+    algorithms: checkAlgorithms(o.algorithms),
+    understood: checkCritOption(o.crit),
+    maxLength: checkMaxLength(o.maxTokenLength, DEFAULT_MAX_TOKEN),
+    claims: compileClaims(o),
+  }
+}
+
+export interface VerifiedJwt extends VerifyResult<JsonObject> {
+  /** The key input (e.g. the JWK object from a key set) that verified. */
+  candidate: unknown
+}
+
+/** Verifies one token under a validated plan. */
+export async function verifyPlanned(plan: VerifyPlan, token: unknown, key: KeyInput | KeyResolver): Promise<VerifiedJwt> {
+  const parts = parseCompact(token, plan.maxLength)
+  const v = await verifyParts(parts, key, {
+    algorithms: plan.algorithms, understood: plan.understood, b64FalseCode: 'ERR_JWT_INVALID', resolverPayload: peekPayload,
+  })
+  const payload: JsonObject = parseObject(parts.payload, 'ERR_JWT_INVALID', 'the JWT payload')
+  checkClaims(plan.claims, v.header, payload)
+  return { header: v.header, payload, key: v.key, candidate: v.candidate }
 }
 
 /**
@@ -32,16 +66,8 @@ function peekPayload(parts: CompactParts): unknown {
  */
 export async function verify<P = JwtPayload>(token: string, key: KeyInput | KeyResolver, options?: VerifyOptions): Promise<VerifyResult<P>> {
   try {
-    const o = readOptions(options, VERIFY_OPTIONS)
-    const algorithms = checkAlgorithms(o.algorithms)
-    const understood = checkCritOption(o.crit)
-    const maxLength = checkMaxLength(o.maxTokenLength, DEFAULT_MAX_TOKEN)
-    const policy = compileClaims(o)
-    const parts = parseCompact(token, maxLength)
-    const v = await verifyParts(parts, key, { algorithms, understood, b64FalseCode: 'ERR_JWT_INVALID', resolverPayload: peekPayload })
-    const payload: JsonObject = parseObject(parts.payload, 'ERR_JWT_INVALID', 'the JWT payload')
-    checkClaims(policy, v.header, payload)
-    return { header: v.header, payload: payload as P, key: v.key }
+    const r = await verifyPlanned(planVerify(options), token, key)
+    return { header: r.header, payload: r.payload as P, key: r.key }
   } catch (e) {
     throw toJoseError(e, 'ERR_JWS_INVALID', 'verification failed')
   }
