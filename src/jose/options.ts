@@ -3,9 +3,21 @@
  * inside a try, and unknown names are refused (a misspelt `audiance` must not silently
  * turn a check off).
  */
-import { fail, scrub } from '../errors.ts'
+import { fail, scrub, toJoseError } from '../errors.ts'
 
 export type Options<K extends string> = { readonly [P in K]?: unknown }
+
+/**
+ * Runs option validation; anything it throws that is not already a JoseError (a Proxy
+ * trap, a getter, a hostile `now`) is the caller's input failing: ERR_JOSE_INVALID_ARGUMENT.
+ */
+export function validating<T>(check: () => T): T {
+  try {
+    return check()
+  } catch (e) {
+    throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'the options could not be read')
+  }
+}
 
 export function readOptions<K extends string>(options: unknown, names: readonly K[], what = 'options', allowOthers = false): Options<K> {
   const out = Object.create(null) as Record<K, unknown>

@@ -4,7 +4,7 @@
  * them; the body read incrementally and abandoned past the size cap; a timeout through
  * AbortSignal. Freshness comes from Cache-Control and Age (RFC 9111 §4.2, §5.1).
  */
-import { fail, isJoseError, scrub } from '../errors.ts'
+import { fail, isJoseError, JoseError, scrub } from '../errors.ts'
 import { parseObject } from '../jose/json.ts'
 import type { Jwk } from '../types.ts'
 import { readJwks } from './select.ts'
@@ -76,39 +76,50 @@ async function readBody(res: Response, max: number): Promise<Uint8Array> {
 
 export async function fetchJwks(url: string, s: FetchSettings, etag: string | undefined): Promise<Fetched> {
   const controller = new AbortController()
-  const timer = setTimeout(() => controller.abort(), s.timeoutMs)
+  let timer: ReturnType<typeof setTimeout> | undefined
+  // The deadline also holds against a custom fetch (or body stream) that ignores the signal.
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort()
+      reject(new JoseError('ERR_JWKS_FETCH_FAILED', 'fetching the JWK Set failed: timed out'))
+    }, s.timeoutMs)
+  })
   try {
-    const headers: Record<string, string> = { ...s.headers, accept: 'application/jwk-set+json, application/json' }
-    if (etag !== undefined) headers['if-none-match'] = etag
-    let res: Response
-    try {
-      res = await s.fetch(url, { headers, redirect: 'manual', signal: controller.signal })
-    } catch (e) {
-      return failed(controller.signal.aborted ? 'timed out' : 'network error', e)
-    }
-    if (res.redirected || (res.status >= 300 && res.status < 400 && res.status !== 304) || res.type === 'opaqueredirect') {
-      await res.body?.cancel().catch(() => {})
-      failed('redirects are not followed')
-    }
-    if (res.status === 304 && etag !== undefined) {
-      await res.body?.cancel().catch(() => {})
-      return { freshFor: freshness(res.headers), etag: res.headers.get('etag') ?? etag }
-    }
-    if (res.status !== 200) {
-      await res.body?.cancel().catch(() => {})
-      failed(`HTTP status ${res.status}`)
-    }
-    let doc: unknown
-    try {
-      doc = parseObject(await readBody(res, s.maxResponseBytes), 'ERR_JWKS_FETCH_FAILED', 'the JWK Set')
-    } catch (e) {
-      if (isJoseError(e)) throw e
-      return failed(controller.signal.aborted ? 'timed out' : 'the body could not be read', e)
-    }
-    const keys = readJwks(doc, s.maxKeys)
-    if (typeof keys === 'string') failed(keys)
-    return { keys, etag: res.headers.get('etag') ?? undefined, freshFor: freshness(res.headers) }
+    return await Promise.race([exchange(url, s, etag, controller), deadline])
   } finally {
     clearTimeout(timer)
   }
+}
+
+async function exchange(url: string, s: FetchSettings, etag: string | undefined, controller: AbortController): Promise<Fetched> {
+  const headers: Record<string, string> = { ...s.headers, accept: 'application/jwk-set+json, application/json' }
+  if (etag !== undefined) headers['if-none-match'] = etag
+  let res: Response
+  try {
+    res = await s.fetch(url, { headers, redirect: 'manual', signal: controller.signal })
+  } catch (e) {
+    return failed(controller.signal.aborted ? 'timed out' : 'network error', e)
+  }
+  if (res.redirected || (res.status >= 300 && res.status < 400 && res.status !== 304) || res.type === 'opaqueredirect') {
+    await res.body?.cancel().catch(() => {})
+    failed('redirects are not followed')
+  }
+  if (res.status === 304 && etag !== undefined) {
+    await res.body?.cancel().catch(() => {})
+    return { freshFor: freshness(res.headers), etag: res.headers.get('etag') ?? etag }
+  }
+  if (res.status !== 200) {
+    await res.body?.cancel().catch(() => {})
+    failed(`HTTP status ${res.status}`)
+  }
+  let doc: unknown
+  try {
+    doc = parseObject(await readBody(res, s.maxResponseBytes), 'ERR_JWKS_FETCH_FAILED', 'the JWK Set')
+  } catch (e) {
+    if (isJoseError(e)) throw e
+    return failed(controller.signal.aborted ? 'timed out' : 'the body could not be read', e)
+  }
+  const keys = readJwks(doc, s.maxKeys)
+  if (typeof keys === 'string') failed(keys)
+  return { keys, etag: res.headers.get('etag') ?? undefined, freshFor: freshness(res.headers) }
 }

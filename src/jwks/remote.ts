@@ -157,7 +157,8 @@ export function createRemoteJwks(url: string | URL, options?: RemoteJwksOptions)
   }
   const emit = (type: JwksEventType, error?: JoseError): void => {
     try {
-      cfg.onEvent?.(error ? { type, url: href, error } : { type, url: href })
+      const r = cfg.onEvent?.(error ? { type, url: href, error } : { type, url: href }) as unknown
+      if (r instanceof Promise) r.catch(() => {})
     } catch {
       // an event listener's failure never changes a verification
     }

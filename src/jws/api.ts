@@ -3,7 +3,7 @@ import { fail, toJoseError } from '../errors.ts'
 import { isBytes } from '../encoding/bytes.ts'
 import { isWellFormed, utf8 } from '../encoding/utf8.ts'
 import { checkCritOption } from '../jose/header.ts'
-import { optString, readOptions } from '../jose/options.ts'
+import { optString, readOptions, validating } from '../jose/options.ts'
 import { checkAlgorithms } from '../jwa/policy.ts'
 import type { KeyInput, KeyResolver, SignJwsOptions, VerifyJwsOptions, VerifyJwsResult } from '../types.ts'
 import { checkMaxLength, DEFAULT_MAX_JWS, parseCompact } from './compact.ts'
@@ -22,15 +22,15 @@ import { verifyParts } from './verify.ts'
  */
 export async function signJws(payload: Uint8Array | string, key: KeyInput, options: SignJwsOptions): Promise<string> {
   try {
-    const o = readOptions(options ?? {}, ['alg', 'kid', 'header'] as const)
+    const o = validating(() => readOptions(options ?? {}, ['alg', 'kid', 'header'] as const))
     let bytes: Uint8Array
     if (typeof payload === 'string') {
       if (!isWellFormed(payload)) fail('ERR_JOSE_INVALID_ARGUMENT', 'the payload string is not well-formed Unicode')
       bytes = utf8(payload)
     } else if (isBytes(payload)) bytes = payload
     else fail('ERR_JOSE_INVALID_ARGUMENT', 'the payload must be a Uint8Array or a string')
-    const kid = optString(o.kid, 'options.kid')
-    return await signCompact({ key, alg: o.alg, kid, extra: checkExtraHeader(o.header, true), payload: bytes })
+    const { kid, extra } = validating(() => ({ kid: optString(o.kid, 'options.kid'), extra: checkExtraHeader(o.header, true) }))
+    return await signCompact({ key, alg: o.alg, kid, extra, payload: bytes })
   } catch (e) {
     throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'signing failed')
   }
@@ -48,10 +48,11 @@ export async function signJws(payload: Uint8Array | string, key: KeyInput, optio
  */
 export async function verifyJws(jws: string, key: KeyInput | KeyResolver, options?: VerifyJwsOptions): Promise<VerifyJwsResult> {
   try {
-    const o = readOptions(options, ['algorithms', 'crit', 'maxTokenLength'] as const)
-    const algorithms = checkAlgorithms(o.algorithms)
-    const understood = checkCritOption(o.crit)
-    const parts = parseCompact(jws, checkMaxLength(o.maxTokenLength, DEFAULT_MAX_JWS))
+    const { algorithms, understood, maxLength } = validating(() => {
+      const o = readOptions(options, ['algorithms', 'crit', 'maxTokenLength'] as const)
+      return { algorithms: checkAlgorithms(o.algorithms), understood: checkCritOption(o.crit), maxLength: checkMaxLength(o.maxTokenLength, DEFAULT_MAX_JWS) }
+    })
+    const parts = parseCompact(jws, maxLength)
     const v = await verifyParts(parts, key, {
       algorithms, understood, b64FalseCode: 'ERR_JOSE_NOT_SUPPORTED', resolverPayload: (p) => p.payload.slice(),
     })

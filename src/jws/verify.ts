@@ -68,6 +68,7 @@ export async function verifyParts(parts: CompactParts, key: KeyInput | KeyResolv
   const keySet = typeof key === 'function' && (key as unknown as Record<symbol, unknown>)[KEY_SET] === true
   let tried = 0
   let pinsNothing = false
+  let misfit = false
   let importError: unknown
   for (const candidate of list) {
     let desc: KeyDesc
@@ -79,7 +80,10 @@ export async function verifyParts(parts: CompactParts, key: KeyInput | KeyResolv
       continue
     }
     pinsNothing ||= desc.pinned.length === 0
-    if (!allowedFor(desc, core.algorithms).includes(entry.alg)) continue
+    if (!allowedFor(desc, core.algorithms).includes(entry.alg)) {
+      misfit = true
+      continue
+    }
     let cryptoKey: CryptoKey
     try {
       cryptoKey = await importFor(desc, entry, ['verify'])
@@ -92,8 +96,9 @@ export async function verifyParts(parts: CompactParts, key: KeyInput | KeyResolv
     if (await verifyWith(entry, cryptoKey, parts.signature, parts.signingInput)) return { header: jwsHeader, entry, key: cryptoKey, candidate }
   }
   if (tried > 0) fail('ERR_JWS_SIGNATURE_INVALID', 'the signature does not verify')
-  if (importError && keySet) fail('ERR_JWKS_NO_MATCHING_KEY', 'no usable key in the set fits the token', { cause: importError })
-  if (importError) throw importError
+  // A key set reports ERR_JWKS_NO_MATCHING_KEY only when import failures alone left nothing.
+  if (importError && keySet && !misfit) fail('ERR_JWKS_NO_MATCHING_KEY', 'no usable key in the set fits the token', { cause: importError })
+  if (importError && !keySet) throw importError
   fail('ERR_JOSE_ALG_NOT_ALLOWED', fromResolver
     ? `no key from the resolver allows ${entry.alg}`
     : `this key does not allow ${entry.alg}${pinsNothing && !core.algorithms ? ' (this key pins no algorithm: pass options.algorithms)' : ''}`)

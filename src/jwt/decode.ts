@@ -1,7 +1,7 @@
 /** `decode` and `isExpired` (API.md, JWT): structure only, never trust. */
 import { fail, toJoseError } from '../errors.ts'
 import { parseObject } from '../jose/json.ts'
-import { readOptions } from '../jose/options.ts'
+import { readOptions, validating } from '../jose/options.ts'
 import { checkMaxLength, DEFAULT_MAX_TOKEN, parseCompact } from '../jws/compact.ts'
 import type { DecodeResult, DecodedHeader, JwtPayload, Now, Duration } from '../types.ts'
 import { checkNow, epochSeconds, parseDuration } from './time.ts'
@@ -18,8 +18,8 @@ import { checkNow, epochSeconds, parseDuration } from './time.ts'
  */
 export function decode<P = JwtPayload>(token: string, options?: { maxTokenLength?: number }): DecodeResult<P> {
   try {
-    const o = readOptions(options, ['maxTokenLength'] as const)
-    const parts = parseCompact(token, checkMaxLength(o.maxTokenLength, DEFAULT_MAX_TOKEN))
+    const maxLength = validating(() => checkMaxLength(readOptions(options, ['maxTokenLength'] as const).maxTokenLength, DEFAULT_MAX_TOKEN))
+    const parts = parseCompact(token, maxLength)
     const payload = parseObject(parts.payload, 'ERR_JWT_INVALID', 'the JWT payload')
     return { header: { ...parts.header } as DecodedHeader, payload: payload as P, signature: parts.signature }
   } catch (e) {
@@ -39,9 +39,10 @@ export function decode<P = JwtPayload>(token: string, options?: { maxTokenLength
  */
 export function isExpired(token: string, options?: { now?: Now; clockTolerance?: Duration }): boolean {
   try {
-    const o = readOptions(options, ['now', 'clockTolerance'] as const)
-    const now = checkNow(o.now)
-    const tol = o.clockTolerance === undefined ? 0 : parseDuration(o.clockTolerance, 'options.clockTolerance')
+    const { now, tol } = validating(() => {
+      const o = readOptions(options, ['now', 'clockTolerance'] as const)
+      return { now: checkNow(o.now), tol: o.clockTolerance === undefined ? 0 : parseDuration(o.clockTolerance, 'options.clockTolerance') }
+    })
     const { payload } = decode<Record<string, unknown>>(token)
     if (!Object.hasOwn(payload, 'exp')) return false
     const exp = payload.exp

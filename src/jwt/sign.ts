@@ -2,7 +2,7 @@
 import { fail, toJoseError } from '../errors.ts'
 import { utf8 } from '../encoding/utf8.ts'
 import { isPlainObject, stringify, type JsonObject } from '../jose/json.ts'
-import { optString, optStrings, readOptions } from '../jose/options.ts'
+import { optString, optStrings, readOptions, validating } from '../jose/options.ts'
 import { lookup } from '../jwa/registry.ts'
 import { checkExtraHeader, signCompact } from '../jws/sign.ts'
 import type { JwtPayload, KeyInput, Now, SignOptions } from '../types.ts'
@@ -26,7 +26,10 @@ export interface SignPlan {
 }
 
 export function planSign(options: unknown): SignPlan {
-  const o = readOptions(options, SIGN_OPTIONS)
+  return validating(() => plan(readOptions(options, SIGN_OPTIONS)))
+}
+
+function plan(o: ReturnType<typeof readOptions<(typeof SIGN_OPTIONS)[number]>>): SignPlan {
   if (o.alg !== undefined && !lookup(o.alg)) fail('ERR_JOSE_INVALID_ARGUMENT', `options.alg must be a supported JWS algorithm${o.alg === 'none' ? ' ("none" is never produced)' : ''}`)
   const typ = o.typ === null ? undefined : o.typ === undefined ? 'JWT' : optString(o.typ, 'options.typ')
   const extra = checkExtraHeader(o.header, false)

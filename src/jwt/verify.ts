@@ -2,7 +2,7 @@
 import { toJoseError } from '../errors.ts'
 import { checkCritOption } from '../jose/header.ts'
 import { parseObject, type JsonObject } from '../jose/json.ts'
-import { readOptions } from '../jose/options.ts'
+import { readOptions, validating } from '../jose/options.ts'
 import { checkAlgorithms } from '../jwa/policy.ts'
 import { checkMaxLength, DEFAULT_MAX_TOKEN, parseCompact, type CompactParts } from '../jws/compact.ts'
 import { verifyParts } from '../jws/verify.ts'
@@ -29,13 +29,15 @@ export interface VerifyPlan {
 }
 
 export function planVerify(options: unknown, extraNames: readonly string[] = []): VerifyPlan {
-  const o = readOptions(options, [...VERIFY_OPTIONS, ...extraNames] as unknown as typeof VERIFY_OPTIONS)
-  return {
-    algorithms: checkAlgorithms(o.algorithms),
-    understood: checkCritOption(o.crit),
-    maxLength: checkMaxLength(o.maxTokenLength, DEFAULT_MAX_TOKEN),
-    claims: compileClaims(o),
-  }
+  return validating(() => {
+    const o = readOptions(options, [...VERIFY_OPTIONS, ...extraNames] as unknown as typeof VERIFY_OPTIONS)
+    return {
+      algorithms: checkAlgorithms(o.algorithms),
+      understood: checkCritOption(o.crit),
+      maxLength: checkMaxLength(o.maxTokenLength, DEFAULT_MAX_TOKEN),
+      claims: compileClaims(o),
+    }
+  })
 }
 
 export interface VerifiedJwt extends VerifyResult<JsonObject> {

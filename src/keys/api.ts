@@ -3,7 +3,7 @@ import { fail, toJoseError } from '../errors.ts'
 import { encode } from '../encoding/base64url.ts'
 import { utf8 } from '../encoding/utf8.ts'
 import { isPlainObject } from '../jose/json.ts'
-import { readOptions } from '../jose/options.ts'
+import { readOptions, validating } from '../jose/options.ts'
 import { signingAlg } from '../jwa/policy.ts'
 import { lookup } from '../jwa/registry.ts'
 import type { Alg, Jwk } from '../types.ts'
@@ -28,8 +28,7 @@ function extractableOption(value: unknown): boolean {
  */
 export async function importKey(input: Jwk | string | Uint8Array, alg: Alg, options?: { extractable?: boolean }): Promise<CryptoKey> {
   try {
-    const o = readOptions(options, ['extractable'] as const)
-    const extractable = extractableOption(o.extractable)
+    const extractable = validating(() => extractableOption(readOptions(options, ['extractable'] as const).extractable))
     if (typeof input !== 'string' && !isPlainObject(input) && !(input instanceof Uint8Array)) {
       fail('ERR_KEY_INVALID', 'importKey takes a JWK, a PEM or secret string, or a Uint8Array')
     }
@@ -64,7 +63,8 @@ export async function exportJwk(key: CryptoKey): Promise<Jwk> {
     describeKey(key)
     const raw = (await crypto.subtle.exportKey('jwk', key)) as Record<string, unknown>
     const out: Record<string, unknown> = {}
-    for (const k of Object.keys(raw)) if (!DROP.has(k)) out[k] = raw[k]
+    // Some runtimes (workerd) return every JsonWebKey member, most of them undefined.
+    for (const k of Object.keys(raw)) if (!DROP.has(k) && raw[k] !== undefined) out[k] = raw[k]
     // WebCrypto implementations disagree on `alg` for Ed25519 ("EdDSA" vs "Ed25519");
     // without it the key pins both, the same everywhere.
     if (out.kty === 'OKP') delete out.alg

@@ -78,7 +78,7 @@ function rsa(jwk: Obj, m: Record<string, string>): Pick<JwkInfo, 'rsaBits' | 'vi
   m.e = jwk.e as string
   const rsaBits = bitLength(n)
   if (!Object.hasOwn(jwk, 'd') || jwk.d === undefined) return { rsaBits, visibility: 'public' }
-  if (Object.hasOwn(jwk, 'oth')) fail('ERR_JOSE_NOT_SUPPORTED', 'multi-prime RSA keys ("oth") are not supported')
+  if (Object.hasOwn(jwk, 'oth') && jwk.oth !== undefined) fail('ERR_JOSE_NOT_SUPPORTED', 'multi-prime RSA keys ("oth") are not supported')
   for (const name of RSA_PRIVATE) {
     member(jwk, name, true)
     m[name] = jwk[name] as string
