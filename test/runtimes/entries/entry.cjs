@@ -1,0 +1,10 @@
+// The CommonJS view of the package: require('isojwt') from .runtimes/app, as a CJS user
+// would (the `require` branch of the exports map); the suite itself is ESM, so it comes in
+// through a dynamic import. Same output as entry.mjs.
+const lib = require('isojwt')
+const probe = require('isojwt-probe')
+
+import('./conformance/suite.mjs').then(async ({ runSuite }) => {
+  const r = await runSuite(lib, { runtime: process.argv[2], log: (line) => console.log(line) })
+  console.log('ISOJWT_RESULT ' + JSON.stringify({ ...r, version: process.version, condition: probe }))
+})

@@ -1,0 +1,37 @@
+// Conformance suite in headless Chromium: the installed tarball bundled with the
+// browser condition, loaded by a <script type="module"> from a loopback server; the
+// result comes back through page.evaluate as JSON.
+import { bundle, conditionProblem, runMain, printFailures } from './web-support.mjs'
+import { launchChromium, serveFiles } from './chromium/browser.mjs'
+
+const ENTRY = `
+import * as lib from 'isojwt'
+import probe from 'isojwt-probe'
+import { runSuite } from './conformance/suite.mjs'
+window.__isojwtConformance = runSuite(lib, { runtime: 'chromium', log: (line) => console.log(line) })
+  .then((r) => JSON.stringify({ ...r, condition: probe }))
+`
+const PAGE = `<!doctype html>
+<meta charset="utf-8">
+<title>isojwt conformance</title>
+<script type="module" src="/conformance.js"></script>
+<p>isojwt conformance suite: see the console.</p>
+`
+
+await runMain('chromium', async () => {
+  const { code } = await bundle({ contents: ENTRY }, { conditions: ['browser'], platform: 'browser' })
+  // A strict script CSP, as many apps ship: the library must not need eval or new Function.
+  const origin = await serveFiles(new Map([['/', PAGE], ['/conformance.js', code]]), {
+    headers: { 'content-security-policy': "script-src 'self'; object-src 'none'; base-uri 'none'" },
+  })
+  const { page, version, errors } = await launchChromium({ origin })
+  console.log(`Chromium ${version} (headless)`)
+  await page.goto(origin + '/')
+  await page.waitForFunction(() => window.__isojwtConformance !== undefined, null, { timeout: 10_000 })
+  const result = JSON.parse(await page.evaluate(() => window.__isojwtConformance))
+  const ua = await page.evaluate(() => navigator.userAgent)
+  if (!/Chrome\//.test(ua)) throw new Error(`unexpected user agent ${ua}`)
+  printFailures(result.failures)
+  if (errors.length > 0) throw new Error(`${errors.length} uncaught page error(s)`)
+  return { version, backend: result.backend, passed: result.passed, failed: result.failed + conditionProblem(result, ['browser/import']) }
+})

@@ -1,0 +1,36 @@
+// Conformance suite in the Edge Runtime emulator (@edge-runtime/vm: Vercel's Edge
+// Runtime globals in a Node vm context, eval/new Function disabled).
+// Library and suite are one IIFE bundle evaluated INSIDE the VM, so both live in the VM's
+// realm; only a JSON string crosses back to Node.
+import { bundle, conditionProblem, runMain, tool, toolVersion, printFailures } from './web-support.mjs'
+
+const NAME = 'Edge Runtime emulator (@edge-runtime/vm)'
+const CONDITIONS = ['edge-light', 'worker', 'browser'] // what Vercel's Edge bundling enables
+// In an exports map the first listed key that matches wins: isojwt lists `edge-light`
+// before `worker` and `browser`, so Edge builds must take the `edge-light` branch.
+const EDGE_BRANCHES = ['edge-light/import']
+const ENTRY = `
+import * as lib from 'isojwt'
+import probe from 'isojwt-probe'
+import { runSuite } from './conformance/suite.mjs'
+globalThis.__isojwtConformance = async () => JSON.stringify({
+  ...(await runSuite(lib, { runtime: 'edge-runtime', log: (line) => console.log(line) })),
+  condition: probe,
+})
+`
+
+await runMain('edge-runtime', async () => {
+  const version = `@edge-runtime/vm ${toolVersion('@edge-runtime/vm')} on Node ${process.version}`
+  console.log(`${NAME}: ${version}`)
+  const { code } = await bundle({ contents: ENTRY }, { conditions: CONDITIONS, format: 'iife' })
+  const { EdgeVM } = tool('@edge-runtime/vm')
+  const vm = new EdgeVM()
+  // Sanity: we are in the emulated realm, not Node's.
+  if (vm.evaluate('typeof EdgeRuntime') !== 'string' || vm.evaluate('typeof process') !== 'undefined') {
+    throw new Error('EdgeVM context does not look like the Edge Runtime')
+  }
+  vm.evaluate(code)
+  const result = JSON.parse(await vm.evaluate('__isojwtConformance()'))
+  printFailures(result.failures)
+  return { version, backend: result.backend, passed: result.passed, failed: result.failed + conditionProblem(result, EDGE_BRANCHES) }
+})
