@@ -157,8 +157,8 @@ export function createRemoteJwks(url: string | URL, options?: RemoteJwksOptions)
   }
   const emit = (type: JwksEventType, error?: JoseError): void => {
     try {
-      const r = cfg.onEvent?.(error ? { type, url: href, error } : { type, url: href }) as unknown
-      if (r instanceof Promise) r.catch(() => {})
+      const r = cfg.onEvent?.(error ? { type, url: href, error } : { type, url: href }) as { then?: unknown } | undefined
+      if (r && typeof r.then === 'function') (r as PromiseLike<unknown>).then(undefined, () => {})
     } catch {
       // an event listener's failure never changes a verification
     }
@@ -170,18 +170,27 @@ export function createRemoteJwks(url: string | URL, options?: RemoteJwksOptions)
   async function fromStore(t: number): Promise<boolean> {
     if (!store) return false
     let raw: unknown
+    let timer: ReturnType<typeof setTimeout> | undefined
     try {
-      raw = await store.get(href)
+      // A store that never answers (a disconnected Redis client queueing commands) counts
+      // as empty after the fetch timeout: it must not hold every verification.
+      const slow = new Promise<undefined>((resolve) => {
+        timer = setTimeout(resolve, http.timeoutMs)
+      })
+      raw = await Promise.race([store.get(href), slow])
       if (typeof raw === 'string') raw = JSON.parse(raw)
     } catch {
       return false
+    } finally {
+      clearTimeout(timer)
     }
     if (!isPlainObject(raw) || raw.url !== href || typeof raw.expiresAt !== 'number' || raw.expiresAt <= expiresAt) return false
     const read = readJwks({ keys: raw.keys }, http.maxKeys)
     if (typeof read === 'string') return false
-    keys = read
+    keys = keepIdentity(keys, read)
     etag = typeof raw.etag === 'string' ? raw.etag : undefined
-    expiresAt = raw.expiresAt
+    // An entry is trusted no longer than a fresh response could be.
+    expiresAt = Math.min(raw.expiresAt, t + cfg.maxTtl)
     return t < expiresAt
   }
 
@@ -199,10 +208,12 @@ export function createRemoteJwks(url: string | URL, options?: RemoteJwksOptions)
       emit(got.keys ? 'fetched' : 'not_modified')
       if (store) {
         const entry: StoreEntry = { url: href, keys: keys!, expiresAt, ...(etag === undefined ? {} : { etag }) }
+        // Not awaited: the shared cache is an optimisation, and a store that hangs or
+        // fails must not delay or fail a verification whose set is already in memory.
         try {
-          await store.set(href, JSON.parse(JSON.stringify(entry)))
+          Promise.resolve(store.set(href, JSON.parse(JSON.stringify(entry)))).catch(() => {})
         } catch {
-          // the shared cache is an optimisation; the set in memory is good
+          // a synchronous throw from the store: ignored likewise
         }
       }
     } catch (e) {
