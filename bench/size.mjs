@@ -1,17 +1,23 @@
 // Bundle size of typical imports: esbuild --bundle --minify --format=esm
-// --platform=browser over the built package, then gzip -9. Prints a table and writes
-// bench/results/size.json. Run with `npm run size`.
+// --platform=browser over the built package, then gzip -9.
+//   node bench/size.mjs           print the table, write bench/results/size.json
+//   node bench/size.mjs --check   also compare with bench/size-baseline.json and fail on
+//                                 growth above 3% (a commit that grows the library on
+//                                 purpose updates the baseline with --update and says why)
+//   node bench/size.mjs --update  write the current sizes as the new baseline
 import { build } from 'esbuild'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const baselineFile = join(root, 'bench/size-baseline.json')
 const entries = {
   'sign + verify': 'export { sign, verify } from "isojwt"',
   'verify only': 'export { verify } from "isojwt"',
   'decode only': 'export { decode } from "isojwt"',
+  'verify + createRemoteJwks': 'export { verify, createRemoteJwks } from "isojwt"',
   everything: 'export * from "isojwt"',
 }
 
@@ -27,3 +33,23 @@ for (const [name, contents] of Object.entries(entries)) {
 console.table(rows.map((r) => ({ entry: r.entry, 'min (B)': r.minified, 'min+gzip (B)': r.gzip, 'min+gzip (KB)': (r.gzip / 1024).toFixed(2) })))
 mkdirSync(join(root, 'bench/results'), { recursive: true })
 writeFileSync(join(root, 'bench/results/size.json'), JSON.stringify({ date: new Date().toISOString(), rows }, null, 2) + '\n')
+
+const arg = process.argv[2]
+if (arg === '--update') {
+  writeFileSync(baselineFile, JSON.stringify(Object.fromEntries(rows.map((r) => [r.entry, r.gzip])), null, 2) + '\n')
+  console.log(`baseline written to ${baselineFile}`)
+} else if (arg === '--check') {
+  if (!existsSync(baselineFile)) throw new Error('no bench/size-baseline.json: run `node bench/size.mjs --update`')
+  const base = JSON.parse(readFileSync(baselineFile, 'utf8'))
+  let failed = 0
+  for (const r of rows) {
+    const b = base[r.entry]
+    if (b === undefined) { console.log(`size: ${r.entry}: no baseline`); failed++; continue }
+    const growth = (r.gzip - b) / b
+    const verdict = growth > 0.03 ? 'FAIL' : 'ok'
+    if (verdict === 'FAIL') failed++
+    console.log(`size ${verdict}: ${r.entry}: ${r.gzip} B gzip vs baseline ${b} B (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}%)`)
+  }
+  console.log(`size: ${rows.length - failed} passed, ${failed} failed`)
+  if (failed) process.exit(1)
+}
