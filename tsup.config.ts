@@ -1,15 +1,37 @@
-import { defineConfig } from 'tsup'
+import { defineConfig, type Options } from 'tsup'
+import { fileURLToPath } from 'node:url'
 
-// One WebCrypto build, ESM + CJS with types. The `node` backend of API.md is added
-// later as a second entry selected by the `node` export condition.
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
+/**
+ * Two builds of the same source, ESM + CJS each:
+ * - dist/index.*: WebCrypto only (the `default`, `browser`, `workerd`, `deno`, … and
+ *   `isojwt/web` targets);
+ * - dist/node.*: the same code with src/backend/index.ts resolved to src/backend/node.ts
+ *   (node:crypto), for the `node` export condition. Types are shared (dist/index.d.*).
+ */
+const common: Options = {
   format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
   target: 'es2022',
   platform: 'neutral',
   sourcemap: false,
   splitting: false,
   treeshake: true,
-})
+  external: ['node:crypto'],
+}
+
+const nodeBackend = fileURLToPath(new URL('./src/backend/node.ts', import.meta.url))
+
+export default defineConfig([
+  { ...common, entry: { index: 'src/index.ts' }, dts: true, clean: true },
+  {
+    ...common,
+    entry: { node: 'src/index.ts' },
+    dts: false,
+    clean: false,
+    esbuildPlugins: [{
+      name: 'isojwt-node-backend',
+      setup(build) {
+        build.onResolve({ filter: /[\\/]backend[\\/]index\.ts$/ }, () => ({ path: nodeBackend }))
+      },
+    }],
+  },
+])

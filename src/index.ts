@@ -20,5 +20,6 @@ export type {
 
 // Which crypto backend this build uses (an internal tag read by the runtime test runners).
 import { JoseError } from './errors.ts'
-import { BACKEND, BACKEND_TAG } from './backend/webcrypto.ts'
+import { BACKEND } from './backend/index.ts'
+import { BACKEND_TAG } from './backend/tag.ts'
 Object.defineProperty(JoseError, BACKEND_TAG, { value: BACKEND })

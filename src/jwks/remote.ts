@@ -175,7 +175,7 @@ export function createRemoteJwks(url: string | URL, options?: RemoteJwksOptions)
       // A store that never answers (a disconnected Redis client queueing commands) counts
       // as empty after the fetch timeout: it must not hold every verification.
       const slow = new Promise<undefined>((resolve) => {
-        timer = setTimeout(resolve, http.timeoutMs)
+        timer = setTimeout(() => resolve(undefined), http.timeoutMs)
       })
       raw = await Promise.race([store.get(href), slow])
       if (typeof raw === 'string') raw = JSON.parse(raw)

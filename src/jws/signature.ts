@@ -1,7 +1,8 @@
 /**
- * The two signature primitives over WebCrypto. Lengths are checked before WebCrypto
- * sees a signature; a throwing verify means "invalid" (STYLE: WebCrypto facts).
+ * The two signature primitives, above the backend: lengths are checked before the
+ * backend sees a signature; a throwing verify means "invalid" (STYLE: WebCrypto facts).
  */
+import { backendSign, backendVerify } from '../backend/index.ts'
 import { fail, scrub } from '../errors.ts'
 import { lookup, type AlgEntry } from '../jwa/registry.ts'
 import type { Alg } from '../types.ts'
@@ -14,7 +15,7 @@ function expectedLength(entry: AlgEntry, key: CryptoKey): number {
 
 export async function signWith(entry: AlgEntry, key: CryptoKey, data: Uint8Array): Promise<Uint8Array> {
   try {
-    return new Uint8Array(await crypto.subtle.sign(entry.signParams as unknown as Algorithm, key, data as BufferSource))
+    return await backendSign(entry, key, data)
   } catch (e) {
     const unsupported = e instanceof Error && e.name === 'NotSupportedError'
     fail(unsupported ? 'ERR_JOSE_NOT_SUPPORTED' : 'ERR_KEY_INVALID', `signing with ${entry.alg} failed`, { cause: scrub(e, 'sign failed') })
@@ -25,7 +26,7 @@ export async function signWith(entry: AlgEntry, key: CryptoKey, data: Uint8Array
 export async function verifyWith(entry: AlgEntry, key: CryptoKey, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
   if (signature.length !== expectedLength(entry, key)) return false
   try {
-    return await crypto.subtle.verify(entry.signParams as unknown as Algorithm, key, signature as BufferSource, data as BufferSource)
+    return await backendVerify(entry, key, signature, data)
   } catch (e) {
     if (e instanceof Error && e.name === 'NotSupportedError') fail('ERR_JOSE_NOT_SUPPORTED', `this runtime cannot verify ${entry.alg}`, { cause: scrub(e, 'verify not supported') })
     return false

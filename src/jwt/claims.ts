@@ -135,8 +135,9 @@ export function compileClaims(o: Options<(typeof CLAIM_OPTIONS)[number]>, extra:
   return { now: checkNow(o.now), tol, maxAge, checks }
 }
 
-/** Runs the compiled checks against a verified header and payload. */
-export function checkClaims(policy: ClaimPolicy, header: Readonly<JsonObject>, payload: JsonObject): void {
+/** Runs the compiled checks against a verified header and payload; returns the time t used. */
+export function checkClaims(policy: ClaimPolicy, header: Readonly<JsonObject>, payload: JsonObject): number {
   const ctx: Ctx = { header, payload, t: epochSeconds(policy.now), tol: policy.tol }
   for (const check of policy.checks) check(ctx)
+  return ctx.t
 }

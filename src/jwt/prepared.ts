@@ -53,10 +53,6 @@ interface Entry {
 
 type VerifierOptions = VerifyOptions & { cache?: number; cacheTtl?: number | string }
 
-function nowMs(plan: VerifyPlan): number {
-  return epochSeconds(plan.claims.now) * 1000
-}
-
 /** Whether a cached result still holds: time claims now, and its key still in the set. */
 function stillValid(e: Entry, plan: VerifyPlan, ttlMs: number, key: unknown): boolean {
   const t = epochSeconds(plan.claims.now)
@@ -121,7 +117,7 @@ export function createVerifier<P = JwtPayload>(key: KeyInput | KeyResolver, opti
       deepFreeze(r.payload)
       Object.freeze(result)
       cache.set(token as string, {
-        result, storedAt: nowMs(p), exp: num(r.payload.exp), nbf: num(r.payload.nbf), iat: num(r.payload.iat), candidate: r.candidate,
+        result, storedAt: r.t * 1000, exp: num(r.payload.exp), nbf: num(r.payload.nbf), iat: num(r.payload.iat), candidate: r.candidate,
       })
       if (cache.size > size) cache.delete(cache.keys().next().value as string)
       return result

@@ -43,6 +43,8 @@ export function planVerify(options: unknown, extraNames: readonly string[] = [])
 export interface VerifiedJwt extends VerifyResult<JsonObject> {
   /** The key input (e.g. the JWK object from a key set) that verified. */
   candidate: unknown
+  /** The time (seconds) the claims were checked at: the one read of the clock. */
+  t: number
 }
 
 /** Verifies one token under a validated plan. */
@@ -52,8 +54,8 @@ export async function verifyPlanned(plan: VerifyPlan, token: unknown, key: KeyIn
     algorithms: plan.algorithms, understood: plan.understood, b64FalseCode: 'ERR_JWT_INVALID', resolverPayload: peekPayload,
   })
   const payload: JsonObject = parseObject(parts.payload, 'ERR_JWT_INVALID', 'the JWT payload')
-  checkClaims(plan.claims, v.header, payload)
-  return { header: v.header, payload, key: v.key, candidate: v.candidate }
+  const t = checkClaims(plan.claims, v.header, payload)
+  return { header: v.header, payload, key: v.key, candidate: v.candidate, t }
 }
 
 /**

@@ -11,9 +11,9 @@
 //
 // `backend` is the value of `JoseError[Symbol.for('isojwt.backend')]` that the copy of
 // isojwt loaded by name ('isojwt', through package.json `exports`) must carry in that
-// runtime; a mismatch means the export conditions picked the wrong build. Today every
-// build is WebCrypto. When src/backend/node.ts lands, the `node` condition selects it:
-// node20/node22/node24/node-cjs then change to 'node' here (and `isojwt/web` stays 'webcrypto').
+// runtime; a mismatch means the export conditions picked the wrong build. The `node`
+// condition selects the node:crypto backend (dist/node.*), so the Node rows say 'node';
+// every other runtime, and `isojwt/web` everywhere, is 'webcrypto'.
 //
 // Runtime differences stay out of src/ (STYLE.md): src/ feature-tests WebCrypto and
 // never asks which runtime it runs in, with ONE documented exception, the key-set code
@@ -22,7 +22,22 @@
 // JWKS fetch there. It is detected once by `typeof WebSocketPair !== 'undefined'` or
 // `navigator.userAgent === 'Cloudflare-Workers'`. That is the only runtime check allowed
 // in src/; the `workerd` row below is where it is recorded, and the key-set section of
-// the suite is where its behaviour will be exercised.
+// the suite is where its behaviour is exercised.
+//
+// `remoteJwks`: the 'remote key sets' section runs in this runtime, against the loopback
+// JWK Set server its runner starts (test/runtimes/jwks-server.mjs, passed to the suite as
+// `jwksBaseUrl`); the suite fails, never skips, when a row says true and no server was
+// given. Every runtime here has fetch (the Edge Runtime VM's is undici; workerd's goes
+// through a `network` service that allows "local" addresses, see
+// test/runtimes/workerd/conformance.capnp), so every row says true.
+// `jwksInflight`: 'shared' = concurrent first uses of a set make ONE request (API.md: one
+// in-flight request is shared by concurrent callers); 'per-request' = the workerd
+// exception: no promise is shared, so N concurrent callers may make up to N requests
+// (src/ cannot tell request contexts apart, so today even callers within ONE request,
+// like the suite's single test() invocation, each fetch: 5 concurrent first uses make 5
+// requests there). run-workerd.mjs checks the cross-request case with `workerd serve`. The
+// suite also checks that src/'s workerd detection (WebSocketPair or the Cloudflare-Workers
+// user agent) holds exactly on the 'per-request' rows.
 //
 // Verified by running the suite (test/conformance/run-local.mjs) on Node 20.20,
 // Deno 2.9 and Bun 1.4: all fourteen algorithms, Ed25519 included, round-trip there.
@@ -37,17 +52,20 @@ export const ALGS = Object.freeze([
 ])
 
 /** A row; each gets its own arrays so editing one runtime never changes another. */
-const row = (backend, mustRoundTrip, mustRefuse, note) =>
-  Object.freeze({ backend, mustRoundTrip: Object.freeze([...mustRoundTrip]), mustRefuse: Object.freeze([...mustRefuse]), note })
+const row = (backend, mustRoundTrip, mustRefuse, note, { remoteJwks = true, jwksInflight = 'shared' } = {}) => Object.freeze({
+  backend, mustRoundTrip: Object.freeze([...mustRoundTrip]), mustRefuse: Object.freeze([...mustRefuse]), note, remoteJwks, jwksInflight,
+})
 
 export const MATRIX = Object.freeze({
-  'node20': row('webcrypto', ALGS, [], 'Node 20, ESM import'),
-  'node22': row('webcrypto', ALGS, [], 'Node 22, ESM import'),
-  'node24': row('webcrypto', ALGS, [], 'Node 24, ESM import'),
-  'node-cjs': row('webcrypto', ALGS, [], 'Node, CommonJS require (dist/index.cjs)'),
+  'node20': row('node', ALGS, [], 'Node 20, ESM import (`node` condition: node:crypto backend)'),
+  'node22': row('node', ALGS, [], 'Node 22, ESM import (`node` condition: node:crypto backend)'),
+  'node24': row('node', ALGS, [], 'Node 24, ESM import (`node` condition: node:crypto backend)'),
+  'node-cjs': row('node', ALGS, [], 'Node, CommonJS require (dist/node.cjs)'),
+  'node20-web': row('webcrypto', ALGS, [], 'Node 20 with the WebCrypto build (`isojwt/web`, and the vitest webcrypto project)'),
   'deno': row('webcrypto', ALGS, [], 'Deno 2, `deno` export condition'),
   'bun': row('webcrypto', ALGS, [], 'Bun, `bun` export condition'),
-  'workerd': row('webcrypto', ALGS, [], 'Cloudflare workerd, `workerd` condition; the one runtime check in src/ (remote key sets) is for this row'),
+  'workerd': row('webcrypto', ALGS, [], 'Cloudflare workerd, `workerd` condition; the one runtime check in src/ (remote key sets) is for this row',
+    { jwksInflight: 'per-request' }),
   'edge-runtime': row('webcrypto', ALGS, [], '@edge-runtime/vm, `edge-light` condition'),
-  'chromium': row('webcrypto', ALGS, [], 'Chromium via Playwright, `browser` condition'),
+  'chromium': row('webcrypto', ALGS, [], 'Chromium via Playwright, `browser` condition; the JWK Sets come from the page\'s own origin'),
 })

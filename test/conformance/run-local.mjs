@@ -8,7 +8,9 @@
 //
 // ISOJWT_ENTRY, when set, is imported instead of the package name (relative to this
 // file). The runtime defaults to what is running: deno, bun, or node<major>.
-// Exit code 1 on any failure.
+// The loopback JWK Set server of the 'remote key sets' section is started here (node:http,
+// which Deno and Bun provide too). Exit code 1 on any failure.
+import { startJwksServer } from '../runtimes/jwks-server.mjs'
 import { runSuite } from './suite.mjs'
 
 const env = (name) => globalThis.Deno?.env.get(name) ?? globalThis.process?.env?.[name]
@@ -23,7 +25,9 @@ const entry = env('ISOJWT_ENTRY')
 const lib = await import(entry ? new URL(entry, import.meta.url).href : 'isojwt')
 const runtime = env('ISOJWT_RUNTIME') ?? detectRuntime()
 const started = Date.now()
-const result = await runSuite(lib, { runtime })
+const server = await startJwksServer()
+const result = await runSuite(lib, { runtime, jwksBaseUrl: server.url })
+await server.close()
 console.log(`conformance: runtime ${runtime}, backend ${String(result.backend)}, ${((Date.now() - started) / 1000).toFixed(1)} s`)
 const code = result.failed === 0 && result.passed > 0 ? 0 : 1
 if (globalThis.Deno) globalThis.Deno.exit(code)

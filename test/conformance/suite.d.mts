@@ -7,6 +7,11 @@ export interface SuiteOptions {
   log?: (line: string) => void
   /** The fixed clock of the claim tests (default 1 700 000 000 s). */
   now?: Date | (() => Date)
+  /**
+   * Origin of the loopback JWK Set server (test/runtimes/jwks-server.mjs) for the 'remote
+   * key sets' section; required where the MATRIX row has `remoteJwks: true`.
+   */
+  jwksBaseUrl?: string
 }
 
 export interface SuiteResult {

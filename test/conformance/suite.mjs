@@ -2,7 +2,8 @@
 //
 // Plain modern JavaScript: no Node APIs, no test framework, no imports but its sibling
 // modules. It needs only what the library itself needs: crypto.subtle,
-// crypto.getRandomValues, TextEncoder/TextDecoder, plus setTimeout for a per-test timeout.
+// crypto.getRandomValues, TextEncoder/TextDecoder, fetch (remote key sets only), plus
+// setTimeout for a per-test timeout.
 // A runner imports isojwt BY NAME (so the package's export conditions are what is tested),
 // then calls:
 //
@@ -14,6 +15,10 @@
 //   now        the fixed clock the claim tests use, a Date or a function returning one
 //              (default 2023-11-14T22:13:20Z = 1_700_000_000 s). Claim tests never read
 //              the real clock; one smoke test does.
+//   jwksBaseUrl  origin of the loopback JWK Set server the runner started
+//              (test/runtimes/jwks-server.mjs). Required where the matrix row says
+//              `remoteJwks: true`: the 'remote key sets' section then fails rather than
+//              being skipped when it is missing.
 //
 // Layout: a tiny harness, fixtures (own base64/PEM code, fixed certificates), then
 // SECTIONS, a list of { name, when(lib), tests(ctx) }. A section runs when its `when`
@@ -21,6 +26,7 @@
 // (e.g. `typeof lib.createLocalJwks === 'function'`); see the end of SECTIONS.
 import { ALGS, MATRIX } from './matrix.mjs'
 import { RFC7515, RFC7520, RFC7638, RFC8037 } from './vectors.mjs'
+import { localKeySetTests, preparedTests, remoteKeySetTests, remoteUrlTests } from './keysets.mjs'
 
 /** The error codes of API.md (Errors). */
 const CODES = Object.freeze([
@@ -427,6 +433,7 @@ function makeContext(lib, row, nowS) {
     lib,
     row,
     ...asserts,
+    once,
     NOW_S: nowS,
     NOW: new Date(nowS * 1000),
     at: (s) => new Date(s * 1000),
@@ -467,6 +474,17 @@ function environmentTests(t, ctx) {
     for (const a of listed) ok(ALGS.includes(a), `row lists unknown algorithm ${show(a)}`)
     for (const a of ALGS) eq(listed.filter((x) => x === a).length, 1, `times ${a} is listed in mustRoundTrip + mustRefuse`)
     ok(typeof row.backend === 'string' && row.backend.length > 0, 'row.backend must be a non-empty string')
+  })
+  t('matrix row: remote key-set fields', () => {
+    ok(row, 'no MATRIX row')
+    eq(typeof row.remoteJwks, 'boolean', 'row.remoteJwks')
+    ok(row.jwksInflight === 'shared' || row.jwksInflight === 'per-request', `row.jwksInflight is ${show(row.jwksInflight)}`)
+  })
+  t("src/'s one runtime check (workerd) holds exactly on the 'per-request' row", () => {
+    ok(row, 'no MATRIX row')
+    // The same test as src/jwks/remote.ts makes (API.md, Key sets), read here independently.
+    const looksLikeWorkerd = typeof globalThis.WebSocketPair !== 'undefined' || globalThis.navigator?.userAgent === 'Cloudflare-Workers'
+    eq(looksLikeWorkerd, row.jwksInflight === 'per-request', `WebSocketPair/Cloudflare-Workers present in ${ctx.runtime}`)
   })
   t('HS256 round-trips here (the general sections use it as their carrier)', () => {
     ok(row && row.mustRoundTrip.includes('HS256'), 'HS256 must be in mustRoundTrip: every WebCrypto has HMAC, and the claim, decode, tamper and hostile sections sign with it')
@@ -1442,10 +1460,16 @@ const SECTIONS = [
   { name: 'decode', when: () => true, tests: decodeTests },
   { name: 'keys', when: () => true, tests: keysApiTests },
   { name: 'hostile', when: () => true, tests: hostileTests },
-  // Next: 'key sets' (createLocalJwks / createRemoteJwks; the workerd in-flight rule of
-  // matrix.mjs), 'prepared' (createSigner / createVerifier), 'oauth' (signClientAssertion,
-  // verifyClientAssertion, verifyAccessToken, verifyIdToken), each guarded as above.
+  // keysets.mjs; the remote section needs the runner's JWK Set server (opts.jwksBaseUrl).
+  { name: 'key sets', when: (lib) => typeof lib.createLocalJwks === 'function', tests: (t, ctx) => localKeySetTests(t, ctx, HELPERS) },
+  { name: 'prepared', when: (lib) => typeof lib.createSigner === 'function' && typeof lib.createVerifier === 'function', tests: (t, ctx) => preparedTests(t, ctx, HELPERS) },
+  { name: 'remote key sets', when: (lib) => typeof lib.createRemoteJwks === 'function', tests: (t, ctx) => { remoteUrlTests(t, ctx, HELPERS); remoteKeySetTests(t, ctx, HELPERS) } },
+  // Next: 'oauth' (signClientAssertion, verifyClientAssertion, verifyAccessToken,
+  // verifyIdToken), guarded as above.
 ]
+
+/** What keysets.mjs borrows from this harness. */
+const HELPERS = Object.freeze({ ok, eq, fail, show, isCryptoKey, b64u, split, withoutAlg, publicOf, SECRET })
 
 function snapshotPrototypes() {
   const names = (o) => Object.getOwnPropertyNames(o).concat(Object.getOwnPropertySymbols(o).map(String)).sort().join(',')
@@ -1490,6 +1514,7 @@ export async function runSuite(lib, opts = {}) {
     }
     const ctx = makeContext(lib, row, nowS)
     ctx.runtime = runtime
+    ctx.jwksBaseUrl = opts?.jwksBaseUrl
     const before = snapshotPrototypes()
     // Start every key generation now, concurrently: tests await the shared promises.
     if (row && typeof lib.generateKeyPair === 'function') {

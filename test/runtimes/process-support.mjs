@@ -1,9 +1,12 @@
 // Shared by the process runners (run-node, run-node-cjs, run-deno, run-bun): runs one of the
 // entry scripts of .runtimes/app in the runtime's own process and turns its ISOJWT_RESULT
 // line into the RESULT line (web-support.mjs's runMain: watchdog, cleanup, exit code).
+// The loopback JWK Set server of the suite's remote section runs here, in the runner's
+// Node; the entry learns its origin from ISOJWT_JWKS_BASE_URL.
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { APP_DIR, TOOLS_DIR, conditionProblem, runMain, spawnTracked } from './web-support.mjs'
+import { APP_DIR, TOOLS_DIR, conditionProblem, onCleanup, runMain, spawnTracked } from './web-support.mjs'
+import { startJwksServer } from './jwks-server.mjs'
 
 /**
  * The native executable in a platform package of the tools folder, e.g.
@@ -26,7 +29,11 @@ export function nativeTool(scope, file) {
  */
 export function runEntry(runtime, { cmd, args, condition, version, env = {}, timeoutMs = 90_000 }) {
   return runMain(runtime, async () => {
-    const child = spawnTracked(cmd, args, { cwd: APP_DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+    const jwks = await startJwksServer()
+    onCleanup(jwks.close)
+    const child = spawnTracked(cmd, args, {
+      cwd: APP_DIR, env: { ...process.env, ...env, ISOJWT_JWKS_BASE_URL: jwks.url }, stdio: ['ignore', 'pipe', 'inherit'],
+    })
     let result
     let rest = ''
     const onLine = (line) => {

@@ -1,14 +1,18 @@
 // Conformance suite in headless Chromium: the installed tarball bundled with the
 // browser condition, loaded by a <script type="module"> from a loopback server; the
-// result comes back through page.evaluate as JSON.
-import { bundle, conditionProblem, runMain, printFailures } from './web-support.mjs'
+// result comes back through page.evaluate as JSON. The same server (same origin, so no
+// CORS) serves the JWK Sets of the suite's remote section under /jwks/ and /jwks-admin/;
+// the "[request failed] …/jwks/… net::ERR_ABORTED" and "status of 500/503" console lines
+// that section causes are expected (refused bodies are cancelled, 304 bodies dropped).
+import { bundle, conditionProblem, onCleanup, runMain, printFailures } from './web-support.mjs'
 import { launchChromium, serveFiles } from './chromium/browser.mjs'
+import { createJwksHandler } from './jwks-server.mjs'
 
 const ENTRY = `
 import * as lib from 'isojwt'
 import probe from 'isojwt-probe'
 import { runSuite } from './conformance/suite.mjs'
-window.__isojwtConformance = runSuite(lib, { runtime: 'chromium', log: (line) => console.log(line) })
+window.__isojwtConformance = runSuite(lib, { runtime: 'chromium', jwksBaseUrl: location.origin, log: (line) => console.log(line) })
   .then((r) => JSON.stringify({ ...r, condition: probe }))
 `
 const PAGE = `<!doctype html>
@@ -21,8 +25,11 @@ const PAGE = `<!doctype html>
 await runMain('chromium', async () => {
   const { code } = await bundle({ contents: ENTRY }, { conditions: ['browser'], platform: 'browser' })
   // A strict script CSP, as many apps ship: the library must not need eval or new Function.
+  const jwks = createJwksHandler()
+  onCleanup(jwks.stop)
   const origin = await serveFiles(new Map([['/', PAGE], ['/conformance.js', code]]), {
     headers: { 'content-security-policy': "script-src 'self'; object-src 'none'; base-uri 'none'" },
+    handler: jwks.handle,
   })
   const { page, version, errors } = await launchChromium({ origin })
   console.log(`Chromium ${version} (headless)`)

@@ -1,8 +1,10 @@
 // Conformance suite in the Edge Runtime emulator (@edge-runtime/vm: Vercel's Edge
 // Runtime globals in a Node vm context, eval/new Function disabled).
 // Library and suite are one IIFE bundle evaluated INSIDE the VM, so both live in the VM's
-// realm; only a JSON string crosses back to Node.
-import { bundle, conditionProblem, runMain, tool, toolVersion, printFailures } from './web-support.mjs'
+// realm; only a JSON string crosses back to Node. The VM's own fetch reaches the loopback
+// JWK Set server this runner starts (the suite's remote section).
+import { bundle, conditionProblem, onCleanup, runMain, tool, toolVersion, printFailures } from './web-support.mjs'
+import { startJwksServer } from './jwks-server.mjs'
 
 const NAME = 'Edge Runtime emulator (@edge-runtime/vm)'
 const CONDITIONS = ['edge-light', 'worker', 'browser'] // what Vercel's Edge bundling enables
@@ -13,8 +15,8 @@ const ENTRY = `
 import * as lib from 'isojwt'
 import probe from 'isojwt-probe'
 import { runSuite } from './conformance/suite.mjs'
-globalThis.__isojwtConformance = async () => JSON.stringify({
-  ...(await runSuite(lib, { runtime: 'edge-runtime', log: (line) => console.log(line) })),
+globalThis.__isojwtConformance = async (jwksBaseUrl) => JSON.stringify({
+  ...(await runSuite(lib, { runtime: 'edge-runtime', jwksBaseUrl, log: (line) => console.log(line) })),
   condition: probe,
 })
 `
@@ -30,7 +32,10 @@ await runMain('edge-runtime', async () => {
     throw new Error('EdgeVM context does not look like the Edge Runtime')
   }
   vm.evaluate(code)
-  const result = JSON.parse(await vm.evaluate('__isojwtConformance()'))
+  if (vm.evaluate('typeof fetch') !== 'function') throw new Error('the Edge Runtime VM has no fetch')
+  const jwks = await startJwksServer()
+  onCleanup(jwks.close)
+  const result = JSON.parse(await vm.evaluate(`__isojwtConformance(${JSON.stringify(jwks.url)})`))
   printFailures(result.failures)
   return { version, backend: result.backend, passed: result.passed, failed: result.failed + conditionProblem(result, EDGE_BRANCHES) }
 })

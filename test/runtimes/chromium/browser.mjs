@@ -18,10 +18,13 @@ const TYPES = new Map([
 
 /**
  * Serve `files` (a Map from URL path to string/Buffer) on 127.0.0.1, random port.
- * Anything else is a 404. Returns the origin; the server closes at cleanup.
+ * `handler(req, res)`, when given, is asked first and returns true for requests it
+ * answered (the JWK Set routes). Anything else is a 404. Returns the origin; the server
+ * closes at cleanup.
  */
-export async function serveFiles(files, { headers = {} } = {}) {
+export async function serveFiles(files, { headers = {}, handler } = {}) {
   const server = createServer((req, res) => {
+    if (handler?.(req, res)) return
     const path = new URL(req.url, 'http://127.0.0.1').pathname
     const body = files.get(path)
     if (req.method !== 'GET' || body === undefined) {

@@ -5,6 +5,6 @@ const lib = require('isojwt')
 const probe = require('isojwt-probe')
 
 import('./conformance/suite.mjs').then(async ({ runSuite }) => {
-  const r = await runSuite(lib, { runtime: process.argv[2], log: (line) => console.log(line) })
+  const r = await runSuite(lib, { runtime: process.argv[2], jwksBaseUrl: process.env.ISOJWT_JWKS_BASE_URL, log: (line) => console.log(line) })
   console.log('ISOJWT_RESULT ' + JSON.stringify({ ...r, version: process.version, condition: probe }))
 })

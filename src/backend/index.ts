@@ -1,0 +1,5 @@
+/**
+ * The crypto backend of this build. This file is the WebCrypto default; the `node`
+ * build (selected by the `node` export condition) resolves it to `node.ts` instead.
+ */
+export { BACKEND, backendSign, backendVerify } from './webcrypto.ts'
