@@ -1,6 +1,6 @@
 /** Small byte helpers shared by the layers above. */
 
-export function concat(...parts: Uint8Array[]): Uint8Array {
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
   let n = 0
   for (const p of parts) n += p.length
   const out = new Uint8Array(n)

@@ -5,6 +5,7 @@
  * AbortSignal. Freshness comes from Cache-Control and Age (RFC 9111 §4.2, §5.1).
  */
 import { fail, isJoseError, JoseError, scrub } from '../errors.ts'
+import { concat } from '../encoding/bytes.ts'
 import { parseObject } from '../jose/json.ts'
 import type { Jwk } from '../types.ts'
 import { readJwks } from './select.ts'
@@ -65,13 +66,7 @@ async function readBody(res: Response, max: number): Promise<Uint8Array> {
     }
     chunks.push(value)
   }
-  const out = new Uint8Array(total)
-  let o = 0
-  for (const c of chunks) {
-    out.set(c, o)
-    o += c.byteLength
-  }
-  return out
+  return concat(chunks)
 }
 
 export async function fetchJwks(url: string, s: FetchSettings, etag: string | undefined): Promise<Fetched> {
