@@ -30,7 +30,9 @@ export function checkExtraHeader(value: unknown, allowCrit: boolean): JsonObject
     const problem = critProblem(value)
     if (problem) fail('ERR_JOSE_INVALID_ARGUMENT', `options.header: ${problem}`)
   }
-  return value
+  // A copy: what was checked is what gets signed, even if the caller's object changes
+  // later (createSigner keeps its plan). Spread defines own properties, no setters run.
+  return { ...value }
 }
 
 export interface SignRequest {

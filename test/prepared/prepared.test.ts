@@ -154,3 +154,16 @@ describe('createVerifier with a remote key set', () => {
     expect(await code(v(token))).toBe('ERR_JWKS_NO_MATCHING_KEY')
   })
 })
+
+describe('createSigner keeps what it validated', () => {
+  it('changing options.header after creation changes nothing (no unvalidated alg/b64/crit sneaks in)', async () => {
+    const header: Record<string, unknown> = { 'x-env': 'prod' }
+    const s = createSigner(secret, { alg: 'HS256', header })
+    header.b64 = false
+    header.crit = ['b64']
+    header['x-env'] = 'dev'
+    const token = await s({ sub: 'a' })
+    const h = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString())
+    expect(h).toEqual({ alg: 'HS256', typ: 'JWT', 'x-env': 'prod' })
+  })
+})
