@@ -15,7 +15,7 @@ const common: Options = {
   sourcemap: false,
   splitting: false,
   treeshake: true,
-  external: ['node:crypto'],
+  external: ['node:crypto', 'node:buffer'],
 }
 
 const nodeBackend = fileURLToPath(new URL('./src/backend/node.ts', import.meta.url))

@@ -8,10 +8,18 @@
  * - HMAC tags are compared as bytes, length first, in constant time;
  * - ECDSA signatures are IEEE P1363 (r‖s), their length checked above.
  */
+import { Buffer } from 'node:buffer'
 import { constants, createHmac, KeyObject, sign as nodeSign, timingSafeEqual, verify as nodeVerify } from 'node:crypto'
 import type { AlgEntry } from '../jwa/registry.ts'
+import type { BackendCodecs } from './webcrypto.ts'
 
 export const BACKEND = 'node'
+
+/** Native encoders: the signing input is ASCII by construction, base64url output is canonical. */
+export const codecs: BackendCodecs = {
+  base64urlEncode: (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64url'),
+  ascii: (s) => Buffer.from(s, 'latin1'),
+}
 
 const keyObjects = new WeakMap<CryptoKey, KeyObject>()
 

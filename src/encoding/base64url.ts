@@ -4,6 +4,7 @@
  * every byte string has exactly one encoding. Native decoders (atob, Buffer) accept
  * non-canonical input, so decoding is done here. Linear time.
  */
+import { codecs } from '../backend/index.ts'
 import { fail, type JoseErrorCode } from '../errors.ts'
 
 const URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
@@ -75,19 +76,19 @@ function decodeWith(s: string, t: Int8Array): Uint8Array | undefined {
 
 /** Bytes → base64url without padding. */
 export function encode(bytes: Uint8Array): string {
-  return encodeWith(bytes, URL_CODES)
+  return codecs.base64urlEncode ? codecs.base64urlEncode(bytes) : encodeWith(bytes, URL_CODES)
+}
+
+/** Strict base64url → bytes, or undefined when not the canonical encoding. */
+export function tryDecode(s: string): Uint8Array | undefined {
+  return decodeWith(s, URL_TABLE)
 }
 
 /** Strict base64url → bytes; anything non-canonical throws a JoseError with `code`. */
 export function decode(s: string, code: JoseErrorCode = 'ERR_JWS_INVALID', what = 'segment'): Uint8Array {
-  const out = typeof s === 'string' ? decodeWith(s, URL_TABLE) : undefined
+  const out = typeof s === 'string' ? tryDecode(s) : undefined
   if (out === undefined) fail(code, `${what} is not canonical base64url`)
   return out
-}
-
-/** Non-throwing strict decode, for callers that map the failure themselves. */
-export function tryDecode(s: string): Uint8Array | undefined {
-  return decodeWith(s, URL_TABLE)
 }
 
 /**

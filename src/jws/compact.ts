@@ -4,8 +4,8 @@
  * (bounded, frozen) by their segment.
  */
 import { fail } from '../errors.ts'
-import { decode, encode } from '../encoding/base64url.ts'
-import { utf8 } from '../encoding/utf8.ts'
+import { decode } from '../encoding/base64url.ts'
+import { ascii } from '../encoding/utf8.ts'
 import { checkHeaderShape } from '../jose/header.ts'
 import { deepFreeze, parseObject, type JsonObject } from '../jose/json.ts'
 
@@ -60,10 +60,5 @@ export function parseCompact(token: unknown, maxLength: number): CompactParts {
   const payload = decode(payloadSegment, 'ERR_JWS_INVALID', 'payload segment')
   const signature = decode(signatureSegment, 'ERR_JWS_INVALID', 'signature segment')
   const header = parseHeader(headerSegment)
-  return { header, payloadSegment, payload, signature, signingInput: utf8(token.slice(0, b)) }
-}
-
-/** BASE64URL(UTF8(JSON header)) '.' BASE64URL(payload): the signing input as text. */
-export function signingInputOf(headerJson: string, payload: Uint8Array): string {
-  return `${encode(utf8(headerJson))}.${encode(payload)}`
+  return { header, payloadSegment, payload, signature, signingInput: ascii(token.slice(0, b)) }
 }

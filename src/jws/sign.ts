@@ -4,7 +4,7 @@
  */
 import { fail } from '../errors.ts'
 import { encode } from '../encoding/base64url.ts'
-import { utf8 } from '../encoding/utf8.ts'
+import { ascii, utf8 } from '../encoding/utf8.ts'
 import { critProblem, STRING_MEMBERS } from '../jose/header.ts'
 import { isPlainObject, stringify, type JsonObject } from '../jose/json.ts'
 import { signingAlg } from '../jwa/policy.ts'
@@ -70,6 +70,6 @@ export async function signCompact(req: SignRequest): Promise<string> {
   if (extra) for (const k of Object.keys(extra)) header[k] = extra[k]
   const input = `${encode(utf8(stringify(header, 'the header')))}.${encode(req.payload)}`
   const key = await importFor(desc, entry, ['sign'])
-  const signature = await signWith(entry, key, utf8(input))
+  const signature = await signWith(entry, key, ascii(input))
   return `${input}.${encode(signature)}`
 }
