@@ -8,7 +8,8 @@ import { ascii, utf8 } from '../encoding/utf8.ts'
 import { critProblem, STRING_MEMBERS } from '../jose/header.ts'
 import { isPlainObject, stringify, type JsonObject } from '../jose/json.ts'
 import { signingAlg } from '../jwa/policy.ts'
-import { describeKey } from '../keys/describe.ts'
+import type { AlgEntry } from '../jwa/registry.ts'
+import { describeKey, type KeyDesc } from '../keys/describe.ts'
 import { importFor } from '../keys/import.ts'
 import { signWith } from './signature.ts'
 
@@ -56,20 +57,40 @@ function jwkKid(key: unknown): string | undefined {
   }
 }
 
-export async function signCompact(req: SignRequest): Promise<string> {
-  const desc = describeKey(req.key)
-  const entry = signingAlg(desc, req.alg)
+/** A header already built and encoded for one key (createSigner reuses it per call). */
+export interface HeaderMemo {
+  entry: AlgEntry
+  kid: string | undefined
+  segment: string
+}
+
+function buildHeader(req: SignRequest, entry: AlgEntry, kid: string | undefined): string {
   const extra = req.extra
-  const inExtra = (name: string): boolean => extra !== undefined && Object.hasOwn(extra, name)
-  if (req.kid !== undefined && inExtra('kid')) fail('ERR_JOSE_INVALID_ARGUMENT', '"kid" is given both in options.header and options.kid')
   const header: JsonObject = Object.create(null)
   header.alg = entry.alg
-  if (req.typ !== undefined && !inExtra('typ')) header.typ = req.typ
-  const kid = req.kid ?? (inExtra('kid') ? undefined : jwkKid(req.key))
+  if (req.typ !== undefined && !(extra && Object.hasOwn(extra, 'typ'))) header.typ = req.typ
   if (kid !== undefined) header.kid = kid
   if (extra) for (const k of Object.keys(extra)) header[k] = extra[k]
-  const input = `${encode(utf8(stringify(header, 'the header')))}.${encode(req.payload)}`
-  const key = await importFor(desc, entry, ['sign'])
-  const signature = await signWith(entry, key, ascii(input))
+  return encode(utf8(stringify(header, 'the header')))
+}
+
+/**
+ * Signs a compact JWS. With `memo` (a prepared signer's), the encoded header is built
+ * once per key description and reused while the key's default `kid` is unchanged.
+ */
+export async function signCompact(req: SignRequest, memo?: WeakMap<KeyDesc, HeaderMemo>): Promise<string> {
+  const desc = describeKey(req.key)
+  const kidInExtra = req.extra !== undefined && Object.hasOwn(req.extra, 'kid')
+  if (req.kid !== undefined && kidInExtra) fail('ERR_JOSE_INVALID_ARGUMENT', '"kid" is given both in options.header and options.kid')
+  const kid = req.kid ?? (kidInExtra ? undefined : jwkKid(req.key))
+  let m = memo?.get(desc)
+  if (!m || m.kid !== kid) {
+    const entry = signingAlg(desc, req.alg)
+    m = { entry, kid, segment: buildHeader(req, entry, kid) }
+    memo?.set(desc, m)
+  }
+  const input = `${m.segment}.${encode(req.payload)}`
+  const key = await importFor(desc, m.entry, ['sign'])
+  const signature = await signWith(m.entry, key, ascii(input))
   return `${input}.${encode(signature)}`
 }

@@ -28,7 +28,7 @@ export function createSigner(key: KeyInput, options: SignOptions): (payload: Jwt
   } catch (e) {
     throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'invalid signer options')
   }
-  const p = plan
+  const p = { ...plan, headers: new WeakMap() }
   return async (payload) => {
     try {
       return await signPlanned(p, payload, key)

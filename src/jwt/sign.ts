@@ -4,7 +4,8 @@ import { utf8 } from '../encoding/utf8.ts'
 import { isPlainObject, stringify, type JsonObject } from '../jose/json.ts'
 import { optString, optStrings, readOptions, validating } from '../jose/options.ts'
 import { lookup } from '../jwa/registry.ts'
-import { checkExtraHeader, signCompact } from '../jws/sign.ts'
+import { checkExtraHeader, signCompact, type HeaderMemo } from '../jws/sign.ts'
+import type { KeyDesc } from '../keys/describe.ts'
 import type { JwtPayload, KeyInput, Now, SignOptions } from '../types.ts'
 import { typeProblem } from './claims.ts'
 import { checkNow, epochSeconds, parseDuration } from './time.ts'
@@ -23,6 +24,8 @@ export interface SignPlan {
   notBefore: number | undefined
   issuedAt: boolean
   now: Now | undefined
+  /** Encoded headers per key, for prepared signers (the plan's options never change). */
+  headers?: WeakMap<KeyDesc, HeaderMemo>
 }
 
 export function planSign(options: unknown): SignPlan {
@@ -75,7 +78,7 @@ export async function signPlanned(plan: SignPlan, payload: unknown, key: unknown
   const bad = typeProblem(payload)
   if (bad) fail('ERR_JOSE_INVALID_ARGUMENT', `payload claim "${bad}" has the wrong type (RFC 7519 §4.1)`)
   const body = utf8(stringify(claimsFrom(payload, plan), 'the payload'))
-  return signCompact({ key, alg: plan.alg, typ: plan.typ, kid: plan.kid, extra: plan.extra, payload: body })
+  return signCompact({ key, alg: plan.alg, typ: plan.typ, kid: plan.kid, extra: plan.extra, payload: body }, plan.headers)
 }
 
 /**

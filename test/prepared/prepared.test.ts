@@ -167,3 +167,19 @@ describe('createSigner keeps what it validated', () => {
     expect(h).toEqual({ alg: 'HS256', typ: 'JWT', 'x-env': 'prod' })
   })
 })
+
+describe('createSigner reuses its encoded header', () => {
+  it('the header follows the key: another key, or a JWK whose kid changed, gets its own header', async () => {
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true })
+    const jwk: Record<string, unknown> = { ...(await exportJwk(privateKey)), kid: 'k1' }
+    const s = createSigner(jwk as never, { expiresIn: 60 })
+    const headerOf = (t: string) => JSON.parse(Buffer.from(t.split('.')[0]!, 'base64url').toString())
+    expect(headerOf(await s({ n: 1 }))).toEqual({ alg: 'ES256', typ: 'JWT', kid: 'k1' })
+    expect(headerOf(await s({ n: 2 }))).toEqual({ alg: 'ES256', typ: 'JWT', kid: 'k1' })
+    jwk.kid = 'k2'
+    expect(headerOf(await s({ n: 3 }))).toEqual({ alg: 'ES256', typ: 'JWT', kid: 'k2' })
+    const hs = createSigner(secret, { alg: 'HS384' })
+    expect(await code(hs({}))).toBe('ERR_KEY_INVALID') // 32-byte secret is too short for HS384, every call
+    expect(await code(hs({}))).toBe('ERR_KEY_INVALID')
+  })
+})
