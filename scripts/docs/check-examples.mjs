@@ -1,0 +1,158 @@
+// Type-checks every ```ts / ```typescript block of README.md and docs/**/*.md against the
+// BUILT package, as a user's project would see it: each block becomes one module in a
+// scratch folder whose node_modules/isojwt is a symlink to this repository, so
+// `import … from 'isojwt'` resolves through package.json `exports` to dist/index.d.ts.
+// Strict mode, ES2022 with top-level await, DOM + Node globals, plus scripts/docs/ambient.d.ts
+// (Workers, Deno, Bun stand-ins). A block tagged ```ts nocheck is skipped and listed;
+// ```ts signature blocks (declarations generated into docs/api.md) are checked by the
+// drift check instead.
+//
+// A canary (scripts/docs/fixtures/broken.md) is compiled with the docs; the run fails
+// unless its deliberate error is reported at its file and line, so a checker that
+// silently checks nothing cannot pass.
+//
+//   node scripts/docs/check-examples.mjs [file.md …]
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, mkdirSync, writeFileSync, copyFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import ts from 'typescript'
+import { codeBlocks, isCheckedTs } from './markdown.mjs'
+
+const here = dirname(fileURLToPath(import.meta.url))
+export const ROOT = resolve(here, '../..')
+const CANARY = join(here, 'fixtures/broken.md')
+
+/** README.md and every Markdown file under docs/, sorted. */
+export function docFiles(root = ROOT) {
+  const out = [join(root, 'README.md')]
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(dir, entry.name)
+      if (entry.isDirectory()) walk(p)
+      else if (entry.name.endsWith('.md')) out.push(p)
+    }
+  }
+  if (existsSync(join(root, 'docs'))) walk(join(root, 'docs'))
+  return out
+}
+
+/** The most recently modified .ts file under src/. */
+function newestSource(dir) {
+  let best
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue
+    const path = join(entry.parentPath ?? entry.path, entry.name)
+    const { mtimeMs } = statSync(path)
+    if (!best || mtimeMs > best.mtimeMs) best = { path, mtimeMs }
+  }
+  return best
+}
+
+/**
+ * Compiles the checked blocks of `files` (and the canary). Returns the diagnostics mapped
+ * back to Markdown positions, the skipped blocks, and the number of blocks checked.
+ * @param {string[]} files absolute paths
+ */
+export function checkExamples(files, { root = ROOT } = {}) {
+  if (!existsSync(join(root, 'dist/index.d.ts'))) {
+    throw new Error('dist/index.d.ts is missing: run `npm run build` first (the examples are checked against the built package)')
+  }
+  const stale = newestSource(join(root, 'src'))
+  if (stale && stale.mtimeMs > statSync(join(root, 'dist/index.d.ts')).mtimeMs) {
+    throw new Error(`dist/ is older than ${relative(root, stale.path)}: run \`npm run build\` first (the examples are checked against the built package)`)
+  }
+  const scratch = mkdtempSync(join(tmpdir(), 'isojwt-docs-'))
+  try {
+    mkdirSync(join(scratch, 'node_modules'))
+    symlinkSync(root, join(scratch, 'node_modules/isojwt'), 'dir')
+    copyFileSync(join(here, 'ambient.d.ts'), join(scratch, 'ambient.d.ts'))
+    /** @type {Map<string, { md: string, line: number }>} scratch file → Markdown origin */
+    const origin = new Map()
+    const skipped = []
+    let checked = 0
+    for (const md of [...files, CANARY]) {
+      const rel = relative(root, md)
+      for (const block of codeBlocks(readFileSync(md, 'utf8'))) {
+        if (block.lang !== 'ts' && block.lang !== 'typescript') continue
+        if (!isCheckedTs(block)) {
+          if (block.tags.includes('nocheck')) skipped.push(`${rel}:${block.line}`)
+          continue
+        }
+        const name = join(scratch, `${rel.replace(/[^A-Za-z0-9]+/g, '_')}_L${block.line}.ts`)
+        // `export {}` makes every block a module: top-level await, no clashes between blocks.
+        writeFileSync(name, `${block.code}\nexport {}\n`)
+        origin.set(name, { md: rel, line: block.line })
+        if (md !== CANARY) checked++
+      }
+    }
+    const { options, errors } = ts.convertCompilerOptionsFromJson({
+      strict: true,
+      target: 'ES2022',
+      module: 'ESNext',
+      moduleResolution: 'Bundler',
+      lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+      types: ['node'],
+      typeRoots: [join(root, 'node_modules/@types')],
+      skipLibCheck: true,
+      noEmit: true,
+      isolatedModules: true,
+      noFallthroughCasesInSwitch: true,
+    }, scratch)
+    if (errors.length) throw new Error(ts.flattenDiagnosticMessageText(errors[0].messageText, '\n'))
+    const program = ts.createProgram([join(scratch, 'ambient.d.ts'), ...origin.keys()], options)
+    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => {
+      const message = ts.flattenDiagnosticMessageText(d.messageText, '\n  ')
+      if (!d.file) return { md: '(config)', line: 0, column: 0, code: d.code, message }
+      const { line, character } = d.file.getLineAndCharacterOfPosition(d.start ?? 0)
+      const o = origin.get(resolve(d.file.fileName))
+      if (!o) return { md: relative(root, d.file.fileName) || d.file.fileName, line: line + 1, column: character + 1, code: d.code, message }
+      return { md: o.md, line: o.line + line, column: character + 1, code: d.code, message }
+    })
+    return { diagnostics, skipped, checked }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true })
+  }
+}
+
+/** The line of the canary's `// the checker must report this line` marker. */
+function canaryExpectation() {
+  const rel = relative(ROOT, CANARY)
+  const lines = readFileSync(CANARY, 'utf8').split('\n')
+  const i = lines.findIndex((l) => l.includes('the checker must report this line'))
+  if (i < 0) throw new Error(`${rel} has lost its marker line`)
+  return { md: rel, line: i + 1 }
+}
+
+/** Runs the check and prints the result; returns the number of problems. */
+export function runExampleCheck(files) {
+  const { diagnostics, skipped, checked } = checkExamples(files)
+  const expected = canaryExpectation()
+  const canaryHits = diagnostics.filter((d) => d.md === expected.md)
+  const real = diagnostics.filter((d) => d.md !== expected.md)
+  let problems = 0
+  for (const d of real) {
+    console.error(`${d.md}:${d.line}:${d.column} error TS${d.code}: ${d.message}`)
+    problems++
+  }
+  if (!canaryHits.some((d) => d.line === expected.line)) {
+    console.error(`canary: the broken block in ${expected.md} was not reported at line ${expected.line}` +
+      ` (got ${canaryHits.map((d) => `${d.md}:${d.line}`).join(', ') || 'nothing'}): the example checker is not checking`)
+    problems++
+  }
+  const where = files.length === 1 ? relative(ROOT, files[0]) : `${files.length} files`
+  console.log(`examples: ${checked} TypeScript blocks from ${where} type-checked against dist/ (canary caught at ${expected.md}:${expected.line})` +
+    `${skipped.length ? `; skipped (nocheck): ${skipped.join(', ')}` : ''}; ${problems} problem${problems === 1 ? '' : 's'}`)
+  return problems
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const args = process.argv.slice(2)
+  const files = args.length ? args.map((f) => resolve(f)) : docFiles()
+  try {
+    process.exit(runExampleCheck(files) ? 1 : 0)
+  } catch (e) {
+    console.error(`docs examples: ${e instanceof Error ? e.message : e}`)
+    process.exit(1)
+  }
+}
