@@ -3,6 +3,19 @@
  * (API.md, Errors); messages are for humans and may change.
  */
 
+/**
+ * The stable `code` of a JoseError. Branch on it, never on the message (see
+ * docs/errors.md for when each is raised).
+ *
+ * @example
+ * ```ts
+ * import { isJoseError, type JoseErrorCode } from 'isojwt'
+ * const retryable = new Set<JoseErrorCode>(['ERR_JWKS_FETCH_FAILED'])
+ * function shouldRetry(e: unknown): boolean {
+ *   return isJoseError(e) && retryable.has(e.code)
+ * }
+ * ```
+ */
 export type JoseErrorCode =
   | 'ERR_JOSE_INVALID_ARGUMENT'
   | 'ERR_JWS_INVALID'
@@ -17,6 +30,20 @@ export type JoseErrorCode =
   | 'ERR_JWKS_NO_MATCHING_KEY'
   | 'ERR_JWKS_FETCH_FAILED'
 
+/**
+ * Why a claim check failed (`JoseError.reason`, with `JoseError.claim` naming the claim).
+ *
+ * @example
+ * ```ts
+ * import { verify, isJoseError } from 'isojwt'
+ * declare const token: string, publicPem: string
+ * try {
+ *   await verify(token, publicPem, { algorithms: ['RS256'], audience: 'api' })
+ * } catch (e) {
+ *   if (isJoseError(e) && e.code === 'ERR_JWT_CLAIM_INVALID' && e.reason === 'missing') console.log(`no ${e.claim} claim`)
+ * }
+ * ```
+ */
 export type ClaimFailureReason = 'missing' | 'invalid' | 'mismatch' | 'too_old' | 'in_future' | 'replayed'
 
 const BRAND: unique symbol = Symbol.for('isojwt.JoseError') as never
@@ -31,11 +58,14 @@ export interface JoseErrorDetails {
 }
 
 /**
- * The error every isojwt function throws or rejects with.
+ * The error every isojwt function throws or rejects with. `code` is stable; `claim` and
+ * `reason` describe claim failures, `expiredAt` and `notBefore` time failures, and
+ * `payload` holds the verified payload on failures after the signature verified.
  *
  * @example
  * ```ts
- * import { verify, isJoseError } from 'isojwt'
+ * import { verify, isJoseError, type Jwk } from 'isojwt'
+ * declare const token: string, publicJwk: Jwk
  * try {
  *   await verify(token, publicJwk, { issuer: 'https://id.example' })
  * } catch (e) {
@@ -80,11 +110,13 @@ export class JoseError extends Error {
 }
 
 /**
- * True for a JoseError from any copy of isojwt (ESM, CJS, bundled twice).
+ * True for a JoseError from any copy of isojwt (ESM, CJS, bundled twice), where
+ * `instanceof JoseError` would miss errors from another copy.
  *
  * @example
  * ```ts
  * import { isJoseError } from 'isojwt'
+ * declare const err: unknown
  * if (isJoseError(err)) console.log(err.code)
  * ```
  */

@@ -1,5 +1,15 @@
 /** Public types of isojwt (API.md, Types). */
 
+/**
+ * A JWS algorithm isojwt signs and verifies (RFC 7518 §3, RFC 8037, RFC 9864). `none` is
+ * not one of them: it is never produced and never accepted.
+ *
+ * @example
+ * ```ts
+ * import type { Alg } from 'isojwt'
+ * const allowed: Alg[] = ['ES256', 'RS256']
+ * ```
+ */
 export type Alg =
   | 'HS256' | 'HS384' | 'HS512'
   | 'RS256' | 'RS384' | 'RS512'
@@ -7,12 +17,47 @@ export type Alg =
   | 'ES256' | 'ES384' | 'ES512'
   | 'EdDSA' | 'Ed25519'
 
-/** Seconds as a number, or a string such as `'15m'`, `'2 hours'`, `'1.5d'`. */
+/**
+ * Seconds as a number (finite, ≥ 0, fractions allowed), or a string such as `'30s'`,
+ * `'15m'`, `'2 hours'`, `'1.5d'` (units s, m, h, d, w, y; 1 y = 365.25 d). A bare digit
+ * string such as `'60'` is refused (`ERR_JOSE_INVALID_ARGUMENT`): say `60` or `'60s'`.
+ * Only `notBefore` takes a past offset (`'-5m'`, `'5 minutes ago'`).
+ *
+ * @example
+ * ```ts
+ * import { sign, generateSecret, type Duration } from 'isojwt'
+ * const lifetime: Duration = '15m' // or 900
+ * const token = await sign({ sub: 'u1' }, generateSecret('HS256'), { alg: 'HS256', expiresIn: lifetime })
+ * ```
+ */
 export type Duration = number | string
 
-/** The current time: a fixed Date, or a function read once per call. */
+/**
+ * The current time for claim checks: a fixed Date, or a function read once per call
+ * (never captured when a signer or verifier is created). Defaults to the system clock.
+ *
+ * @example
+ * ```ts
+ * import { verify, type Now } from 'isojwt'
+ * declare const token: string, secret: Uint8Array
+ * const now: Now = () => new Date() // e.g. a test clock
+ * await verify(token, secret, { algorithms: ['HS256'], now })
+ * ```
+ */
 export type Now = Date | (() => Date)
 
+/**
+ * A JSON Web Key (RFC 7517 §4). An `alg` member pins the key to that one algorithm;
+ * `use` must be `sig` and `key_ops` must allow the operation when present.
+ *
+ * @example
+ * ```ts
+ * import { verify, type Jwk } from 'isojwt'
+ * declare const token: string
+ * const publicJwk: Jwk = JSON.parse(process.env.PUBLIC_JWK ?? '{}')
+ * const { payload } = await verify(token, publicJwk, { issuer: 'https://id.example', audience: 'api' })
+ * ```
+ */
 export interface Jwk {
   kty: string
   kid?: string
@@ -23,12 +68,45 @@ export interface Jwk {
   [k: string]: unknown
 }
 
+/**
+ * A JSON Web Key Set document (RFC 7517 §5), as served at an identity provider's `jwks_uri`.
+ *
+ * @example
+ * ```ts
+ * import { createLocalJwks, type JwksDocument } from 'isojwt'
+ * const doc: JwksDocument = await (await fetch('https://id.example/.well-known/jwks.json')).json()
+ * const keys = createLocalJwks(doc)
+ * ```
+ */
 export interface JwksDocument {
   keys: Jwk[]
 }
 
+/**
+ * A key: a WebCrypto `CryptoKey`, a JWK object, a `Uint8Array` secret, or a string that
+ * is either a PEM (`PUBLIC KEY`, `PRIVATE KEY`, `CERTIFICATE`) or an HMAC secret (its
+ * UTF-8 bytes). Node `KeyObject`s are not keys here: export them to JWK or PEM.
+ *
+ * @example
+ * ```ts
+ * import { sign, type KeyInput } from 'isojwt'
+ * const secret: KeyInput = 'a shared secret of at least 32 bytes!!'
+ * const token = await sign({ sub: 'u1' }, secret, { alg: 'HS256' })
+ * ```
+ */
 export type KeyInput = CryptoKey | Jwk | Uint8Array | string
 
+/**
+ * A verified JWS protected header (RFC 7515 §4.1): `alg` is one of the allowed algorithms.
+ *
+ * @example
+ * ```ts
+ * import { verify, type JwsHeader } from 'isojwt'
+ * declare const token: string, publicPem: string
+ * const { header }: { header: JwsHeader } = await verify(token, publicPem, { algorithms: ['RS256'] })
+ * console.log(header.alg, header.kid)
+ * ```
+ */
 export interface JwsHeader {
   alg: Alg
   typ?: string
@@ -38,6 +116,17 @@ export interface JwsHeader {
   [k: string]: unknown
 }
 
+/**
+ * The header `decode` returns: unverified, so `alg` is any string and `crit` unchecked.
+ *
+ * @example
+ * ```ts
+ * import { decode } from 'isojwt'
+ * declare const token: string
+ * const { header } = decode(token) // DecodedHeader: never trust it
+ * console.log(header.alg, header.kid)
+ * ```
+ */
 export interface DecodedHeader {
   alg: string
   typ?: string
@@ -47,6 +136,19 @@ export interface DecodedHeader {
   [k: string]: unknown
 }
 
+/**
+ * JWT claims (RFC 7519 §4.1): the registered ones typed, any others as `unknown`.
+ * NumericDates (`exp`, `nbf`, `iat`) are seconds since the epoch.
+ *
+ * @example
+ * ```ts
+ * import { verify, type JwtPayload } from 'isojwt'
+ * declare const token: string, secret: Uint8Array
+ * interface Claims extends JwtPayload { role: 'admin' | 'user' }
+ * const { payload } = await verify<Claims>(token, secret, { algorithms: ['HS256'] })
+ * console.log(payload.sub, payload.role)
+ * ```
+ */
 export interface JwtPayload {
   iss?: string
   sub?: string
@@ -58,65 +160,184 @@ export interface JwtPayload {
   [k: string]: unknown
 }
 
-/** Chooses the key(s) for a token. The payload it sees is NOT verified. */
+/**
+ * Chooses the key (or up to 3 candidate keys) for a token, from its validated header.
+ * The payload it sees is NOT verified: use it to choose among issuers you already trust,
+ * never to build a URL. `undefined` or `[]` gives `ERR_JWKS_NO_MATCHING_KEY`.
+ *
+ * @example
+ * ```ts
+ * import { verify, type Jwk, type KeyResolver } from 'isojwt'
+ * declare const token: string
+ * declare const keysByKid: Map<string, Jwk>
+ * const byKid: KeyResolver = (header) => (header.kid ? keysByKid.get(header.kid) : undefined)
+ * await verify(token, byKid, { issuer: 'https://id.example', audience: 'api' })
+ * ```
+ */
 export type KeyResolver = (
   header: Readonly<JwsHeader>,
   token: { readonly payload: unknown },
 ) => KeyInput | readonly KeyInput[] | undefined | Promise<KeyInput | readonly KeyInput[] | undefined>
 
+/**
+ * Options of `sign` and `createSigner`. A claim set both here and in the payload is
+ * `ERR_JOSE_INVALID_ARGUMENT`, as is an unknown option name.
+ *
+ * @example
+ * ```ts
+ * import { createSigner, type SignOptions } from 'isojwt'
+ * declare const privateKeyPem: string
+ * const options: SignOptions = { alg: 'RS256', kid: 'k1', issuer: 'https://id.example', audience: 'api', expiresIn: '15m' }
+ * const signAccess = createSigner(privateKeyPem, options)
+ * ```
+ */
 export interface SignOptions {
+  /** The algorithm. Required unless the key pins exactly one (a JWK with `alg`, an EC key, an RSA or HMAC CryptoKey); Ed25519 keys pin two (`EdDSA`, `Ed25519`), so say which. */
   alg?: Alg
+  /** Header `kid`. Default: the JWK's `kid`. */
   kid?: string
+  /** Header `typ`. Default `'JWT'`; `null` leaves it out. */
   typ?: string | null
+  /** Extra protected header members; may not contain `alg`, `b64`, `crit` or `__proto__`. */
   header?: Record<string, unknown>
+  /** Sets `exp` this long after now. */
   expiresIn?: Duration
+  /** Sets `nbf` this long after now; `'-5m'` or `'5 minutes ago'` for a past time. */
   notBefore?: Duration
+  /** Sets `iat` to now when the payload has none. Default true. */
   issuedAt?: boolean
+  /** Sets `iss`. */
   issuer?: string
+  /** Sets `sub`. */
   subject?: string
+  /** Sets `aud`. */
   audience?: string | string[]
+  /** Sets `jti`. */
   jwtId?: string
+  /** The time `iat`, `exp` and `nbf` count from. Default: the system clock, read per call. */
   now?: Now
 }
 
+/**
+ * Options of `verify` and `createVerifier`. Pass `issuer` and `audience`: without them a
+ * token from any issuer the key trusts, for any audience, is accepted.
+ *
+ * @example
+ * ```ts
+ * import { verify, type VerifyOptions } from 'isojwt'
+ * declare const token: string, publicPem: string
+ * const options: VerifyOptions = { algorithms: ['RS256'], issuer: 'https://id.example', audience: 'api', clockTolerance: 5 }
+ * const { payload } = await verify(token, publicPem, options)
+ * ```
+ */
 export interface VerifyOptions {
+  /** Algorithms you accept; intersected with those the key pins. Required for keys that pin none (RSA PEM, secrets). */
   algorithms?: Alg[]
+  /** Accepted `iss` value(s), exact match. */
   issuer?: string | string[]
+  /** Accepted audience(s): matches when any `aud` value is one of them, exact match. */
   audience?: string | string[]
+  /** Required `sub`, exact match. */
   subject?: string
+  /** Accepted header `typ` (case-insensitive, `application/` optional). Default: absent or `JWT`; `false` accepts any. */
   typ?: string | string[] | false
+  /** Maximum age since `iat` (which becomes required). */
   maxAge?: Duration
+  /** Leeway for `exp`, `nbf` and `iat`. Default 0. */
   clockTolerance?: Duration
+  /** Claims that must be present. */
   requiredClaims?: string[]
+  /** The time claims are checked at. Default: the system clock, read per call. */
   now?: Now
+  /** `crit` header extensions you process yourself, as `{ name: true }`. */
   crit?: Record<string, true>
+  /** Longest token accepted, checked before any work. Default 16 384. */
   maxTokenLength?: number
 }
 
+/**
+ * What `verify` and a `createVerifier` function resolve to: the verified header and
+ * payload, and the CryptoKey that verified (for a secret, a non-extractable CryptoKey).
+ *
+ * @example
+ * ```ts
+ * import { verify, type VerifyResult } from 'isojwt'
+ * declare const token: string, publicPem: string
+ * const result: VerifyResult = await verify(token, publicPem, { algorithms: ['PS256'] })
+ * console.log(result.header.kid, result.payload.sub, result.key.algorithm.name)
+ * ```
+ */
 export interface VerifyResult<P = JwtPayload> {
   header: JwsHeader
   payload: P
   key: CryptoKey
 }
 
+/**
+ * What `decode` returns: header and payload as written in the token, and the signature
+ * bytes. Nothing in it is verified.
+ *
+ * @example
+ * ```ts
+ * import { decode, type DecodeResult } from 'isojwt'
+ * declare const token: string
+ * const { header, payload, signature }: DecodeResult = decode(token)
+ * console.log(header.alg, payload.exp, signature.length)
+ * ```
+ */
 export interface DecodeResult<P = JwtPayload> {
   header: DecodedHeader
   payload: P
   signature: Uint8Array
 }
 
+/**
+ * Options of `signJws`. `header` may not contain `alg`, `b64` or `__proto__`; a `crit` in
+ * it must list names present in the header and not registered by the RFCs.
+ *
+ * @example
+ * ```ts
+ * import { signJws, generateKeyPair, type SignJwsOptions } from 'isojwt'
+ * const { privateKey } = await generateKeyPair('EdDSA')
+ * const options: SignJwsOptions = { alg: 'EdDSA', kid: 'k1', header: { cty: 'text/plain' } }
+ * const jws = await signJws('hello', privateKey, options)
+ * ```
+ */
 export interface SignJwsOptions {
   alg?: Alg
   kid?: string
   header?: Record<string, unknown>
 }
 
+/**
+ * Options of `verifyJws`. The default `maxTokenLength` is 1 048 576.
+ *
+ * @example
+ * ```ts
+ * import { verifyJws, type VerifyJwsOptions } from 'isojwt'
+ * declare const jws: string, publicPem: string
+ * const options: VerifyJwsOptions = { algorithms: ['RS256'], maxTokenLength: 65536 }
+ * const { payload } = await verifyJws(jws, publicPem, options)
+ * ```
+ */
 export interface VerifyJwsOptions {
   algorithms?: Alg[]
   crit?: Record<string, true>
   maxTokenLength?: number
 }
 
+/**
+ * What `verifyJws` resolves to: the verified header, the payload bytes and the CryptoKey
+ * that verified.
+ *
+ * @example
+ * ```ts
+ * import { verifyJws, type VerifyJwsResult } from 'isojwt'
+ * declare const jws: string, publicPem: string
+ * const { payload }: VerifyJwsResult = await verifyJws(jws, publicPem, { algorithms: ['ES256'] })
+ * console.log(new TextDecoder().decode(payload))
+ * ```
+ */
 export interface VerifyJwsResult {
   header: JwsHeader
   payload: Uint8Array

@@ -6,12 +6,17 @@ import { KEY_SET } from '../jws/verify.ts'
 import { readJwks, selectKeys } from './select.ts'
 
 /**
- * A key resolver over a local JWK Set. Symmetric (`oct`) keys are ignored unless
- * `allowSymmetric` is set.
+ * A key resolver over a local JWK Set. Keys are chosen by `kid`, `kty`/`crv`, `use`,
+ * `key_ops` and `alg`; symmetric (`oct`) keys are ignored unless `allowSymmetric` is set.
+ * A malformed document is `ERR_JOSE_INVALID_ARGUMENT` now; broken keys in it are skipped.
+ *
+ * @param jwks - a JWK Set document `{ keys: [...] }`
+ * @param options - `allowSymmetric` (default false)
  *
  * @example
  * ```ts
- * import { createLocalJwks, verify } from 'isojwt'
+ * import { createLocalJwks, verify, type Jwk } from 'isojwt'
+ * declare const token: string, publicJwk1: Jwk, publicJwk2: Jwk
  * const keys = createLocalJwks({ keys: [publicJwk1, publicJwk2] })
  * const { payload } = await verify(token, keys, { issuer: 'https://id.example', audience: 'api' })
  * ```

@@ -11,7 +11,13 @@ import { checkExtraHeader, signCompact } from './sign.ts'
 import { verifyParts } from './verify.ts'
 
 /**
- * Signs arbitrary bytes (or a string, as UTF-8) as a compact JWS.
+ * Signs arbitrary bytes (or a string, as UTF-8) as a compact JWS (RFC 7515). No `typ`
+ * is set and no claims are added.
+ *
+ * @param payload - the bytes to sign, or a string (its UTF-8 bytes)
+ * @param key - private key or secret, as for `sign`
+ * @param options - `alg` (unless the key pins exactly one), `kid`, extra `header` members
+ * @returns the compact JWS
  *
  * @example
  * ```ts
@@ -38,10 +44,16 @@ export async function signJws(payload: Uint8Array | string, key: KeyInput, optio
 
 /**
  * Verifies a compact JWS and returns its payload bytes. The default length cap is 1 MiB.
+ * The same algorithm policy as `verify`; no claims are read.
+ *
+ * @param jws - the compact JWS
+ * @param key - public key or secret, or a key resolver
+ * @param options - `algorithms`, `crit`, `maxTokenLength`
  *
  * @example
  * ```ts
- * import { verifyJws } from 'isojwt'
+ * import { verifyJws, type Jwk } from 'isojwt'
+ * declare const jws: string, publicJwk: Jwk
  * const { payload, header } = await verifyJws(jws, publicJwk, { algorithms: ['ES256'] })
  * new TextDecoder().decode(payload)
  * ```

@@ -8,10 +8,15 @@ import { checkNow, epochSeconds, parseDuration } from './time.ts'
 
 /**
  * Decodes a JWT without verifying anything. Never use the result for a security decision.
+ * A malformed token throws what `verify` would (`ERR_JWS_INVALID`, `ERR_JWT_INVALID`).
+ *
+ * @param token - the compact JWT
+ * @param options - `maxTokenLength` (default 16 384)
  *
  * @example
  * ```ts
  * import { decode } from 'isojwt'
+ * declare const token: string
  * const { header, payload } = decode(token)
  * console.log(header.kid, payload.sub)
  * ```
@@ -31,10 +36,15 @@ export function decode<P = JwtPayload>(token: string, options?: { maxTokenLength
  * Whether a token's `exp` has passed, for UIs (refresh before calling an API). Decodes
  * only: never a security decision. A token without `exp` is not expired.
  *
+ * @param token - the compact JWT
+ * @param options - `now`, and `clockTolerance` as in `verify` (expired once `exp` is that far past)
+ *
  * @example
  * ```ts
  * import { isExpired } from 'isojwt'
- * if (isExpired(accessToken, { clockTolerance: 30 })) await refresh()
+ * declare const accessToken: string, refresh: () => Promise<void>
+ * // refresh 30 s before the token expires
+ * if (isExpired(accessToken, { now: new Date(Date.now() + 30_000) })) await refresh()
  * ```
  */
 export function isExpired(token: string, options?: { now?: Now; clockTolerance?: Duration }): boolean {

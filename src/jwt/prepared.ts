@@ -12,11 +12,17 @@ import { epochSeconds, parseDuration } from './time.ts'
 import { planVerify, verifyPlanned, type VerifyPlan } from './verify.ts'
 
 /**
- * A signer for one key and one set of options, validated now; the clock is read per call.
+ * A signer for one key and one set of options, validated now (a bad option throws a
+ * JoseError synchronously); the key is imported on first use, the clock read per call.
+ *
+ * @param key - private key or secret, as for `sign`
+ * @param options - as for `sign`; `expiresIn` and `notBefore` count from each call's time
+ * @returns a function that signs one payload
  *
  * @example
  * ```ts
- * import { createSigner } from 'isojwt'
+ * import { createSigner, type Jwk } from 'isojwt'
+ * declare const privateJwk: Jwk
  * const signAccess = createSigner(privateJwk, { issuer: 'https://id.example', audience: 'api', expiresIn: '15m' })
  * const token = await signAccess({ sub: 'user-42' })
  * ```
@@ -68,13 +74,20 @@ function stillValid(e: Entry, plan: VerifyPlan, ttlMs: number, key: unknown): bo
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined)
 
 /**
- * A verifier for one key (or resolver) and one set of options, validated now. With
- * `cache: n`, the last n verified tokens are remembered (exact token match), re-checked
- * against the clock on every hit, for at most `cacheTtl` (60 s).
+ * A verifier for one key (or resolver) and one set of options, validated now (a bad
+ * option throws a JoseError synchronously). With `cache: n`, the last n verified tokens
+ * are remembered (exact token match, never failures, not tokens over 4 096 characters),
+ * re-checked against the clock on every hit, for at most `cacheTtl` (60 s); cached
+ * results are deep-frozen.
+ *
+ * @param key - public key or secret, or a key resolver such as `createRemoteJwks(url)`
+ * @param options - `VerifyOptions`, plus `cache` (entries, default 0: off) and `cacheTtl` (a Duration, default 60 s)
+ * @returns a function that verifies one token, as `verify` does
  *
  * @example
  * ```ts
  * import { createVerifier, createRemoteJwks } from 'isojwt'
+ * declare const token: string
  * const verifyToken = createVerifier(createRemoteJwks('https://id.example/.well-known/jwks.json'), {
  *   issuer: 'https://id.example', audience: 'api', algorithms: ['RS256'], cache: 1000,
  * })

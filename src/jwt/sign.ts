@@ -83,6 +83,12 @@ export async function signPlanned(plan: SignPlan, payload: unknown, key: unknown
 
 /**
  * Signs a JWT. `iat` is set unless the payload has one; `typ` is `JWT` unless given.
+ * The payload is never modified.
+ *
+ * @param payload - a plain object of claims (registered claims with their RFC 7519 types)
+ * @param key - private key or secret: CryptoKey, JWK, PKCS#8 PEM, `Uint8Array` or string secret
+ * @param options - `alg` (unless the key pins exactly one), `kid`, `expiresIn`, `issuer`, `audience`, …
+ * @returns the compact JWS `header.payload.signature`
  *
  * @example
  * ```ts

@@ -59,12 +59,19 @@ export async function verifyPlanned(plan: VerifyPlan, token: unknown, key: KeyIn
 }
 
 /**
- * Verifies a JWT: signature first, then claims. Keys that pin no algorithm (RSA PEM,
- * secrets) need `algorithms`.
+ * Verifies a JWT: structure, header, algorithm policy, key, signature, then claims. Keys
+ * that pin no algorithm (RSA PEM, secrets) need `algorithms`; the header `alg` never
+ * decides. Pass `issuer` and `audience`.
+ *
+ * @param token - the compact JWT
+ * @param key - public key or secret, or a key resolver such as `createRemoteJwks(url)`
+ * @param options - `algorithms`, `issuer`, `audience`, `clockTolerance`, …
+ * @returns the verified `header` and `payload`, and the CryptoKey that verified
  *
  * @example
  * ```ts
- * import { verify } from 'isojwt'
+ * import { verify, type Jwk } from 'isojwt'
+ * declare const token: string, publicJwk: Jwk
  * const { payload } = await verify(token, publicJwk, { issuer: 'https://id.example', audience: 'api' })
  * ```
  */

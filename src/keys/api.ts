@@ -18,7 +18,12 @@ function extractableOption(value: unknown): boolean {
 
 /**
  * Imports a JWK, PEM (SPKI, PKCS#8, X.509 certificate) or secret for one algorithm.
- * Keys are checked exactly as `sign` and `verify` check them.
+ * Keys are checked exactly as `sign` and `verify` check them. Only needed to hold a
+ * CryptoKey yourself: `sign` and `verify` take the same inputs and cache their imports.
+ *
+ * @param input - a JWK, a PEM string, or a secret (string or bytes)
+ * @param alg - the algorithm the key will be used with
+ * @param options - `extractable` (default false)
  *
  * @example
  * ```ts
@@ -47,7 +52,10 @@ export async function importKey(input: Jwk | string | Uint8Array, alg: Alg, opti
 const DROP = new Set(['ext', 'key_ops'])
 
 /**
- * Exports an extractable CryptoKey as a JWK (without `ext` and `key_ops`).
+ * Exports an extractable CryptoKey as a JWK (without `ext` and `key_ops`). Public keys
+ * from `generateKeyPair` are extractable; private keys only with `extractable: true`.
+ *
+ * @param key - an extractable CryptoKey
  *
  * @example
  * ```ts
@@ -84,11 +92,16 @@ const THUMBPRINT_MEMBERS: ReadonlyMap<string, readonly string[]> = new Map([
 const DIGESTS = new Set(['SHA-256', 'SHA-384', 'SHA-512'])
 
 /**
- * The RFC 7638 JWK thumbprint, base64url (SHA-256 unless another digest is named).
+ * The RFC 7638 JWK thumbprint, base64url (SHA-256 unless another digest is named): a
+ * stable `kid` derived from the key itself.
+ *
+ * @param jwk - a public or private JWK (only its public members count)
+ * @param digest - `'SHA-256'` (default), `'SHA-384'` or `'SHA-512'`
  *
  * @example
  * ```ts
- * import { thumbprint } from 'isojwt'
+ * import { thumbprint, type Jwk } from 'isojwt'
+ * declare const publicJwk: Jwk
  * const kid = await thumbprint(publicJwk)
  * ```
  */
@@ -118,6 +131,9 @@ const MODULUS_LENGTHS = new Set([2048, 3072, 4096])
 /**
  * Generates a key pair for an asymmetric algorithm. Private keys are non-extractable
  * unless `extractable: true`.
+ *
+ * @param alg - RS*, PS*, ES* or EdDSA/Ed25519 (an HS* algorithm: use `generateSecret`)
+ * @param options - `extractable` (private key, default false), `modulusLength` for RSA (default 2048)
  *
  * @example
  * ```ts
@@ -149,7 +165,10 @@ export async function generateKeyPair(alg: Alg, options?: { extractable?: boolea
 }
 
 /**
- * Random bytes for an HMAC key, as long as the hash output (RFC 7518 §3.2).
+ * Random bytes for an HMAC key, as long as the hash output (RFC 7518 §3.2): 32, 48 or
+ * 64 bytes.
+ *
+ * @param alg - `'HS256'`, `'HS384'` or `'HS512'`
  *
  * @example
  * ```ts
