@@ -11,12 +11,18 @@ export { importKey, exportJwk, thumbprint, generateKeyPair, generateSecret } fro
 export { createLocalJwks } from './jwks/local.ts'
 export { createRemoteJwks } from './jwks/remote.ts'
 export type { JwksCacheStore, JwksEvent, JwksEventType, RemoteJwks, RemoteJwksOptions } from './jwks/remote.ts'
+export { signClientAssertion, verifyClientAssertion } from './oauth/client-assertion.ts'
+export { verifyAccessToken } from './oauth/access-token.ts'
+export { verifyIdToken } from './oauth/id-token.ts'
 export { JoseError, isJoseError } from './errors.ts'
 export type { JoseErrorCode, ClaimFailureReason } from './errors.ts'
 export type {
   Alg, Duration, Now, Jwk, JwksDocument, KeyInput, KeyResolver, JwsHeader, DecodedHeader, JwtPayload,
   SignOptions, VerifyOptions, VerifyResult, DecodeResult, SignJwsOptions, VerifyJwsOptions, VerifyJwsResult,
 } from './types.ts'
+export type {
+  ReplayStore, ClientAssertionOptions, VerifyClientAssertionOptions, VerifyAccessTokenOptions, AccessTokenResult, VerifyIdTokenOptions,
+} from './oauth/types.ts'
 
 // Which crypto backend this build uses (an internal tag read by the runtime test runners).
 import { JoseError } from './errors.ts'

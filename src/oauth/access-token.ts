@@ -1,0 +1,82 @@
+/**
+ * JWT access tokens at a resource server (RFC 9068 §4): `typ` `at+jwt`, the seven
+ * required claims, HS* only when the caller lists it, and scopes by whole words.
+ */
+import { fail, toJoseError } from '../errors.ts'
+import type { JsonObject } from '../jose/json.ts'
+import { validating } from '../jose/options.ts'
+import type { KeyInput, KeyResolver } from '../types.ts'
+import type { AccessTokenResult, VerifyAccessTokenOptions } from './types.ts'
+import { claimFail, planProfile, readProfileOptions, requiredString, requiredStrings, stringClaim, verifyProfile, type ProfileCheck, type ProfilePlan } from './profile.ts'
+
+const NAMES = ['issuer', 'audience', 'algorithms', 'requiredScopes', 'now', 'clockTolerance'] as const
+
+/** RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti are REQUIRED. */
+const REQUIRED = ['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti'] as const
+
+// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ).
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/
+
+/** The space-delimited `scope` claim (RFC 9068 §2.2.3, RFC 8693 §4.2) as a list of words. */
+export function scopesOf(payload: JsonObject): string[] {
+  const scope = stringClaim(payload, 'scope')
+  if (scope === undefined) return []
+  return [...new Set(scope.split(' ').filter((s) => s !== ''))]
+}
+
+function checkRequiredScopes(value: unknown): readonly string[] {
+  if (value === undefined) return []
+  if (!Array.isArray(value) || !(value as unknown[]).every((s) => typeof s === 'string' && SCOPE_TOKEN.test(s))) {
+    fail('ERR_JOSE_INVALID_ARGUMENT', 'options.requiredScopes must be an array of scope tokens (no spaces)')
+  }
+  return [...(value as string[])]
+}
+
+function profileChecks(required: readonly string[]): ProfileCheck[] {
+  return [
+    ({ payload }) => void stringClaim(payload, 'client_id'),
+    ({ payload }) => {
+      const granted = new Set(scopesOf(payload))
+      if (required.length === 0) return
+      if (!Object.hasOwn(payload, 'scope')) claimFail('scope', 'missing', 'the token has no "scope" claim', payload)
+      // Whole words only: "rea" is not "read" (RFC 6749 §3.3).
+      for (const s of required) if (!granted.has(s)) claimFail('scope', 'mismatch', 'the token lacks a required scope', payload)
+    },
+  ]
+}
+
+function planAccessToken(options: unknown): ProfilePlan {
+  return validating(() => {
+    const o = readProfileOptions(options, NAMES)
+    const issuer = requiredString(o.issuer, 'options.issuer')
+    return planProfile({
+      algorithms: o.algorithms, now: o.now, clockTolerance: o.clockTolerance,
+      issuer: [issuer], audience: requiredStrings(o.audience, 'options.audience'),
+      typ: 'at+jwt', required: REQUIRED, checks: profileChecks(checkRequiredScopes(o.requiredScopes)),
+      hmacOnlyIfListed: true,
+    })
+  })
+}
+
+/**
+ * Verifies an RFC 9068 JWT access token at a resource server: `typ` must be `at+jwt`,
+ * `iss`, `exp`, `aud`, `sub`, `client_id`, `iat`, `jti` present, `requiredScopes` among the
+ * token's `scope` words. HS* tokens are accepted only when `algorithms` lists them.
+ *
+ * @example
+ * ```ts
+ * import { verifyAccessToken, createRemoteJwks } from 'isojwt'
+ * const jwks = createRemoteJwks('https://as.example/jwks')
+ * const { payload, scopes } = await verifyAccessToken(token, jwks, {
+ *   issuer: 'https://as.example', audience: 'https://api.example', requiredScopes: ['read'],
+ * })
+ * ```
+ */
+export async function verifyAccessToken(token: string, key: KeyInput | KeyResolver, options: VerifyAccessTokenOptions): Promise<AccessTokenResult> {
+  try {
+    const r = await verifyProfile(planAccessToken(options), token, key)
+    return { header: r.header, payload: r.payload, key: r.key, scopes: scopesOf(r.payload) }
+  } catch (e) {
+    throw toJoseError(e, 'ERR_JWS_INVALID', 'access token verification failed')
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * ID token validation (OIDC Core §3.1.3.7, §3.2.2.11, §3.3.2.11): required claims, `aud`
+ * and `azp`, `nonce`, `max_age` against `auth_time`, and the `at_hash`/`c_hash` bindings.
+ */
+import { fail, toJoseError } from '../errors.ts'
+import type { JsonObject } from '../jose/json.ts'
+import { optString, validating } from '../jose/options.ts'
+import type { AlgEntry } from '../jwa/registry.ts'
+import { parseDuration } from '../jwt/time.ts'
+import type { KeyInput, KeyResolver, VerifyResult } from '../types.ts'
+import type { VerifyIdTokenOptions } from './types.ts'
+import { checkHashInput, halfHash } from './hash-claims.ts'
+import { claimFail, planProfile, readProfileOptions, requiredString, stringClaim, verifyProfile, type ProfileCheck, type ProfilePlan } from './profile.ts'
+
+const NAMES = ['issuer', 'clientId', 'nonce', 'maxAge', 'accessToken', 'code', 'algorithms', 'now', 'clockTolerance'] as const
+
+/** OIDC Core §3.1.3.7 items 4–5: azp equals the client id when present; required with several audiences. */
+function azpCheck(clientId: string): ProfileCheck {
+  return ({ payload }) => {
+    const azp = stringClaim(payload, 'azp')
+    if (azp === undefined) {
+      if (Array.isArray(payload.aud) && payload.aud.length > 1) claimFail('azp', 'missing', 'an ID token with several audiences needs "azp"', payload)
+      return
+    }
+    if (azp !== clientId) claimFail('azp', 'mismatch', 'the ID token was issued to another party ("azp")', payload)
+  }
+}
+
+/** OIDC Core §3.1.3.7 item 11: the nonce sent in the request comes back unchanged. */
+function nonceCheck(nonce: string): ProfileCheck {
+  return ({ payload }) => {
+    if (!Object.hasOwn(payload, 'nonce')) claimFail('nonce', 'missing', 'the ID token has no "nonce"', payload)
+    if (payload.nonce !== nonce) claimFail('nonce', 'mismatch', 'the ID token "nonce" does not match', payload)
+  }
+}
+
+/** OIDC Core §2 (auth_time a NumericDate) and §3.1.3.7 item 13 (max_age). */
+function authTimeCheck(maxAge: number | undefined): ProfileCheck {
+  return ({ payload, t, tol }) => {
+    if (!Object.hasOwn(payload, 'auth_time')) {
+      if (maxAge !== undefined) claimFail('auth_time', 'missing', 'maxAge needs "auth_time"', payload)
+      return
+    }
+    const at = payload.auth_time
+    if (typeof at !== 'number' || !Number.isFinite(at)) claimFail('auth_time', 'invalid', '"auth_time" must be a NumericDate', payload)
+    if (maxAge === undefined) return
+    if (at > t + tol) claimFail('auth_time', 'in_future', 'the end-user authenticated in the future', payload)
+    if (t > at + maxAge + tol) claimFail('auth_time', 'too_old', 'the end-user authenticated longer ago than maxAge', payload)
+  }
+}
+
+interface IdTokenPlan {
+  profile: ProfilePlan
+  accessToken: string | undefined
+  code: string | undefined
+}
+
+function planIdToken(options: unknown): IdTokenPlan {
+  return validating(() => {
+    const o = readProfileOptions(options, NAMES)
+    const clientId = requiredString(o.clientId, 'options.clientId')
+    const nonce = optString(o.nonce, 'options.nonce')
+    const maxAge = o.maxAge === undefined ? undefined : parseDuration(o.maxAge, 'options.maxAge')
+    const checks = [azpCheck(clientId), authTimeCheck(maxAge), ...(nonce === undefined ? [] : [nonceCheck(nonce)])]
+    const profile = planProfile({
+      algorithms: o.algorithms, now: o.now, clockTolerance: o.clockTolerance,
+      issuer: [requiredString(o.issuer, 'options.issuer')], audience: [clientId],
+      // The generic default: absent or JWT; at+jwt and logout+jwt are other token kinds.
+      typ: undefined, required: ['sub', 'exp', 'iat'], checks,
+    })
+    return { profile, accessToken: checkHashInput(o.accessToken, 'options.accessToken'), code: checkHashInput(o.code, 'options.code') }
+  })
+}
+
+/** OIDC Core §3.2.2.9 / §3.3.2.10: the hash claim must be present and equal when a value is given. */
+async function hashCheck(entry: AlgEntry, payload: JsonObject, claim: 'at_hash' | 'c_hash', value: string | undefined): Promise<void> {
+  if (value === undefined) return
+  const got = stringClaim(payload, claim)
+  if (got === undefined) claimFail(claim, 'missing', `the ID token has no "${claim}"`, payload)
+  if (got !== (await halfHash(entry, value))) claimFail(claim, 'mismatch', `"${claim}" does not match`, payload)
+}
+
+/**
+ * Verifies an OpenID Connect ID token for a client: `iss`, `sub`, `aud` (containing
+ * `clientId`), `exp`, `iat`; `azp`; `nonce` when given; `maxAge` as OIDC `max_age`
+ * against `auth_time`; `at_hash`/`c_hash` required and checked when `accessToken`/`code`
+ * are given (implicit and hybrid flows).
+ *
+ * @example
+ * ```ts
+ * import { verifyIdToken, createRemoteJwks } from 'isojwt'
+ * const jwks = createRemoteJwks('https://id.example/jwks')
+ * const { payload } = await verifyIdToken(idToken, jwks, { issuer: 'https://id.example', clientId: 'my-app', nonce })
+ * ```
+ */
+export async function verifyIdToken(token: string, key: KeyInput | KeyResolver, options: VerifyIdTokenOptions): Promise<VerifyResult> {
+  try {
+    const plan = planIdToken(options)
+    const r = await verifyProfile(plan.profile, token, key)
+    await hashCheck(r.entry, r.payload, 'at_hash', plan.accessToken)
+    await hashCheck(r.entry, r.payload, 'c_hash', plan.code)
+    return { header: r.header, payload: r.payload, key: r.key }
+  } catch (e) {
+    throw toJoseError(e, 'ERR_JWS_INVALID', 'ID token verification failed')
+  }
+}

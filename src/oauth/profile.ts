@@ -1,0 +1,123 @@
+/**
+ * The shared core of the OAuth/OIDC profiles: the JWT pipeline (structure → header →
+ * policy → key → signature → payload → claims) with a fixed `typ`, the profile's
+ * required claims, and profile checks that run after the generic claim checks.
+ */
+import { fail, quote, type ClaimFailureReason } from '../errors.ts'
+import { checkHeader } from '../jose/header.ts'
+import { parseObject, type JsonObject } from '../jose/json.ts'
+import { optString, optStrings, readOptions } from '../jose/options.ts'
+import { checkAlgorithms } from '../jwa/policy.ts'
+import { lookup, type AlgEntry } from '../jwa/registry.ts'
+import { DEFAULT_MAX_TOKEN, parseCompact, type CompactParts } from '../jws/compact.ts'
+import { verifyParts } from '../jws/verify.ts'
+import { checkClaims, compileClaims, type ClaimPolicy } from '../jwt/claims.ts'
+import type { Alg, JwsHeader, KeyInput, KeyResolver } from '../types.ts'
+
+/** What a profile check sees: the verified header and payload, t (seconds) and the tolerance. */
+export type ProfileCtx = { header: Readonly<JsonObject>; payload: JsonObject; t: number; tol: number }
+export type ProfileCheck = (c: ProfileCtx) => void
+
+export interface ProfilePlan {
+  readonly algorithms: readonly Alg[] | undefined
+  /** RFC 9068 §4 / RFC 8725 §3.1: HS* only when options.algorithms lists it. */
+  readonly hmacOnlyIfListed: boolean
+  readonly claims: ClaimPolicy
+}
+
+export interface ProfileResult {
+  header: JwsHeader
+  payload: JsonObject
+  key: CryptoKey
+  entry: AlgEntry
+  t: number
+}
+
+/** A claim failure after the signature verified: carries the verified payload. */
+export function claimFail(claim: string, reason: ClaimFailureReason, message: string, payload: unknown): never {
+  fail('ERR_JWT_CLAIM_INVALID', message, { claim, reason, payload })
+}
+
+/** Reads a profile's options object: required, no unknown names. */
+export function readProfileOptions<K extends string>(options: unknown, names: readonly K[]): ReturnType<typeof readOptions<K>> {
+  if (options === undefined) fail('ERR_JOSE_INVALID_ARGUMENT', 'options are required')
+  return readOptions(options, names)
+}
+
+/** A required option: a non-empty string. */
+export function requiredString(value: unknown, name: string): string {
+  const s = optString(value, name)
+  if (s === undefined) fail('ERR_JOSE_INVALID_ARGUMENT', `${name} is required`)
+  return s
+}
+
+/** A required option: a non-empty string or a non-empty array of them. */
+export function requiredStrings(value: unknown, name: string): readonly string[] {
+  const s = optStrings(value, name)
+  if (s === undefined) fail('ERR_JOSE_INVALID_ARGUMENT', `${name} is required`)
+  return s
+}
+
+export interface ProfileSpec {
+  algorithms: unknown
+  now: unknown
+  clockTolerance: unknown
+  issuer?: readonly string[]
+  subject?: string
+  audience?: readonly string[]
+  /** The generic `typ` option (undefined = absent or JWT), or a check of its own. */
+  typ: string | ProfileCheck | undefined
+  required: readonly string[]
+  checks: readonly ProfileCheck[]
+  hmacOnlyIfListed?: boolean
+}
+
+/** Compiles a profile into a plan, through the generic claim compiler (same order, same codes). */
+export function planProfile(spec: ProfileSpec): ProfilePlan {
+  const ownTyp = typeof spec.typ === 'function' ? spec.typ : undefined
+  const claims = compileClaims({
+    issuer: spec.issuer, subject: spec.subject, audience: spec.audience, now: spec.now,
+    clockTolerance: spec.clockTolerance, requiredClaims: [...spec.required],
+    typ: ownTyp ? false : spec.typ,
+  }, spec.checks)
+  return {
+    algorithms: checkAlgorithms(spec.algorithms),
+    hmacOnlyIfListed: spec.hmacOnlyIfListed === true,
+    // typ runs first (API.md, claim order): a profile's own typ rule replaces the no-op one.
+    claims: ownTyp ? { ...claims, checks: [ownTyp, ...claims.checks] } : claims,
+  }
+}
+
+function peekPayload(parts: CompactParts): unknown {
+  try {
+    return parseObject(parts.payload, 'ERR_JWT_INVALID', 'the payload')
+  } catch {
+    return undefined
+  }
+}
+
+/** Verifies a token under a profile plan; the caller runs any asynchronous checks after. */
+export async function verifyProfile(plan: ProfilePlan, token: unknown, key: KeyInput | KeyResolver): Promise<ProfileResult> {
+  const parts = parseCompact(token, DEFAULT_MAX_TOKEN)
+  if (plan.hmacOnlyIfListed && !plan.algorithms) {
+    // Header rules first (API.md order), then the policy: a key that pins HS* is not enough.
+    checkHeader(parts.header as JsonObject, { b64FalseCode: 'ERR_JWT_INVALID' })
+    if (lookup(parts.header.alg)?.kty === 'oct') {
+      fail('ERR_JOSE_ALG_NOT_ALLOWED', `algorithm ${quote(parts.header.alg)} is allowed only when options.algorithms lists it`)
+    }
+  }
+  const v = await verifyParts(parts, key, {
+    algorithms: plan.algorithms, understood: undefined, b64FalseCode: 'ERR_JWT_INVALID', resolverPayload: peekPayload,
+  })
+  const payload = parseObject(parts.payload, 'ERR_JWT_INVALID', 'the JWT payload')
+  const t = checkClaims(plan.claims, v.header, payload)
+  return { header: v.header, payload, key: v.key, entry: v.entry, t }
+}
+
+/** Claim-type guard for profile claims (not RFC 7519 ones): a string, when present. */
+export function stringClaim(payload: JsonObject, claim: string): string | undefined {
+  if (!Object.hasOwn(payload, claim)) return undefined
+  const v = payload[claim]
+  if (typeof v !== 'string') claimFail(claim, 'invalid', `claim "${claim}" must be a string`, payload)
+  return v
+}
