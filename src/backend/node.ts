@@ -11,15 +11,17 @@
 import { Buffer } from 'node:buffer'
 import { constants, createHmac, KeyObject, sign as nodeSign, timingSafeEqual, verify as nodeVerify } from 'node:crypto'
 import type { AlgEntry } from '../jwa/registry.ts'
-import type { BackendCodecs } from './webcrypto.ts'
+import type { BackendCodecs, SigningData } from './webcrypto.ts'
 
 export const BACKEND = 'node'
 
-/** Native encoders: the signing input is ASCII by construction, base64url output is canonical. */
+/** The native encoder: base64url output is canonical. */
 export const codecs: BackendCodecs = {
   base64urlEncode: (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64url'),
-  ascii: (s) => Buffer.from(s, 'latin1'),
 }
+
+/** A signing-input string is ASCII by construction: latin1 gives its bytes without a TextEncoder. */
+const bytesOf = (data: SigningData): Uint8Array => (typeof data === 'string' ? Buffer.from(data, 'latin1') : data)
 
 const keyObjects = new WeakMap<CryptoKey, KeyObject>()
 
@@ -43,21 +45,23 @@ function options(entry: AlgEntry, key: KeyObject) {
   return { key }
 }
 
-function hmac(entry: AlgEntry, key: CryptoKey, data: Uint8Array): Uint8Array {
-  return createHmac(HASH[entry.hash]!, keyObject(key)).update(data).digest()
+function hmac(entry: AlgEntry, key: CryptoKey, data: SigningData): Uint8Array {
+  const h = createHmac(HASH[entry.hash]!, keyObject(key))
+  return (typeof data === 'string' ? h.update(data, 'latin1') : h.update(data)).digest()
 }
 
-export async function backendSign(entry: AlgEntry, key: CryptoKey, data: Uint8Array): Promise<Uint8Array> {
+export async function backendSign(entry: AlgEntry, key: CryptoKey, data: SigningData): Promise<Uint8Array> {
   if (entry.signParams.name === 'HMAC') return hmac(entry, key, data)
   const hash = entry.signParams.name === 'Ed25519' ? null : HASH[entry.hash]!
-  return new Uint8Array(nodeSign(hash, data, options(entry, keyObject(key))))
+  return new Uint8Array(nodeSign(hash, bytesOf(data), options(entry, keyObject(key))))
 }
 
-export async function backendVerify(entry: AlgEntry, key: CryptoKey, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
+/** Synchronous: node:crypto verifies in the calling thread, and an await would only add a hop. */
+export function backendVerify(entry: AlgEntry, key: CryptoKey, signature: Uint8Array, data: SigningData): boolean {
   if (entry.signParams.name === 'HMAC') {
     const tag = hmac(entry, key, data)
     return tag.length === signature.length && timingSafeEqual(tag, signature)
   }
   const hash = entry.signParams.name === 'Ed25519' ? null : HASH[entry.hash]!
-  return nodeVerify(hash, data, options(entry, keyObject(key)), signature)
+  return nodeVerify(hash, bytesOf(data), options(entry, keyObject(key)), signature)
 }

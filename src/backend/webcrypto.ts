@@ -15,15 +15,23 @@ export const BACKEND = 'webcrypto'
  */
 export interface BackendCodecs {
   base64urlEncode?: (b: Uint8Array) => string
-  /** A string known to be ASCII → its bytes. */
-  ascii?: (s: string) => Uint8Array
 }
 export const codecs: BackendCodecs = {}
 
-export async function backendSign(entry: AlgEntry, key: CryptoKey, data: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.sign(entry.signParams as unknown as Algorithm, key, data as BufferSource))
+/**
+ * What gets signed: bytes, or a string the shared layer built from base64url segments
+ * (a JWS signing input, RFC 7515 §5.1), hence ASCII, whose bytes are its char codes.
+ */
+export type SigningData = Uint8Array | string
+
+const encoder = new TextEncoder()
+const bytesOf = (data: SigningData): BufferSource => (typeof data === 'string' ? encoder.encode(data) : data) as BufferSource
+
+export async function backendSign(entry: AlgEntry, key: CryptoKey, data: SigningData): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.sign(entry.signParams as unknown as Algorithm, key, bytesOf(data)))
 }
 
-export function backendVerify(entry: AlgEntry, key: CryptoKey, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
-  return crypto.subtle.verify(entry.signParams as unknown as Algorithm, key, signature as BufferSource, data as BufferSource)
+/** A backend may answer synchronously (node) or not (WebCrypto); callers take either. */
+export function backendVerify(entry: AlgEntry, key: CryptoKey, signature: Uint8Array, data: SigningData): boolean | Promise<boolean> {
+  return crypto.subtle.verify(entry.signParams as unknown as Algorithm, key, signature as BufferSource, bytesOf(data))
 }

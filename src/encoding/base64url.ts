@@ -49,28 +49,41 @@ function encodeWith(bytes: Uint8Array, a: Uint8Array): string {
   return ascii.decode(out)
 }
 
-/** Decode unpadded text over `t`; undefined when it is not the canonical encoding. */
+/**
+ * Decode unpadded text over `t`; undefined when it is not the canonical encoding.
+ * Four characters at a time: a character outside ASCII or the alphabet makes the OR of
+ * the codes above 127 or of the table values negative.
+ */
 function decodeWith(s: string, t: Int8Array): Uint8Array | undefined {
   const len = s.length
   const rem = len & 3
   if (rem === 1) return undefined
-  const out = new Uint8Array(((len >> 2) * 3) + (rem === 0 ? 0 : rem - 1))
+  const full = len - rem
+  const out = new Uint8Array((full >> 2) * 3 + (rem === 0 ? 0 : rem - 1))
   let o = 0
-  let acc = 0
-  let bits = 0
-  for (let i = 0; i < len; i++) {
-    const c = s.charCodeAt(i)
-    const v = c < 128 ? t[c]! : -1
-    if (v < 0) return undefined
-    acc = ((acc << 6) | v) & 0xffffff
-    bits += 6
-    if (bits >= 8) {
-      bits -= 8
-      out[o++] = (acc >> bits) & 0xff
-    }
+  let i = 0
+  for (; i < full; i += 4) {
+    const c0 = s.charCodeAt(i), c1 = s.charCodeAt(i + 1), c2 = s.charCodeAt(i + 2), c3 = s.charCodeAt(i + 3)
+    if ((c0 | c1 | c2 | c3) > 127) return undefined
+    const v0 = t[c0]!, v1 = t[c1]!, v2 = t[c2]!, v3 = t[c3]!
+    if ((v0 | v1 | v2 | v3) < 0) return undefined
+    const v = (v0 << 18) | (v1 << 12) | (v2 << 6) | v3
+    out[o] = v >> 16
+    out[o + 1] = v >> 8
+    out[o + 2] = v
+    o += 3
   }
+  if (rem === 0) return out
+  // The last 2 or 3 characters; a missing third one counts as 'A' (0) in both alphabets.
+  const c0 = s.charCodeAt(i), c1 = s.charCodeAt(i + 1), c2 = rem === 3 ? s.charCodeAt(i + 2) : 65
+  if ((c0 | c1 | c2) > 127) return undefined
+  const v0 = t[c0]!, v1 = t[c1]!, v2 = t[c2]!
+  if ((v0 | v1 | v2) < 0) return undefined
+  const v = (v0 << 18) | (v1 << 12) | (v2 << 6)
   // RFC 4648 §3.5: the unused low bits of the last character must be zero.
-  if (bits > 0 && (acc & ((1 << bits) - 1)) !== 0) return undefined
+  if ((v & (rem === 2 ? 0xffff : 0xff)) !== 0) return undefined
+  out[o] = v >> 16
+  if (rem === 3) out[o + 1] = v >> 8
   return out
 }
 

@@ -1,5 +1,4 @@
 /** UTF-8 with fatal decoding: a token with invalid UTF-8 is malformed (RFC 7515 §5.2). */
-import { codecs } from '../backend/index.ts'
 import { fail, scrub, type JoseErrorCode } from '../errors.ts'
 
 const encoder = new TextEncoder()
@@ -7,11 +6,6 @@ const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 export function utf8(s: string): Uint8Array {
   return encoder.encode(s)
-}
-
-/** Bytes of a string known to be ASCII (a JWS signing input), natively where a backend can. */
-export function ascii(s: string): Uint8Array {
-  return codecs.ascii ? codecs.ascii(s) : encoder.encode(s)
 }
 
 export function fromUtf8(bytes: Uint8Array, code: JoseErrorCode, what: string): string {

@@ -21,14 +21,13 @@ export function checkAlgorithms(value: unknown): readonly Alg[] | undefined {
 }
 
 /**
- * The allowed set for verifying with this key: algorithms ∩ pinned(key) when the key
+ * Whether `alg` lies in the allowed set for verifying with this key: algorithms ∩ pinned(key) when the key
  * pins something, algorithms ∩ compatible(key) when it pins nothing, pinned(key) when
  * no algorithms were given.
  */
-export function allowedFor(desc: KeyDesc, algorithms: readonly Alg[] | undefined): readonly Alg[] {
-  if (!algorithms) return desc.pinned
-  const base = desc.pinned.length > 0 ? desc.pinned : desc.compatible
-  return base.filter((a) => algorithms.includes(a))
+export function allows(desc: KeyDesc, algorithms: readonly Alg[] | undefined, alg: Alg): boolean {
+  if (!algorithms) return desc.pinned.includes(alg)
+  return algorithms.includes(alg) && (desc.pinned.length > 0 ? desc.pinned : desc.compatible).includes(alg)
 }
 
 /** The algorithm to sign with: `alg` must lie in pinned(key), or compatible(key) when nothing is pinned. */

@@ -5,7 +5,6 @@
  */
 import { fail } from '../errors.ts'
 import { decode } from '../encoding/base64url.ts'
-import { ascii } from '../encoding/utf8.ts'
 import { checkHeaderShape } from '../jose/header.ts'
 import { deepFreeze, parseObject, type JsonObject } from '../jose/json.ts'
 
@@ -15,8 +14,11 @@ export interface CompactParts {
   readonly payloadSegment: string
   readonly payload: Uint8Array
   readonly signature: Uint8Array
-  /** ASCII(BASE64URL(header) '.' BASE64URL(payload)), RFC 7515 §5.1 step 5. */
-  readonly signingInput: Uint8Array
+  /**
+   * BASE64URL(header) '.' BASE64URL(payload), RFC 7515 §5.1 step 5, as a string: both
+   * segments passed the strict decoder, so it is ASCII and the backend takes its bytes.
+   */
+  readonly signingInput: string
 }
 
 export const DEFAULT_MAX_TOKEN = 16_384
@@ -60,5 +62,5 @@ export function parseCompact(token: unknown, maxLength: number): CompactParts {
   const payload = decode(payloadSegment, 'ERR_JWS_INVALID', 'payload segment')
   const signature = decode(signatureSegment, 'ERR_JWS_INVALID', 'signature segment')
   const header = parseHeader(headerSegment)
-  return { header, payloadSegment, payload, signature, signingInput: ascii(token.slice(0, b)) }
+  return { header, payloadSegment, payload, signature, signingInput: token.slice(0, b) }
 }

@@ -4,7 +4,7 @@
  */
 import { fail } from '../errors.ts'
 import { encode } from '../encoding/base64url.ts'
-import { ascii, utf8 } from '../encoding/utf8.ts'
+import { utf8 } from '../encoding/utf8.ts'
 import { critProblem, STRING_MEMBERS } from '../jose/header.ts'
 import { isPlainObject, stringify, type JsonObject } from '../jose/json.ts'
 import { signingAlg } from '../jwa/policy.ts'
@@ -91,6 +91,6 @@ export async function signCompact(req: SignRequest, memo?: WeakMap<KeyDesc, Head
   }
   const input = `${m.segment}.${encode(req.payload)}`
   const key = await importFor(desc, m.entry, ['sign'])
-  const signature = await signWith(m.entry, key, ascii(input))
+  const signature = await signWith(m.entry, key, input)
   return `${input}.${encode(signature)}`
 }

@@ -2,7 +2,7 @@
  * The two signature primitives, above the backend: lengths are checked before the
  * backend sees a signature; a throwing verify means "invalid" (STYLE: WebCrypto facts).
  */
-import { backendSign, backendVerify } from '../backend/index.ts'
+import { backendSign, backendVerify, type SigningData } from '../backend/index.ts'
 import { fail, scrub } from '../errors.ts'
 import { lookup, type AlgEntry } from '../jwa/registry.ts'
 import type { Alg } from '../types.ts'
@@ -13,7 +13,7 @@ function expectedLength(entry: AlgEntry, key: CryptoKey): number {
   return Math.ceil((key.algorithm as RsaHashedKeyAlgorithm).modulusLength / 8)
 }
 
-export async function signWith(entry: AlgEntry, key: CryptoKey, data: Uint8Array): Promise<Uint8Array> {
+export async function signWith(entry: AlgEntry, key: CryptoKey, data: SigningData): Promise<Uint8Array> {
   try {
     return await backendSign(entry, key, data)
   } catch (e) {
@@ -22,19 +22,28 @@ export async function signWith(entry: AlgEntry, key: CryptoKey, data: Uint8Array
   }
 }
 
-/** True only for a valid signature; false for a wrong length or anything WebCrypto refuses. */
-export async function verifyWith(entry: AlgEntry, key: CryptoKey, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
+/** A backend that throws while verifying says "invalid", unless it cannot do the alg at all. */
+function verifyFailed(entry: AlgEntry, e: unknown): false {
+  if (e instanceof Error && e.name === 'NotSupportedError') fail('ERR_JOSE_NOT_SUPPORTED', `this runtime cannot verify ${entry.alg}`, { cause: scrub(e, 'verify not supported') })
+  return false
+}
+
+/**
+ * True only for a valid signature; false for a wrong length or anything the backend
+ * refuses. Synchronous when the backend is (node), so the hot path takes no extra hop.
+ */
+export function verifyWith(entry: AlgEntry, key: CryptoKey, signature: Uint8Array, data: SigningData): boolean | Promise<boolean> {
   if (signature.length !== expectedLength(entry, key)) return false
   try {
-    return await backendVerify(entry, key, signature, data)
+    const r = backendVerify(entry, key, signature, data)
+    return typeof r === 'boolean' ? r : r.catch((e: unknown) => verifyFailed(entry, e))
   } catch (e) {
-    if (e instanceof Error && e.name === 'NotSupportedError') fail('ERR_JOSE_NOT_SUPPORTED', `this runtime cannot verify ${entry.alg}`, { cause: scrub(e, 'verify not supported') })
-    return false
+    return verifyFailed(entry, e)
   }
 }
 
 /** `verifyWith` by algorithm name (used by the Wycheproof primitive tests). */
-export function verifySignature(alg: Alg, key: CryptoKey, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
+export async function verifySignature(alg: Alg, key: CryptoKey, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
   const entry = lookup(alg)
   if (!entry) fail('ERR_JOSE_INVALID_ARGUMENT', 'unsupported algorithm')
   return verifyWith(entry, key, signature, data)

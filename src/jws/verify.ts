@@ -5,8 +5,7 @@
  */
 import { fail, isJoseError, quote } from '../errors.ts'
 import { checkHeader, type HeaderChecks } from '../jose/header.ts'
-import { deepFreeze } from '../jose/json.ts'
-import { allowedFor } from '../jwa/policy.ts'
+import { allows } from '../jwa/policy.ts'
 import { lookup, type AlgEntry } from '../jwa/registry.ts'
 import { describeKey, type KeyDesc } from '../keys/describe.ts'
 import { importFor } from '../keys/import.ts'
@@ -38,8 +37,7 @@ export const CURRENT_KEYS: unique symbol = Symbol('isojwt.currentKeys') as never
 /** At most this many candidate keys are tried per token (API.md, Key resolvers). */
 const MAX_CANDIDATES = 3
 
-async function candidatesOf(key: KeyInput | KeyResolver, header: JwsHeader, payload: () => unknown): Promise<{ list: unknown[]; fromResolver: boolean }> {
-  if (typeof key !== 'function') return { list: [key], fromResolver: false }
+async function candidatesOf(key: KeyResolver, header: JwsHeader, payload: () => unknown): Promise<{ list: unknown[]; fromResolver: boolean }> {
   let got: unknown
   try {
     got = await key(header, Object.freeze({ payload: payload() }))
@@ -54,18 +52,44 @@ async function candidatesOf(key: KeyInput | KeyResolver, header: JwsHeader, payl
   return { list: [...(got as unknown[])], fromResolver: true }
 }
 
-export async function verifyParts(parts: CompactParts, key: KeyInput | KeyResolver, core: VerifyCore): Promise<Verified> {
-  const header = parts.header
+function notAllowed(entry: AlgEntry, fromResolver: boolean, pinsNothing: boolean, core: VerifyCore): never {
+  fail('ERR_JOSE_ALG_NOT_ALLOWED', fromResolver
+    ? `no key from the resolver allows ${entry.alg}`
+    : `this key does not allow ${entry.alg}${pinsNothing && !core.algorithms ? ' (this key pins no algorithm: pass options.algorithms)' : ''}`)
+}
+
+/**
+ * One key given directly (not a resolver): its errors are the caller's to see. No await
+ * unless the key is being imported or the backend is asynchronous.
+ */
+async function verifyDirect(parts: CompactParts, key: unknown, header: JwsHeader, entry: AlgEntry, core: VerifyCore): Promise<Verified> {
+  const desc = describeKey(key)
+  if (!allows(desc, core.algorithms, entry.alg)) notAllowed(entry, false, desc.pinned.length === 0, core)
+  let cryptoKey = importFor(desc, entry, VERIFY)
+  if (cryptoKey instanceof Promise) cryptoKey = await cryptoKey
+  let ok = verifyWith(entry, cryptoKey, parts.signature, parts.signingInput)
+  if (typeof ok !== 'boolean') ok = await ok
+  if (!ok) fail('ERR_JWS_SIGNATURE_INVALID', 'the signature does not verify')
+  return { header, entry, key: cryptoKey, candidate: key }
+}
+
+const VERIFY: KeyUsage[] = ['verify']
+
+export function verifyParts(parts: CompactParts, key: KeyInput | KeyResolver, core: VerifyCore): Promise<Verified> {
+  // The header is frozen (parseCompact) and its shape checked; crit, b64 and policy here.
+  const header = parts.header as JwsHeader
   checkHeader(header, core)
   const entry = lookup(header.alg)
   // RFC 8725 §3.1: only algorithms the caller (and key) allow; "none" is not in the registry.
   if (!entry) fail('ERR_JOSE_ALG_NOT_ALLOWED', `algorithm ${quote(header.alg)} is not allowed`)
   if (core.algorithms && !core.algorithms.includes(entry.alg)) fail('ERR_JOSE_ALG_NOT_ALLOWED', `algorithm ${entry.alg} is not in options.algorithms`)
-  const jwsHeader = deepFreeze(header) as JwsHeader
-  const { list, fromResolver } = await candidatesOf(key, jwsHeader, () => core.resolverPayload(parts))
+  return typeof key === 'function' ? verifyResolved(parts, key, header, entry, core) : verifyDirect(parts, key, header, entry, core)
+}
 
+async function verifyResolved(parts: CompactParts, key: KeyResolver, header: JwsHeader, entry: AlgEntry, core: VerifyCore): Promise<Verified> {
+  const { list, fromResolver } = await candidatesOf(key, header, () => core.resolverPayload(parts))
   // Key sets skip keys that cannot be used (API.md, Key sets); other resolvers' keys must work.
-  const keySet = typeof key === 'function' && (key as unknown as Record<symbol, unknown>)[KEY_SET] === true
+  const keySet = (key as unknown as Record<symbol, unknown>)[KEY_SET] === true
   let tried = 0
   let pinsNothing = false
   let misfit = false
@@ -80,26 +104,24 @@ export async function verifyParts(parts: CompactParts, key: KeyInput | KeyResolv
       continue
     }
     pinsNothing ||= desc.pinned.length === 0
-    if (!allowedFor(desc, core.algorithms).includes(entry.alg)) {
+    if (!allows(desc, core.algorithms, entry.alg)) {
       misfit = true
       continue
     }
     let cryptoKey: CryptoKey
     try {
-      cryptoKey = await importFor(desc, entry, ['verify'])
+      cryptoKey = await importFor(desc, entry, VERIFY)
     } catch (e) {
       if (!keySet && (!fromResolver || list.length === 1)) throw e
       importError ??= e
       continue
     }
     tried++
-    if (await verifyWith(entry, cryptoKey, parts.signature, parts.signingInput)) return { header: jwsHeader, entry, key: cryptoKey, candidate }
+    if (await verifyWith(entry, cryptoKey, parts.signature, parts.signingInput)) return { header, entry, key: cryptoKey, candidate }
   }
   if (tried > 0) fail('ERR_JWS_SIGNATURE_INVALID', 'the signature does not verify')
   // A key set reports ERR_JWKS_NO_MATCHING_KEY only when import failures alone left nothing.
   if (importError && keySet && !misfit) fail('ERR_JWKS_NO_MATCHING_KEY', 'no usable key in the set fits the token', { cause: importError })
   if (importError && !keySet) throw importError
-  fail('ERR_JOSE_ALG_NOT_ALLOWED', fromResolver
-    ? `no key from the resolver allows ${entry.alg}`
-    : `this key does not allow ${entry.alg}${pinsNothing && !core.algorithms ? ' (this key pins no algorithm: pass options.algorithms)' : ''}`)
+  notAllowed(entry, fromResolver, pinsNothing, core)
 }

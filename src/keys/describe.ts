@@ -32,8 +32,8 @@ export interface KeyDesc {
   readonly material: CryptoKey | Record<string, string> | Uint8Array
   /** For JWKs: alg, use and key_ops as read, to notice a JWK changed in place. */
   readonly policyText?: string
-  /** Imports of this key, by alg|usages|extractable. */
-  readonly imports: Map<string, Promise<CryptoKey>>
+  /** Imports of this key, by alg|usages|extractable: the promise, then the key. */
+  readonly imports: Map<string, CryptoKey | Promise<CryptoKey>>
 }
 
 const RSA_MIN_BITS = 2048

@@ -34,12 +34,11 @@ function checkFit(desc: KeyDesc, entry: AlgEntry, usages: readonly KeyUsage[]): 
 
 async function doImport(desc: KeyDesc, entry: AlgEntry, usages: KeyUsage[], extractable: boolean): Promise<CryptoKey> {
   const m = desc.material
-  if (desc.form === 'cryptokey') return m as CryptoKey
   const params = entry.importParams as unknown as Algorithm
   try {
     if (desc.form === 'jwk') return await crypto.subtle.importKey('jwk', { ...(m as JsonWebKey), ext: true }, params, extractable, usages)
     if (desc.form === 'secret') return await crypto.subtle.importKey('raw', m as BufferSource, params, extractable, usages)
-    return await crypto.subtle.importKey(desc.form, m as BufferSource, params, extractable, usages)
+    return await crypto.subtle.importKey(desc.form as 'spki' | 'pkcs8', m as BufferSource, params, extractable, usages)
   } catch (e) {
     const name = e instanceof Error ? e.name : undefined
     if (name === 'NotSupportedError') fail('ERR_JOSE_NOT_SUPPORTED', `this runtime cannot import ${entry.alg} keys`, { cause: scrub(e, 'import not supported') })
@@ -47,16 +46,23 @@ async function doImport(desc: KeyDesc, entry: AlgEntry, usages: KeyUsage[], extr
   }
 }
 
-/** A CryptoKey for `entry` and `usages`, imported once per key description. */
-export function importFor(desc: KeyDesc, entry: AlgEntry, usages: KeyUsage[], extractable = false): Promise<CryptoKey> {
+/**
+ * A CryptoKey for `entry` and `usages`, imported once per key description: the import's
+ * promise is cached, then replaced by the key itself, which is returned synchronously
+ * (an await on the hot path costs a hop). A cached entry has passed `checkFit` already.
+ */
+export function importFor(desc: KeyDesc, entry: AlgEntry, usages: KeyUsage[], extractable = false): CryptoKey | Promise<CryptoKey> {
+  const id = usages.length === 1 && !extractable ? entry.alg + usages[0] : `${entry.alg}|${usages.join(',')}|${extractable ? 1 : 0}`
+  const hit = desc.imports.get(id)
+  if (hit) return hit
   checkFit(desc, entry, usages)
-  const id = `${entry.alg}|${usages.join(',')}|${extractable ? 1 : 0}`
-  let p = desc.imports.get(id)
-  if (!p) {
-    p = doImport(desc, entry, usages, extractable)
-    desc.imports.set(id, p)
-    // A failed import is not remembered: the next call tries again.
-    p.catch(() => desc.imports.delete(id))
+  if (desc.form === 'cryptokey') {
+    desc.imports.set(id, desc.material as CryptoKey)
+    return desc.material as CryptoKey
   }
+  const p = doImport(desc, entry, usages, extractable)
+  desc.imports.set(id, p)
+  // A failed import is not remembered: the next call tries again.
+  p.then((k) => desc.imports.set(id, k), () => desc.imports.delete(id))
   return p
 }
