@@ -1,0 +1,139 @@
+// Runtime checks on the four copies of the installed package that one Node process can
+// load: `import` and `require` of 'isojwt' (the `node` condition: node:crypto backend)
+// and of 'isojwt/web' (WebCrypto). Copied into the scratch project by run.mjs and called
+// by esm.mjs (static imports) and cjs.cjs (require); each check prints `ok <name>` or
+// `not ok <name>: <why>` for run.mjs to count.
+
+import { fileURLToPath } from 'node:url'
+
+// What API.md promises to every copy (the profile functions are checked where they are
+// exported, see 'same exports').
+const CORE_NAMES = [
+  'sign', 'verify', 'decode', 'isExpired', 'createSigner', 'createVerifier', 'signJws', 'verifyJws',
+  'importKey', 'exportJwk', 'thumbprint', 'generateKeyPair', 'generateSecret', 'createLocalJwks',
+  'createRemoteJwks', 'JoseError', 'isJoseError',
+]
+const BACKEND_TAG = Symbol.for('isojwt.backend')
+
+/** The file `import(spec)` loads from this folder (the scratch project). */
+export function resolveImport(spec) {
+  return fileURLToPath(import.meta.resolve(spec))
+}
+
+/** Fail a check with a message. */
+function assert(ok, message) {
+  if (!ok) throw new Error(message)
+}
+
+/** The error a promise rejects with (fails when it resolves). */
+async function rejection(promise) {
+  try {
+    await promise
+  } catch (e) {
+    return e
+  }
+  throw new Error('expected a rejection, got a result')
+}
+
+/** Flip one character in the signature segment, keeping it canonical base64url. */
+function tamper(token) {
+  const i = token.lastIndexOf('.') + 5
+  return token.slice(0, i) + (token[i] === 'A' ? 'B' : 'A') + token.slice(i + 1)
+}
+
+/**
+ * @param {string} entry 'esm' or 'cjs': who loaded the copies (names the checks).
+ * @param {Array<{ name: string, lib: any, file: string, expectFile: string, backend: string }>} copies
+ *   name: 'import isojwt' etc.; file: the resolved path; expectFile: what it must end with.
+ * @param {string} appDir the scratch project: every copy must come from its node_modules.
+ */
+export async function runChecks(entry, copies, appDir) {
+  let passed = 0
+  let failed = 0
+  const check = async (name, fn) => {
+    try {
+      await fn()
+      passed++
+      console.log(`ok ${entry}: ${name}`)
+    } catch (e) {
+      failed++
+      console.log(`not ok ${entry}: ${name}: ${e?.message ?? e}`)
+    }
+  }
+  const installed = `${appDir}/node_modules/isojwt/`
+
+  for (const c of copies) {
+    await check(`${c.name} resolves to ${c.expectFile} of the installed tarball`, () => {
+      assert(c.file.startsWith(installed), `resolved to ${c.file}, not under ${installed}`)
+      assert(c.file.slice(installed.length) === c.expectFile, `resolved to ${c.file.slice(installed.length)}`)
+    })
+    await check(`${c.name} runs the ${c.backend} backend`, () => {
+      assert(c.lib.JoseError[BACKEND_TAG] === c.backend, `backend tag is ${String(c.lib.JoseError[BACKEND_TAG])}`)
+    })
+  }
+
+  await check('every copy has the API.md functions, and all copies the same exports', () => {
+    const names = copies.map((c) => Object.keys(c.lib).filter((k) => k !== 'default' && k !== '__esModule').sort().join(','))
+    for (const n of CORE_NAMES) for (const c of copies) assert(typeof c.lib[n] === 'function', `${c.name} lacks ${n}`)
+    assert(new Set(names).size === 1, `export lists differ:\n${copies.map((c, i) => `  ${c.name}: ${names[i]}`).join('\n')}`)
+  })
+
+  await check('the copies are distinct module instances (so the checks below cross copies)', () => {
+    for (const a of copies) for (const b of copies) {
+      if (a !== b) assert(a.lib.JoseError !== b.lib.JoseError, `${a.name} and ${b.name} share JoseError`)
+    }
+  })
+
+  // One ES256 key pair and one HS256 secret, made by the first copy; the public key
+  // travels as a JWK, so every copy imports it itself.
+  const first = copies[0].lib
+  const { privateKey, publicKey } = await first.generateKeyPair('ES256')
+  const publicJwk = { ...(await first.exportJwk(publicKey)), alg: 'ES256', kid: 'k1' }
+  const secret = first.generateSecret('HS256')
+  const policy = { issuer: 'https://issuer.example', audience: 'package-test' }
+
+  const tokens = new Map()
+  for (const c of copies) {
+    await check(`${c.name}: sign → verify round trip (ES256 and HS256)`, async () => {
+      const es = await c.lib.sign({ sub: c.name }, privateKey, { ...policy, expiresIn: '5m', kid: 'k1' })
+      const r = await c.lib.verify(es, publicJwk, policy)
+      assert(r.payload.sub === c.name && r.header.alg === 'ES256' && r.header.kid === 'k1', 'ES256 result differs')
+      const hs = await c.lib.sign({ sub: c.name }, secret, { alg: 'HS256', expiresIn: 60 })
+      const h = await c.lib.verify(hs, secret, { algorithms: ['HS256'] })
+      assert(h.payload.sub === c.name && h.header.alg === 'HS256', 'HS256 result differs')
+      const d = c.lib.decode(es)
+      assert(d.payload.sub === c.name && d.signature.length === 64, 'decode differs')
+      tokens.set(c, es)
+    })
+  }
+
+  await check('a token signed by each copy verifies in every other copy', async () => {
+    for (const a of copies) for (const b of copies) {
+      const token = tokens.get(a)
+      assert(token !== undefined, `${a.name} signed nothing`)
+      const r = await b.lib.verify(token, publicJwk, policy)
+      assert(r.payload.sub === a.name, `${b.name} read ${a.name}'s token wrong`)
+    }
+  })
+
+  await check('isJoseError recognises every copy\'s errors in every copy; plain errors are not', async () => {
+    for (const a of copies) {
+      const e = await rejection(a.lib.verify(tamper(tokens.get(a)), publicJwk, policy))
+      assert(e instanceof a.lib.JoseError, `${a.name}: not its own JoseError: ${e}`)
+      assert(e.code === 'ERR_JWS_SIGNATURE_INVALID', `${a.name}: code ${e.code}`)
+      for (const b of copies) assert(b.lib.isJoseError(e) === true, `${b.name}.isJoseError(error of ${a.name}) is not true`)
+      const lookalike = Object.assign(new Error(e.message), { name: e.name, code: e.code })
+      for (const b of copies) assert(b.lib.isJoseError(lookalike) === false, `${b.name}.isJoseError(a look-alike Error) is true`)
+    }
+  })
+
+  await check('a copy\'s JoseError constructed by hand is recognised by the others', () => {
+    for (const a of copies) {
+      const e = new a.lib.JoseError('ERR_JWT_EXPIRED', 'expired')
+      for (const b of copies) assert(b.lib.isJoseError(e), `${b.name} misses a ${a.name} JoseError`)
+    }
+  })
+
+  return { passed, failed }
+}
+

@@ -1,0 +1,303 @@
+// `npm run test:package`: the package as npm ships it. Packs the repo (dist/ must be
+// built: `npm test` builds it), installs the tarball into a fresh scratch project outside
+// the repo (zero dependencies: no network) and checks there, as a user would meet it:
+// - the tarball holds exactly what users need (entry points, the files they import, README,
+//   LICENSE, package.json) and declares no runtime dependency;
+// - `import` and `require` of 'isojwt' and 'isojwt/web' load the right build and backend,
+//   round-trip tokens, and isJoseError works across the four copies (app/*.mjs, app/*.cjs);
+// - TypeScript consumers type-check under node16 (ESM and CJS), bundler and node10
+//   resolution, and deliberate type errors are reported (consumers.mjs);
+// - publint (every level, strict) and @arethetypeswrong/cli report nothing;
+// - the CLI runs through `npx` (when package.json has a `bin`);
+// - jsr.json: `deno publish --dry-run`, offline (deno from test/runtimes/tools).
+// Ends with `package: N passed, N failed`; exits 1 on any failure.
+// Usage: node test/package/run.mjs [--keep]   (--keep: leave the scratch folder)
+import { spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, posix, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { consumers } from './consumers.mjs'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const HERE = join(ROOT, 'test/package')
+const TSC = join(ROOT, 'node_modules/typescript/bin/tsc')
+const ATTW = join(ROOT, 'node_modules/@arethetypeswrong/cli/dist/index.js')
+const TOOLS_DIR = join(ROOT, 'test/runtimes/tools')
+const NPM_FLAGS = ['--no-audit', '--no-fund', '--loglevel=error']
+const KEEP = process.argv.includes('--keep')
+
+let passed = 0
+let failed = 0
+function record(name, ok, detail = '') {
+  if (ok) passed++
+  else failed++
+  console.log(`${ok ? 'ok' : 'FAIL'} - ${name}`)
+  if (!ok && detail) console.log(detail.replace(/^/gm, '    '))
+}
+/** Run one check: it passes unless it throws. */
+async function check(name, fn) {
+  try {
+    await fn()
+    record(name, true)
+  } catch (e) {
+    record(name, false, e instanceof Error ? e.message : String(e))
+  }
+}
+function assert(ok, message) {
+  if (!ok) throw new Error(message)
+}
+
+/** Run a command; resolves with its exit code and combined output (never rejects on exit code). */
+function run(cmd, args, { cwd = ROOT, env = {}, timeoutS = 60 } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (d) => { out += d })
+    child.stderr.on('data', (d) => { err += d })
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutS * 1000)
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolve({ code: signal ? `${signal} (time limit ${timeoutS} s?)` : code, out, err, all: out + err })
+    })
+  })
+}
+async function runOk(cmd, args, options) {
+  const r = await run(cmd, args, options)
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}:\n${r.all.trimEnd()}`)
+  return r
+}
+
+/** Every string leaf of an exports map (types included). */
+function exportTargets(node, out = []) {
+  if (typeof node === 'string') out.push(node)
+  else if (node && typeof node === 'object') for (const v of Object.values(node)) exportTargets(v, out)
+  return out
+}
+
+/** Relative specifiers a JS or .d.ts file loads (static/dynamic import, export from, require, reference path). */
+function relativeImports(text) {
+  const found = []
+  const patterns = [
+    /\b(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g,
+    /\brequire\s*\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g,
+    /\/\/\/\s*<reference\s+path\s*=\s*['"]([^'"]+)['"]/g,
+  ]
+  for (const re of patterns) for (const m of text.matchAll(re)) found.push(m[1])
+  return found
+}
+
+/**
+ * The files a user of the installed package can reach: every target named by package.json
+ * (exports, main, module, types, bin, and the legacy `<subpath>/package.json` stubs
+ * that give node10 resolution its subpaths), the files those import, and README.md,
+ * LICENSE, package.json.
+ */
+function neededFiles(pkgDir, pkg) {
+  const needed = new Set(['package.json', 'README.md', 'LICENSE'])
+  const queue = []
+  const add = (base, rel) => {
+    const p = posix.normalize(posix.join(base, rel))
+    if (!needed.has(p)) {
+      needed.add(p)
+      queue.push(p)
+    }
+  }
+  for (const t of exportTargets(pkg.exports)) add('.', t)
+  for (const field of ['main', 'module', 'types', 'typings']) if (typeof pkg[field] === 'string') add('.', pkg[field])
+  const bins = typeof pkg.bin === 'string' ? [pkg.bin] : Object.values(pkg.bin ?? {})
+  for (const b of bins) add('.', b)
+  for (const subpath of Object.keys(pkg.exports ?? {})) {
+    const stub = posix.join(subpath, 'package.json')
+    if (subpath === '.' || subpath === './package.json' || !existsSync(join(pkgDir, stub))) continue
+    add('.', stub)
+    const stubPkg = JSON.parse(readFileSync(join(pkgDir, stub), 'utf8'))
+    for (const field of ['main', 'module', 'types', 'typings']) if (typeof stubPkg[field] === 'string') add(posix.dirname(stub), stubPkg[field])
+  }
+  while (queue.length > 0) {
+    const file = queue.shift()
+    if (!/\.(c|m)?js$|\.d\.(c|m)?ts$/.test(file) || !existsSync(join(pkgDir, file))) continue
+    for (const spec of relativeImports(readFileSync(join(pkgDir, file), 'utf8'))) add(posix.dirname(file), spec)
+  }
+  return needed
+}
+
+/** The deno binary from test/runtimes/tools, installing that folder (as prepare.mjs does) when absent. */
+async function findDeno() {
+  const find = () => {
+    const dir = join(TOOLS_DIR, 'node_modules/@deno')
+    for (const pkg of existsSync(dir) ? readdirSync(dir).sort() : []) {
+      if (existsSync(join(dir, pkg, 'deno'))) return join(dir, pkg, 'deno')
+    }
+    return undefined
+  }
+  if (find()) return find()
+  console.log('(installing test/runtimes/tools for deno: npm ci)')
+  await runOk('npm', ['ci', '--prefix', TOOLS_DIR, ...NPM_FLAGS], { timeoutS: 300 })
+  // The stamp prepare.mjs writes after its own `npm ci`, so test:runtimes does not redo it.
+  const hash = createHash('sha256').update(readFileSync(join(TOOLS_DIR, 'package-lock.json'))).digest('hex')
+  writeFileSync(join(TOOLS_DIR, 'node_modules/.isojwt-lock-sha256'), hash)
+  return find() ?? assert(false, `no @deno/*/deno under ${TOOLS_DIR} after npm ci`)
+}
+
+const started = performance.now()
+const scratch = realpathSync(mkdtempSync(join(tmpdir(), 'isojwt-package-')))
+const appDir = join(scratch, 'app')
+const installedDir = join(appDir, 'node_modules/isojwt')
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
+
+try {
+  await main()
+} catch (e) {
+  record('the package test itself', false, e?.stack ?? String(e))
+} finally {
+  if (KEEP) console.log(`scratch project kept in ${scratch}`)
+  else rmSync(scratch, { recursive: true, force: true })
+}
+console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`)
+console.log(`package: ${passed} passed, ${failed} failed`)
+process.exit(failed > 0 || passed === 0 ? 1 : 0)
+
+async function main() {
+  const missing = exportTargets(pkg.exports).filter((t) => t.startsWith('./dist/') && !existsSync(join(ROOT, t)))
+  if (missing.length > 0) {
+    record('dist/ is built', false, `missing ${missing.join(', ')}: run \`npm run build\` (or \`npm test\`) first`)
+    return
+  }
+
+  // Pack and install the tarball, as a user's `npm install isojwt` would.
+  const [packed] = JSON.parse((await runOk('npm', ['pack', '--json', '--pack-destination', scratch, ...NPM_FLAGS])).out)
+  const tarball = join(scratch, packed.filename)
+  console.log(`packed ${packed.filename}: ${packed.entryCount} files, ${(packed.size / 1024).toFixed(1)} kB`)
+  mkdirSync(appDir)
+  writeFileSync(join(appDir, 'package.json'), JSON.stringify({ name: 'isojwt-package-app', private: true }, null, 2) + '\n')
+  // --offline: the package has no dependencies, so installing it must not need the registry.
+  await runOk('npm', ['install', '--offline', ...NPM_FLAGS, `../${packed.filename}`], { cwd: appDir })
+  for (const f of readdirSync(join(HERE, 'app'))) cpSync(join(HERE, 'app', f), join(appDir, f))
+  const shipped = packed.files.map((f) => f.path).sort()
+
+  await check('the tarball holds exactly what users need', () => {
+    const needed = neededFiles(installedDir, JSON.parse(readFileSync(join(installedDir, 'package.json'), 'utf8')))
+    const absent = [...needed].filter((f) => !shipped.includes(f))
+    const extra = shipped.filter((f) => !needed.has(f))
+    assert(absent.length === 0 && extra.length === 0,
+      `${absent.length ? `needed but not shipped: ${absent.join(', ')}\n` : ''}${extra.length ? `shipped but not needed: ${extra.join(', ')}` : ''}\nshipped: ${shipped.join(', ')}`)
+  })
+
+  await check('no runtime dependencies, no install scripts', () => {
+    const installed = JSON.parse(readFileSync(join(installedDir, 'package.json'), 'utf8'))
+    for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies', 'bundleDependencies', 'bundledDependencies']) {
+      assert(Object.keys(installed[field] ?? {}).length === 0, `package.json has ${field}: ${JSON.stringify(installed[field])}`)
+    }
+    for (const script of ['preinstall', 'install', 'postinstall', 'prepare']) {
+      assert(installed.scripts?.[script] === undefined, `package.json has a ${script} script`)
+    }
+  })
+
+  // Runtime: the ESM and the CJS entry each load all four copies (app/checks.mjs).
+  for (const entry of ['esm.mjs', 'cjs.cjs']) {
+    const r = await run(process.execPath, [entry], { cwd: appDir })
+    const lines = r.out.split('\n').filter((l) => /^(not )?ok /.test(l))
+    for (const line of lines) {
+      const ok = line.startsWith('ok ')
+      record(`node ${line.slice(ok ? 3 : 7)}`, ok)
+    }
+    if (r.code !== 0 && !lines.some((l) => l.startsWith('not ok'))) record(`node ${entry}`, false, `exit ${r.code}\n${r.all}`)
+    if (lines.length === 0) record(`node ${entry} ran its checks`, false, r.all)
+  }
+
+  // TypeScript consumers, checked with the repo's own tsc, two at a time.
+  const tsJobs = Object.entries(consumers).map(([name, c], i) => async () => {
+    const dir = join(appDir, 'types', String(i))
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(c.tsconfig, null, 2) + '\n')
+    for (const [file, text] of Object.entries(c.files)) writeFileSync(join(dir, file), text)
+    const r = await run(process.execPath, [TSC, '-p', dir, '--pretty', 'false'], { cwd: appDir })
+    const errors = [...r.out.matchAll(/^(?:.*\/)?([^/\n]+)\((\d+),\d+\): error (TS\d+)/gm)].map((m) => `${m[1]}(${m[2]}): ${m[3]}`)
+    return () => {
+      if (!c.expectErrors) {
+        record(`TypeScript consumer, ${name}: no errors`, r.code === 0 && errors.length === 0, `tsc exit ${r.code}\n${r.out}`)
+      } else {
+        const same = errors.length === c.expectErrors.length && c.expectErrors.every((e) => errors.includes(e))
+        record(`TypeScript consumer, ${name}: tsc fails with exactly ${c.expectErrors.join(', ')}`,
+          r.code !== 0 && same, `tsc exit ${r.code}, errors: ${errors.join(', ') || 'none'}\n${r.out}`)
+      }
+    }
+  })
+  const reports = []
+  for (let i = 0; i < tsJobs.length; i += 2) reports.push(...await Promise.all(tsJobs.slice(i, i + 2).map((job) => job())))
+  for (const report of reports) report()
+
+  await check('publint on the tarball: no messages (suggestions included, strict)', async () => {
+    const { publint } = await import('publint')
+    const { formatMessage } = await import('publint/utils')
+    const bytes = readFileSync(tarball)
+    const { messages, pkg: linted } = await publint({
+      pack: { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) },
+      level: 'suggestion',
+      strict: true,
+    })
+    assert(linted.name === pkg.name, `publint read ${linted.name}`)
+    assert(messages.length === 0, messages.map((m) => `${m.type}: ${formatMessage(m, linted, { color: false }) ?? m.code}`).join('\n'))
+  })
+
+  await check('@arethetypeswrong/cli on the tarball: no problems for node10, node16 (CJS, ESM), bundler', async () => {
+    const r = await run(process.execPath, [ATTW, tarball, '--format', 'json', '--no-color'])
+    const report = JSON.parse(r.out)
+    const problems = Object.values(report.problems ?? {}).flat()
+    assert(r.code === 0 && problems.length === 0, `exit ${r.code}\n${JSON.stringify(report.problems, null, 2)}`)
+    // And it really resolved every subpath in every mode (an empty problem list over
+    // nothing analysed would prove nothing).
+    const subpaths = Object.keys(pkg.exports).filter((s) => s !== './package.json')
+    for (const s of subpaths) for (const mode of ['node10', 'node16-cjs', 'node16-esm', 'bundler']) {
+      const res = report.analysis.entrypoints[s]?.resolutions?.[mode]
+      assert(res?.resolution?.fileName && res?.implementationResolution?.fileName, `attw did not resolve ${s} under ${mode}`)
+    }
+  })
+
+  await checkCli()
+  await checkJsr()
+}
+
+/** The CLI through npx, in the scratch project (skipped, and said so, while package.json has no bin). */
+async function checkCli() {
+  if (!pkg.bin) {
+    console.log('(no `bin` in package.json: CLI checks not run)')
+    return
+  }
+  const npx = (args) => run('npx', ['--no', 'isojwt', ...args], { cwd: appDir, env: { NO_COLOR: '1' } })
+  await check('npx isojwt --help', async () => {
+    const r = await npx(['--help'])
+    assert(r.code === 0 && /isojwt/.test(r.out) && /keygen/.test(r.out), `exit ${r.code}\n${r.all}`)
+  })
+}
+
+/** jsr.json: the version follows package.json, and `deno publish --dry-run` passes without network. */
+async function checkJsr() {
+  const jsr = JSON.parse(readFileSync(join(ROOT, 'jsr.json'), 'utf8'))
+  await check('jsr.json: same version as package.json, exports ./src entry files', () => {
+    assert(jsr.version === pkg.version, `jsr.json version ${jsr.version}, package.json ${pkg.version}`)
+    for (const [k, v] of Object.entries(jsr.exports)) assert(existsSync(join(ROOT, v)), `jsr.json export ${k}: ${v} does not exist`)
+    assert(Object.keys(jsr.exports).sort().join() === Object.keys(pkg.exports).filter((s) => s !== './package.json').sort().join(),
+      `jsr.json exports ${Object.keys(jsr.exports)} differ from the npm subpaths`)
+  })
+  await check('deno publish --dry-run (jsr.json, offline): passes, no slow types, only library sources', async () => {
+    const deno = await findDeno()
+    // A dead proxy: any network access fails the run, so passing proves it works offline.
+    const r = await run(deno, ['publish', '--dry-run', '--allow-dirty', '--config', 'jsr.json'], {
+      env: {
+        DENO_DIR: join(scratch, 'deno-dir'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1',
+        HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '',
+      },
+    })
+    assert(r.code === 0 && /Dry run complete/.test(r.all), `exit ${r.code}\n${r.all}`)
+    const files = [...r.all.matchAll(/file:\/\/(\S+)/g)].map((m) => m[1].slice(ROOT.length + 1))
+    const stray = files.filter((f) => !/^src\/.+\.ts$/.test(f) && !['README.md', 'LICENSE', 'jsr.json'].includes(f))
+    const nodeOnly = files.filter((f) => f === 'src/backend/node.ts' || f.startsWith('src/cli/'))
+    assert(files.includes('src/index.ts') && stray.length === 0 && nodeOnly.length === 0,
+      `published files: ${files.join(', ')}`)
+  })
+}
