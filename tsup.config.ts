@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url'
  *   `isojwt/web` targets);
  * - dist/node.*: the same code with src/backend/index.ts resolved to src/backend/node.ts
  *   (node:crypto), for the `node` export condition. Types are shared (dist/index.d.*).
+ * Plus the CLI, dist/cli.js (ESM, Node): its imports of the library become the external
+ * './node.js', so the package ships one copy of the library, not two.
  */
 const common: Options = {
   format: ['esm', 'cjs'],
@@ -31,6 +33,27 @@ export default defineConfig([
       name: 'isojwt-node-backend',
       setup(build) {
         build.onResolve({ filter: /[\\/]backend[\\/]index\.ts$/ }, () => ({ path: nodeBackend }))
+      },
+    }],
+  },
+  {
+    entry: { cli: 'src/cli/main.ts' },
+    format: ['esm'],
+    target: 'node20',
+    platform: 'node',
+    sourcemap: false,
+    splitting: false,
+    treeshake: true,
+    dts: false,
+    clean: false,
+    banner: { js: '#!/usr/bin/env node' },
+    esbuildPlugins: [{
+      name: 'isojwt-cli-library',
+      setup(build) {
+        build.onResolve({ filter: /^(\.\.\/)+index\.ts$/ }, (args) => {
+          if (!/[\\/]src[\\/]cli[\\/]/.test(args.importer)) return undefined
+          return { path: './node.js', external: true }
+        })
       },
     }],
   },

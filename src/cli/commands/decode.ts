@@ -1,0 +1,64 @@
+/** `isojwt decode`: header and claims of a token, without verifying anything. */
+import { decode } from '../../index.ts'
+import { parseArgs, tooMany } from '../args.ts'
+import type { Command } from '../command.ts'
+import { isoDate, relative, safeJson, TIME_CLAIMS, type Paint } from '../format.ts'
+import { readToken } from '../io.ts'
+
+const help = `Usage: isojwt decode [TOKEN | -] [--json]
+
+Prints a token's header and claims, with its time claims (iat, nbf, exp, auth_time) as
+dates and relative times ("expires in 14 min", "expired 3 h ago"). Nothing is verified:
+use "isojwt verify" before trusting a token. Reads the token from stdin when TOKEN is
+"-" or absent.
+
+Options:
+  --json      print {"header": …, "payload": …} as JSON only
+  -h, --help  this help
+
+Control characters and bidi overrides in the token are shown escaped (\\uXXXX).
+Colour only when stdout is a terminal (FORCE_COLOR forces it, NO_COLOR turns it off).`
+
+/** Lines describing the time claims present in a payload. */
+export function timeLines(payload: Record<string, unknown>, now: number, paint: Paint): string[] {
+  const lines: string[] = []
+  for (const claim of TIME_CLAIMS) {
+    if (!Object.hasOwn(payload, claim)) continue
+    const value = payload[claim]
+    const date = isoDate(value)
+    if (date === undefined || typeof value !== 'number') {
+      lines.push(`  ${claim.padEnd(9)} ${paint('red', 'not a NumericDate')}`)
+      continue
+    }
+    const words = relative(claim, value, now)
+    const bad = (claim === 'exp' && value <= now) || (claim === 'nbf' && value > now) || (claim !== 'exp' && claim !== 'nbf' && value > now)
+    lines.push(`  ${claim.padEnd(9)} ${date}  ${paint(bad ? 'red' : claim === 'exp' ? 'green' : 'dim', words)}`)
+  }
+  return lines
+}
+
+/** `isojwt decode`. */
+export const decodeCommand: Command = {
+  name: 'decode',
+  summary: 'show a token\'s header and claims (not verified)',
+  help,
+  async run(argv, io) {
+    const args = parseArgs(argv, { json: { type: 'boolean' } }, 'decode')
+    if (args.flag('help')) return io.out(help), 0
+    if (args.positionals.length > 1) throw tooMany('decode')
+    const token = await readToken(args.positionals[0], 'decode')
+    const { header, payload, signature } = decode<Record<string, unknown>>(token)
+    if (args.flag('json')) {
+      io.out(safeJson({ header, payload }))
+      return 0
+    }
+    const p = io.paint
+    const lines = [p('bold', 'Header'), safeJson(header), p('bold', 'Payload'), safeJson(payload)]
+    const times = timeLines(payload, Math.floor(Date.now() / 1000), p)
+    if (times.length > 0) lines.push(p('bold', 'Times'), ...times)
+    lines.push(`${p('bold', 'Signature')}: ${signature.length} bytes, ${p('yellow', 'NOT verified')} (use isojwt verify)`)
+    // Every line is safeJson output or text computed here: nothing raw from the token.
+    io.out(lines.join('\n'))
+    return 0
+  },
+}

@@ -1,0 +1,100 @@
+/** `isojwt verify`: signature and claims, with the exit code naming the failure family. */
+import { JoseError, isJoseError, verify, type Alg, type KeyInput, type KeyResolver, type VerifyOptions } from '../../index.ts'
+import { parseArgs, tooMany, type ParsedArgs } from '../args.ts'
+import type { Command } from '../command.ts'
+import { exitTable } from '../errors.ts'
+import { safeJson } from '../format.ts'
+import { readToken } from '../io.ts'
+import { verificationKey } from '../keys.ts'
+
+const help = `Usage: isojwt verify [TOKEN | -] (--key FILE|URL | --secret FILE) [options]
+
+Verifies a token's signature, then its claims. On success prints the verified header and
+payload as JSON and exits 0; on failure prints "CODE: message" on stderr and exits with
+the code of the failure's family (below). Reads the token from stdin when TOKEN is "-"
+or absent.
+
+Key (exactly one):
+  --key FILE|URL      a PEM (PUBLIC KEY, PRIVATE KEY or CERTIFICATE) or JWK file, a JWK
+                      Set file, or a JWKS URL (https:, or http: on loopback hosts)
+  --secret FILE       an HMAC secret: the file's bytes, one trailing newline removed
+
+Checks:
+  --alg ALG           allowed algorithms (repeat or comma-separate); required for RSA
+                      keys without "alg" and for secrets
+  --iss ISSUER        expected issuer (repeatable: any of them)
+  --aud AUDIENCE      expected audience (repeatable: any of them). Without it, tokens
+                      minted for any audience are accepted, and a warning is printed
+  --sub SUBJECT       expected subject
+  --typ TYP           expected header typ (repeatable); default: absent or JWT
+  --max-age DURATION  iat at most this old ("15m", "2h", or seconds)
+  --tolerance DURATION  clock skew allowed for exp, nbf and iat (default 0)
+  --require CLAIM     claims that must be present (repeat or comma-separate)
+  -h, --help          this help
+
+Exit codes:
+${exitTable()}`
+
+/** Seconds as written on the command line: a bare number is seconds, else a Duration string. */
+export function durationArg(value: string | undefined): number | string | undefined {
+  if (value === undefined) return undefined
+  return /^\d+(\.\d+)?$/.test(value) ? Number(value) : value
+}
+
+/** VerifyOptions from the flags; only the options given are set. */
+function optionsFrom(args: ParsedArgs): VerifyOptions {
+  const o: VerifyOptions = {}
+  const algs = args.split('alg')
+  if (algs.length > 0) o.algorithms = algs as Alg[]
+  const iss = args.list('iss')
+  if (iss.length > 0) o.issuer = iss.length === 1 ? iss[0]! : iss
+  const aud = args.list('aud')
+  if (aud.length > 0) o.audience = aud.length === 1 ? aud[0]! : aud
+  const sub = args.string('sub')
+  if (sub !== undefined) o.subject = sub
+  const typ = args.list('typ')
+  if (typ.length > 0) o.typ = typ.length === 1 ? typ[0]! : typ
+  const maxAge = durationArg(args.string('max-age'))
+  if (maxAge !== undefined) o.maxAge = maxAge
+  const tolerance = durationArg(args.string('tolerance'))
+  if (tolerance !== undefined) o.clockTolerance = tolerance
+  const required = args.split('require')
+  if (required.length > 0) o.requiredClaims = required
+  return o
+}
+
+/** Adds the one hint that fixes the most common refusal: a key that pins no algorithm. */
+function withHint(e: unknown, algsGiven: boolean): unknown {
+  if (isJoseError(e) && e.code === 'ERR_JOSE_ALG_NOT_ALLOWED' && !algsGiven) {
+    return new JoseError(e.code, `${e.message} (on the command line: --alg)`)
+  }
+  return e
+}
+
+/** `isojwt verify`. */
+export const verifyCommand: Command = {
+  name: 'verify',
+  summary: 'verify a token\'s signature and claims',
+  help,
+  async run(argv, io) {
+    const args = parseArgs(argv, {
+      key: { type: 'string', short: 'k' }, secret: { type: 'string' },
+      alg: { type: 'string', multiple: true }, iss: { type: 'string', multiple: true }, aud: { type: 'string', multiple: true },
+      sub: { type: 'string' }, typ: { type: 'string', multiple: true }, 'max-age': { type: 'string' }, tolerance: { type: 'string' },
+      require: { type: 'string', multiple: true },
+    }, 'verify')
+    if (args.flag('help')) return io.out(help), 0
+    if (args.positionals.length > 1) throw tooMany('verify')
+    const options = optionsFrom(args)
+    const key: KeyInput | KeyResolver = await verificationKey({ key: args.string('key'), secret: args.string('secret') }, 'verify')
+    const token = await readToken(args.positionals[0], 'verify')
+    if (options.audience === undefined) io.err('warning: no --aud: tokens minted for any audience are accepted')
+    try {
+      const { header, payload } = await verify(token, key, options)
+      io.out(safeJson({ header, payload }))
+      return 0
+    } catch (e) {
+      throw withHint(e, options.algorithms !== undefined)
+    }
+  },
+}

@@ -1,0 +1,68 @@
+/**
+ * The `isojwt` command (Node only). Dispatches to one subcommand; every failure ends as
+ * one "CODE: message" line on stderr and the exit code of its family, never a stack.
+ */
+import type { Command } from './command.ts'
+import { decodeCommand } from './commands/decode.ts'
+import { jwksCommand } from './commands/jwks.ts'
+import { keygenCommand } from './commands/keygen.ts'
+import { signCommand } from './commands/sign.ts'
+import { thumbprintCommand } from './commands/thumbprint.ts'
+import { verifyCommand } from './commands/verify.ts'
+import { CliError, exitTable, toReport } from './errors.ts'
+import { escapeText } from './format.ts'
+import { processIo, type Io } from './output.ts'
+
+const COMMANDS: ReadonlyMap<string, Command> = new Map(
+  [decodeCommand, verifyCommand, signCommand, keygenCommand, thumbprintCommand, jwksCommand].map((c) => [c.name, c]),
+)
+
+function mainHelp(): string {
+  const width = Math.max(...[...COMMANDS.keys()].map((n) => n.length))
+  return `Usage: isojwt COMMAND [options]   (isojwt COMMAND --help for each)
+
+JSON Web Tokens from the command line, with the isojwt library.
+
+Commands:
+${[...COMMANDS.values()].map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+
+Tokens are read from the argument, or from stdin when it is "-" or absent.
+Errors are one line on stderr, "CODE: message", and never contain a key or the token.
+
+Exit codes:
+${exitTable()}`
+}
+
+/**
+ * Runs the CLI with `argv` (without node and the script) and returns the exit code.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await main(process.argv.slice(2), processIo())
+ * ```
+ */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  try {
+    const [name, ...rest] = argv
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      const topic = name === 'help' && rest[0] !== undefined ? COMMANDS.get(rest[0]) : undefined
+      io.out(topic ? topic.help : mainHelp())
+      return name === undefined ? 1 : 0
+    }
+    const command = COMMANDS.get(name)
+    if (!command) throw new CliError('ERR_USAGE', `unknown command "${escapeText(name.slice(0, 40))}" (see isojwt --help)`)
+    return await command.run(rest, io)
+  } catch (e) {
+    const r = toReport(e)
+    io.err(`${r.code}: ${r.message}`)
+    return r.exit
+  }
+}
+
+// A closed pipe (isojwt decode … | head) is not an error worth a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 70))
+
+main(process.argv.slice(2), processIo()).then(
+  (code) => { process.exitCode = code },
+  () => { process.exitCode = 70 },
+)

@@ -1,0 +1,157 @@
+// isojwt verify: tokens made by jose, one exit code per error family, key files, JWKS URLs.
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import * as jose from 'jose'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cliOnce, ensureBuilt, expectOneCleanLine, run, scratch } from './helpers.ts'
+
+const ISS = 'https://id.example'
+const AUD = 'orders-api'
+const now = () => Math.floor(Date.now() / 1000)
+
+describe.runIf(cliOnce)('isojwt verify', () => {
+  const s = scratch()
+  let priv: CryptoKey
+  let otherPriv: CryptoKey
+  let rsaPriv: CryptoKey
+  let pubFile: string
+  let rsaPemFile: string
+  let jwksFile: string
+  let secretFile: string
+  const secret = 'correct horse battery staple, 32+ bytes'
+  let server: Server
+  let origin: string
+  let jwksBody = ''
+  let jwksStatus = 200
+
+  /** A token from jose, ES256 with kid k1 unless told otherwise. */
+  const token = (claims: jose.JWTPayload = {}, header: Partial<jose.JWTHeaderParameters> = {}, key: CryptoKey | Uint8Array = priv) =>
+    new jose.SignJWT({ iss: ISS, aud: AUD, sub: 'u1', exp: now() + 600, ...claims })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1', ...header } as jose.JWTHeaderParameters)
+      .sign(key)
+
+  beforeAll(async () => {
+    await ensureBuilt()
+    const p = await jose.generateKeyPair('ES256', { extractable: true })
+    priv = p.privateKey
+    otherPriv = (await jose.generateKeyPair('ES256')).privateKey
+    const pub = { ...(await jose.exportJWK(p.publicKey)), kid: 'k1' }
+    pubFile = s.file('pub.json', JSON.stringify(pub))
+    jwksFile = s.file('jwks.json', JSON.stringify({ keys: [pub] }))
+    const r = await jose.generateKeyPair('PS256', { extractable: true, modulusLength: 2048 })
+    rsaPriv = r.privateKey
+    rsaPemFile = s.file('rsa.pub.pem', await jose.exportSPKI(r.publicKey))
+    secretFile = s.file('secret.txt', `${secret}\n`)
+    jwksBody = JSON.stringify({ keys: [pub] })
+    server = createServer((_req, res) => {
+      res.writeHead(jwksStatus, { 'content-type': 'application/json' })
+      res.end(jwksBody)
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  }, 120_000)
+  afterAll(async () => {
+    s.cleanup()
+    await new Promise((r) => server?.close(r))
+  })
+
+  it('a valid token: exit 0, the verified header and payload as JSON, no warning with --aud', async () => {
+    const t = await token({ role: 'admin' })
+    const r = await run(['verify', t, '--key', pubFile, '--iss', ISS, '--aud', AUD])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toBe('')
+    const out = JSON.parse(r.stdout)
+    expect(out.header).toEqual({ alg: 'ES256', kid: 'k1' })
+    expect(out.payload).toMatchObject({ iss: ISS, aud: AUD, sub: 'u1', role: 'admin' })
+  })
+
+  it('reads the token from stdin, with "-" or without an argument', async () => {
+    const t = await token()
+    for (const args of [['verify', '-', '--key', pubFile, '--aud', AUD], ['verify', '--key', pubFile, '--aud', AUD]]) {
+      const r = await run(args, { input: `${t}\n` })
+      expect(r.code, r.stderr).toBe(0)
+      expect(JSON.parse(r.stdout).payload.sub).toBe('u1')
+    }
+  })
+
+  it('warns on stderr when --aud is missing, and still verifies', async () => {
+    const r = await run(['verify', await token(), '--key', pubFile])
+    expect(r.code).toBe(0)
+    expect(r.stderr).toMatch(/^warning: no --aud: tokens minted for any audience are accepted\n$/)
+  })
+
+  it('a JWK Set file, a PEM with --alg, an HMAC secret file', async () => {
+    expect((await run(['verify', await token(), '--key', jwksFile, '--aud', AUD])).code).toBe(0)
+    const ps = await new jose.SignJWT({ aud: AUD }).setProtectedHeader({ alg: 'PS256' }).sign(rsaPriv)
+    expect((await run(['verify', ps, '--key', rsaPemFile, '--alg', 'PS256', '--aud', AUD])).code).toBe(0)
+    const hs = await new jose.SignJWT({ aud: AUD }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(secret))
+    const r = await run(['verify', hs, '--secret', secretFile, '--alg', 'HS256', '--aud', AUD])
+    expect(r.code, r.stderr).toBe(0)
+  })
+
+  it('a JWKS URL on a loopback http server', async () => {
+    jwksStatus = 200
+    const r = await run(['verify', await token(), '--key', `${origin}/jwks.json`, '--iss', ISS, '--aud', AUD])
+    expect(r.code, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout).payload.iss).toBe(ISS)
+  })
+
+  it('--tolerance, --max-age, --typ, --require, several --aud', async () => {
+    const late = await token({ exp: now() - 20 })
+    expect((await run(['verify', late, '--key', pubFile, '--aud', AUD])).code).toBe(5)
+    expect((await run(['verify', late, '--key', pubFile, '--aud', AUD, '--tolerance', '60'])).code).toBe(0)
+    expect((await run(['verify', late, '--key', pubFile, '--aud', AUD, '--tolerance', '1m'])).code).toBe(0)
+    const old = await token({ iat: now() - 7200 })
+    expect((await run(['verify', old, '--key', pubFile, '--aud', AUD, '--max-age', '1h'])).code).toBe(6)
+    expect((await run(['verify', old, '--key', pubFile, '--aud', AUD, '--max-age', '3h'])).code).toBe(0)
+    const at = await token({}, { typ: 'at+jwt' })
+    expect((await run(['verify', at, '--key', pubFile, '--aud', AUD])).code).toBe(6)
+    expect((await run(['verify', at, '--key', pubFile, '--aud', AUD, '--typ', 'at+jwt'])).code).toBe(0)
+    expect((await run(['verify', await token(), '--key', pubFile, '--aud', AUD, '--require', 'jti'])).code).toBe(6)
+    expect((await run(['verify', await token(), '--key', pubFile, '--aud', 'x', '--aud', AUD])).code).toBe(0)
+  })
+
+  // One row per error family: [what, token, extra args, exit code, printed code].
+  const families: [string, () => Promise<string>, () => string[], number, string][] = [
+    ['not three segments', async () => 'abc.def', () => ['--key', pubFile], 2, 'ERR_JWS_INVALID'],
+    ['a payload that is not a JSON object', async () => new jose.CompactSign(new TextEncoder().encode('[1]')).setProtectedHeader({ alg: 'ES256' }).sign(priv), () => ['--key', pubFile], 2, 'ERR_JWT_INVALID'],
+    ['signed by another key', () => token({}, {}, otherPriv), () => ['--key', pubFile], 3, 'ERR_JWS_SIGNATURE_INVALID'],
+    ['an HS256 token for an ES256 key', () => new jose.SignJWT({}).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(secret)), () => ['--key', pubFile], 4, 'ERR_JOSE_ALG_NOT_ALLOWED'],
+    ['an RSA PEM without --alg', () => new jose.SignJWT({}).setProtectedHeader({ alg: 'PS256' }).sign(rsaPriv), () => ['--key', rsaPemFile], 4, 'ERR_JOSE_ALG_NOT_ALLOWED'],
+    ['expired', () => token({ exp: now() - 3 * 3600 - 60 }), () => ['--key', pubFile], 5, 'ERR_JWT_EXPIRED'],
+    ['not yet valid', () => token({ nbf: now() + 3600 }), () => ['--key', pubFile], 5, 'ERR_JWT_NOT_YET_VALID'],
+    ['another audience', () => token({ aud: 'billing' }), () => ['--key', pubFile], 6, 'ERR_JWT_CLAIM_INVALID'],
+    ['another issuer', () => token({ iss: 'https://evil.example' }), () => ['--key', pubFile, '--iss', ISS], 6, 'ERR_JWT_CLAIM_INVALID'],
+    ['a key file that is not a key', () => token(), () => ['--key', s.file('notkey.json', '{"kty":"EC","crv":"P-256","x":"AA"}')], 7, 'ERR_KEY_INVALID'],
+    ['no key in the set with that kid', () => token({}, { kid: 'k2' }), () => ['--key', jwksFile], 8, 'ERR_JWKS_NO_MATCHING_KEY'],
+    ['a JWKS URL answering 500', async () => { jwksStatus = 500; return token() }, () => ['--key', `${origin}/down.json`], 8, 'ERR_JWKS_FETCH_FAILED'],
+    ['an unknown option', () => token(), () => ['--key', pubFile, '--audience', AUD], 1, 'ERR_USAGE'],
+    ['no key', () => token(), () => [], 1, 'ERR_USAGE'],
+    ['a missing key file', () => token(), () => ['--key', `${s.dir}/nope.json`], 1, 'ERR_INPUT'],
+    ['--alg none', () => token(), () => ['--key', pubFile, '--alg', 'none'], 1, 'ERR_JOSE_INVALID_ARGUMENT'],
+    ['--max-age that is not a duration', () => token(), () => ['--key', pubFile, '--max-age', 'soon'], 1, 'ERR_JOSE_INVALID_ARGUMENT'],
+  ]
+
+  it.each(families)('%s: exit %i', async (_what, make, extra, exit, code) => {
+    const r = await run(['verify', await make(), '--aud', AUD, ...extra()])
+    jwksStatus = 200
+    expect(r.code, r.stderr).toBe(exit)
+    expect(r.stdout).toBe('')
+    expect(r.stderr.startsWith(`${code}: `), r.stderr).toBe(true)
+    expectOneCleanLine(r.stderr)
+  })
+
+  it('says how long ago a token expired, and hints at --alg', async () => {
+    const r = await run(['verify', await token({ exp: now() - 3 * 3600 - 60 }), '--key', pubFile, '--aud', AUD])
+    expect(r.stderr).toMatch(/^ERR_JWT_EXPIRED: .*\(expired 3 h ago, at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)\n$/)
+    const rsa = await run(['verify', await new jose.SignJWT({}).setProtectedHeader({ alg: 'PS256' }).sign(rsaPriv), '--key', rsaPemFile, '--aud', AUD])
+    expect(rsa.stderr).toContain('--alg')
+  })
+
+  it('every family has its own exit code, listed in isojwt --help', async () => {
+    const help = (await run(['--help'])).stdout
+    const codes = new Set(families.map((f) => f[3]))
+    expect(codes).toEqual(new Set([1, 2, 3, 4, 5, 6, 7, 8]))
+    for (const [, , , exit, code] of families) expect(help).toMatch(new RegExp(`^ +${exit} .*${code}`, 'm'))
+  })
+})
