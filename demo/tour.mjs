@@ -1,62 +1,123 @@
-// A short tour of isojwt: keys, sign, verify, decode, and what bad tokens get.
+// The OAuth 2.0 flow with isojwt, end to end on 127.0.0.1 (RFC 6749 §1.2, steps A–F as 1–6):
+// an authorization server, a resource server and a client application, each with its own
+// ES256 keys generated at start. The client authenticates with a private_key_jwt assertion
+// (RFC 7523), the access token is an RFC 9068 JWT, the resource server checks it with
+// verifyAccessToken and the authorization server's remote JWKS.
 // Run with `npm run demo` (it builds first). Uses the package by its own name.
-import { decode, exportJwk, generateKeyPair, generateSecret, isJoseError, sign, thumbprint, verify } from 'isojwt'
+import { decode, exportJwk, generateKeyPair, signClientAssertion } from 'isojwt'
+import { startAuthorizationServer } from './authorization-server.mjs'
+import { startResourceServer } from './resource-server.mjs'
 
-const step = (n, text) => console.log(`\n${n}. ${text}`)
-const show = (label, value) => console.log(`   ${label.padEnd(10)} ${typeof value === 'string' ? value : JSON.stringify(value)}`)
-const short = (token) => `${token.slice(0, 40)}…${token.slice(-12)} (${token.length} chars)`
+const log = (line) => console.log(line)
+const step = (n, text) => log(`\nStep ${n}. ${text}`)
+const show = (label, value) => log(`   ${label.padEnd(16)} ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+const short = (token) => `${token.slice(0, 32)}…${token.slice(-10)} (${token.length} chars)`
+const b64u = (bytes) => Buffer.from(bytes).toString('base64url')
+const random = () => b64u(crypto.getRandomValues(new Uint8Array(32)))
 
-async function refused(label, promise) {
-  try {
-    await promise
-    show(label, 'ACCEPTED (this should not happen)')
-    process.exitCode = 1
-  } catch (e) {
-    if (!isJoseError(e)) throw e
-    show(label, `refused with ${e.code}: ${e.message}${e.expiredAt ? ` (expired at ${e.expiredAt.toISOString()})` : ''}`)
-  }
+/** Shows a JWT decoded (for display only: decode never verifies). */
+function showJwt(label, jwt) {
+  const { header, payload } = decode(jwt)
+  show(label, short(jwt))
+  show('  header', header)
+  show('  payload', payload)
 }
 
-step(1, 'Generate an ES256 key pair and publish the public key as a JWK')
-const { privateKey, publicKey } = await generateKeyPair('ES256')
-const jwk = await exportJwk(publicKey)
-jwk.kid = await thumbprint(jwk)
-jwk.alg = 'ES256'
-show('public JWK', jwk)
+function expect(condition, what) {
+  if (!condition) throw new Error(`demo failed: ${what}`)
+}
 
-step(2, 'Sign a token for user 42, valid 15 minutes')
-const token = await sign({ sub: 'user-42', scope: 'read:orders' }, privateKey, {
-  issuer: 'https://id.example', audience: 'orders-api', expiresIn: '15m', kid: jwk.kid,
-})
-show('token', short(token))
+// What the servers say is held back and shown under the step it belongs to.
+const serverLines = []
+const serverLog = (line) => serverLines.push(line)
+const flush = () => serverLines.splice(0).forEach((line) => log(line))
 
-step(3, 'Verify it with the public JWK: issuer and audience checked, alg pinned by the key')
-const { payload, header } = await verify(token, jwk, { issuer: 'https://id.example', audience: 'orders-api' })
-show('header', header)
-show('payload', payload)
+const as = await startAuthorizationServer({ log: serverLog })
+const rs = await startResourceServer({ issuer: as.issuer, jwksUri: as.jwksUri, log: serverLog })
+as.registerResource(rs.url)
 
-step(4, 'Decode without verifying (for display only, never for trust)')
-const decoded = decode(token)
-show('kid', decoded.header.kid)
-show('exp', new Date(decoded.payload.exp * 1000).toISOString())
+// The client application: its own ES256 key pair, the public half registered at the AS.
+const CLIENT_ID = 'orders-app'
+const REDIRECT_URI = 'http://127.0.0.1/callback'
+const client = await generateKeyPair('ES256')
+as.registerClient(CLIENT_ID, { redirectUri: REDIRECT_URI, jwks: { keys: [{ ...(await exportJwk(client.publicKey)), alg: 'ES256' }] } })
 
-step(5, 'A tampered token: the payload now claims to be an admin')
-const [h, , s] = token.split('.')
-const forged = Buffer.from(JSON.stringify({ ...payload, sub: 'admin' })).toString('base64url')
-await refused('tampered', verify(`${h}.${forged}.${s}`, jwk, { issuer: 'https://id.example', audience: 'orders-api' }))
+log('isojwt OAuth 2.0 demo')
+show('authorization', as.issuer)
+show('resource', rs.url)
+show('client', `${CLIENT_ID} (private_key_jwt, ES256)`)
 
-step(6, 'An expired token (signed an hour ago, valid 15 minutes)')
-const anHourAgo = new Date(Date.now() - 3600_000)
-const old = await sign({ sub: 'user-42' }, privateKey, { issuer: 'https://id.example', audience: 'orders-api', expiresIn: '15m', now: anHourAgo })
-await refused('expired', verify(old, jwk, { issuer: 'https://id.example', audience: 'orders-api' }))
+try {
+  step(1, 'The application asks the user for authorization (authorization request, RFC 6749 §4.1.1)')
+  const state = random()
+  const verifier = random()
+  const challenge = b64u(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))))
+  const authorize = new URL('/authorize', as.issuer)
+  for (const [k, v] of Object.entries({
+    response_type: 'code', client_id: CLIENT_ID, redirect_uri: REDIRECT_URI, scope: 'orders:read', state,
+    code_challenge: challenge, code_challenge_method: 'S256', resource: rs.url,
+  })) authorize.searchParams.set(k, v)
+  show('GET', authorize.href)
+  const redirect = await fetch(authorize, { redirect: 'manual' })
+  expect(redirect.status === 302, `authorization endpoint answered ${redirect.status}`)
+  flush()
 
-step(7, 'Algorithm confusion: an HS256 token made with the public key as the secret')
-const confused = await sign({ sub: 'admin' }, JSON.stringify(jwk).replace(/[{}]/g, ''), { alg: 'HS256' })
-await refused('alg swap', verify(confused, jwk))
+  step(2, 'The application receives an authorization grant (the code, by redirect)')
+  const back = new URL(redirect.headers.get('location'))
+  show('redirect', back.href)
+  expect(back.searchParams.get('state') === state, 'state round-trips')
+  const code = back.searchParams.get('code')
+  expect(code, `no code: ${back.searchParams.get('error')}`)
+  show('code', code)
 
-step(8, 'A shared secret: HS256 needs the caller to allow it explicitly')
-const secret = generateSecret('HS256')
-const hs = await sign({ sub: 'svc' }, secret, { alg: 'HS256', expiresIn: 60 })
-await refused('no policy', verify(hs, secret))
-show('with policy', (await verify(hs, secret, { algorithms: ['HS256'] })).payload)
-console.log('\nDone.')
+  step(3, 'It requests an access token, presenting its own authentication (a private_key_jwt assertion) and the grant')
+  const assertion = await signClientAssertion({ clientId: CLIENT_ID, audience: as.issuer, key: client.privateKey })
+  showJwt('client_assertion', assertion)
+  const form = new URLSearchParams({
+    grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier, client_id: CLIENT_ID,
+    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion,
+  })
+  const tokenResponse = await fetch(new URL('/token', as.issuer), { method: 'POST', body: form })
+  const tokens = await tokenResponse.json()
+  expect(tokenResponse.status === 200, `token endpoint: ${JSON.stringify(tokens)}`)
+
+  step(4, 'The authorization server authenticates the client, validates the grant and issues an access token')
+  flush()
+  show('token_type', tokens.token_type)
+  show('expires_in', tokens.expires_in)
+  showJwt('access_token', tokens.access_token)
+
+  step(5, 'The application calls the resource server with the access token')
+  const call = (token) => fetch(new URL('/orders', rs.url), { headers: { authorization: `Bearer ${token}` } })
+  show('GET', `${rs.url}/orders  (Authorization: Bearer …)`)
+  const resource = await call(tokens.access_token)
+
+  step(6, 'The resource server validates the access token (verifyAccessToken + remote JWKS) and serves the resource')
+  flush()
+  const body = await resource.json()
+  expect(resource.status === 200, `resource server: ${JSON.stringify(body)}`)
+  show('200 OK', body)
+
+  log('\nWhat gets refused')
+  const refused = async (label, response, want) => {
+    const b = await response.json()
+    flush()
+    show(label, `${response.status} ${b.error}${b.code ?? b.error_description ? ` (${b.code ?? b.error_description})` : ''}`)
+    expect(response.status === 401 && (b.code ?? b.error_description) === want, `${label} refused with ${want}`)
+  }
+  await refused('replayed assertion', await fetch(new URL('/token', as.issuer), { method: 'POST', body: form }), 'ERR_JWT_CLAIM_INVALID')
+  const [h, p, s] = tokens.access_token.split('.')
+  const claims = JSON.parse(Buffer.from(p, 'base64url').toString())
+  const tampered = `${h}.${Buffer.from(JSON.stringify({ ...claims, sub: 'mallory' })).toString('base64url')}.${s}`
+  await refused('tampered token', await call(tampered), 'ERR_JWS_SIGNATURE_INVALID')
+  const anHourAgo = new Date(Date.now() - 3600_000)
+  const expired = await as.mintAccessToken({ sub: 'alice', clientId: CLIENT_ID, scope: 'orders:read', resource: rs.url, now: anHourAgo })
+  await refused('expired token', await call(expired), 'ERR_JWT_EXPIRED')
+  log('\nDone: all six steps completed.')
+} catch (e) {
+  flush()
+  console.error(e)
+  process.exitCode = 1
+} finally {
+  await Promise.all([as.close(), rs.close()])
+}

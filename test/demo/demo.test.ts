@@ -1,0 +1,73 @@
+/**
+ * The demo, end to end: `node demo/tour.mjs` as a child process must exit 0 after printing
+ * the six steps in order and the refusals with their codes. The demo imports 'isojwt' by
+ * name; here that name resolves to a bundle of the current source for this project's
+ * backend (built with esbuild into a temporary package), so the test never depends on,
+ * or races with, a build of dist/.
+ */
+import { spawnSync } from 'node:child_process'
+import { cpSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+const backend = process.env.ISOJWT_BACKEND === 'node' ? 'node' : 'webcrypto'
+let dir: string
+let run: ReturnType<typeof spawnSync>
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'isojwt-demo-'))
+  cpSync(join(root, 'demo'), join(dir, 'demo'), { recursive: true })
+  const pkg = join(dir, 'node_modules', 'isojwt')
+  mkdirSync(pkg, { recursive: true })
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'isojwt', type: 'module', exports: './index.js' }))
+  await build({
+    entryPoints: [join(root, 'src/index.ts')], bundle: true, format: 'esm', platform: 'neutral', target: 'es2022',
+    outfile: join(pkg, 'index.js'), external: ['node:*'], logLevel: 'silent',
+    plugins: backend === 'node' ? [{
+      name: 'node-backend',
+      setup(b) {
+        b.onResolve({ filter: /[\\/]backend[\\/]index\.ts$/ }, () => ({ path: join(root, 'src/backend/node.ts') }))
+      },
+    }] : [],
+  })
+  run = spawnSync(process.execPath, ['demo/tour.mjs'], { cwd: dir, encoding: 'utf8', timeout: 60_000 })
+}, 90_000)
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true })
+})
+
+describe(`npm run demo (${backend} backend)`, () => {
+  it('exits 0', () => {
+    expect(run.error).toBeUndefined()
+    expect(run.stderr, 'stderr').toBe('')
+    expect(run.status).toBe(0)
+  })
+
+  it('prints the six steps, in order', () => {
+    const out = String(run.stdout)
+    const at = [1, 2, 3, 4, 5, 6].map((n) => out.search(new RegExp(`^Step ${n}\\. `, 'm')))
+    expect(at.every((i) => i >= 0), out).toBe(true)
+    expect([...at].sort((a, b) => a - b)).toEqual(at)
+    expect(out).toMatch(/^Done: all six steps completed\.$/m)
+  })
+
+  it('shows the decoded tokens: the private_key_jwt assertion and the RFC 9068 access token', () => {
+    const out = String(run.stdout)
+    expect(out).toMatch(/client_assertion .*\n\s+header\s+\{"alg":"ES256","typ":"JWT"\}\n\s+payload\s+\{"iss":"orders-app","sub":"orders-app","aud":"http:\/\/127\.0\.0\.1:\d+","jti":/)
+    expect(out).toMatch(/access_token .*\n\s+header\s+\{"alg":"ES256","typ":"at\+jwt","kid":"[\w-]{43}"\}\n\s+payload\s+\{"client_id":"orders-app","scope":"orders:read"/)
+    expect(out).toMatch(/\[resource server\] access token valid: sub=alice, client_id=orders-app, scopes=\["orders:read"\]/)
+    expect(out).toMatch(/200 OK\s+\{"owner":"alice"/)
+  })
+
+  it('ends with a tampered and an expired token refused with their codes', () => {
+    const out = String(run.stdout)
+    expect(out).toMatch(/replayed assertion 401 invalid_client \(ERR_JWT_CLAIM_INVALID\)/)
+    expect(out).toMatch(/tampered token\s+401 invalid_token \(ERR_JWS_SIGNATURE_INVALID\)/)
+    expect(out).toMatch(/expired token\s+401 invalid_token \(ERR_JWT_EXPIRED\)/)
+  })
+})
