@@ -52,6 +52,11 @@ export class ParsedArgs {
     return this.list(name).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v.length > 0)
   }
 
+  /** Whether an option (with a value or a flag) was given. */
+  given(name: string): boolean {
+    return this.values.has(name) || this.flags.has(name)
+  }
+
   /** Whether a flag was given. */
   flag(name: string): boolean {
     return this.flags.has(name)

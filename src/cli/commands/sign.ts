@@ -6,7 +6,7 @@ import { CliError } from '../errors.ts'
 import { escapeText } from '../format.ts'
 import { readText } from '../io.ts'
 import { signingKey } from '../keys.ts'
-import { durationArg } from './verify.ts'
+import { durationArg } from './duration.ts'
 
 const help = `Usage: isojwt sign (--key FILE | --secret FILE) [options] [CLAIMS…]
 

@@ -2,12 +2,17 @@
 import { JoseError, isJoseError, verify, type Alg, type KeyInput, type KeyResolver, type VerifyOptions } from '../../index.ts'
 import { parseArgs, tooMany, type ParsedArgs } from '../args.ts'
 import type { Command } from '../command.ts'
-import { exitTable } from '../errors.ts'
+import { CliError, exitTable } from '../errors.ts'
 import { safeJson } from '../format.ts'
 import { readToken } from '../io.ts'
 import { verificationKey } from '../keys.ts'
+import { durationArg } from './duration.ts'
+import { checkProfile, PROFILES, verifyProfile } from './profiles.ts'
 
-const help = `Usage: isojwt verify [TOKEN | -] (--key FILE|URL | --secret FILE) [options]
+/** Options only a profile takes. */
+const PROFILE_ONLY = ['scope', 'client-id', 'nonce', 'access-token', 'code', 'max-lifetime']
+
+const help = `Usage: isojwt verify [TOKEN | -] (--key FILE|URL | --secret FILE) [--profile NAME] [options]
 
 Verifies a token's signature, then its claims. On success prints the verified header and
 payload as JSON and exits 0; on failure prints "CODE: message" on stderr and exits with
@@ -32,14 +37,19 @@ Checks:
   --require CLAIM     claims that must be present (repeat or comma-separate)
   -h, --help          this help
 
+Profiles (--profile NAME fixes typ and the required claims; only the options listed):
+  access-token        RFC 9068 JWT access token (typ at+jwt): --iss and --aud required,
+                      --scope SCOPE… (required scopes, whole words); prints "scopes" too
+  id-token            OpenID Connect ID token: --iss and --client-id required, --nonce,
+                      --max-age (OIDC max_age, needs auth_time), --access-token TOKEN
+                      (at_hash), --code CODE (c_hash)
+  client-assertion    RFC 7523 client assertion: --client-id and --aud (the
+                      authorization server) required, --max-lifetime DURATION
+                      (default 5m). Replay (jti) tracking is the server's job.
+  All profiles take --alg and --tolerance.
+
 Exit codes:
 ${exitTable()}`
-
-/** Seconds as written on the command line: a bare number is seconds, else a Duration string. */
-export function durationArg(value: string | undefined): number | string | undefined {
-  if (value === undefined) return undefined
-  return /^\d+(\.\d+)?$/.test(value) ? Number(value) : value
-}
 
 /** VerifyOptions from the flags; only the options given are set. */
 function optionsFrom(args: ParsedArgs): VerifyOptions {
@@ -81,15 +91,26 @@ export const verifyCommand: Command = {
       key: { type: 'string', short: 'k' }, secret: { type: 'string' },
       alg: { type: 'string', multiple: true }, iss: { type: 'string', multiple: true }, aud: { type: 'string', multiple: true },
       sub: { type: 'string' }, typ: { type: 'string', multiple: true }, 'max-age': { type: 'string' }, tolerance: { type: 'string' },
-      require: { type: 'string', multiple: true },
+      require: { type: 'string', multiple: true }, profile: { type: 'string' }, scope: { type: 'string', multiple: true },
+      'client-id': { type: 'string', multiple: true }, nonce: { type: 'string' }, 'access-token': { type: 'string' }, code: { type: 'string' },
+      'max-lifetime': { type: 'string' },
     }, 'verify')
     if (args.flag('help')) return io.out(help), 0
     if (args.positionals.length > 1) throw tooMany('verify')
+    const name = args.string('profile')
+    const profile = name === undefined ? undefined : checkProfile(name, args)
+    const stray = PROFILE_ONLY.find((o) => args.given(o))
+    if (profile === undefined && stray) throw new CliError('ERR_USAGE', `--${stray} needs --profile (${PROFILES.join(', ')})`)
     const options = optionsFrom(args)
     const key: KeyInput | KeyResolver = await verificationKey({ key: args.string('key'), secret: args.string('secret') }, 'verify')
     const token = await readToken(args.positionals[0], 'verify')
-    if (options.audience === undefined) io.err('warning: no --aud: tokens minted for any audience are accepted')
+    // Every profile checks the audience (an ID token's is the client id).
+    if (profile === undefined && options.audience === undefined) io.err('warning: no --aud: tokens minted for any audience are accepted')
     try {
+      if (profile !== undefined) {
+        io.out(safeJson(await verifyProfile(profile, token, key, args)))
+        return 0
+      }
       const { header, payload } = await verify(token, key, options)
       io.out(safeJson({ header, payload }))
       return 0
