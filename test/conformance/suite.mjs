@@ -1439,6 +1439,130 @@ function hostileValues() {
   ]
 }
 
+// ───────────────────────────── OAuth 2.0 / OIDC profiles ─────────────────────────────
+
+/** RFC 7523 client assertions, RFC 9068 access tokens, OIDC ID tokens (API.md, profiles). */
+function oauthTests(t, ctx) {
+  const { lib } = ctx
+  const T = ctx.NOW_S
+  const CLAIM = 'ERR_JWT_CLAIM_INVALID'
+  const AS = 'https://as.example'
+  const HS = { algorithms: ['HS256'], now: ctx.NOW }
+  const claim = (c, reason) => ({ claim: c, reason })
+  /** A token with exactly this payload (any types), typ only when given (null: none), HS256 with SECRET unless told. */
+  const tok = (payload, typ, alg = 'HS256', key = SECRET) => lib.signJws(JSON.stringify(payload), key, { alg, header: typ == null ? {} : { typ } })
+  const setStore = () => {
+    const seen = new Set()
+    return { add: (jti) => (seen.has(jti) ? false : (seen.add(jti), true)) }
+  }
+
+  t('client assertion: signClientAssertion → verifyClientAssertion (client_secret_jwt)', async () => {
+    const a = await lib.signClientAssertion({ clientId: 'c1', audience: AS, key: SECRET, alg: 'HS256', now: ctx.NOW })
+    const { header, p } = split(a)
+    const payload = JSON.parse(dec.decode(fromB64u(p)))
+    eq(header, { alg: 'HS256', typ: 'JWT' }, 'header')
+    eq([payload.iss, payload.sub, payload.aud, payload.iat, payload.exp], ['c1', 'c1', AS, T, T + 60], 'iss, sub, aud, iat, exp')
+    ok(typeof payload.jti === 'string' && payload.jti.length >= 16, 'random jti')
+    eq((await lib.verifyClientAssertion(a, SECRET, { clientId: 'c1', audience: AS, ...HS })).payload, payload, 'verified payload')
+    await ctx.rejects(() => lib.verifyClientAssertion(a, SECRET, { clientId: 'c2', audience: AS, ...HS }), CLAIM, 'other client', claim('iss', 'mismatch'))
+    await ctx.rejects(() => lib.signClientAssertion({ clientId: 'c1', audience: [AS], key: SECRET, alg: 'HS256' }), 'ERR_JOSE_INVALID_ARGUMENT', 'array audience')
+  })
+  t('client assertion: replayStore (one success per jti, also concurrently)', async () => {
+    const a = await lib.signClientAssertion({ clientId: 'c1', audience: AS, key: SECRET, alg: 'HS256', now: ctx.NOW })
+    const o = { clientId: 'c1', audience: AS, ...HS, replayStore: setStore() }
+    await lib.verifyClientAssertion(a, SECRET, o)
+    await ctx.rejects(() => lib.verifyClientAssertion(a, SECRET, o), CLAIM, 'second use', claim('jti', 'replayed'))
+    const b = await lib.signClientAssertion({ clientId: 'c1', audience: AS, key: SECRET, alg: 'HS256', now: ctx.NOW })
+    const results = await Promise.allSettled([lib.verifyClientAssertion(b, SECRET, o), lib.verifyClientAssertion(b, SECRET, o)])
+    eq(results.map((r) => r.status).sort(), ['fulfilled', 'rejected'], 'two concurrent verifications')
+    await ctx.rejects(async () => lib.verifyClientAssertion(await tok({ iss: 'c1', sub: 'c1', aud: AS, exp: T + 60 }), SECRET, o), CLAIM, 'no jti', claim('jti', 'missing'))
+  })
+  t('client assertion: single aud, maxLifetime, typ', async () => {
+    const base = { iss: 'c1', sub: 'c1', aud: AS, iat: T, exp: T + 60 }
+    const v = async (p, typ, more = {}) => lib.verifyClientAssertion(await tok(p, typ), SECRET, { clientId: 'c1', audience: AS, ...HS, ...more })
+    eq((await v({ ...base, aud: [AS] })).payload.aud, [AS], 'one-element array')
+    await ctx.rejects(() => v({ ...base, aud: [AS, 'https://rs.example'] }), CLAIM, 'multi-valued aud', claim('aud', 'invalid'))
+    await ctx.rejects(() => v({ ...base, exp: T + 301 }), CLAIM, 'exp 301 s after iat', claim('exp', 'in_future'))
+    eq((await v({ ...base, exp: T + 301 }, undefined, { maxLifetime: '10m' })).payload.exp, T + 301, 'maxLifetime 10m')
+    for (const typ of [undefined, 'JWT', 'client-authentication+jwt', 'application/client-authentication+jwt']) eq((await v(base, typ)).payload.sub, 'c1', `typ ${typ}`)
+    for (const typ of ['at+jwt', 'JOSE']) await ctx.rejects(() => v(base, typ), CLAIM, `typ ${typ}`, claim('typ', 'mismatch'))
+    for (const c of ['iss', 'sub', 'aud', 'exp']) {
+      const p = { ...base }
+      delete p[c]
+      await ctx.rejects(() => v(p), CLAIM, `without ${c}`, claim(c, 'missing'))
+    }
+  })
+
+  const AT = { iss: AS, sub: 'u1', aud: 'https://api.example', client_id: 'c1', iat: T, exp: T + 300, jti: 'j1', scope: 'read write' }
+  const vAt = async (p, typ = 'at+jwt', more = {}) => lib.verifyAccessToken(await tok(p, typ), SECRET, { issuer: AS, audience: 'https://api.example', ...HS, ...more })
+  t('access token (RFC 9068): typ, required claims, scopes', async () => {
+    const r = await vAt(AT, 'at+jwt', { requiredScopes: ['read'] })
+    eq(r.scopes, ['read', 'write'], 'scopes')
+    eq(r.payload, AT, 'payload')
+    ok(isCryptoKey(r.key), 'key is a CryptoKey')
+    eq((await vAt(AT, 'application/AT+JWT')).payload.jti, 'j1', 'typ application/AT+JWT')
+    await ctx.rejects(() => vAt(AT, 'JWT'), CLAIM, 'typ JWT', claim('typ', 'mismatch'))
+    await ctx.rejects(() => vAt(AT, null), CLAIM, 'no typ', claim('typ', 'missing'))
+    for (const c of ['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti']) {
+      const p = { ...AT }
+      delete p[c]
+      await ctx.rejects(() => vAt(p), CLAIM, `without ${c}`, claim(c, 'missing'))
+    }
+    await ctx.rejects(() => vAt({ ...AT, client_id: 1 }), CLAIM, 'client_id not a string', claim('client_id', 'invalid'))
+    await ctx.rejects(() => vAt({ ...AT, sub: 1 }), 'ERR_JWT_INVALID', 'sub not a string')
+    await ctx.rejects(() => vAt({ ...AT, scope: 'read' }, 'at+jwt', { requiredScopes: ['rea'] }), CLAIM, "'rea' is not 'read'", claim('scope', 'mismatch'))
+    await ctx.rejects(() => vAt({ ...AT, scope: 'reader' }, 'at+jwt', { requiredScopes: ['read'] }), CLAIM, "'reader' is not 'read'", claim('scope', 'mismatch'))
+    await ctx.rejects(() => vAt({ ...AT, aud: 'https://other.example' }), CLAIM, 'other audience', claim('aud', 'mismatch'))
+  })
+  t('access token: HS* only when algorithms lists it; ES256 through a key set', async () => {
+    const hs = await tok(AT, 'at+jwt')
+    const o = { issuer: AS, audience: 'https://api.example', now: ctx.NOW }
+    await ctx.rejects(() => lib.verifyAccessToken(hs, { kty: 'oct', alg: 'HS256', k: b64u(SECRET) }, o), 'ERR_JOSE_ALG_NOT_ALLOWED', 'oct JWK pinning HS256, no algorithms')
+    ok(ctx.roundTrip.has('ES256'), 'ES256 must round-trip here')
+    const { priv, pub } = await ctx.jwks('ES256')
+    const es = await tok(AT, 'at+jwt', 'ES256', { ...priv, alg: 'ES256' })
+    const set = lib.createLocalJwks({ keys: [{ ...pub, kid: 'k', alg: 'ES256' }] })
+    eq((await lib.verifyAccessToken(es, set, o)).payload.sub, 'u1', 'ES256 with a local key set')
+  })
+
+  const ID = { iss: AS, sub: 'u1', aud: 'c1', iat: T, exp: T + 300 }
+  const vId = async (p, more = {}, typ) => lib.verifyIdToken(await tok(p, typ), SECRET, { issuer: AS, clientId: 'c1', ...HS, ...more })
+  t('ID token: typ, required claims, azp, nonce, max_age', async () => {
+    eq((await vId(ID)).payload, ID, 'valid')
+    eq((await vId(ID, {}, 'JWT')).payload.sub, 'u1', 'typ JWT')
+    for (const typ of ['at+jwt', 'logout+jwt']) await ctx.rejects(() => vId(ID, {}, typ), CLAIM, `typ ${typ}`, claim('typ', 'mismatch'))
+    for (const c of ['iss', 'sub', 'aud', 'exp', 'iat']) {
+      const p = { ...ID }
+      delete p[c]
+      await ctx.rejects(() => vId(p), CLAIM, `without ${c}`, claim(c, 'missing'))
+    }
+    await ctx.rejects(() => vId({ ...ID, azp: 'c2' }), CLAIM, 'azp of another client', claim('azp', 'mismatch'))
+    await ctx.rejects(() => vId({ ...ID, aud: ['c1', 'c2'] }), CLAIM, 'several audiences, no azp', claim('azp', 'missing'))
+    eq((await vId({ ...ID, aud: ['c1', 'c2'], azp: 'c1' })).payload.azp, 'c1', 'several audiences with azp')
+    await ctx.rejects(() => vId(ID, { nonce: 'n1' }), CLAIM, 'nonce missing', claim('nonce', 'missing'))
+    await ctx.rejects(() => vId({ ...ID, nonce: 'n2' }, { nonce: 'n1' }), CLAIM, 'nonce differs', claim('nonce', 'mismatch'))
+    eq((await vId({ ...ID, nonce: 'n1' }, { nonce: 'n1' })).payload.nonce, 'n1', 'nonce equal')
+    await ctx.rejects(() => vId(ID, { maxAge: 600 }), CLAIM, 'max_age without auth_time', claim('auth_time', 'missing'))
+    await ctx.rejects(() => vId({ ...ID, auth_time: T - 601 }, { maxAge: 600 }), CLAIM, 'auth_time too old', claim('auth_time', 'too_old'))
+    eq((await vId({ ...ID, auth_time: T - 600 }, { maxAge: 600 })).payload.auth_time, T - 600, 'auth_time at the boundary')
+  })
+  t('ID token: at_hash / c_hash (OIDC Core Appendix A values; SHA-512 for EdDSA)', async () => {
+    const accessToken = 'jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y'
+    const code = 'Qcb0Orv1zh30vL1MPRsbm-diHiMwcLyZvn1arpZv-Jxf_11jnpEX3Tgfvk'
+    const p = { ...ID, at_hash: '77QmUPtjPfzWtF2AnpK9RQ', c_hash: 'LDktKdoQak3Pk0cnXxCltA' }
+    eq((await vId(p, { accessToken, code })).payload.c_hash, p.c_hash, 'HS256 (SHA-256) values')
+    await ctx.rejects(() => vId(p, { accessToken: `${accessToken}x` }), CLAIM, 'other access token', claim('at_hash', 'mismatch'))
+    await ctx.rejects(() => vId(ID, { code }), CLAIM, 'c_hash missing', claim('c_hash', 'missing'))
+    if (!ctx.roundTrip.has('EdDSA')) return
+    const half = async (v) => b64u(new Uint8Array(await crypto.subtle.digest('SHA-512', enc.encode(v))).slice(0, 32))
+    const { privateKey, publicKey } = await ctx.pair('EdDSA')
+    const ed = await lib.signJws(JSON.stringify({ ...ID, at_hash: await half(accessToken) }), privateKey, { alg: 'EdDSA' })
+    eq((await lib.verifyIdToken(ed, publicKey, { issuer: AS, clientId: 'c1', now: ctx.NOW, accessToken })).payload.sub, 'u1', 'EdDSA at_hash with SHA-512')
+    const ed256 = await lib.signJws(JSON.stringify(p), privateKey, { alg: 'EdDSA' })
+    await ctx.rejects(() => lib.verifyIdToken(ed256, publicKey, { issuer: AS, clientId: 'c1', now: ctx.NOW, accessToken }), CLAIM, 'EdDSA with a SHA-256 at_hash', claim('at_hash', 'mismatch'))
+  })
+}
+
 // ───────────────────────────── sections and the runner ─────────────────────────────
 
 /**
@@ -1464,8 +1588,12 @@ const SECTIONS = [
   { name: 'key sets', when: (lib) => typeof lib.createLocalJwks === 'function', tests: (t, ctx) => localKeySetTests(t, ctx, HELPERS) },
   { name: 'prepared', when: (lib) => typeof lib.createSigner === 'function' && typeof lib.createVerifier === 'function', tests: (t, ctx) => preparedTests(t, ctx, HELPERS) },
   { name: 'remote key sets', when: (lib) => typeof lib.createRemoteJwks === 'function', tests: (t, ctx) => { remoteUrlTests(t, ctx, HELPERS); remoteKeySetTests(t, ctx, HELPERS) } },
-  // Next: 'oauth' (signClientAssertion, verifyClientAssertion, verifyAccessToken,
-  // verifyIdToken), guarded as above.
+  // API.md "OAuth 2.0 and OpenID Connect profiles".
+  {
+    name: 'oauth',
+    when: (lib) => ['signClientAssertion', 'verifyClientAssertion', 'verifyAccessToken', 'verifyIdToken'].every((n) => typeof lib[n] === 'function'),
+    tests: oauthTests,
+  },
 ]
 
 /** What keysets.mjs borrows from this harness. */
