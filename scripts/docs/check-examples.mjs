@@ -7,6 +7,11 @@
 // ```ts signature blocks (declarations generated into docs/api.md) are checked by the
 // drift check instead.
 //
+// Blocks tagged ```ts run are also executed: transpiled to JavaScript and run with node in
+// the same scratch folder (so `isojwt` is the built package, node condition), each within
+// 30 s; a non-zero exit fails the check. Quick starts that need nothing from outside
+// (no network, no files) carry the tag, so they are proven to run, not only to compile.
+//
 // A canary (scripts/docs/fixtures/broken.md) is compiled with the docs; the run fails
 // unless its deliberate error is reported at its file and line, so a checker that
 // silently checks nothing cannot pass.
@@ -14,6 +19,7 @@
 //   node scripts/docs/check-examples.mjs [file.md …]
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, mkdirSync, writeFileSync, copyFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { spawnSync } from 'node:child_process'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import ts from 'typescript'
@@ -109,10 +115,33 @@ export function checkExamples(files, { root = ROOT } = {}) {
       if (!o) return { md: relative(root, d.file.fileName) || d.file.fileName, line: line + 1, column: character + 1, code: d.code, message }
       return { md: o.md, line: o.line + line, column: character + 1, code: d.code, message }
     })
-    return { diagnostics, skipped, checked }
+    const failures = runBlocks(scratch, files, root)
+    return { diagnostics, skipped, checked, ran: runnable(files).length, failures }
   } finally {
     rmSync(scratch, { recursive: true, force: true })
   }
+}
+
+/** The blocks tagged `run` of `files`. */
+function runnable(files) {
+  return files.flatMap((md) => codeBlocks(readFileSync(md, 'utf8')).filter((b) => isCheckedTs(b) && b.tags.includes('run')).map((b) => ({ md, block: b })))
+}
+
+/** Transpiles and runs each `run` block with node; returns the failures. */
+function runBlocks(scratch, files, root) {
+  const failures = []
+  for (const { md, block } of runnable(files)) {
+    const rel = relative(root, md)
+    const name = join(scratch, `run_${rel.replace(/[^A-Za-z0-9]+/g, '_')}_L${block.line}.mjs`)
+    const js = ts.transpileModule(block.code, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText
+    writeFileSync(name, js)
+    const r = spawnSync(process.execPath, [name], { cwd: scratch, encoding: 'utf8', timeout: 30_000 })
+    if (r.status !== 0) {
+      const why = r.error ? r.error.message : (r.stderr || r.stdout).trim().split('\n').slice(0, 6).join('\n    ')
+      failures.push({ md: rel, line: block.line, message: `exit ${r.status ?? r.signal}: ${why}` })
+    }
+  }
+  return failures
 }
 
 /** The line of the canary's `// the checker must report this line` marker. */
@@ -126,13 +155,17 @@ function canaryExpectation() {
 
 /** Runs the check and prints the result; returns the number of problems. */
 export function runExampleCheck(files) {
-  const { diagnostics, skipped, checked } = checkExamples(files)
+  const { diagnostics, skipped, checked, ran, failures } = checkExamples(files)
   const expected = canaryExpectation()
   const canaryHits = diagnostics.filter((d) => d.md === expected.md)
   const real = diagnostics.filter((d) => d.md !== expected.md)
   let problems = 0
   for (const d of real) {
     console.error(`${d.md}:${d.line}:${d.column} error TS${d.code}: ${d.message}`)
+    problems++
+  }
+  for (const f of failures) {
+    console.error(`${f.md}:${f.line}: a \`ts run\` block failed when run with node (${f.message})`)
     problems++
   }
   if (!canaryHits.some((d) => d.line === expected.line)) {
@@ -142,6 +175,7 @@ export function runExampleCheck(files) {
   }
   const where = files.length === 1 ? relative(ROOT, files[0]) : `${files.length} files`
   console.log(`examples: ${checked} TypeScript blocks from ${where} type-checked against dist/ (canary caught at ${expected.md}:${expected.line})` +
+    `, ${ran} \`ts run\` blocks run with node` +
     `${skipped.length ? `; skipped (nocheck): ${skipped.join(', ')}` : ''}; ${problems} problem${problems === 1 ? '' : 's'}`)
   return problems
 }
