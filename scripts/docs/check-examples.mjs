@@ -153,6 +153,18 @@ function canaryExpectation() {
   return { md: rel, line: i + 1 }
 }
 
+/**
+ * For a diagnostic in the generated docs/api.md: which export's @example it is and where
+ * that TSDoc lives (the place to fix it).
+ */
+function sourceHint(d) {
+  if (d.md !== 'docs/api.md') return ''
+  const lines = readFileSync(join(ROOT, d.md), 'utf8').split('\n').slice(0, d.line).reverse()
+  const name = lines.find((l) => l.startsWith('### '))?.slice(4)
+  const from = lines.map((l) => /^\*\w+\*, from \[`([^`]+)`\]/.exec(l)?.[1]).find(Boolean)
+  return name && from ? `\n  (the @example of ${name} in ${from}: fix the TSDoc there, then run \`npm run docs:api\`)` : ''
+}
+
 /** Runs the check and prints the result; returns the number of problems. */
 export function runExampleCheck(files) {
   const { diagnostics, skipped, checked, ran, failures } = checkExamples(files)
@@ -161,7 +173,7 @@ export function runExampleCheck(files) {
   const real = diagnostics.filter((d) => d.md !== expected.md)
   let problems = 0
   for (const d of real) {
-    console.error(`${d.md}:${d.line}:${d.column} error TS${d.code}: ${d.message}`)
+    console.error(`${d.md}:${d.line}:${d.column} error TS${d.code}: ${d.message}${sourceHint(d)}`)
     problems++
   }
   for (const f of failures) {
