@@ -1,5 +1,6 @@
-// Type-checks every ```ts / ```typescript block of README.md and docs/**/*.md against the
-// BUILT package, as a user's project would see it: each block becomes one module in a
+// Type-checks every ```ts / ```typescript block (and the module scripts of ```html blocks)
+// of README.md and docs/**/*.md against the BUILT package, as a user's project would see
+// it: each block becomes one module in a
 // scratch folder whose node_modules/isojwt is a symlink to this repository, so
 // `import … from 'isojwt'` resolves through package.json `exports` to dist/index.d.ts.
 // Strict mode, ES2022 with top-level await, DOM + Node globals, plus scripts/docs/ambient.d.ts
@@ -80,6 +81,16 @@ export function checkExamples(files, { root = ROOT } = {}) {
     for (const md of [...files, CANARY]) {
       const rel = relative(root, md)
       for (const block of codeBlocks(readFileSync(md, 'utf8'))) {
+        if (block.lang === 'html' && !block.tags.includes('nocheck')) {
+          // Module scripts of an HTML example are checked as modules of their own too.
+          for (const script of moduleScripts(block)) {
+            const name = join(scratch, `${rel.replace(/[^A-Za-z0-9]+/g, '_')}_L${script.line}_script.ts`)
+            writeFileSync(name, `${script.code}\nexport {}\n`)
+            origin.set(name, { md: rel, line: script.line })
+            if (md !== CANARY) checked++
+          }
+          continue
+        }
         if (block.lang !== 'ts' && block.lang !== 'typescript') continue
         if (!isCheckedTs(block)) {
           if (block.tags.includes('nocheck')) skipped.push(`${rel}:${block.line}`)
@@ -120,6 +131,21 @@ export function checkExamples(files, { root = ROOT } = {}) {
   } finally {
     rmSync(scratch, { recursive: true, force: true })
   }
+}
+
+/** The bodies of `<script type="module">` elements of an html block, with their first line. */
+function moduleScripts(block) {
+  const out = []
+  const lines = block.code.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    if (!/<script\b[^>]*type=["']?module["']?[^>]*>\s*$/.test(lines[i])) continue
+    const body = []
+    let j = i + 1
+    for (; j < lines.length && !/<\/script>/.test(lines[j]); j++) body.push(lines[j])
+    out.push({ line: block.line + i + 1, code: body.join('\n') })
+    i = j
+  }
+  return out
 }
 
 /** The blocks tagged `run` of `files`. */
