@@ -66,6 +66,7 @@ function planAccessToken(options: unknown): ProfilePlan {
  * @example
  * ```ts
  * import { verifyAccessToken, createRemoteJwks } from 'isojwt'
+ * declare const token: string
  * const jwks = createRemoteJwks('https://as.example/jwks')
  * const { payload, scopes } = await verifyAccessToken(token, jwks, {
  *   issuer: 'https://as.example', audience: 'https://api.example', requiredScopes: ['read'],

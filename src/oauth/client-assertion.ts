@@ -138,7 +138,8 @@ async function recordJti(plan: AssertionPlan, payload: JwtPayload): Promise<void
  *
  * @example
  * ```ts
- * import { verifyClientAssertion } from 'isojwt'
+ * import { verifyClientAssertion, type KeyResolver } from 'isojwt'
+ * declare const assertion: string, clientJwks: KeyResolver
  * const seen = new Set<string>()
  * const { payload } = await verifyClientAssertion(assertion, clientJwks, {
  *   clientId: 'my-app', audience: 'https://as.example',

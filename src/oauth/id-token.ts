@@ -89,6 +89,7 @@ async function hashCheck(entry: AlgEntry, payload: JsonObject, claim: 'at_hash' 
  * @example
  * ```ts
  * import { verifyIdToken, createRemoteJwks } from 'isojwt'
+ * declare const idToken: string, nonce: string
  * const jwks = createRemoteJwks('https://id.example/jwks')
  * const { payload } = await verifyIdToken(idToken, jwks, { issuer: 'https://id.example', clientId: 'my-app', nonce })
  * ```
