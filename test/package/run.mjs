@@ -164,7 +164,7 @@ console.log(`package: ${passed} passed, ${failed} failed`)
 process.exit(failed > 0 || passed === 0 ? 1 : 0)
 
 async function main() {
-  const missing = exportTargets(pkg.exports).filter((t) => t.startsWith('./dist/') && !existsSync(join(ROOT, t)))
+  const missing = [...new Set(exportTargets(pkg.exports))].filter((t) => t.startsWith('./dist/') && !existsSync(join(ROOT, t)))
   if (missing.length > 0) {
     record('dist/ is built', false, `missing ${missing.join(', ')}: run \`npm run build\` (or \`npm test\`) first`)
     return
