@@ -12,13 +12,14 @@
 // - jsr.json: `deno publish --dry-run`, offline (deno from test/runtimes/tools).
 // Ends with `package: N passed, N failed`; exits 1 on any failure.
 // Usage: node test/package/run.mjs [--keep]   (--keep: leave the scratch folder)
-import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, posix, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { consumers } from './consumers.mjs'
+import { exportTargets, neededFiles } from './files.mjs'
+import { assert, check, counts, record, run as runIn, runOk as runOkIn, section } from './harness.mjs'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const HERE = join(ROOT, 'test/package')
@@ -27,106 +28,9 @@ const ATTW = join(ROOT, 'node_modules/@arethetypeswrong/cli/dist/index.js')
 const TOOLS_DIR = join(ROOT, 'test/runtimes/tools')
 const NPM_FLAGS = ['--no-audit', '--no-fund', '--loglevel=error']
 const KEEP = process.argv.includes('--keep')
-
-let passed = 0
-let failed = 0
-const started = performance.now()
-/** A section header with the time so far, to see where the minute goes. */
-const section = (name) => console.log(`-- ${name} (at ${((performance.now() - started) / 1000).toFixed(1)} s)`)
-function record(name, ok, detail = '') {
-  if (ok) passed++
-  else failed++
-  console.log(`${ok ? 'ok' : 'FAIL'} - ${name}`)
-  if (!ok && detail) console.log(detail.replace(/^/gm, '    '))
-}
-/** Run one check: it passes unless it throws. */
-async function check(name, fn) {
-  try {
-    await fn()
-    record(name, true)
-  } catch (e) {
-    record(name, false, e instanceof Error ? e.message : String(e))
-  }
-}
-function assert(ok, message) {
-  if (!ok) throw new Error(message)
-}
-
-/** Run a command; resolves with its exit code and combined output (never rejects on exit code). */
-function run(cmd, args, { cwd = ROOT, env = {}, timeoutS = 60 } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    let err = ''
-    child.stdout.on('data', (d) => { out += d })
-    child.stderr.on('data', (d) => { err += d })
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutS * 1000)
-    child.on('error', reject)
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      resolve({ code: signal ? `${signal} (time limit ${timeoutS} s?)` : code, out, err, all: out + err })
-    })
-  })
-}
-async function runOk(cmd, args, options) {
-  const r = await run(cmd, args, options)
-  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}:\n${r.all.trimEnd()}`)
-  return r
-}
-
-/** Every string leaf of an exports map (types included). */
-function exportTargets(node, out = []) {
-  if (typeof node === 'string') out.push(node)
-  else if (node && typeof node === 'object') for (const v of Object.values(node)) exportTargets(v, out)
-  return out
-}
-
-/** Relative specifiers a JS or .d.ts file loads (static/dynamic import, export from, require, reference path). */
-function relativeImports(text) {
-  const found = []
-  const patterns = [
-    /\b(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g,
-    /\brequire\s*\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g,
-    /\/\/\/\s*<reference\s+path\s*=\s*['"]([^'"]+)['"]/g,
-  ]
-  for (const re of patterns) for (const m of text.matchAll(re)) found.push(m[1])
-  return found
-}
-
-/**
- * The files a user of the installed package can reach: every target named by package.json
- * (exports, main, module, types, bin, and the legacy `<subpath>/package.json` stubs
- * that give node10 resolution its subpaths), the files those import, and README.md,
- * LICENSE, package.json.
- */
-function neededFiles(pkgDir, pkg) {
-  const needed = new Set(['package.json', 'README.md', 'LICENSE'])
-  const queue = []
-  const add = (base, rel) => {
-    const p = posix.normalize(posix.join(base, rel))
-    if (!needed.has(p)) {
-      needed.add(p)
-      queue.push(p)
-    }
-  }
-  for (const t of exportTargets(pkg.exports)) add('.', t)
-  for (const field of ['main', 'module', 'types', 'typings']) if (typeof pkg[field] === 'string') add('.', pkg[field])
-  const bins = typeof pkg.bin === 'string' ? [pkg.bin] : Object.values(pkg.bin ?? {})
-  for (const b of bins) add('.', b)
-  for (const subpath of Object.keys(pkg.exports ?? {})) {
-    const stub = posix.join(subpath, 'package.json')
-    if (subpath === '.' || subpath === './package.json' || !existsSync(join(pkgDir, stub))) continue
-    add('.', stub)
-    const stubPkg = JSON.parse(readFileSync(join(pkgDir, stub), 'utf8'))
-    for (const field of ['main', 'module', 'types', 'typings']) if (typeof stubPkg[field] === 'string') add(posix.dirname(stub), stubPkg[field])
-  }
-  while (queue.length > 0) {
-    const file = queue.shift()
-    if (!/\.(c|m)?js$|\.d\.(c|m)?ts$/.test(file) || !existsSync(join(pkgDir, file))) continue
-    for (const spec of relativeImports(readFileSync(join(pkgDir, file), 'utf8'))) add(posix.dirname(file), spec)
-  }
-  return needed
-}
+// Commands run in the repo unless told otherwise.
+const run = (cmd, args, options = {}) => runIn(cmd, args, { cwd: ROOT, ...options })
+const runOk = (cmd, args, options = {}) => runOkIn(cmd, args, { cwd: ROOT, ...options })
 
 /** The deno binary from test/runtimes/tools, installing that folder (as prepare.mjs does) when absent. */
 async function findDeno() {
@@ -159,7 +63,8 @@ try {
   if (KEEP) console.log(`scratch project kept in ${scratch}`)
   else rmSync(scratch, { recursive: true, force: true })
 }
-console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`)
+section('done')
+const { passed, failed } = counts()
 console.log(`package: ${passed} passed, ${failed} failed`)
 process.exit(failed > 0 || passed === 0 ? 1 : 0)
 
