@@ -15,9 +15,10 @@ import type { BackendCodecs, SigningData } from './webcrypto.ts'
 
 export const BACKEND = 'node'
 
-/** The native encoder: base64url output is canonical. */
+/** Native encoders: base64url output is canonical; the text given is well-formed. */
 export const codecs: BackendCodecs = {
   base64urlEncode: (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64url'),
+  base64urlEncodeText: (s) => Buffer.from(s, 'utf8').toString('base64url'),
 }
 
 /** A signing-input string is ASCII by construction: latin1 gives its bytes without a TextEncoder. */

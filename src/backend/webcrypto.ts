@@ -15,6 +15,8 @@ export const BACKEND = 'webcrypto'
  */
 export interface BackendCodecs {
   base64urlEncode?: (b: Uint8Array) => string
+  /** BASE64URL(UTF-8(s)) for well-formed text (JSON.stringify output), in one step. */
+  base64urlEncodeText?: (s: string) => string
 }
 export const codecs: BackendCodecs = {}
 

@@ -6,6 +6,7 @@
  */
 import { codecs } from '../backend/index.ts'
 import { fail, type JoseErrorCode } from '../errors.ts'
+import { utf8 } from './utf8.ts'
 
 const URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 const STD_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
@@ -90,6 +91,11 @@ function decodeWith(s: string, t: Int8Array): Uint8Array | undefined {
 /** Bytes → base64url without padding. */
 export function encode(bytes: Uint8Array): string {
   return codecs.base64urlEncode ? codecs.base64urlEncode(bytes) : encodeWith(bytes, URL_CODES)
+}
+
+/** BASE64URL(UTF-8(s)) for well-formed text, such as JSON.stringify output (RFC 7515 §7.1). */
+export function encodeText(s: string): string {
+  return codecs.base64urlEncodeText ? codecs.base64urlEncodeText(s) : encode(utf8(s))
 }
 
 /** Strict base64url → bytes, or undefined when not the canonical encoding. */

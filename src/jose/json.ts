@@ -26,30 +26,34 @@ export function parseObject(bytes: Uint8Array, code: JoseErrorCode, what: string
   return value as JsonObject
 }
 
-/** Deeper than any real claim set; a bound that also stops cycles without recursion. */
+/** Deeper than any real claim set; a bound that also stops cycles. */
 const MAX_DEPTH = 128
+/** More values than any real claim set: bounds the walk of a shared or cyclic graph. */
+const MAX_VALUES = 1_000_000
 
 /**
- * Checks a value before JSON.stringify, iteratively: no BigInt, no non-finite number
- * (RFC 8259 has neither; JSON.stringify would throw or silently write null), no cycle,
- * no nesting deeper than MAX_DEPTH (which would overflow the native stack slowly).
+ * Checks a value before JSON.stringify: no BigInt, no non-finite number (RFC 8259 has
+ * neither; JSON.stringify would throw or silently write null), no cycle, no nesting
+ * deeper than MAX_DEPTH (JSON.stringify would recurse until the stack overflows, slowly).
+ * Recursive, but never deeper than MAX_DEPTH; at most MAX_VALUES visits, so an object
+ * that refers to itself twice fails fast instead of taking 2^128 steps.
  */
-function checkSerialisable(value: unknown, what: string): void {
-  const stack: [unknown, number][] = [[value, 0]]
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!
-    if (typeof v === 'bigint') fail('ERR_JOSE_INVALID_ARGUMENT', `${what} contains a BigInt, which JSON cannot represent`)
-    if (typeof v === 'number' && !Number.isFinite(v)) fail('ERR_JOSE_INVALID_ARGUMENT', `${what} contains a non-finite number`)
-    if (typeof v !== 'object' || v === null || typeof (v as { toJSON?: unknown }).toJSON === 'function') continue
-    if (depth >= MAX_DEPTH) fail('ERR_JOSE_INVALID_ARGUMENT', `${what} is nested too deeply (or contains a cycle)`)
-    const children = Array.isArray(v) ? v : Object.values(v)
-    for (const c of children) stack.push([c, depth + 1])
+function checkSerialisable(v: unknown, what: string, depth: number, seen: { n: number }): void {
+  if (++seen.n > MAX_VALUES) fail('ERR_JOSE_INVALID_ARGUMENT', `${what} has more than ${MAX_VALUES} values (or repeats itself)`)
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) fail('ERR_JOSE_INVALID_ARGUMENT', `${what} contains a non-finite number`)
+    return
   }
+  if (typeof v === 'bigint') fail('ERR_JOSE_INVALID_ARGUMENT', `${what} contains a BigInt, which JSON cannot represent`)
+  if (typeof v !== 'object' || v === null || typeof (v as { toJSON?: unknown }).toJSON === 'function') return
+  if (depth >= MAX_DEPTH) fail('ERR_JOSE_INVALID_ARGUMENT', `${what} is nested too deeply (or contains a cycle)`)
+  const children = Array.isArray(v) ? v : Object.values(v)
+  for (let i = 0; i < children.length; i++) checkSerialisable(children[i], what, depth + 1, seen)
 }
 
 /** JSON.stringify for values the caller gave us; refuses what JSON cannot say. */
 export function stringify(value: unknown, what: string): string {
-  checkSerialisable(value, what)
+  checkSerialisable(value, what, 0, { n: 0 })
   let out: string | undefined
   try {
     out = JSON.stringify(value)

@@ -3,8 +3,7 @@
  * first, then the caller's members. `none` cannot be produced: it is not in the registry.
  */
 import { fail } from '../errors.ts'
-import { encode } from '../encoding/base64url.ts'
-import { utf8 } from '../encoding/utf8.ts'
+import { encode, encodeText } from '../encoding/base64url.ts'
 import { critProblem, STRING_MEMBERS } from '../jose/header.ts'
 import { isPlainObject, stringify, type JsonObject } from '../jose/json.ts'
 import { signingAlg } from '../jwa/policy.ts'
@@ -44,7 +43,8 @@ export interface SignRequest {
   /** Header `kid`; defaults to the `kid` of a JWK key unless `extra` sets one. */
   kid?: string | undefined
   extra: JsonObject | undefined
-  payload: Uint8Array
+  /** Bytes, or JSON text (well-formed: JSON.stringify escapes lone surrogates) signed as UTF-8. */
+  payload: Uint8Array | string
 }
 
 /** The `kid` of a JWK key, used as the default header `kid`. */
@@ -71,7 +71,7 @@ function buildHeader(req: SignRequest, entry: AlgEntry, kid: string | undefined)
   if (req.typ !== undefined && !(extra && Object.hasOwn(extra, 'typ'))) header.typ = req.typ
   if (kid !== undefined) header.kid = kid
   if (extra) for (const k of Object.keys(extra)) header[k] = extra[k]
-  return encode(utf8(stringify(header, 'the header')))
+  return encodeText(stringify(header, 'the header'))
 }
 
 /**
@@ -89,7 +89,7 @@ export async function signCompact(req: SignRequest, memo?: WeakMap<KeyDesc, Head
     m = { entry, kid, segment: buildHeader(req, entry, kid) }
     memo?.set(desc, m)
   }
-  const input = `${m.segment}.${encode(req.payload)}`
+  const input = `${m.segment}.${typeof req.payload === 'string' ? encodeText(req.payload) : encode(req.payload)}`
   const key = await importFor(desc, m.entry, ['sign'])
   const signature = await signWith(m.entry, key, input)
   return `${input}.${encode(signature)}`

@@ -1,6 +1,5 @@
 /** `sign` (API.md, JWT): a JWT from a plain-object payload and options; the payload is never modified. */
 import { fail, toJoseError } from '../errors.ts'
-import { utf8 } from '../encoding/utf8.ts'
 import { isPlainObject, stringify, type JsonObject } from '../jose/json.ts'
 import { optString, optStrings, readOptions, validating } from '../jose/options.ts'
 import { lookup } from '../jwa/registry.ts'
@@ -77,7 +76,7 @@ export async function signPlanned(plan: SignPlan, payload: unknown, key: unknown
   if (!isPlainObject(payload)) fail('ERR_JOSE_INVALID_ARGUMENT', 'the payload must be a plain object')
   const bad = typeProblem(payload)
   if (bad) fail('ERR_JOSE_INVALID_ARGUMENT', `payload claim "${bad}" has the wrong type (RFC 7519 §4.1)`)
-  const body = utf8(stringify(claimsFrom(payload, plan), 'the payload'))
+  const body = stringify(claimsFrom(payload, plan), 'the payload')
   return signCompact({ key, alg: plan.alg, typ: plan.typ, kid: plan.kid, extra: plan.extra, payload: body }, plan.headers)
 }
 

@@ -3,7 +3,7 @@
  * tokens with a valid signature.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
-import { decode, signJws, verify, verifyJws } from '../../src/index.ts'
+import { decode, sign, signJws, verify, verifyJws } from '../../src/index.ts'
 import type { KeyResolver } from '../../src/types.ts'
 import { NOW, T, expectCode, forge, utf8 } from '../oracle/helpers.ts'
 
@@ -77,5 +77,26 @@ describe('CVE class: non-finite NumericDate (exp: 1e999 parses to Infinity)', ()
   it('control: a large finite exp verifies', async () => {
     const token = forge({ alg: 'HS256' }, `{"sub":"a","exp":1e10}`, { alg: 'HS256', key: secret })
     expect((await verify(token, secret, { algorithms: ['HS256'], now: NOW })).payload).toEqual({ sub: 'a', exp: 1e10 })
+  })
+})
+
+describe('payloads that are a graph, not a tree: refused fast, never walked exponentially', () => {
+  // 100 levels, each referring twice to the one below: a tree of 2^100 leaves to a naive walk.
+  const shared = (): unknown => {
+    let o: unknown = 1
+    for (let i = 0; i < 100; i++) o = { a: o, b: o }
+    return o
+  }
+  it('sign and signJws headers refuse a doubly shared object with ERR_JOSE_INVALID_ARGUMENT (a naive walk would never end)', async () => {
+    const t0 = performance.now()
+    await expectCode(() => sign({ x: shared() }, secret, { alg: 'HS256' }), 'ERR_JOSE_INVALID_ARGUMENT')
+    await expectCode(() => signJws('x', secret, { alg: 'HS256', header: { x: shared() } }), 'ERR_JOSE_INVALID_ARGUMENT')
+    expect(performance.now() - t0).toBeLessThan(5000)
+  })
+  it('a self-referencing object is refused as too deep', async () => {
+    const o: Record<string, unknown> = {}
+    o.a = o
+    o.b = o
+    await expectCode(() => sign({ x: o }, secret, { alg: 'HS256' }), 'ERR_JOSE_INVALID_ARGUMENT')
   })
 })
