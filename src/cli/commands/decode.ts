@@ -31,7 +31,8 @@ export function timeLines(payload: Record<string, unknown>, now: number, paint: 
       continue
     }
     const words = relative(claim, value, now)
-    const bad = (claim === 'exp' && value <= now) || (claim === 'nbf' && value > now) || (claim !== 'exp' && claim !== 'nbf' && value > now)
+    // Red for what makes the token unusable now: a past exp, a future nbf/iat/auth_time.
+    const bad = claim === 'exp' ? value <= now : value > now
     lines.push(`  ${claim.padEnd(9)} ${date}  ${paint(bad ? 'red' : claim === 'exp' ? 'green' : 'dim', words)}`)
   }
   return lines
@@ -44,7 +45,10 @@ export const decodeCommand: Command = {
   help,
   async run(argv, io) {
     const args = parseArgs(argv, { json: { type: 'boolean' } }, 'decode')
-    if (args.flag('help')) return io.out(help), 0
+    if (args.flag('help')) {
+      io.out(help)
+      return 0
+    }
     if (args.positionals.length > 1) throw tooMany('decode')
     const token = await readToken(args.positionals[0], 'decode')
     const { header, payload, signature } = decode<Record<string, unknown>>(token)

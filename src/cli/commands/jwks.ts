@@ -25,7 +25,10 @@ export const jwksCommand: Command = {
   help,
   async run(argv, io) {
     const args = parseArgs(argv, { alg: { type: 'string' } }, 'jwks')
-    if (args.flag('help')) return io.out(help), 0
+    if (args.flag('help')) {
+      io.out(help)
+      return 0
+    }
     if (args.positionals.length === 0) throw new CliError('ERR_USAGE', 'no key files (see isojwt jwks --help)')
     if (args.positionals.filter((p) => p === '-').length > 1) throw new CliError('ERR_USAGE', 'stdin ("-") can be read once')
     const alg = args.string('alg')

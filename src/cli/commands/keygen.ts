@@ -79,7 +79,10 @@ export const keygenCommand: Command = {
       format: { type: 'string', short: 'f' }, 'private-out': { type: 'string' }, 'public-out': { type: 'string' },
       force: { type: 'boolean' }, 'modulus-length': { type: 'string' },
     }, 'keygen')
-    if (args.flag('help')) return io.out(help), 0
+    if (args.flag('help')) {
+      io.out(help)
+      return 0
+    }
     if (args.positionals.length > 1) throw tooMany('keygen')
     const alg = args.positionals[0]
     if (alg === undefined) throw new CliError('ERR_USAGE', 'which algorithm? isojwt keygen ALG (see isojwt keygen --help)')

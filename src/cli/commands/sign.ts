@@ -112,7 +112,10 @@ export const signCommand: Command = {
       aud: { type: 'string', multiple: true }, jti: { type: 'string' }, kid: { type: 'string' }, typ: { type: 'string' },
       header: { type: 'string' }, 'no-iat': { type: 'boolean' },
     }, 'sign')
-    if (args.flag('help')) return io.out(help), 0
+    if (args.flag('help')) {
+      io.out(help)
+      return 0
+    }
     if (args.positionals.filter((p) => p === '-').length > 1) throw new CliError('ERR_USAGE', 'stdin ("-") can be read once')
     const options = optionsFrom(args)
     const payload = await claimsFrom(args.positionals)

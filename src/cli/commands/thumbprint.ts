@@ -28,7 +28,10 @@ export const thumbprintCommand: Command = {
   help,
   async run(argv, io) {
     const args = parseArgs(argv, { digest: { type: 'string' } }, 'thumbprint')
-    if (args.flag('help')) return io.out(help), 0
+    if (args.flag('help')) {
+      io.out(help)
+      return 0
+    }
     if (args.positionals.length > 1) throw tooMany('thumbprint')
     const digest = (args.string('digest') ?? 'SHA-256').toUpperCase()
     if (!DIGESTS.includes(digest as Digest)) throw new CliError('ERR_USAGE', '--digest is SHA-256, SHA-384 or SHA-512')

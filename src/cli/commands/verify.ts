@@ -95,7 +95,10 @@ export const verifyCommand: Command = {
       'client-id': { type: 'string', multiple: true }, nonce: { type: 'string' }, 'access-token': { type: 'string' }, code: { type: 'string' },
       'max-lifetime': { type: 'string' },
     }, 'verify')
-    if (args.flag('help')) return io.out(help), 0
+    if (args.flag('help')) {
+      io.out(help)
+      return 0
+    }
     if (args.positionals.length > 1) throw tooMany('verify')
     const name = args.string('profile')
     const profile = name === undefined ? undefined : checkProfile(name, args)
