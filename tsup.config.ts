@@ -20,10 +20,22 @@ const common: Options = {
   external: ['node:crypto', 'node:buffer'],
 }
 
+/**
+ * The public types name CryptoKey and CryptoKeyPair, which come from TypeScript's "DOM"
+ * lib; Node-only projects (lib ES20xx + @types/node) do not load it. Declared in the
+ * shipped .d.ts files, they merge with the DOM's where it is loaded and still name a type
+ * where it is not (test/package checks such a consumer). Not in src/: Deno and JSR have
+ * both types and refuse global augmentation.
+ */
+const GLOBAL_TYPES = `declare global {
+  interface CryptoKey {}
+  interface CryptoKeyPair { privateKey: CryptoKey; publicKey: CryptoKey }
+}`
+
 const nodeBackend = fileURLToPath(new URL('./src/backend/node.ts', import.meta.url))
 
 export default defineConfig([
-  { ...common, entry: { index: 'src/index.ts' }, dts: true, clean: true },
+  { ...common, entry: { index: 'src/index.ts' }, dts: { footer: GLOBAL_TYPES }, clean: true },
   {
     ...common,
     entry: { node: 'src/index.ts' },

@@ -1,8 +1,12 @@
+import { fileURLToPath } from 'node:url'
 // TypeScript projects that consume the installed tarball, type-checked by run.mjs with the
 // repo's own compiler. They live here as strings, not as .mts/.cts files, because
 // tsconfig.test.json type-checks every TypeScript file under test/ against the repo, where
 // 'isojwt' is not installed. Each `// @ts-expect-error` line must really be an error (tsc
 // reports an unused directive otherwise), so types that widen to `any` or `string` fail.
+
+/** The repo's @types (the temporary project installs only the tarball). */
+const NODE_TYPES = fileURLToPath(new URL('../../node_modules/@types', import.meta.url))
 
 // Shared compiler options: strict, and the package's own .d.ts files checked too
 // (skipLibCheck off), under each module resolution mode; TypeScript's own lib files are
@@ -112,6 +116,15 @@ export {}
   'node10 (.ts, module commonjs)': {
     tsconfig: { compilerOptions: { ...strict, module: 'commonjs', moduleResolution: 'node10' }, files: ['consumer.ts'] },
     files: { 'consumer.ts': cjsHead + `async function main(): Promise<void> {\n${body}\n}\nvoid main()\n` },
+  },
+  // A Node-only project: no "DOM" lib, Node's own types. The public types name CryptoKey
+  // and CryptoKeyPair, which the package declares globally for exactly this case.
+  'node16 ESM, no DOM lib (@types/node)': {
+    tsconfig: {
+      compilerOptions: { ...strict, lib: ['ES2022'], types: ['node'], typeRoots: [NODE_TYPES], module: 'node16', moduleResolution: 'node16', verbatimModuleSyntax: true },
+      files: ['consumer.mts'],
+    },
+    files: { 'consumer.mts': esmHead + body + 'export {}\n' },
   },
   'bundler (.ts)': {
     tsconfig: {
