@@ -74,10 +74,14 @@ describe.runIf(cliOnce)('isojwt verify', () => {
     }
   })
 
-  it('warns on stderr when --aud is missing, and still verifies', async () => {
+  it('warns on stderr when --aud is missing, and still verifies; a rejected token gets only its error', async () => {
     const r = await run(['verify', await token(), '--key', pubFile])
     expect(r.code).toBe(0)
     expect(r.stderr).toMatch(/^warning: no --aud: tokens minted for any audience are accepted\n$/)
+    const bad = await run(['verify', await token({}, {}, otherPriv), '--key', pubFile])
+    expect(bad.code).toBe(3)
+    expectOneCleanLine(bad.stderr)
+    expect(bad.stderr).not.toContain('warning')
   })
 
   it('a JWK Set file, a PEM with --alg, an HMAC secret file', async () => {

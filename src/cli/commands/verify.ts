@@ -29,7 +29,8 @@ Checks:
                       keys without "alg" and for secrets
   --iss ISSUER        expected issuer (repeatable: any of them)
   --aud AUDIENCE      expected audience (repeatable: any of them). Without it, tokens
-                      minted for any audience are accepted, and a warning is printed
+                      minted for any audience are accepted (a valid token then gets a
+                      warning on stderr)
   --sub SUBJECT       expected subject
   --typ TYP           expected header typ (repeatable); default: absent or JWT
   --max-age DURATION  iat at most this old ("15m", "2h", or seconds)
@@ -107,8 +108,6 @@ export const verifyCommand: Command = {
     const options = optionsFrom(args)
     const key: KeyInput | KeyResolver = await verificationKey({ key: args.string('key'), secret: args.string('secret') }, 'verify')
     const token = await readToken(args.positionals[0], 'verify')
-    // Every profile checks the audience (an ID token's is the client id).
-    if (profile === undefined && options.audience === undefined) io.err('warning: no --aud: tokens minted for any audience are accepted')
     try {
       if (profile !== undefined) {
         io.out(safeJson(await verifyProfile(profile, token, key, args)))
@@ -116,6 +115,9 @@ export const verifyCommand: Command = {
       }
       const { header, payload } = await verify(token, key, options)
       io.out(safeJson({ header, payload }))
+      // After success only: a rejected token gets its one error line. Every profile
+      // checks the audience (an ID token's is the client id), so this is plain verify's.
+      if (options.audience === undefined) io.err('warning: no --aud: tokens minted for any audience are accepted')
       return 0
     } catch (e) {
       throw withHint(e, options.algorithms !== undefined)
