@@ -24,45 +24,56 @@ export const codecs: BackendCodecs = {
 /** A signing-input string is ASCII by construction: latin1 gives its bytes without a TextEncoder. */
 const bytesOf = (data: SigningData): Uint8Array => (typeof data === 'string' ? Buffer.from(data, 'latin1') : data)
 
-const keyObjects = new WeakMap<CryptoKey, KeyObject>()
-
-function keyObject(key: CryptoKey): KeyObject {
-  let k = keyObjects.get(key)
-  if (!k) {
-    k = KeyObject.from(key)
-    keyObjects.set(key, k)
-  }
-  return k
-}
-
 const HASH: Record<string, string> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' }
 
 type Family = 'HMAC' | 'RSASSA-PKCS1-v1_5' | 'RSA-PSS' | 'ECDSA' | 'Ed25519'
+type KeyArg = KeyObject | { key: KeyObject; padding?: number; saltLength?: number; dsaEncoding?: 'ieee-p1363' }
 
-function options(entry: AlgEntry, key: KeyObject) {
-  const family = entry.signParams.name as Family
-  if (family === 'RSA-PSS') return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: entry.hashBytes }
-  if (family === 'ECDSA') return { key, dsaEncoding: 'ieee-p1363' as const }
-  return { key }
+/** What node:crypto needs for one CryptoKey, worked out once: its KeyObject and the key argument for `entry`. */
+interface Prepared {
+  entry: AlgEntry
+  key: KeyObject
+  arg: KeyArg
+  hash: string | null
 }
 
-function hmac(entry: AlgEntry, key: CryptoKey, data: SigningData): Uint8Array {
-  const h = createHmac(HASH[entry.hash]!, keyObject(key))
+const prepared = new WeakMap<CryptoKey, Prepared>()
+
+function keyArg(entry: AlgEntry, key: KeyObject): KeyArg {
+  const family = entry.signParams.name as Family
+  if (family === 'RSA-PSS') return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: entry.hashBytes }
+  if (family === 'ECDSA') return { key, dsaEncoding: 'ieee-p1363' }
+  return key
+}
+
+function prepare(entry: AlgEntry, cryptoKey: CryptoKey): Prepared {
+  let p = prepared.get(cryptoKey)
+  if (p?.entry !== entry) {
+    const key = p?.key ?? KeyObject.from(cryptoKey)
+    p = { entry, key, arg: keyArg(entry, key), hash: entry.signParams.name === 'Ed25519' ? null : HASH[entry.hash]! }
+    prepared.set(cryptoKey, p)
+  }
+  return p
+}
+
+function hmac(p: Prepared, data: SigningData): Uint8Array {
+  const h = createHmac(p.hash!, p.key)
   return (typeof data === 'string' ? h.update(data, 'latin1') : h.update(data)).digest()
 }
 
+/** The result is only ever encoded (or compared) by the shared layer: node's Buffer serves as is. */
 export async function backendSign(entry: AlgEntry, key: CryptoKey, data: SigningData): Promise<Uint8Array> {
-  if (entry.signParams.name === 'HMAC') return hmac(entry, key, data)
-  const hash = entry.signParams.name === 'Ed25519' ? null : HASH[entry.hash]!
-  return new Uint8Array(nodeSign(hash, bytesOf(data), options(entry, keyObject(key))))
+  const p = prepare(entry, key)
+  if (entry.signParams.name === 'HMAC') return hmac(p, data)
+  return nodeSign(p.hash, bytesOf(data), p.arg)
 }
 
 /** Synchronous: node:crypto verifies in the calling thread, and an await would only add a hop. */
 export function backendVerify(entry: AlgEntry, key: CryptoKey, signature: Uint8Array, data: SigningData): boolean {
+  const p = prepare(entry, key)
   if (entry.signParams.name === 'HMAC') {
-    const tag = hmac(entry, key, data)
+    const tag = hmac(p, data)
     return tag.length === signature.length && timingSafeEqual(tag, signature)
   }
-  const hash = entry.signParams.name === 'Ed25519' ? null : HASH[entry.hash]!
-  return nodeVerify(hash, bytesOf(data), options(entry, keyObject(key)), signature)
+  return nodeVerify(p.hash, bytesOf(data), p.arg, signature)
 }
