@@ -138,6 +138,25 @@ describe.runIf(cliOnce)('isojwt thumbprint and jwks', () => {
     expectOneCleanLine(wrong.stderr)
   })
 
+  it('an X.509 certificate (made by openssl): its thumbprint is its key\'s, and it verifies what the key signed', async () => {
+    const { execFileSync } = await import('node:child_process')
+    const key = `${s.dir}/cert-key.pem`
+    const cert = `${s.dir}/cert.pem`
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384', '-nodes', '-subj', '/CN=isojwt-cli-test',
+      '-keyout', key, '-out', cert, '-days', '1'], { stdio: 'ignore' })
+    const fromKey = await run(['thumbprint', key])
+    const fromCert = await run(['thumbprint', cert])
+    expect(fromCert.code, fromCert.stderr).toBe(0)
+    expect(fromCert.stdout).toMatch(/^[A-Za-z0-9_-]{43}\n$/)
+    expect(fromCert.stdout).toBe(fromKey.stdout)
+    const token = (await run(['sign', '--key', key, '--aud', 'a', 'sub=x'])).stdout.trim()
+    const r = await run(['verify', token, '--key', cert, '--aud', 'a'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout).header.alg).toBe('ES384')
+    const set = await run(['jwks', cert])
+    expect(JSON.parse(set.stdout).keys[0]).toMatchObject({ kty: 'EC', crv: 'P-384', kid: fromKey.stdout.trim() })
+  })
+
   it('jwks refuses a secret key and says why, without printing it', async () => {
     const k = 'c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA'
     const r = await run(['jwks', s.file('oct.json', JSON.stringify({ kty: 'oct', k }))])

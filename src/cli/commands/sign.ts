@@ -116,7 +116,8 @@ export const signCommand: Command = {
       io.out(help)
       return 0
     }
-    if (args.positionals.filter((p) => p === '-').length > 1) throw new CliError('ERR_USAGE', 'stdin ("-") can be read once')
+    const stdinReads = args.positionals.filter((p) => p === '-').length + (args.string('key') === '-' || args.string('secret') === '-' ? 1 : 0)
+    if (stdinReads > 1) throw new CliError('ERR_USAGE', 'stdin ("-") can be read once')
     const options = optionsFrom(args)
     const payload = await claimsFrom(args.positionals)
     const key = await signingKey({ key: args.string('key'), secret: args.string('secret') }, 'sign')

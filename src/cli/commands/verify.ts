@@ -105,6 +105,8 @@ export const verifyCommand: Command = {
     const profile = name === undefined ? undefined : checkProfile(name, args)
     const stray = PROFILE_ONLY.find((o) => args.given(o))
     if (profile === undefined && stray) throw new CliError('ERR_USAGE', `--${stray} needs --profile (${PROFILES.join(', ')})`)
+    const keyFromStdin = args.string('key') === '-' || args.string('secret') === '-'
+    if (keyFromStdin && (args.positionals[0] ?? '-') === '-') throw new CliError('ERR_USAGE', 'stdin can be read once: give the token as an argument when the key comes from stdin')
     const options = optionsFrom(args)
     const key: KeyInput | KeyResolver = await verificationKey({ key: args.string('key'), secret: args.string('secret') }, 'verify')
     const token = await readToken(args.positionals[0], 'verify')
