@@ -57,6 +57,15 @@ describe.runIf(cliOnce)('isojwt keygen', () => {
     expect(again.code).toBe(1)
     expect(again.stderr).toMatch(/^ERR_INPUT: .*already exists/)
     expect(readFileSync(priv, 'utf8')).toContain('PRIVATE KEY')
+    // Nor is a lone private key written when the public file is refused.
+    const lone = `${s.dir}/lone.pem`
+    const refused = await run(['keygen', 'ES384', '--private-out', lone, '--public-out', pub])
+    expect(refused.code).toBe(1)
+    const { existsSync } = await import('node:fs')
+    expect(existsSync(lone)).toBe(false)
+    const forced = await run(['keygen', 'ES384', '--format', 'pem', '--private-out', priv, '--public-out', pub, '--force'])
+    expect(forced.code, forced.stderr).toBe(0)
+    expect(forced.stdout.trim()).not.toBe(r.stdout.trim())
   })
 
   it('PEM to stdout: both blocks, the kid on stderr', async () => {

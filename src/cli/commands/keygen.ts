@@ -1,10 +1,11 @@
 /** `isojwt keygen <alg>`: a new key pair (or HMAC secret) as JWK or PEM, kid = RFC 7638 thumbprint. */
+import { existsSync } from 'node:fs'
 import { exportJwk, generateKeyPair, generateSecret, thumbprint, type Alg, type Jwk } from '../../index.ts'
 import { parseArgs, tooMany } from '../args.ts'
 import type { Command } from '../command.ts'
 import { CliError } from '../errors.ts'
 import { escapeText, safeJson } from '../format.ts'
-import { writeOutput } from '../io.ts'
+import { shownPath, writeOutput } from '../io.ts'
 
 const ALGS: readonly Alg[] = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519']
 const HMAC = new Set<string>(['HS256', 'HS384', 'HS512'])
@@ -94,20 +95,26 @@ export const keygenCommand: Command = {
     const privateOut = args.string('private-out')
     const publicOut = args.string('public-out')
     if (HMAC.has(alg) && publicOut !== undefined) throw new CliError('ERR_USAGE', 'an HMAC secret has no public part: use --private-out only')
-    const g = await generate(alg as Alg, format, bits === undefined ? undefined : Number(bits))
     const force = args.flag('force')
+    if (privateOut !== undefined && privateOut === publicOut) throw new CliError('ERR_USAGE', '--private-out and --public-out name the same file')
+    // Check both files first: a refused public file must not leave a lone new private key.
+    for (const path of [privateOut, publicOut]) {
+      if (path !== undefined && !force && existsSync(path)) throw new CliError('ERR_INPUT', `${shownPath(path)}: already exists (use --force to overwrite)`)
+    }
+    const g = await generate(alg as Alg, format, bits === undefined ? undefined : Number(bits))
     if (privateOut !== undefined) writeOutput(privateOut, withNewline(g.privateText), { private: true, force })
     if (publicOut !== undefined && g.publicText !== undefined) writeOutput(publicOut, withNewline(g.publicText), { private: false, force })
-    const toStdout = [privateOut === undefined ? 'privateKey' : undefined, publicOut === undefined && g.publicText !== undefined ? 'publicKey' : undefined].filter((x) => x !== undefined)
-    if (toStdout.length === 0) {
+    const privateToStdout = privateOut === undefined
+    const publicToStdout = publicOut === undefined && g.publicText !== undefined
+    if (!privateToStdout && !publicToStdout) {
       io.out(g.kid)
     } else if (format === 'pem') {
-      io.out((privateOut === undefined ? g.privateText : '') + (publicOut === undefined ? g.publicText ?? '' : ''))
+      io.out((privateToStdout ? g.privateText : '') + (publicToStdout ? g.publicText! : ''))
       io.err(`kid: ${g.kid}`)
-    } else if (toStdout.length === 2) {
+    } else if (privateToStdout && publicToStdout) {
       io.out(safeJson({ privateKey: g.privateJwk, publicKey: g.publicJwk }))
     } else {
-      io.out(toStdout[0] === 'privateKey' ? g.privateText : g.publicText!)
+      io.out(privateToStdout ? g.privateText : g.publicText!)
     }
     return 0
   },
