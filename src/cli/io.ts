@@ -2,7 +2,7 @@
  * Reading what the user points at: files, stdin, the token. Messages name the path
  * (escaped) and never the content: a key file's text must not reach the terminal.
  */
-import { closeSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs'
 import { CliError } from './errors.ts'
 import { escapeText } from './format.ts'
 
@@ -97,6 +97,8 @@ export async function readToken(positional: string | undefined, command: string)
 export function writeOutput(path: string, text: string, opts: { private: boolean; force: boolean }): void {
   try {
     if (opts.force) {
+      // The mode applies only to new files: an overwritten one is narrowed explicitly.
+      if (opts.private && existsSync(path)) chmodSync(path, 0o600)
       writeFileSync(path, text, { mode: opts.private ? 0o600 : 0o644 })
       return
     }

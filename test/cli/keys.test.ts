@@ -63,8 +63,11 @@ describe.runIf(cliOnce)('isojwt keygen', () => {
     expect(refused.code).toBe(1)
     const { existsSync } = await import('node:fs')
     expect(existsSync(lone)).toBe(false)
+    const { chmodSync } = await import('node:fs')
+    chmodSync(priv, 0o644)
     const forced = await run(['keygen', 'ES384', '--format', 'pem', '--private-out', priv, '--public-out', pub, '--force'])
     expect(forced.code, forced.stderr).toBe(0)
+    expect(statSync(priv).mode & 0o777).toBe(0o600) // narrowed before the new key is written
     expect(forced.stdout.trim()).not.toBe(r.stdout.trim())
   })
 
