@@ -17,6 +17,8 @@ export interface BackendCodecs {
   base64urlEncode?: (b: Uint8Array) => string
   /** BASE64URL(UTF-8(s)) for well-formed text (JSON.stringify output), in one step. */
   base64urlEncodeText?: (s: string) => string
+  /** Decodes text the shared layer has already found canonical (it may return a pooled view). */
+  base64urlDecode?: (s: string) => Uint8Array
 }
 export const codecs: BackendCodecs = {}
 

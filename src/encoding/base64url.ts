@@ -98,9 +98,25 @@ export function encodeText(s: string): string {
   return codecs.base64urlEncodeText ? codecs.base64urlEncodeText(s) : encode(utf8(s))
 }
 
-/** Strict base64url → bytes, or undefined when not the canonical encoding. */
+const URL_TEXT = /^[A-Za-z0-9_-]*$/
+
+/**
+ * Strict base64url → bytes, or undefined when not the canonical encoding. With a native
+ * decoder (node backend), the text is checked first: alphabet, length, trailing bits;
+ * only canonical text reaches it, so it has nothing to skip or guess.
+ */
 export function tryDecode(s: string): Uint8Array | undefined {
-  return decodeWith(s, URL_TABLE)
+  const native = codecs.base64urlDecode
+  if (!native) return decodeWith(s, URL_TABLE)
+  const rem = s.length & 3
+  if (rem === 1 || !URL_TEXT.test(s)) return undefined
+  if (rem !== 0 && (URL_TABLE[s.charCodeAt(s.length - 1)]! & (rem === 2 ? 15 : 3)) !== 0) return undefined
+  return native(s)
+}
+
+/** Bytes handed to a caller are a plain Uint8Array of their own, whatever decoded them. */
+export function ownBytes(b: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(b) === Uint8Array.prototype ? b : new Uint8Array(b)
 }
 
 /** Strict base64url → bytes; anything non-canonical throws a JoseError with `code`. */

@@ -1,5 +1,6 @@
 /** Public compact JWS functions (API.md, JWS): arbitrary byte payloads. */
 import { fail, toJoseError } from '../errors.ts'
+import { ownBytes } from '../encoding/base64url.ts'
 import { isBytes } from '../encoding/bytes.ts'
 import { isWellFormed, utf8 } from '../encoding/utf8.ts'
 import { checkCritOption } from '../jose/header.ts'
@@ -66,9 +67,9 @@ export async function verifyJws(jws: string, key: KeyInput | KeyResolver, option
     })
     const parts = parseCompact(jws, maxLength)
     const v = await verifyParts(parts, key, {
-      algorithms, understood, b64FalseCode: 'ERR_JOSE_NOT_SUPPORTED', resolverPayload: (p) => p.payload.slice(),
+      algorithms, understood, b64FalseCode: 'ERR_JOSE_NOT_SUPPORTED', resolverPayload: (p) => new Uint8Array(p.payload),
     })
-    return { header: v.header, payload: parts.payload, key: v.key }
+    return { header: v.header, payload: ownBytes(parts.payload), key: v.key }
   } catch (e) {
     throw toJoseError(e, 'ERR_JWS_INVALID', 'verification failed')
   }

@@ -1,5 +1,6 @@
 /** `decode` and `isExpired` (API.md, JWT): structure only, never trust. */
 import { fail, toJoseError } from '../errors.ts'
+import { ownBytes } from '../encoding/base64url.ts'
 import { parseObject } from '../jose/json.ts'
 import { readOptions, validating } from '../jose/options.ts'
 import { checkMaxLength, DEFAULT_MAX_TOKEN, parseCompact } from '../jws/compact.ts'
@@ -26,7 +27,7 @@ export function decode<P = JwtPayload>(token: string, options?: { maxTokenLength
     const maxLength = validating(() => checkMaxLength(readOptions(options, ['maxTokenLength'] as const).maxTokenLength, DEFAULT_MAX_TOKEN))
     const parts = parseCompact(token, maxLength)
     const payload = parseObject(parts.payload, 'ERR_JWT_INVALID', 'the JWT payload')
-    return { header: { ...parts.header } as DecodedHeader, payload: payload as P, signature: parts.signature }
+    return { header: { ...parts.header } as DecodedHeader, payload: payload as P, signature: ownBytes(parts.signature) }
   } catch (e) {
     throw toJoseError(e, 'ERR_JWS_INVALID', 'decoding failed')
   }
