@@ -20,7 +20,7 @@ the code of the failure's family (below). Reads the token from stdin when TOKEN 
 or absent.
 
 Key (exactly one):
-  --key FILE|URL      a PEM (PUBLIC KEY, PRIVATE KEY or CERTIFICATE) or JWK file, a JWK
+  --key FILE|URL      a public key: PEM (PUBLIC KEY or CERTIFICATE) or JWK file, a JWK
                       Set file, or a JWKS URL (https:, or http: on loopback hosts)
   --secret FILE       an HMAC secret: the file's bytes, one trailing newline removed
 
