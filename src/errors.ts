@@ -76,16 +76,18 @@ export interface JoseErrorDetails {
 export class JoseError extends Error {
   /** Stable machine-readable code. */
   readonly code: JoseErrorCode
+  // The optional details are `declare`d: ES2022 class fields would otherwise define them
+  // on every error as own properties set to undefined (`'claim' in e` always true).
   /** The claim (or `typ`) that failed, for claim errors. */
-  readonly claim?: string
+  declare readonly claim?: string
   /** Why the claim failed. */
-  readonly reason?: ClaimFailureReason
+  declare readonly reason?: ClaimFailureReason
   /** When the token expired (`ERR_JWT_EXPIRED`). */
-  readonly expiredAt?: Date
+  declare readonly expiredAt?: Date
   /** When the token becomes valid (`ERR_JWT_NOT_YET_VALID`). */
-  readonly notBefore?: Date
+  declare readonly notBefore?: Date
   /** The verified payload, on failures after the signature verified. */
-  readonly payload?: unknown
+  declare readonly payload?: unknown
 
   constructor(code: JoseErrorCode, message: string, details?: JoseErrorDetails) {
     super(message, details && 'cause' in details ? { cause: details.cause } : undefined)

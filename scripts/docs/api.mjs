@@ -78,7 +78,8 @@ function signatureOf(name, decl, checker) {
   if (ts.isClassDeclaration(decl)) {
     const members = decl.members.filter((m) => !hasModifier(m, ts.SyntaxKind.PrivateKeyword) && !(m.name && ts.isComputedPropertyName(m.name)))
       .map((m) => {
-        if (ts.isPropertyDeclaration(m)) return ts.factory.updatePropertyDeclaration(m, m.modifiers, m.name, m.questionToken, m.type, undefined)
+        // `declare` only tells the compiler not to emit a field; the public shape is the same.
+        if (ts.isPropertyDeclaration(m)) return ts.factory.updatePropertyDeclaration(m, m.modifiers?.filter((x) => x.kind !== ts.SyntaxKind.DeclareKeyword), m.name, m.questionToken, m.type, undefined)
         if (ts.isMethodDeclaration(m)) return ts.factory.updateMethodDeclaration(m, m.modifiers, m.asteriskToken, m.name, m.questionToken, m.typeParameters, m.parameters, m.type, undefined)
         if (ts.isConstructorDeclaration(m)) return ts.factory.updateConstructorDeclaration(m, m.modifiers, m.parameters, undefined)
         if (ts.isGetAccessorDeclaration(m)) return ts.factory.updateGetAccessorDeclaration(m, m.modifiers, m.name, m.parameters, m.type, undefined)

@@ -268,3 +268,14 @@ describe('one public boundary: nothing but JoseErrors', () => {
     }
   })
 })
+
+describe('JoseError own properties', () => {
+  it('an error without details has `code` as its only own enumerable property; details appear only when set', () => {
+    const plain = new JoseError('ERR_JWS_INVALID', 'x')
+    expect(Object.keys(plain)).toEqual(['code'])
+    for (const name of ['claim', 'reason', 'expiredAt', 'notBefore', 'payload']) expect(name in plain, name).toBe(false)
+    const claim = new JoseError('ERR_JWT_CLAIM_INVALID', 'x', { claim: 'aud', reason: 'mismatch' })
+    expect(Object.keys(claim).sort()).toEqual(['claim', 'code', 'reason'])
+    expect('expiredAt' in claim).toBe(false)
+  })
+})
