@@ -46,7 +46,7 @@ export type JoseErrorCode =
  */
 export type ClaimFailureReason = 'missing' | 'invalid' | 'mismatch' | 'too_old' | 'in_future' | 'replayed'
 
-const BRAND: unique symbol = Symbol.for('isojwt.JoseError') as never
+const BRAND: unique symbol = /* @__PURE__ */ Symbol.for('isojwt.JoseError') as never
 
 export interface JoseErrorDetails {
   cause?: unknown

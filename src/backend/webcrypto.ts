@@ -28,7 +28,7 @@ export const codecs: BackendCodecs = {}
  */
 export type SigningData = Uint8Array | string
 
-const encoder = new TextEncoder()
+const encoder = /* @__PURE__ */ new TextEncoder()
 const bytesOf = (data: SigningData): BufferSource => (typeof data === 'string' ? encoder.encode(data) : data) as BufferSource
 
 export async function backendSign(entry: AlgEntry, key: CryptoKey, data: SigningData): Promise<Uint8Array> {

@@ -16,17 +16,17 @@ function table(alphabet: string): Int8Array {
   for (let i = 0; i < 64; i++) t[alphabet.charCodeAt(i)] = i
   return t
 }
-const URL_TABLE = table(URL_ALPHABET)
-const STD_TABLE = table(STD_ALPHABET)
+const URL_TABLE = /* @__PURE__ */ table(URL_ALPHABET)
+const STD_TABLE = /* @__PURE__ */ table(STD_ALPHABET)
 
-const ascii = new TextDecoder()
+const ascii = /* @__PURE__ */ new TextDecoder()
 
 function codes(alphabet: string): Uint8Array {
   const c = new Uint8Array(64)
   for (let i = 0; i < 64; i++) c[i] = alphabet.charCodeAt(i)
   return c
 }
-const URL_CODES = codes(URL_ALPHABET)
+const URL_CODES = /* @__PURE__ */ codes(URL_ALPHABET)
 
 /** Characters are written as ASCII bytes and turned into a string once, natively. */
 function encodeWith(bytes: Uint8Array, a: Uint8Array): string {
@@ -50,41 +50,28 @@ function encodeWith(bytes: Uint8Array, a: Uint8Array): string {
   return ascii.decode(out)
 }
 
-/**
- * Decode unpadded text over `t`; undefined when it is not the canonical encoding.
- * Four characters at a time: a character outside ASCII or the alphabet makes the OR of
- * the codes above 127 or of the table values negative.
- */
+/** Decode unpadded text over `t`; undefined when it is not the canonical encoding. */
 function decodeWith(s: string, t: Int8Array): Uint8Array | undefined {
   const len = s.length
   const rem = len & 3
   if (rem === 1) return undefined
-  const full = len - rem
-  const out = new Uint8Array((full >> 2) * 3 + (rem === 0 ? 0 : rem - 1))
+  const out = new Uint8Array(((len >> 2) * 3) + (rem === 0 ? 0 : rem - 1))
   let o = 0
-  let i = 0
-  for (; i < full; i += 4) {
-    const c0 = s.charCodeAt(i), c1 = s.charCodeAt(i + 1), c2 = s.charCodeAt(i + 2), c3 = s.charCodeAt(i + 3)
-    if ((c0 | c1 | c2 | c3) > 127) return undefined
-    const v0 = t[c0]!, v1 = t[c1]!, v2 = t[c2]!, v3 = t[c3]!
-    if ((v0 | v1 | v2 | v3) < 0) return undefined
-    const v = (v0 << 18) | (v1 << 12) | (v2 << 6) | v3
-    out[o] = v >> 16
-    out[o + 1] = v >> 8
-    out[o + 2] = v
-    o += 3
+  let acc = 0
+  let bits = 0
+  for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i)
+    const v = c < 128 ? t[c]! : -1
+    if (v < 0) return undefined
+    acc = ((acc << 6) | v) & 0xffffff
+    bits += 6
+    if (bits >= 8) {
+      bits -= 8
+      out[o++] = (acc >> bits) & 0xff
+    }
   }
-  if (rem === 0) return out
-  // The last 2 or 3 characters; a missing third one counts as 'A' (0) in both alphabets.
-  const c0 = s.charCodeAt(i), c1 = s.charCodeAt(i + 1), c2 = rem === 3 ? s.charCodeAt(i + 2) : 65
-  if ((c0 | c1 | c2) > 127) return undefined
-  const v0 = t[c0]!, v1 = t[c1]!, v2 = t[c2]!
-  if ((v0 | v1 | v2) < 0) return undefined
-  const v = (v0 << 18) | (v1 << 12) | (v2 << 6)
   // RFC 4648 §3.5: the unused low bits of the last character must be zero.
-  if ((v & (rem === 2 ? 0xffff : 0xff)) !== 0) return undefined
-  out[o] = v >> 16
-  if (rem === 3) out[o + 1] = v >> 8
+  if (bits > 0 && (acc & ((1 << bits) - 1)) !== 0) return undefined
   return out
 }
 
@@ -98,20 +85,20 @@ export function encodeText(s: string): string {
   return codecs.base64urlEncodeText ? codecs.base64urlEncodeText(s) : encode(utf8(s))
 }
 
-const URL_TEXT = /^[A-Za-z0-9_-]*$/
+/**
+ * Canonical unpadded base64url, whole: groups of four, then two characters whose last
+ * carries 2 bits (4 of them zero: A Q g w) or three whose last carries 4 (2 zero).
+ */
+const CANONICAL = /^(?:[\w-]{4})*(?:[\w-][AQgw]|[\w-]{2}[AEIMQUYcgkosw048])?$/
 
 /**
- * Strict base64url → bytes, or undefined when not the canonical encoding. With a native
- * decoder (node backend), the text is checked first: alphabet, length, trailing bits;
- * only canonical text reaches it, so it has nothing to skip or guess.
+ * Strict base64url → bytes, or undefined when not the canonical encoding. A native
+ * decoder (node backend) only ever sees text the CANONICAL check accepted, so it has
+ * nothing to skip or guess; anything else goes through the strict decoder, which refuses it.
  */
 export function tryDecode(s: string): Uint8Array | undefined {
   const native = codecs.base64urlDecode
-  if (!native) return decodeWith(s, URL_TABLE)
-  const rem = s.length & 3
-  if (rem === 1 || !URL_TEXT.test(s)) return undefined
-  if (rem !== 0 && (URL_TABLE[s.charCodeAt(s.length - 1)]! & (rem === 2 ? 15 : 3)) !== 0) return undefined
-  return native(s)
+  return native && CANONICAL.test(s) ? native(s) : decodeWith(s, URL_TABLE)
 }
 
 /** Bytes handed to a caller are a plain Uint8Array of their own, whatever decoded them. */

@@ -56,7 +56,7 @@ function ed25519(alg: Alg): AlgEntry {
   return entry(alg, 'OKP', 'SHA-512', { name: 'Ed25519' }, { name: 'Ed25519' }, 64, 'Ed25519')
 }
 
-const ENTRIES: readonly AlgEntry[] = Object.freeze([
+const ENTRIES: readonly AlgEntry[] = /* @__PURE__ */ Object.freeze([
   hmac(256), hmac(384), hmac(512),
   rsa(256), rsa(384), rsa(512),
   pss(256), pss(384), pss(512),
@@ -64,10 +64,10 @@ const ENTRIES: readonly AlgEntry[] = Object.freeze([
   ed25519('EdDSA'), ed25519('Ed25519'),
 ])
 
-const BY_ALG: ReadonlyMap<string, AlgEntry> = new Map(ENTRIES.map((e) => [e.alg, e]))
+const BY_ALG: ReadonlyMap<string, AlgEntry> = /* @__PURE__ */ new Map(ENTRIES.map((e) => [e.alg, e]))
 
 /** Every supported algorithm, in registry order. */
-export const ALGS: readonly Alg[] = Object.freeze(ENTRIES.map((e) => e.alg))
+export const ALGS: readonly Alg[] = /* @__PURE__ */ Object.freeze(ENTRIES.map((e) => e.alg))
 
 /** The entry for a JWS `alg`, or undefined for anything else (`none`, case variants, …). */
 export function lookup(alg: unknown): AlgEntry | undefined {

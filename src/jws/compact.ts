@@ -25,7 +25,7 @@ export const DEFAULT_MAX_TOKEN = 16_384
 export const DEFAULT_MAX_JWS = 1_048_576
 
 const HEADER_CACHE_MAX = 256
-const headerCache = new Map<string, Readonly<JsonObject>>()
+const headerCache = /* @__PURE__ */ new Map<string, Readonly<JsonObject>>()
 
 /** A `maxTokenLength` option: a positive safe integer. */
 export function checkMaxLength(value: unknown, fallback: number): number {

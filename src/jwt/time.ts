@@ -5,7 +5,7 @@
 import { fail, toJoseError } from '../errors.ts'
 import type { Now } from '../types.ts'
 
-const UNIT_SECONDS: ReadonlyMap<string, number> = (() => {
+const UNIT_SECONDS: ReadonlyMap<string, number> = /* @__PURE__ */ (() => {
   const m = new Map<string, number>()
   const add = (secs: number, names: string[]) => names.forEach((n) => m.set(n, secs))
   add(1, ['s', 'sec', 'secs', 'second', 'seconds'])

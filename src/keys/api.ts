@@ -49,7 +49,7 @@ export async function importKey(input: Jwk | string | Uint8Array, alg: Alg, opti
 }
 
 /** WebCrypto bookkeeping members that are not part of the key. */
-const DROP = new Set(['ext', 'key_ops'])
+const DROP = /* @__PURE__ */ new Set(['ext', 'key_ops'])
 
 /**
  * Exports an extractable CryptoKey as a JWK (without `ext` and `key_ops`). Public keys
@@ -83,13 +83,13 @@ export async function exportJwk(key: CryptoKey): Promise<Jwk> {
 }
 
 /** RFC 7638 §3.2: the required members of each key type, in lexicographic order. */
-const THUMBPRINT_MEMBERS: ReadonlyMap<string, readonly string[]> = new Map([
+const THUMBPRINT_MEMBERS: ReadonlyMap<string, readonly string[]> = /* @__PURE__ */ new Map([
   ['EC', ['crv', 'kty', 'x', 'y']],
   ['OKP', ['crv', 'kty', 'x']],
   ['RSA', ['e', 'kty', 'n']],
   ['oct', ['k', 'kty']],
 ])
-const DIGESTS = new Set(['SHA-256', 'SHA-384', 'SHA-512'])
+const DIGESTS = /* @__PURE__ */ new Set(['SHA-256', 'SHA-384', 'SHA-512'])
 
 /**
  * The RFC 7638 JWK thumbprint, base64url (SHA-256 unless another digest is named): a
@@ -126,7 +126,7 @@ export async function thumbprint(jwk: Jwk, digest: 'SHA-256' | 'SHA-384' | 'SHA-
   }
 }
 
-const MODULUS_LENGTHS = new Set([2048, 3072, 4096])
+const MODULUS_LENGTHS = /* @__PURE__ */ new Set([2048, 3072, 4096])
 
 /**
  * Generates a key pair for an asymmetric algorithm. Private keys are non-extractable

@@ -17,12 +17,12 @@ export interface DerKeyInfo {
 const RSA = '2a864886f70d010101' // 1.2.840.113549.1.1.1 rsaEncryption
 const EC = '2a8648ce3d0201' // 1.2.840.10045.2.1 id-ecPublicKey
 const ED25519 = '2b6570' // 1.3.101.112 (RFC 8410)
-const CURVES: ReadonlyMap<string, string> = new Map([
+const CURVES: ReadonlyMap<string, string> = /* @__PURE__ */ new Map([
   ['2a8648ce3d030107', 'P-256'], // 1.2.840.10045.3.1.7
   ['2b81040022', 'P-384'], // 1.3.132.0.34
   ['2b81040023', 'P-521'], // 1.3.132.0.35
 ])
-const UNSUPPORTED: ReadonlyMap<string, string> = new Map([
+const UNSUPPORTED: ReadonlyMap<string, string> = /* @__PURE__ */ new Map([
   ['2a864886f70d01010a', 'RSASSA-PSS-restricted keys (id-RSASSA-PSS)'],
   ['2b656e', 'X25519 keys'], ['2b6571', 'Ed448 keys'], ['2b656f', 'X448 keys'],
 ])

@@ -40,8 +40,8 @@ const RSA_MIN_BITS = 2048
 /** Shortest HMAC key for any HS* (RFC 7518 §3.2: at least the hash size). */
 const HMAC_MIN_BYTES = 32
 
-const objectCache = new WeakMap<object, KeyDesc>()
-const stringCache = new Map<string, KeyDesc>()
+const objectCache = /* @__PURE__ */ new WeakMap<object, KeyDesc>()
+const stringCache = /* @__PURE__ */ new Map<string, KeyDesc>()
 const STRING_CACHE_MAX = 64
 
 const algsOf = (kty: Kty, crv?: string): Alg[] => entriesFor(kty, crv).map((e) => e.alg)

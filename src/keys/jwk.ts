@@ -21,7 +21,7 @@ export interface JwkInfo {
   members: Record<string, string>
 }
 
-const COORD: ReadonlyMap<string, number> = new Map([['P-256', 32], ['P-384', 48], ['P-521', 66]])
+const COORD: ReadonlyMap<string, number> = /* @__PURE__ */ new Map([['P-256', 32], ['P-384', 48], ['P-521', 66]])
 const RSA_PRIVATE = ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const
 
 type Obj = Record<string, unknown>

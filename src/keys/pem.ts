@@ -7,7 +7,7 @@ import { decodeStdPadded } from '../encoding/base64url.ts'
 
 export type PemLabel = 'PUBLIC KEY' | 'PRIVATE KEY' | 'CERTIFICATE'
 
-const CONVERSIONS: ReadonlyMap<string, string> = new Map([
+const CONVERSIONS: ReadonlyMap<string, string> = /* @__PURE__ */ new Map([
   ['RSA PUBLIC KEY', 'PKCS#1 public keys are not accepted; convert with `openssl rsa -RSAPublicKey_in -pubout`'],
   ['RSA PRIVATE KEY', 'PKCS#1 private keys are not accepted; convert with `openssl pkcs8 -topk8 -nocrypt`'],
   ['EC PRIVATE KEY', 'SEC1 EC private keys are not accepted; convert with `openssl pkcs8 -topk8 -nocrypt`'],

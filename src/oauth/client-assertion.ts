@@ -59,7 +59,7 @@ export async function signClientAssertion(options: ClientAssertionOptions): Prom
 }
 
 /** typ: absent, `JWT` or `client-authentication+jwt` (rfc7523bis explicit typing). */
-const ASSERTION_TYPS = new Set(['application/jwt', 'application/client-authentication+jwt'])
+const ASSERTION_TYPS = /* @__PURE__ */ new Set(['application/jwt', 'application/client-authentication+jwt'])
 const assertionTyp: ProfileCheck = ({ header, payload }) => {
   const typ = header.typ
   if (typeof typ === 'string' && !ASSERTION_TYPS.has(normaliseTyp(typ))) claimFail('typ', 'mismatch', 'unexpected "typ" for a client assertion', payload)
