@@ -59,23 +59,31 @@ function notAllowed(entry: AlgEntry, fromResolver: boolean, pinsNothing: boolean
 }
 
 /**
- * One key given directly (not a resolver): its errors are the caller's to see. No await
- * unless the key is being imported or the backend is asynchronous.
+ * One key given directly (not a resolver): its errors are the caller's to see.
+ * Synchronous when the key is already imported and the backend answers at once (node):
+ * the hot path then allocates no promise of its own.
  */
-async function verifyDirect(parts: CompactParts, key: unknown, header: JwsHeader, entry: AlgEntry, core: VerifyCore): Promise<Verified> {
+function verifyDirect(parts: CompactParts, key: unknown, header: JwsHeader, entry: AlgEntry, core: VerifyCore): Verified | Promise<Verified> {
   const desc = describeKey(key)
   if (!allows(desc, core.algorithms, entry.alg)) notAllowed(entry, false, desc.pinned.length === 0, core)
-  let cryptoKey = importFor(desc, entry, VERIFY)
-  if (cryptoKey instanceof Promise) cryptoKey = await cryptoKey
-  let ok = verifyWith(entry, cryptoKey, parts.signature, parts.signingInput)
-  if (typeof ok !== 'boolean') ok = await ok
-  if (!ok) fail('ERR_JWS_SIGNATURE_INVALID', 'the signature does not verify')
-  return { header, entry, key: cryptoKey, candidate: key }
+  const cryptoKey = importFor(desc, entry, VERIFY)
+  if ('then' in cryptoKey) return cryptoKey.then((k) => checkSignature(parts, key, header, entry, k))
+  return checkSignature(parts, key, header, entry, cryptoKey)
+}
+
+function checkSignature(parts: CompactParts, key: unknown, header: JwsHeader, entry: AlgEntry, cryptoKey: CryptoKey): Verified | Promise<Verified> {
+  const verdict = (ok: boolean): Verified => {
+    if (!ok) fail('ERR_JWS_SIGNATURE_INVALID', 'the signature does not verify')
+    return { header, entry, key: cryptoKey, candidate: key }
+  }
+  const ok = verifyWith(entry, cryptoKey, parts.signature, parts.signingInput)
+  return typeof ok === 'boolean' ? verdict(ok) : ok.then(verdict)
 }
 
 const VERIFY: KeyUsage[] = ['verify']
 
-export function verifyParts(parts: CompactParts, key: KeyInput | KeyResolver, core: VerifyCore): Promise<Verified> {
+/** Header rules, algorithm policy, key, signature. Throws synchronously or rejects, alike. */
+export function verifyParts(parts: CompactParts, key: KeyInput | KeyResolver, core: VerifyCore): Verified | Promise<Verified> {
   // The header is frozen (parseCompact) and its shape checked; crit, b64 and policy here.
   const header = parts.header as JwsHeader
   checkHeader(header, core)

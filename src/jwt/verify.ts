@@ -5,7 +5,7 @@ import { parseObject, type JsonObject } from '../jose/json.ts'
 import { readOptions, validating } from '../jose/options.ts'
 import { checkAlgorithms } from '../jwa/policy.ts'
 import { checkMaxLength, DEFAULT_MAX_TOKEN, parseCompact, type CompactParts } from '../jws/compact.ts'
-import { verifyParts } from '../jws/verify.ts'
+import { verifyParts, type Verified, type VerifyCore } from '../jws/verify.ts'
 import type { Alg, JwtPayload, KeyInput, KeyResolver, VerifyOptions, VerifyResult } from '../types.ts'
 import { CLAIM_OPTIONS, checkClaims, compileClaims, type ClaimPolicy } from './claims.ts'
 
@@ -23,19 +23,21 @@ function peekPayload(parts: CompactParts): unknown {
 /** Verify options, validated once (createVerifier validates at creation). */
 export interface VerifyPlan {
   algorithms: readonly Alg[] | undefined
-  understood: Record<string, true> | undefined
   maxLength: number
   claims: ClaimPolicy
+  /** What the JWS layer checks, built once per plan. */
+  core: VerifyCore
 }
 
 export function planVerify(options: unknown, extraNames: readonly string[] = []): VerifyPlan {
   return validating(() => {
     const o = readOptions(options, [...VERIFY_OPTIONS, ...extraNames] as unknown as typeof VERIFY_OPTIONS)
+    const algorithms = checkAlgorithms(o.algorithms)
     return {
-      algorithms: checkAlgorithms(o.algorithms),
-      understood: checkCritOption(o.crit),
+      algorithms,
       maxLength: checkMaxLength(o.maxTokenLength, DEFAULT_MAX_TOKEN),
       claims: compileClaims(o),
+      core: { algorithms, understood: checkCritOption(o.crit), b64FalseCode: 'ERR_JWT_INVALID', resolverPayload: peekPayload },
     }
   })
 }
@@ -47,15 +49,21 @@ export interface VerifiedJwt extends VerifyResult<JsonObject> {
   t: number
 }
 
-/** Verifies one token under a validated plan. */
-export async function verifyPlanned(plan: VerifyPlan, token: unknown, key: KeyInput | KeyResolver): Promise<VerifiedJwt> {
-  const parts = parseCompact(token, plan.maxLength)
-  const v = await verifyParts(parts, key, {
-    algorithms: plan.algorithms, understood: plan.understood, b64FalseCode: 'ERR_JWT_INVALID', resolverPayload: peekPayload,
-  })
+function claimsOf(plan: VerifyPlan, parts: CompactParts, v: Verified): VerifiedJwt {
   const payload: JsonObject = parseObject(parts.payload, 'ERR_JWT_INVALID', 'the JWT payload')
   const t = checkClaims(plan.claims, v.header, payload)
   return { header: v.header, payload, key: v.key, candidate: v.candidate, t }
+}
+
+/**
+ * Verifies one token under a validated plan. Throws synchronously or rejects (callers
+ * await it inside their try); synchronous all the way when the backend is.
+ */
+export function verifyPlanned(plan: VerifyPlan, token: unknown, key: KeyInput | KeyResolver): VerifiedJwt | Promise<VerifiedJwt> {
+  const parts = parseCompact(token, plan.maxLength)
+  const v = verifyParts(parts, key, plan.core)
+  // A thenable, not `instanceof Promise`: WebCrypto's promises may come from another realm (Edge VM).
+  return 'then' in v ? v.then((v) => claimsOf(plan, parts, v)) : claimsOf(plan, parts, v)
 }
 
 /**
