@@ -55,3 +55,62 @@ export function optStrings(value: unknown, name: string): readonly string[] | un
   }
   return [...(value as string[])]
 }
+
+/**
+ * One remembered options object per one-shot function: the last one seen, and the plan
+ * made from it once it came twice in a row, with the values it held then. It holds the
+ * caller's object strongly until another one comes (one object, never more).
+ */
+export interface PlanSlot<P> {
+  options: object | undefined
+  memo: { plan: P; names: string[]; values: unknown[] } | undefined
+}
+
+/** Own names in order and values: primitives, functions, arrays of primitives (copied). */
+function valuesOf(o: Record<string, unknown>): { names: string[]; values: unknown[] } | undefined {
+  const names = Object.keys(o)
+  const values: unknown[] = []
+  for (const name of names) {
+    const v = o[name]
+    if (name === '__proto__') return undefined
+    if (Array.isArray(v)) {
+      if (!v.every((x) => x === null || typeof x !== 'object')) return undefined
+      values.push(v.slice())
+    } else if (typeof v === 'object' && v !== null) return undefined
+    else values.push(v)
+  }
+  return { names, values }
+}
+
+const same = (a: unknown, b: unknown): boolean =>
+  a === b || (Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i]))
+
+/**
+ * The plan for `options`: remembered when the same object comes again (a module-level
+ * constant passed on every call) and still holds the same values; a fresh object per
+ * call (an inline literal) costs one comparison more than planning. The remembered plan
+ * is made from a copy of the values it is remembered by, so it is exactly what they say;
+ * a Date, a nested object, another prototype or a throwing Proxy are planned afresh.
+ */
+export function reusePlan<P>(slot: PlanSlot<P>, options: unknown, make: (options: unknown, remembered?: boolean) => P): P {
+  if (typeof options !== 'object' || options === null || options !== slot.options) {
+    slot.options = typeof options === 'object' && options !== null ? options : undefined
+    slot.memo = undefined
+    return make(options)
+  }
+  let now: ReturnType<typeof valuesOf>
+  try {
+    const m = slot.memo
+    const keys = Object.keys(options)
+    if (m && keys.length === m.names.length && keys.every((k, i) => k === m.names[i] && same((options as Record<string, unknown>)[k], m.values[i]))) return m.plan
+    if (Object.getPrototypeOf(options) === Object.prototype) now = valuesOf(options as Record<string, unknown>)
+  } catch {
+    // a hostile object: the ordinary path reports it
+  }
+  if (!now) return make(options)
+  const copy: Record<string, unknown> = {}
+  now.names.forEach((n, i) => (copy[n] = now.values[i]))
+  const plan = make(copy, true)
+  slot.memo = { plan, ...now }
+  return plan
+}

@@ -1,7 +1,7 @@
 /** `sign` (API.md, JWT): a JWT from a plain-object payload and options; the payload is never modified. */
 import { fail, toJoseError } from '../errors.ts'
 import { isPlainObject, stringify, type JsonObject } from '../jose/json.ts'
-import { optString, optStrings, readOptions, validating } from '../jose/options.ts'
+import { optString, optStrings, readOptions, reusePlan, validating, type PlanSlot } from '../jose/options.ts'
 import { lookup } from '../jwa/registry.ts'
 import { checkExtraHeader, signCompact, type HeaderMemo } from '../jws/sign.ts'
 import type { KeyDesc } from '../keys/describe.ts'
@@ -80,6 +80,10 @@ export async function signPlanned(plan: SignPlan, payload: unknown, key: unknown
   return signCompact({ key, alg: plan.alg, typ: plan.typ, kid: plan.kid, extra: plan.extra, payload: body }, plan.headers)
 }
 
+/** The one-shot plan of the options object seen last (see reusePlan); a remembered plan keeps a header memo, as createSigner's does. */
+const PLANS: PlanSlot<SignPlan> = { options: undefined, memo: undefined }
+const planOneShot = (options: unknown, remembered?: boolean): SignPlan => (remembered ? { ...planSign(options), headers: new WeakMap() } : planSign(options))
+
 /**
  * Signs a JWT. `iat` is set unless the payload has one; `typ` is `JWT` unless given.
  * The payload is never modified.
@@ -99,7 +103,7 @@ export async function signPlanned(plan: SignPlan, payload: unknown, key: unknown
 export async function sign(payload: JwtPayload, key: KeyInput, options?: SignOptions): Promise<string> {
   try {
     if (!isPlainObject(payload)) fail('ERR_JOSE_INVALID_ARGUMENT', 'the payload must be a plain object')
-    return await signPlanned(planSign(options), payload, key)
+    return await signPlanned(reusePlan(PLANS, options, planOneShot), payload, key)
   } catch (e) {
     throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'signing failed')
   }

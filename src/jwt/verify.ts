@@ -2,7 +2,7 @@
 import { toJoseError } from '../errors.ts'
 import { checkCritOption } from '../jose/header.ts'
 import { parseObject, type JsonObject } from '../jose/json.ts'
-import { readOptions, validating } from '../jose/options.ts'
+import { readOptions, reusePlan, validating, type PlanSlot } from '../jose/options.ts'
 import { checkAlgorithms } from '../jwa/policy.ts'
 import { checkMaxLength, DEFAULT_MAX_TOKEN, parseCompact, type CompactParts } from '../jws/compact.ts'
 import { verifyParts, type Verified, type VerifyCore } from '../jws/verify.ts'
@@ -66,6 +66,9 @@ export function verifyPlanned(plan: VerifyPlan, token: unknown, key: KeyInput | 
   return 'then' in v ? v.then((v) => claimsOf(plan, parts, v)) : claimsOf(plan, parts, v)
 }
 
+/** The one-shot plan of the options object seen last (see reusePlan). */
+const PLANS: PlanSlot<VerifyPlan> = { options: undefined, memo: undefined }
+
 /**
  * Verifies a JWT: structure, header, algorithm policy, key, signature, then claims. Keys
  * that pin no algorithm (RSA PEM, secrets) need `algorithms`; the header `alg` never
@@ -85,7 +88,7 @@ export function verifyPlanned(plan: VerifyPlan, token: unknown, key: KeyInput | 
  */
 export async function verify<P = JwtPayload>(token: string, key: KeyInput | KeyResolver, options?: VerifyOptions): Promise<VerifyResult<P>> {
   try {
-    const r = await verifyPlanned(planVerify(options), token, key)
+    const r = await verifyPlanned(reusePlan(PLANS, options, (o) => planVerify(o)), token, key)
     return { header: r.header, payload: r.payload as P, key: r.key }
   } catch (e) {
     throw toJoseError(e, 'ERR_JWS_INVALID', 'verification failed')

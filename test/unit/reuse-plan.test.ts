@@ -1,0 +1,131 @@
+/**
+ * One-shot `verify` and `sign` remember the plan made from an options object they see
+ * again (src/jose/options.ts reusePlan). Whatever the caller changes in that object
+ * between calls must take effect on the next call, exactly as if nothing were remembered.
+ */
+import { describe, expect, it, vi } from 'vitest'
+import { decode, sign, verify } from '../../src/index.ts'
+import { reusePlan, type PlanSlot } from '../../src/jose/options.ts'
+import { expectCode } from '../oracle/helpers.ts'
+import { NOW, SECRET, T } from './helpers.ts'
+
+// A function clock keeps the options object rememberable (a Date is an object: never remembered).
+const clock = () => NOW
+
+const token = (claims: Record<string, unknown>) => sign({ iat: T, exp: T + 600, ...claims }, SECRET, { alg: 'HS256' })
+
+describe('verify with one options object used again', () => {
+  it('an audience array changed in place applies to the next call', async () => {
+    const t = await token({ aud: 'api' })
+    const audience = ['api']
+    const options = { algorithms: ['HS256' as const], audience, now: clock }
+    await verify(t, SECRET, options)
+    await verify(t, SECRET, options) // now remembered
+    audience[0] = 'other'
+    await expectCode(() => verify(t, SECRET, options), 'ERR_JWT_CLAIM_INVALID')
+    audience[0] = 'api'
+    await expect(verify(t, SECRET, options)).resolves.toBeDefined()
+  })
+
+  it('a property set, replaced or deleted applies to the next call', async () => {
+    const t = await token({ iss: 'a' })
+    const options: Record<string, unknown> = { algorithms: ['HS256'], now: clock }
+    await verify(t, SECRET, options)
+    await verify(t, SECRET, options)
+    options.issuer = 'b'
+    await expectCode(() => verify(t, SECRET, options), 'ERR_JWT_CLAIM_INVALID')
+    options.issuer = 'a'
+    await verify(t, SECRET, options)
+    delete options.issuer
+    options.audiance = 'api' // misspelt: refused on this call, not served from memory
+    await expectCode(() => verify(t, SECRET, options), 'ERR_JOSE_INVALID_ARGUMENT')
+  })
+
+  it('a Date `now` moved in place is read again (objects are never remembered)', async () => {
+    const t = await token({})
+    const now = new Date(NOW)
+    const options = { algorithms: ['HS256' as const], now }
+    await verify(t, SECRET, options)
+    now.setTime((T + 601) * 1000)
+    await expectCode(() => verify(t, SECRET, options), 'ERR_JWT_EXPIRED')
+  })
+
+  it('a getter is read on every call', async () => {
+    const t = await token({ sub: 's1' })
+    let subject = 's1'
+    const options = { algorithms: ['HS256' as const], now: clock, get subject() { return subject } }
+    await verify(t, SECRET, options)
+    await verify(t, SECRET, options)
+    subject = 's2'
+    await expectCode(() => verify(t, SECRET, options), 'ERR_JWT_CLAIM_INVALID')
+  })
+})
+
+describe('sign with one options object used again', () => {
+  it('changed claims, kid and alg apply to the next call', async () => {
+    const options: Record<string, unknown> = { alg: 'HS256', issuer: 'a', kid: 'k1', now: clock }
+    await sign({}, SECRET, options)
+    const first = decode(await sign({}, SECRET, options))
+    options.issuer = 'b'
+    options.kid = 'k2'
+    options.alg = 'HS384'
+    const second = decode(await sign({}, new Uint8Array(48).fill(7), options))
+    expect([first.payload.iss, first.header.kid, first.header.alg]).toEqual(['a', 'k1', 'HS256'])
+    expect([second.payload.iss, second.header.kid, second.header.alg]).toEqual(['b', 'k2', 'HS384'])
+  })
+
+  it('an audience array changed in place applies to the next call', async () => {
+    const audience = ['x']
+    const options = { alg: 'HS256' as const, audience, now: clock }
+    await sign({}, SECRET, options)
+    expect(decode(await sign({}, SECRET, options)).payload.aud).toEqual(['x'])
+    audience.push('y')
+    expect(decode(await sign({}, SECRET, options)).payload.aud).toEqual(['x', 'y'])
+  })
+})
+
+describe('reusePlan', () => {
+  it('plans from the object, then from a copy when it comes again, then reuses while unchanged', () => {
+    const slot: PlanSlot<unknown> = { options: undefined, memo: undefined }
+    const make = vi.fn((o: unknown) => ({ from: o }))
+    const options: Record<string, unknown> = { a: 1, list: ['x'], f: clock }
+    reusePlan(slot, options, make)
+    expect(make.mock.calls[0]![0]).toBe(options) // first sighting: planned as usual
+    const second = reusePlan(slot, options, make)
+    expect(make.mock.calls[1]![0]).not.toBe(options) // second: built from a copy, remembered
+    expect(reusePlan(slot, options, make)).toBe(second)
+    expect(make).toHaveBeenCalledTimes(2)
+    ;(options.list as string[]).push('y')
+    expect(reusePlan(slot, options, make)).not.toBe(second)
+    options.b = 2
+    reusePlan(slot, options, make)
+    expect(make).toHaveBeenCalledTimes(4)
+    reusePlan(slot, { other: 1 }, make) // another object takes the slot
+    reusePlan(slot, options, make)
+    expect(make).toHaveBeenCalledTimes(6)
+  })
+
+  it('never remembers a Date, a nested object, an array of objects or another prototype', () => {
+    const slot: PlanSlot<unknown> = { options: undefined, memo: undefined }
+    const make = vi.fn((o: unknown) => ({ from: o }))
+    for (const odd of [{ d: new Date() }, { h: { x: 1 } }, { l: [{}] }, Object.create({ a: 1 })]) {
+      make.mockClear()
+      for (let i = 0; i < 3; i++) reusePlan(slot, odd, make)
+      expect(make).toHaveBeenCalledTimes(3)
+      for (const call of make.mock.calls) expect(call[0]).toBe(odd)
+    }
+  })
+})
+
+describe('reusePlan: names, not just values', () => {
+  it('a name swapped for another (same count, old value undefined) is planned afresh', () => {
+    const slot: PlanSlot<unknown> = { options: undefined, memo: undefined }
+    const make = vi.fn((o: unknown) => ({ ...(o as object) }))
+    const options: Record<string, unknown> = { a: 1, b: undefined }
+    reusePlan(slot, options, make)
+    reusePlan(slot, options, make)
+    delete options.b
+    options.c = 'x'
+    expect(reusePlan(slot, options, make)).toEqual({ a: 1, c: 'x' })
+  })
+})
