@@ -1,7 +1,7 @@
 /** RFC 7523 §2.2/§3 client assertions (private_key_jwt, client_secret_jwt), replay, lifetime, aud. */
 import { beforeAll, describe, expect, it } from 'vitest'
 import { decode, signClientAssertion, verifyClientAssertion, type JwtPayload, type ReplayStore } from '../../src/index.ts'
-import { esKeys, NOW, NOW_S, rejects, SECRET, token, type Keys } from './helpers.ts'
+import { esKeys, NOW, NOW_S, rejects, SECRET, token, omit, type Keys } from './helpers.ts'
 
 const CLIENT = 'client-1'
 const AS = 'https://as.example'
@@ -11,11 +11,7 @@ let keys: Keys
 beforeAll(async () => {
   keys = await esKeys()
 })
-const without = (claim: string) => {
-  const p = base()
-  delete p[claim]
-  return p
-}
+const without = (claim: string): JwtPayload => omit(base(), claim)
 
 /** A Set-backed store recording each call; atomic because JS runs add() to completion. */
 function memoryStore(async = false) {

@@ -1,5 +1,5 @@
 /** Shared fixtures for the OAuth/OIDC profile tests: fixed clock, ES256 and HS256 keys, token builders. */
-import { exportJwk, generateKeyPair, isJoseError, signJws, type Alg, type Jwk, type KeyInput } from '../../src/index.ts'
+import { exportJwk, generateKeyPair, isJoseError, signJws, type Alg, type Jwk, type JwtPayload, type KeyInput } from '../../src/index.ts'
 import { expect } from 'vitest'
 
 export const NOW_S = 1_700_000_000
@@ -39,4 +39,11 @@ export async function rejects(p: Promise<unknown>, code: string, claim?: string,
   expect({ code: e.code, ...(claim === undefined ? {} : { claim: e.claim }), ...(reason === undefined ? {} : { reason: e.reason }) })
     .toEqual({ code, ...(claim === undefined ? {} : { claim }), ...(reason === undefined ? {} : { reason }) })
   return e
+}
+
+/** A copy of the claims without one of them. */
+export function omit(claims: JwtPayload, claim: string): JwtPayload {
+  const p = { ...claims }
+  delete p[claim]
+  return p
 }

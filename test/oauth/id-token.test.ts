@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { exportJwk, generateKeyPair, verifyIdToken, type Alg, type Jwk, type JwtPayload } from '../../src/index.ts'
-import { esKeys, NOW, NOW_S, rejects, SECRET, token, type Keys } from './helpers.ts'
+import { esKeys, NOW, NOW_S, rejects, SECRET, token, omit, type Keys } from './helpers.ts'
 
 const ISS = 'https://id.example'
 const CLIENT = 'app-1'
@@ -12,11 +12,7 @@ let keys: Keys
 beforeAll(async () => {
   keys = await esKeys()
 })
-const without = (claim: string) => {
-  const p = base()
-  delete p[claim]
-  return p
-}
+const without = (claim: string): JwtPayload => omit(base(), claim)
 const id = (p: unknown, typ: string | null = 'JWT') => token(p, typ)
 
 // OIDC Core Appendix A.3/A.4/A.6 (RS256 examples: SHA-256, like ES256 here).
