@@ -3,7 +3,8 @@
 //
 //   npm run bench                        every Node scenario + cold import (~6½ min on 2 cores)
 //   npm run bench -- --quick             a ~1-minute smoke run (results/quick.json only)
-//   npm run bench -- --scenario verify   only scenarios whose name contains a filter (repeatable, comma-separated)
+//   npm run bench -- --scenario verify   only scenarios whose name contains a filter (repeatable, comma-separated;
+//                                        a filter ending in $ is an exact name)
 //   npm run bench -- --runtimes          also the WebCrypto scenarios under Node, Deno and Bun
 //   npm run bench -- --memory            also the cached-verifier memory run (1,000,000 tokens; a few minutes)
 //   npm run bench -- --list              names of the scenarios
@@ -45,7 +46,8 @@ if (flag('--help') || flag('-h')) {
   console.log(lines.slice(0, lines.findIndex((l) => !l.startsWith('//'))).map((l) => l.slice(3)).join('\n'))
   process.exit(0)
 }
-const wanted = (name) => filt.length === 0 || filt.some((f) => name.toLowerCase().includes(f))
+// A filter ending in `$` names one scenario exactly ("verify HS256$" leaves out "verify HS256, 8 in flight").
+const wanted = (name) => filt.length === 0 || filt.some((f) => (f.endsWith('$') ? name.toLowerCase() === f.slice(0, -1) : name.toLowerCase().includes(f)))
 // Opt-in sections run when their flag is given (and no filter excludes them), or when a
 // filter names them exactly.
 const optIn = (name, flagName) => (flag(flagName) && wanted(name)) || filt.includes(name)

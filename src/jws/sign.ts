@@ -74,9 +74,33 @@ function buildHeader(req: SignRequest, entry: AlgEntry, kid: string | undefined)
   return encodeText(stringify(header, 'the header'))
 }
 
+/** Encoded headers without extra members, by alg, typ and kid: bounded, strings only. */
+const PLAIN_MAX = 256
+const plainHeaders = /* @__PURE__ */ new Map<string, string>()
+
+/**
+ * The header of `alg`, `typ`, `kid` alone, encoded once: one-shot `sign` calls with the
+ * same three build the same header. The key spells out each part's presence and the
+ * length of `typ`, so no two triples share one.
+ */
+function plainHeader(req: SignRequest, entry: AlgEntry, kid: string | undefined): string {
+  const typ = req.typ
+  const id = `${entry.alg}|${typ === undefined ? '-' : `${typ.length}:${typ}`}|${kid === undefined ? '-' : `:${kid}`}`
+  let segment = plainHeaders.get(id)
+  if (segment === undefined) {
+    segment = buildHeader(req, entry, kid)
+    if (plainHeaders.size >= PLAIN_MAX) plainHeaders.delete(plainHeaders.keys().next().value as string)
+    plainHeaders.set(id, segment)
+  }
+  return segment
+}
+
+const SIGN: KeyUsage[] = ['sign']
+
 /**
  * Signs a compact JWS. With `memo` (a prepared signer's), the encoded header is built
- * once per key description and reused while the key's default `kid` is unchanged.
+ * once per key description and reused while the key's default `kid` is unchanged;
+ * without one, headers that have no extra members come from a small cache.
  */
 export async function signCompact(req: SignRequest, memo?: WeakMap<KeyDesc, HeaderMemo>): Promise<string> {
   const desc = describeKey(req.key)
@@ -86,11 +110,11 @@ export async function signCompact(req: SignRequest, memo?: WeakMap<KeyDesc, Head
   let m = memo?.get(desc)
   if (!m || m.kid !== kid) {
     const entry = signingAlg(desc, req.alg)
-    m = { entry, kid, segment: buildHeader(req, entry, kid) }
+    m = { entry, kid, segment: req.extra === undefined ? plainHeader(req, entry, kid) : buildHeader(req, entry, kid) }
     memo?.set(desc, m)
   }
   const input = `${m.segment}.${typeof req.payload === 'string' ? encodeText(req.payload) : encode(req.payload)}`
-  const key = await importFor(desc, m.entry, ['sign'])
+  const key = await importFor(desc, m.entry, SIGN)
   const signature = await signWith(m.entry, key, input)
   return `${input}.${encode(signature)}`
 }

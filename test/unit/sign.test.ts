@@ -275,3 +275,24 @@ describe('alg from the key', () => {
     expect(parts(await sign({}, key, { alg: 'ES256', now: NOW })).header.alg).toBe('ES256')
   })
 })
+
+describe('one-shot sign: headers from the plain-header cache', () => {
+  const header = (t: string) => JSON.parse(Buffer.from(t.split('.')[0]!, 'base64url').toString('utf8'))
+  it('every alg / typ / kid combination gets exactly its own header, however often it is signed', async () => {
+    const secret = new Uint8Array(64).fill(9)
+    const combos: [Alg, string | null | undefined, string | undefined][] = [
+      ['HS256', undefined, undefined], ['HS256', null, undefined], ['HS256', 'at+jwt', undefined], ['HS256', 'x', '|-'],
+      ['HS256', 'x|', '-'], ['HS256', undefined, 'k2'], ['HS384', undefined, 'k'], ['HS256', 'JWT', 'k'],
+    ]
+    for (let round = 0; round < 2; round++) {
+      for (const [alg, typ, kid] of combos) {
+        const options: SignOptions = { alg, ...(typ !== undefined ? { typ } : {}), ...(kid !== undefined ? { kid } : {}) }
+        const h = header(await sign({}, secret, options))
+        const want: Record<string, string> = { alg }
+        if (typ !== null) want.typ = typ ?? 'JWT'
+        if (kid !== undefined) want.kid = kid
+        expect(h).toEqual(want)
+      }
+    }
+  })
+})
