@@ -1,10 +1,15 @@
 /** The shape every subcommand has. */
+import type { OptionSpecs, ParsedArgs } from './args.ts'
 import type { Io } from './output.ts'
 
-/** A subcommand: its name, one-line summary, `--help` text and runner (returns the exit code). */
+/**
+ * A subcommand: its name, one-line summary, `--help` text, options, and runner (returns
+ * the exit code). `main` parses the options and answers `--help` for every command.
+ */
 export interface Command {
   name: string
   summary: string
   help: string
-  run(argv: readonly string[], io: Io): Promise<number>
+  options: OptionSpecs
+  run(args: ParsedArgs, io: Io): Promise<number>
 }

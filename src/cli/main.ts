@@ -2,6 +2,7 @@
  * The `isojwt` command (Node only). Dispatches to one subcommand; every failure ends as
  * one "CODE: message" line on stderr and the exit code of its family, never a stack.
  */
+import { parseArgs } from './args.ts'
 import type { Command } from './command.ts'
 import { decodeCommand } from './commands/decode.ts'
 import { jwksCommand } from './commands/jwks.ts'
@@ -51,7 +52,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     const command = COMMANDS.get(name)
     if (!command) throw new CliError('ERR_USAGE', `unknown command "${escapeText(name.slice(0, 40))}" (see isojwt --help)`)
-    return await command.run(rest, io)
+    const args = parseArgs(rest, command.options, command.name)
+    if (args.flag('help')) {
+      io.out(command.help)
+      return 0
+    }
+    return await command.run(args, io)
   } catch (e) {
     const r = toReport(e)
     io.err(`${r.code}: ${r.message}`)

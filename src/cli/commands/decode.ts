@@ -1,6 +1,6 @@
 /** `isojwt decode`: header and claims of a token, without verifying anything. */
 import { decode } from '../../index.ts'
-import { parseArgs, tooMany } from '../args.ts'
+import { tooMany } from '../args.ts'
 import type { Command } from '../command.ts'
 import { isoDate, relative, safeJson, TIME_CLAIMS, type Paint } from '../format.ts'
 import { readToken } from '../io.ts'
@@ -43,12 +43,8 @@ export const decodeCommand: Command = {
   name: 'decode',
   summary: 'show a token\'s header and claims (not verified)',
   help,
-  async run(argv, io) {
-    const args = parseArgs(argv, { json: { type: 'boolean' } }, 'decode')
-    if (args.flag('help')) {
-      io.out(help)
-      return 0
-    }
+  options: { json: { type: 'boolean' } },
+  async run(args, io) {
     if (args.positionals.length > 1) throw tooMany('decode')
     const token = await readToken(args.positionals[0], 'decode')
     const { header, payload, signature } = decode<Record<string, unknown>>(token)

@@ -1,6 +1,5 @@
 /** `isojwt jwks`: a JWK Set document from public (or private) keys, private members dropped. */
 import type { Jwk } from '../../index.ts'
-import { parseArgs } from '../args.ts'
 import type { Command } from '../command.ts'
 import { CliError } from '../errors.ts'
 import { escapeText, safeJson } from '../format.ts'
@@ -23,12 +22,8 @@ export const jwksCommand: Command = {
   name: 'jwks',
   summary: 'build a JWKS document from key files (public parts only)',
   help,
-  async run(argv, io) {
-    const args = parseArgs(argv, { alg: { type: 'string' } }, 'jwks')
-    if (args.flag('help')) {
-      io.out(help)
-      return 0
-    }
+  options: { alg: { type: 'string' } },
+  async run(args, io) {
     if (args.positionals.length === 0) throw new CliError('ERR_USAGE', 'no key files (see isojwt jwks --help)')
     if (args.positionals.filter((p) => p === '-').length > 1) throw new CliError('ERR_USAGE', 'stdin ("-") can be read once')
     const alg = args.string('alg')

@@ -1,7 +1,7 @@
 /** `isojwt keygen <alg>`: a new key pair (or HMAC secret) as JWK or PEM, kid = RFC 7638 thumbprint. */
 import { existsSync } from 'node:fs'
 import { exportJwk, generateKeyPair, generateSecret, thumbprint, type Alg, type Jwk } from '../../index.ts'
-import { parseArgs, tooMany } from '../args.ts'
+import { tooMany } from '../args.ts'
 import type { Command } from '../command.ts'
 import { CliError } from '../errors.ts'
 import { escapeText, safeJson } from '../format.ts'
@@ -75,15 +75,11 @@ export const keygenCommand: Command = {
   name: 'keygen',
   summary: 'generate a key pair or HMAC secret (kid = RFC 7638 thumbprint)',
   help,
-  async run(argv, io) {
-    const args = parseArgs(argv, {
-      format: { type: 'string', short: 'f' }, 'private-out': { type: 'string' }, 'public-out': { type: 'string' },
-      force: { type: 'boolean' }, 'modulus-length': { type: 'string' },
-    }, 'keygen')
-    if (args.flag('help')) {
-      io.out(help)
-      return 0
-    }
+  options: {
+    format: { type: 'string', short: 'f' }, 'private-out': { type: 'string' }, 'public-out': { type: 'string' },
+    force: { type: 'boolean' }, 'modulus-length': { type: 'string' },
+  },
+  async run(args, io) {
     if (args.positionals.length > 1) throw tooMany('keygen')
     const alg = args.positionals[0]
     if (alg === undefined) throw new CliError('ERR_USAGE', 'which algorithm? isojwt keygen ALG (see isojwt keygen --help)')

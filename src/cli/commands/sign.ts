@@ -1,6 +1,6 @@
 /** `isojwt sign`: a JWT from claims given as JSON or `name=value` pairs. */
 import { sign, type Alg, type JwtPayload, type SignOptions } from '../../index.ts'
-import { parseArgs, type ParsedArgs } from '../args.ts'
+import type { ParsedArgs } from '../args.ts'
 import type { Command } from '../command.ts'
 import { CliError } from '../errors.ts'
 import { escapeText } from '../format.ts'
@@ -105,17 +105,13 @@ export const signCommand: Command = {
   name: 'sign',
   summary: 'sign a JWT',
   help,
-  async run(argv, io) {
-    const args = parseArgs(argv, {
-      key: { type: 'string', short: 'k' }, secret: { type: 'string' }, alg: { type: 'string' },
-      exp: { type: 'string' }, nbf: { type: 'string' }, iss: { type: 'string' }, sub: { type: 'string' },
-      aud: { type: 'string', multiple: true }, jti: { type: 'string' }, kid: { type: 'string' }, typ: { type: 'string' },
-      header: { type: 'string' }, 'no-iat': { type: 'boolean' },
-    }, 'sign')
-    if (args.flag('help')) {
-      io.out(help)
-      return 0
-    }
+  options: {
+    key: { type: 'string', short: 'k' }, secret: { type: 'string' }, alg: { type: 'string' },
+    exp: { type: 'string' }, nbf: { type: 'string' }, iss: { type: 'string' }, sub: { type: 'string' },
+    aud: { type: 'string', multiple: true }, jti: { type: 'string' }, kid: { type: 'string' }, typ: { type: 'string' },
+    header: { type: 'string' }, 'no-iat': { type: 'boolean' },
+  },
+  async run(args, io) {
     const stdinReads = args.positionals.filter((p) => p === '-').length + (args.string('key') === '-' || args.string('secret') === '-' ? 1 : 0)
     if (stdinReads > 1) throw new CliError('ERR_USAGE', 'stdin ("-") can be read once')
     const options = optionsFrom(args)

@@ -1,6 +1,6 @@
 /** `isojwt verify`: signature and claims, with the exit code naming the failure family. */
 import { JoseError, isJoseError, verify, type Alg, type KeyInput, type KeyResolver, type VerifyOptions } from '../../index.ts'
-import { parseArgs, tooMany, type ParsedArgs } from '../args.ts'
+import { tooMany, type ParsedArgs } from '../args.ts'
 import type { Command } from '../command.ts'
 import { CliError, exitTable } from '../errors.ts'
 import { safeJson } from '../format.ts'
@@ -87,19 +87,15 @@ export const verifyCommand: Command = {
   name: 'verify',
   summary: 'verify a token\'s signature and claims',
   help,
-  async run(argv, io) {
-    const args = parseArgs(argv, {
-      key: { type: 'string', short: 'k' }, secret: { type: 'string' },
-      alg: { type: 'string', multiple: true }, iss: { type: 'string', multiple: true }, aud: { type: 'string', multiple: true },
-      sub: { type: 'string' }, typ: { type: 'string', multiple: true }, 'max-age': { type: 'string' }, tolerance: { type: 'string' },
-      require: { type: 'string', multiple: true }, profile: { type: 'string' }, scope: { type: 'string', multiple: true },
-      'client-id': { type: 'string', multiple: true }, nonce: { type: 'string' }, 'access-token': { type: 'string' }, code: { type: 'string' },
-      'max-lifetime': { type: 'string' },
-    }, 'verify')
-    if (args.flag('help')) {
-      io.out(help)
-      return 0
-    }
+  options: {
+    key: { type: 'string', short: 'k' }, secret: { type: 'string' },
+    alg: { type: 'string', multiple: true }, iss: { type: 'string', multiple: true }, aud: { type: 'string', multiple: true },
+    sub: { type: 'string' }, typ: { type: 'string', multiple: true }, 'max-age': { type: 'string' }, tolerance: { type: 'string' },
+    require: { type: 'string', multiple: true }, profile: { type: 'string' }, scope: { type: 'string', multiple: true },
+    'client-id': { type: 'string', multiple: true }, nonce: { type: 'string' }, 'access-token': { type: 'string' }, code: { type: 'string' },
+    'max-lifetime': { type: 'string' },
+  },
+  async run(args, io) {
     if (args.positionals.length > 1) throw tooMany('verify')
     const name = args.string('profile')
     const profile = name === undefined ? undefined : checkProfile(name, args)
