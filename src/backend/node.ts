@@ -5,7 +5,8 @@
  * the KeyObject behind each CryptoKey (`KeyObject.from`), so key text is never parsed
  * by node:crypto. Verdicts do not depend on the backend:
  * - RSA-PSS uses saltLength = hash length on sign and verify (RFC 7518 §3.5);
- * - HMAC tags are compared as bytes, length first, in constant time;
+ * - HMAC tags are compared in constant time, length first (as canonical base64url text
+ *   or as bytes);
  * - ECDSA signatures are IEEE P1363 (r‖s), their length checked above.
  */
 import { Buffer } from 'node:buffer'
@@ -59,23 +60,50 @@ function prepare(entry: AlgEntry, cryptoKey: CryptoKey): Prepared {
   return p
 }
 
-function hmac(p: Prepared, data: SigningData): Uint8Array {
+function hmac(p: Prepared, data: SigningData): ReturnType<typeof createHmac> {
   const h = createHmac(p.hash!, p.key)
-  return (typeof data === 'string' ? h.update(data, 'latin1') : h.update(data)).digest()
+  return typeof data === 'string' ? h.update(data, 'latin1') : h.update(data)
 }
 
-/** The result is only ever encoded (or compared) by the shared layer: node's Buffer serves as is. */
-export async function backendSign(entry: AlgEntry, key: CryptoKey, data: SigningData): Promise<Uint8Array> {
+/**
+ * Equal canonical base64url texts, compared in constant time: every character is looked
+ * at whatever the earlier ones were (lengths first, as for bytes). Canonical text encodes
+ * bytes one to one, so this is the byte comparison without decoding either side.
+ */
+function sameText(a: string, b: string): boolean {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
+  return diff === 0
+}
+
+/**
+ * Synchronous, like verify: node:crypto signs in the calling thread. The result is only
+ * ever encoded (or compared) by the shared layer: node's Buffer serves as is.
+ */
+export function backendSign(entry: AlgEntry, key: CryptoKey, data: SigningData): Uint8Array {
   const p = prepare(entry, key)
-  if (entry.signParams.name === 'HMAC') return hmac(p, data)
+  if (entry.signParams.name === 'HMAC') return hmac(p, data).digest()
   return nodeSign(p.hash, bytesOf(data), p.arg)
 }
 
-/** Synchronous: node:crypto verifies in the calling thread, and an await would only add a hop. */
-export function backendVerify(entry: AlgEntry, key: CryptoKey, signature: Uint8Array, data: SigningData): boolean {
+/** The signature as base64url: node encodes a digest to text faster than it makes a Buffer of it. */
+export function backendSignText(entry: AlgEntry, key: CryptoKey, data: SigningData): string {
+  const p = prepare(entry, key)
+  if (entry.signParams.name === 'HMAC') return hmac(p, data).digest('base64url')
+  return nodeSign(p.hash, bytesOf(data), p.arg).toString('base64url')
+}
+
+/**
+ * Synchronous: node:crypto verifies in the calling thread, and an await would only add a
+ * hop. An HMAC tag is compared as base64url text with the token's own (canonical) segment
+ * when there is one, else as bytes; both in constant time, length first.
+ */
+export function backendVerify(entry: AlgEntry, key: CryptoKey, signature: Uint8Array, data: SigningData, text?: string): boolean {
   const p = prepare(entry, key)
   if (entry.signParams.name === 'HMAC') {
-    const tag = hmac(p, data)
+    if (text !== undefined) return sameText(hmac(p, data).digest('base64url'), text)
+    const tag = hmac(p, data).digest()
     return tag.length === signature.length && timingSafeEqual(tag, signature)
   }
   return nodeVerify(p.hash, bytesOf(data), p.arg, signature)

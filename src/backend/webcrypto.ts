@@ -31,11 +31,21 @@ export type SigningData = Uint8Array | string
 const encoder = /* @__PURE__ */ new TextEncoder()
 const bytesOf = (data: SigningData): BufferSource => (typeof data === 'string' ? encoder.encode(data) : data) as BufferSource
 
-export async function backendSign(entry: AlgEntry, key: CryptoKey, data: SigningData): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.sign(entry.signParams as unknown as Algorithm, key, bytesOf(data)))
+/** A backend may sign synchronously (node) or not (WebCrypto); callers take either. */
+export function backendSign(entry: AlgEntry, key: CryptoKey, data: SigningData): Uint8Array | Promise<Uint8Array> {
+  return crypto.subtle.sign(entry.signParams as unknown as Algorithm, key, bytesOf(data)).then((b) => new Uint8Array(b))
 }
 
-/** A backend may answer synchronously (node) or not (WebCrypto); callers take either. */
-export function backendVerify(entry: AlgEntry, key: CryptoKey, signature: Uint8Array, data: SigningData): boolean | Promise<boolean> {
+/**
+ * The signature as base64url text in one step, for a backend that has it cheaper than
+ * bytes then encoding (node's HMAC digest); none here: the shared layer encodes.
+ */
+export const backendSignText: ((entry: AlgEntry, key: CryptoKey, data: SigningData) => string) | undefined = undefined
+
+/**
+ * A backend may answer synchronously (node) or not (WebCrypto); callers take either.
+ * `text` is the signature's base64url segment, canonical (checked above), when there is one.
+ */
+export function backendVerify(entry: AlgEntry, key: CryptoKey, signature: Uint8Array, data: SigningData, _text?: string): boolean | Promise<boolean> {
   return crypto.subtle.verify(entry.signParams as unknown as Algorithm, key, signature as BufferSource, bytesOf(data))
 }

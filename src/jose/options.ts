@@ -57,60 +57,61 @@ export function optStrings(value: unknown, name: string): readonly string[] | un
 }
 
 /**
- * One remembered options object per one-shot function: the last one seen, and the plan
- * made from it once it came twice in a row, with the values it held then. It holds the
- * caller's object strongly until another one comes (one object, never more).
+ * One remembered plan per one-shot function: the plan made from the last plain options
+ * object, with the names and values it was made from (arrays copied). It holds no
+ * reference to the caller's object.
  */
 export interface PlanSlot<P> {
-  options: object | undefined
   memo: { plan: P; names: string[]; values: unknown[] } | undefined
-}
-
-/** Own names in order and values: primitives, functions, arrays of primitives (copied). */
-function valuesOf(o: Record<string, unknown>): { names: string[]; values: unknown[] } | undefined {
-  const names = Object.keys(o)
-  const values: unknown[] = []
-  for (const name of names) {
-    const v = o[name]
-    if (name === '__proto__') return undefined
-    if (Array.isArray(v)) {
-      if (!v.every((x) => x === null || typeof x !== 'object')) return undefined
-      values.push(v.slice())
-    } else if (typeof v === 'object' && v !== null) return undefined
-    else values.push(v)
-  }
-  return { names, values }
 }
 
 const same = (a: unknown, b: unknown): boolean =>
   a === b || (Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i]))
 
+/** Values a plan may be remembered by: primitives, functions, arrays of primitives. */
+const rememberable = (v: unknown): boolean =>
+  Array.isArray(v) ? v.every((x) => x === null || typeof x !== 'object') : typeof v !== 'object' || v === null
+
 /**
- * The plan for `options`: remembered when the same object comes again (a module-level
- * constant passed on every call) and still holds the same values; a fresh object per
- * call (an inline literal) costs one comparison more than planning. The remembered plan
- * is made from a copy of the values it is remembered by, so it is exactly what they say;
- * a Date, a nested object, another prototype or a throwing Proxy are planned afresh.
+ * The plan for `options`, reused while the options say the same thing: the same names
+ * in the same order with the same values, whether the caller passes one object again
+ * (a module-level constant) or a fresh literal per call (`{ alg: 'HS256' }`). Each value
+ * is read once per call; a new plan is made from a copy of the values read, so it is
+ * exactly what they say. A Date, a nested object, another prototype or a throwing Proxy
+ * are planned afresh from the object itself, and forget the remembered plan.
  */
 export function reusePlan<P>(slot: PlanSlot<P>, options: unknown, make: (options: unknown, remembered?: boolean) => P): P {
-  if (typeof options !== 'object' || options === null || options !== slot.options) {
-    slot.options = typeof options === 'object' && options !== null ? options : undefined
-    slot.memo = undefined
-    return make(options)
-  }
-  let now: ReturnType<typeof valuesOf>
+  let names: string[] | undefined
+  let values: unknown[] | undefined
   try {
-    const m = slot.memo
-    const keys = Object.keys(options)
-    if (m && keys.length === m.names.length && keys.every((k, i) => k === m.names[i] && same((options as Record<string, unknown>)[k], m.values[i]))) return m.plan
-    if (Object.getPrototypeOf(options) === Object.prototype) now = valuesOf(options as Record<string, unknown>)
+    if (typeof options === 'object' && options !== null && Object.getPrototypeOf(options) === Object.prototype) {
+      const m = slot.memo
+      const keys = Object.keys(options)
+      const read: unknown[] = []
+      let hit = m !== undefined && keys.length === m.names.length
+      let ok = true
+      for (let i = 0; i < keys.length; i++) {
+        const v = (options as Record<string, unknown>)[keys[i]!]
+        read.push(v)
+        if (hit && !(keys[i] === m!.names[i] && same(v, m!.values[i]))) hit = false
+        if (ok && (keys[i] === '__proto__' || !rememberable(v))) ok = false
+      }
+      if (hit) return m!.plan
+      if (ok) {
+        names = keys
+        values = read.map((v) => (Array.isArray(v) ? v.slice() : v))
+      }
+    }
   } catch {
     // a hostile object: the ordinary path reports it
   }
-  if (!now) return make(options)
+  if (!names || !values) {
+    slot.memo = undefined
+    return make(options)
+  }
   const copy: Record<string, unknown> = {}
-  now.names.forEach((n, i) => (copy[n] = now.values[i]))
+  names.forEach((n, i) => (copy[n] = values[i]))
   const plan = make(copy, true)
-  slot.memo = { plan, ...now }
+  slot.memo = { plan, names, values }
   return plan
 }

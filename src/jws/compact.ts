@@ -14,6 +14,8 @@ export interface CompactParts {
   readonly payloadSegment: string
   readonly payload: Uint8Array
   readonly signature: Uint8Array
+  /** The signature's base64url segment, canonical (it decoded strictly). */
+  readonly signatureSegment: string
   /**
    * BASE64URL(header) '.' BASE64URL(payload), RFC 7515 §5.1 step 5, as a string: both
    * segments passed the strict decoder, so it is ASCII and the backend takes its bytes.
@@ -62,5 +64,5 @@ export function parseCompact(token: unknown, maxLength: number): CompactParts {
   const payload = decode(payloadSegment, 'ERR_JWS_INVALID', 'payload segment')
   const signature = decode(signatureSegment, 'ERR_JWS_INVALID', 'signature segment')
   const header = parseHeader(headerSegment)
-  return { header, payloadSegment, payload, signature, signingInput: token.slice(0, b) }
+  return { header, payloadSegment, payload, signature, signatureSegment, signingInput: token.slice(0, b) }
 }

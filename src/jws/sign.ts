@@ -10,7 +10,7 @@ import { signingAlg } from '../jwa/policy.ts'
 import type { AlgEntry } from '../jwa/registry.ts'
 import { describeKey, type KeyDesc } from '../keys/describe.ts'
 import { importFor } from '../keys/import.ts'
-import { signWith } from './signature.ts'
+import { signText } from './signature.ts'
 
 /** Header members a caller may never set through `header`. */
 const RESERVED = ['alg', 'b64', '__proto__']
@@ -100,9 +100,10 @@ const SIGN: KeyUsage[] = ['sign']
 /**
  * Signs a compact JWS. With `memo` (a prepared signer's), the encoded header is built
  * once per key description and reused while the key's default `kid` is unchanged;
- * without one, headers that have no extra members come from a small cache.
+ * without one, headers that have no extra members come from a small cache. Throws
+ * synchronously or rejects: callers await it inside their try.
  */
-export async function signCompact(req: SignRequest, memo?: WeakMap<KeyDesc, HeaderMemo>): Promise<string> {
+export function signCompact(req: SignRequest, memo?: WeakMap<KeyDesc, HeaderMemo>): string | Promise<string> {
   const desc = describeKey(req.key)
   const kidInExtra = req.extra !== undefined && Object.hasOwn(req.extra, 'kid')
   if (req.kid !== undefined && kidInExtra) fail('ERR_JOSE_INVALID_ARGUMENT', '"kid" is given both in options.header and options.kid')
@@ -114,7 +115,12 @@ export async function signCompact(req: SignRequest, memo?: WeakMap<KeyDesc, Head
     memo?.set(desc, m)
   }
   const input = `${m.segment}.${typeof req.payload === 'string' ? encodeText(req.payload) : encode(req.payload)}`
-  const key = await importFor(desc, m.entry, SIGN)
-  const signature = await signWith(m.entry, key, input)
-  return `${input}.${encode(signature)}`
+  const entry = m.entry
+  const withKey = (key: CryptoKey): string | Promise<string> => {
+    const signature = signText(entry, key, input)
+    return typeof signature === 'string' ? `${input}.${signature}` : signature.then((s) => `${input}.${s}`)
+  }
+  // Synchronous when the key is imported already and the backend signs at once (node).
+  const key = importFor(desc, entry, SIGN)
+  return 'then' in key ? key.then(withKey) : withKey(key)
 }

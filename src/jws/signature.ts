@@ -2,7 +2,8 @@
  * The two signature primitives, above the backend: lengths are checked before the
  * backend sees a signature; a throwing verify means "invalid" (STYLE: WebCrypto facts).
  */
-import { backendSign, backendVerify, type SigningData } from '../backend/index.ts'
+import { backendSign, backendSignText, backendVerify, type SigningData } from '../backend/index.ts'
+import { encode } from '../encoding/base64url.ts'
 import { fail, scrub } from '../errors.ts'
 import { lookup, type AlgEntry } from '../jwa/registry.ts'
 import type { Alg } from '../types.ts'
@@ -13,13 +14,32 @@ function expectedLength(entry: AlgEntry, key: CryptoKey): number {
   return Math.ceil((key.algorithm as RsaHashedKeyAlgorithm).modulusLength / 8)
 }
 
-export async function signWith(entry: AlgEntry, key: CryptoKey, data: SigningData): Promise<Uint8Array> {
+function signFailed(entry: AlgEntry, e: unknown): never {
+  const unsupported = e instanceof Error && e.name === 'NotSupportedError'
+  fail(unsupported ? 'ERR_JOSE_NOT_SUPPORTED' : 'ERR_KEY_INVALID', `signing with ${entry.alg} failed`, { cause: scrub(e, 'sign failed') })
+}
+
+/** The signature bytes; synchronous when the backend is (node), so signing takes no extra hop. */
+export function signWith(entry: AlgEntry, key: CryptoKey, data: SigningData): Uint8Array | Promise<Uint8Array> {
   try {
-    return await backendSign(entry, key, data)
+    const r = backendSign(entry, key, data)
+    return 'then' in r ? r.then(undefined, (e: unknown) => signFailed(entry, e)) : r
   } catch (e) {
-    const unsupported = e instanceof Error && e.name === 'NotSupportedError'
-    fail(unsupported ? 'ERR_JOSE_NOT_SUPPORTED' : 'ERR_KEY_INVALID', `signing with ${entry.alg} failed`, { cause: scrub(e, 'sign failed') })
+    signFailed(entry, e)
   }
+}
+
+/** The signature as base64url text: from the backend in one step when it can (node), else encoded here. */
+export function signText(entry: AlgEntry, key: CryptoKey, data: SigningData): string | Promise<string> {
+  if (backendSignText) {
+    try {
+      return backendSignText(entry, key, data)
+    } catch (e) {
+      signFailed(entry, e)
+    }
+  }
+  const signature = signWith(entry, key, data)
+  return 'then' in signature ? signature.then(encode) : encode(signature)
 }
 
 /** A backend that throws while verifying says "invalid", unless it cannot do the alg at all. */
@@ -30,12 +50,12 @@ function verifyFailed(entry: AlgEntry, e: unknown): false {
 
 /**
  * True only for a valid signature; false for a wrong length or anything the backend
- * refuses. Synchronous when the backend is (node), so the hot path takes no extra hop.
+ * refuses. `text`: the signature's canonical base64url segment, when it came in a token. Synchronous when the backend is (node), so the hot path takes no extra hop.
  */
-export function verifyWith(entry: AlgEntry, key: CryptoKey, signature: Uint8Array, data: SigningData): boolean | Promise<boolean> {
+export function verifyWith(entry: AlgEntry, key: CryptoKey, signature: Uint8Array, data: SigningData, text?: string): boolean | Promise<boolean> {
   if (signature.length !== expectedLength(entry, key)) return false
   try {
-    const r = backendVerify(entry, key, signature, data)
+    const r = backendVerify(entry, key, signature, data, text)
     return typeof r === 'boolean' ? r : r.catch((e: unknown) => verifyFailed(entry, e))
   } catch (e) {
     return verifyFailed(entry, e)

@@ -76,7 +76,7 @@ function checkSignature(parts: CompactParts, key: unknown, header: JwsHeader, en
     if (!ok) fail('ERR_JWS_SIGNATURE_INVALID', 'the signature does not verify')
     return { header, entry, key: cryptoKey, candidate: key }
   }
-  const ok = verifyWith(entry, cryptoKey, parts.signature, parts.signingInput)
+  const ok = verifyWith(entry, cryptoKey, parts.signature, parts.signingInput, parts.signatureSegment)
   return typeof ok === 'boolean' ? verdict(ok) : ok.then(verdict)
 }
 
@@ -125,7 +125,7 @@ async function verifyResolved(parts: CompactParts, key: KeyResolver, header: Jws
       continue
     }
     tried++
-    if (await verifyWith(entry, cryptoKey, parts.signature, parts.signingInput)) return { header, entry, key: cryptoKey, candidate }
+    if (await verifyWith(entry, cryptoKey, parts.signature, parts.signingInput, parts.signatureSegment)) return { header, entry, key: cryptoKey, candidate }
   }
   if (tried > 0) fail('ERR_JWS_SIGNATURE_INVALID', 'the signature does not verify')
   // A key set reports ERR_JWKS_NO_MATCHING_KEY only when import failures alone left nothing.

@@ -37,7 +37,8 @@ export function createSigner(key: KeyInput, options: SignOptions): (payload: Jwt
   const p = { ...plan, headers: new WeakMap() }
   return async (payload) => {
     try {
-      return await signPlanned(p, payload, key)
+      const token = signPlanned(p, payload, key)
+      return typeof token === 'string' ? token : await token
     } catch (e) {
       throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'signing failed')
     }
@@ -124,7 +125,8 @@ export function createVerifier<P = JwtPayload>(key: KeyInput | KeyResolver, opti
           }
         }
       }
-      const r = await verifyPlanned(p, token, key)
+      const v = verifyPlanned(p, token, key)
+      const r = 'then' in v ? await v : v
       const result: VerifyResult<P> = { header: r.header, payload: r.payload as P, key: r.key }
       if (!cacheable) return result
       deepFreeze(r.payload)

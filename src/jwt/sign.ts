@@ -71,8 +71,8 @@ function claimsFrom(payload: JsonObject, plan: SignPlan): JsonObject {
   return claims
 }
 
-/** Signs one payload under a validated plan. */
-export async function signPlanned(plan: SignPlan, payload: unknown, key: unknown): Promise<string> {
+/** Signs one payload under a validated plan. Throws synchronously or rejects (callers await it inside their try). */
+export function signPlanned(plan: SignPlan, payload: unknown, key: unknown): string | Promise<string> {
   if (!isPlainObject(payload)) fail('ERR_JOSE_INVALID_ARGUMENT', 'the payload must be a plain object')
   const bad = typeProblem(payload)
   if (bad) fail('ERR_JOSE_INVALID_ARGUMENT', `payload claim "${bad}" has the wrong type (RFC 7519 §4.1)`)
@@ -80,8 +80,8 @@ export async function signPlanned(plan: SignPlan, payload: unknown, key: unknown
   return signCompact({ key, alg: plan.alg, typ: plan.typ, kid: plan.kid, extra: plan.extra, payload: body }, plan.headers)
 }
 
-/** The one-shot plan of the options object seen last (see reusePlan); a remembered plan keeps a header memo, as createSigner's does. */
-const PLANS: PlanSlot<SignPlan> = { options: undefined, memo: undefined }
+/** The one-shot plan of the options seen last (see reusePlan); a remembered plan keeps a header memo, as createSigner's does. */
+const PLANS: PlanSlot<SignPlan> = { memo: undefined }
 const planOneShot = (options: unknown, remembered?: boolean): SignPlan => (remembered ? { ...planSign(options), headers: new WeakMap() } : planSign(options))
 
 /**
@@ -103,7 +103,8 @@ const planOneShot = (options: unknown, remembered?: boolean): SignPlan => (remem
 export async function sign(payload: JwtPayload, key: KeyInput, options?: SignOptions): Promise<string> {
   try {
     if (!isPlainObject(payload)) fail('ERR_JOSE_INVALID_ARGUMENT', 'the payload must be a plain object')
-    return await signPlanned(reusePlan(PLANS, options, planOneShot), payload, key)
+    const token = signPlanned(reusePlan(PLANS, options, planOneShot), payload, key)
+    return typeof token === 'string' ? token : await token // no await (and no hop) when it signed synchronously
   } catch (e) {
     throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'signing failed')
   }

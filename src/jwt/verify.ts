@@ -66,8 +66,8 @@ export function verifyPlanned(plan: VerifyPlan, token: unknown, key: KeyInput | 
   return 'then' in v ? v.then((v) => claimsOf(plan, parts, v)) : claimsOf(plan, parts, v)
 }
 
-/** The one-shot plan of the options object seen last (see reusePlan). */
-const PLANS: PlanSlot<VerifyPlan> = { options: undefined, memo: undefined }
+/** The one-shot plan of the options seen last (see reusePlan). */
+const PLANS: PlanSlot<VerifyPlan> = { memo: undefined }
 
 /**
  * Verifies a JWT: structure, header, algorithm policy, key, signature, then claims. Keys
@@ -88,7 +88,8 @@ const PLANS: PlanSlot<VerifyPlan> = { options: undefined, memo: undefined }
  */
 export async function verify<P = JwtPayload>(token: string, key: KeyInput | KeyResolver, options?: VerifyOptions): Promise<VerifyResult<P>> {
   try {
-    const r = await verifyPlanned(reusePlan(PLANS, options, (o) => planVerify(o)), token, key)
+    const v = verifyPlanned(reusePlan(PLANS, options, (o) => planVerify(o)), token, key)
+    const r = 'then' in v ? await v : v // no await (and no hop) when it verified synchronously
     return { header: r.header, payload: r.payload as P, key: r.key }
   } catch (e) {
     throw toJoseError(e, 'ERR_JWS_INVALID', 'verification failed')

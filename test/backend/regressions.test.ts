@@ -55,6 +55,25 @@ describe(`crypto backend: ${process.env.ISOJWT_BACKEND}`, () => {
     expect(await codeOf(verify(`${h}.${p}.${b64u(flipped)}`, secret, { algorithms: ['HS256'] }))).toBe('ERR_JWS_SIGNATURE_INVALID')
   })
 
+  it('HMAC tags compared as text (node) refuse every other character at every position, and non-canonical twins', async () => {
+    const secret = generateSecret('HS256')
+    const token = await sign({ sub: 'x' }, secret, { alg: 'HS256' })
+    const [h, p, s] = token.split('.') as [string, string, string]
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+    for (let i = 0; i < s.length; i++) {
+      const c = alphabet[(alphabet.indexOf(s[i]!) + 1 + i) % 64]!
+      const changed = `${h}.${p}.${s.slice(0, i)}${c}${s.slice(i + 1)}`
+      // The last character carries 2 unused bits: changing them makes a non-canonical twin (malformed).
+      expect(await codeOf(verify(changed, secret, { algorithms: ['HS256'] }))).toMatch(/^ERR_JWS_(SIGNATURE_)?INVALID$/)
+    }
+    const last = alphabet.indexOf(s.at(-1)!)
+    const twin = `${h}.${p}.${s.slice(0, -1)}${alphabet[last ^ 1]}`
+    expect(await codeOf(verify(twin, secret, { algorithms: ['HS256'] }))).toBe('ERR_JWS_INVALID')
+    expect(await codeOf(verify(`${h}.${p}.${s}=`, secret, { algorithms: ['HS256'] }))).toBe('ERR_JWS_INVALID')
+    expect(await codeOf(verify(`${h}.${p}.${s.slice(0, -3)}`, secret, { algorithms: ['HS256'] }))).toBe('ERR_JWS_SIGNATURE_INVALID') // 30 bytes, canonical
+    expect((await verify(token, secret, { algorithms: ['HS256'] })).payload.sub).toBe('x')
+  })
+
   it('PKCS#1 PEMs are refused, and PEMs (also with leading whitespace) are never HMAC secrets', async () => {
     const hs = (secret: string) => {
       const input = `${b64u(JSON.stringify({ alg: 'HS256' }))}.${b64u(JSON.stringify({ sub: 'admin' }))}`

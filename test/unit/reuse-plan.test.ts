@@ -61,6 +61,25 @@ describe('verify with one options object used again', () => {
   })
 })
 
+describe('options are read once per call', () => {
+  it('a getter runs exactly once per call, remembered or not', async () => {
+    let reads = 0
+    const options = { get alg() { reads++; return 'HS256' as const } }
+    for (let i = 1; i <= 3; i++) {
+      await sign({}, SECRET, options)
+      expect(reads).toBe(i)
+    }
+    const plain = { algorithms: ['HS256' as const], now: clock }
+    const t = await token({})
+    let vreads = 0
+    const counted = { ...plain, get issuer() { vreads++; return undefined } }
+    for (let i = 1; i <= 3; i++) {
+      await verify(t, SECRET, counted)
+      expect(vreads).toBe(i)
+    }
+  })
+})
+
 describe('sign with one options object used again', () => {
   it('changed claims, kid and alg apply to the next call', async () => {
     const options: Record<string, unknown> = { alg: 'HS256', issuer: 'a', kid: 'k1', now: clock }
@@ -85,30 +104,45 @@ describe('sign with one options object used again', () => {
 })
 
 describe('reusePlan', () => {
-  it('plans from the object, then from a copy when it comes again, then reuses while unchanged', () => {
-    const slot: PlanSlot<unknown> = { options: undefined, memo: undefined }
+  it('plans from a copy, reuses while the values are the same, in one object or a fresh literal', () => {
+    const slot: PlanSlot<unknown> = { memo: undefined }
     const make = vi.fn((o: unknown) => ({ from: o }))
     const options: Record<string, unknown> = { a: 1, list: ['x'], f: clock }
-    reusePlan(slot, options, make)
-    expect(make.mock.calls[0]![0]).toBe(options) // first sighting: planned as usual
-    const second = reusePlan(slot, options, make)
-    expect(make.mock.calls[1]![0]).not.toBe(options) // second: built from a copy, remembered
-    expect(reusePlan(slot, options, make)).toBe(second)
-    expect(make).toHaveBeenCalledTimes(2)
+    const first = reusePlan(slot, options, make)
+    expect(make.mock.calls[0]![0]).not.toBe(options) // planned from a copy of what was read
+    expect(make.mock.calls[0]![0]).toEqual(options)
+    expect(reusePlan(slot, options, make)).toBe(first)
+    expect(reusePlan(slot, { a: 1, list: ['x'], f: clock }, make)).toBe(first) // equal values, fresh object
+    expect(make).toHaveBeenCalledTimes(1)
     ;(options.list as string[]).push('y')
-    expect(reusePlan(slot, options, make)).not.toBe(second)
+    const second = reusePlan(slot, options, make)
+    expect(second).not.toBe(first)
+    expect(make.mock.calls[1]![0]).toEqual({ a: 1, list: ['x', 'y'], f: clock })
     options.b = 2
     reusePlan(slot, options, make)
-    expect(make).toHaveBeenCalledTimes(4)
-    reusePlan(slot, { other: 1 }, make) // another object takes the slot
+    expect(make).toHaveBeenCalledTimes(3)
+    reusePlan(slot, { other: 1 }, make) // other values take the slot
     reusePlan(slot, options, make)
-    expect(make).toHaveBeenCalledTimes(6)
+    expect(make).toHaveBeenCalledTimes(5)
+    reusePlan(slot, { a: 1, f: () => NOW }, make) // another function is another value
+    reusePlan(slot, { a: 1, f: () => NOW }, make)
+    expect(make).toHaveBeenCalledTimes(7)
   })
 
-  it('never remembers a Date, a nested object, an array of objects or another prototype', () => {
-    const slot: PlanSlot<unknown> = { options: undefined, memo: undefined }
+  it('the same names in another order, or an array where a string was, are planned afresh', () => {
+    const slot: PlanSlot<unknown> = { memo: undefined }
+    const make = vi.fn((o: unknown) => ({ ...(o as object) }))
+    reusePlan(slot, { a: 1, b: 2 }, make)
+    expect(reusePlan(slot, { b: 2, a: 1 }, make)).toEqual({ b: 2, a: 1 })
+    reusePlan(slot, { aud: 'x' }, make)
+    expect(reusePlan(slot, { aud: ['x'] }, make)).toEqual({ aud: ['x'] })
+    expect(make).toHaveBeenCalledTimes(4)
+  })
+
+  it('never remembers a Date, a nested object, an array of objects, __proto__ or another prototype', () => {
+    const slot: PlanSlot<unknown> = { memo: undefined }
     const make = vi.fn((o: unknown) => ({ from: o }))
-    for (const odd of [{ d: new Date() }, { h: { x: 1 } }, { l: [{}] }, Object.create({ a: 1 })]) {
+    for (const odd of [{ d: new Date() }, { h: { x: 1 } }, { l: [{}] }, JSON.parse('{"__proto__": 1}'), Object.create({ a: 1 })]) {
       make.mockClear()
       for (let i = 0; i < 3; i++) reusePlan(slot, odd, make)
       expect(make).toHaveBeenCalledTimes(3)
@@ -119,7 +153,7 @@ describe('reusePlan', () => {
 
 describe('reusePlan: names, not just values', () => {
   it('a name swapped for another (same count, old value undefined) is planned afresh', () => {
-    const slot: PlanSlot<unknown> = { options: undefined, memo: undefined }
+    const slot: PlanSlot<unknown> = { memo: undefined }
     const make = vi.fn((o: unknown) => ({ ...(o as object) }))
     const options: Record<string, unknown> = { a: 1, b: undefined }
     reusePlan(slot, options, make)
