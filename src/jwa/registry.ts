@@ -26,7 +26,7 @@ export interface AlgEntry {
 
 const HASH_BYTES: Record<Hash, number> = { 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 }
 
-function entry(alg: Alg, kty: Kty, hash: Hash, importParams: AlgEntry['importParams'], signParams: AlgEntry['signParams'], sigBytes: number, crv?: string): AlgEntry {
+/* @__NO_SIDE_EFFECTS__ */ function entry(alg: Alg, kty: Kty, hash: Hash, importParams: AlgEntry['importParams'], signParams: AlgEntry['signParams'], sigBytes: number, crv?: string): AlgEntry {
   const e: AlgEntry = Object.assign(Object.create(null) as object, {
     alg, kty, hash, hashBytes: HASH_BYTES[hash], importParams: Object.freeze(importParams),
     signParams: Object.freeze(signParams), sigBytes, ...(crv === undefined ? {} : { crv }),
@@ -34,25 +34,25 @@ function entry(alg: Alg, kty: Kty, hash: Hash, importParams: AlgEntry['importPar
   return Object.freeze(e)
 }
 
-function hmac(bits: 256 | 384 | 512): AlgEntry {
+/* @__NO_SIDE_EFFECTS__ */ function hmac(bits: 256 | 384 | 512): AlgEntry {
   const hash = `SHA-${bits}` as Hash
   return entry(`HS${bits}`, 'oct', hash, { name: 'HMAC', hash }, { name: 'HMAC' }, bits / 8)
 }
-function rsa(bits: 256 | 384 | 512): AlgEntry {
+/* @__NO_SIDE_EFFECTS__ */ function rsa(bits: 256 | 384 | 512): AlgEntry {
   const hash = `SHA-${bits}` as Hash
   return entry(`RS${bits}`, 'RSA', hash, { name: 'RSASSA-PKCS1-v1_5', hash }, { name: 'RSASSA-PKCS1-v1_5' }, 0)
 }
 // RFC 7518 §3.5: the PSS salt is as long as the hash output.
-function pss(bits: 256 | 384 | 512): AlgEntry {
+/* @__NO_SIDE_EFFECTS__ */ function pss(bits: 256 | 384 | 512): AlgEntry {
   const hash = `SHA-${bits}` as Hash
   return entry(`PS${bits}`, 'RSA', hash, { name: 'RSA-PSS', hash }, { name: 'RSA-PSS', saltLength: bits / 8 }, 0)
 }
 // RFC 7518 §3.4: the JWS signature is r‖s, each the curve's coordinate size.
-function ecdsa(alg: Alg, crv: string, hash: Hash, coord: number): AlgEntry {
+/* @__NO_SIDE_EFFECTS__ */ function ecdsa(alg: Alg, crv: string, hash: Hash, coord: number): AlgEntry {
   return entry(alg, 'EC', hash, { name: 'ECDSA', namedCurve: crv }, { name: 'ECDSA', hash }, 2 * coord, crv)
 }
 // RFC 8037 §3.1 (EdDSA) and RFC 9864 (Ed25519): Ed25519 signatures are 64 bytes.
-function ed25519(alg: Alg): AlgEntry {
+/* @__NO_SIDE_EFFECTS__ */ function ed25519(alg: Alg): AlgEntry {
   return entry(alg, 'OKP', 'SHA-512', { name: 'Ed25519' }, { name: 'Ed25519' }, 64, 'Ed25519')
 }
 
@@ -64,10 +64,10 @@ const ENTRIES: readonly AlgEntry[] = /* @__PURE__ */ Object.freeze([
   ed25519('EdDSA'), ed25519('Ed25519'),
 ])
 
-const BY_ALG: ReadonlyMap<string, AlgEntry> = /* @__PURE__ */ new Map(ENTRIES.map((e) => [e.alg, e]))
+const BY_ALG: ReadonlyMap<string, AlgEntry> = /* @__PURE__ */ new Map(/* @__PURE__ */ ENTRIES.map((e) => [e.alg, e]))
 
 /** Every supported algorithm, in registry order. */
-export const ALGS: readonly Alg[] = /* @__PURE__ */ Object.freeze(ENTRIES.map((e) => e.alg))
+export const ALGS: readonly Alg[] = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ ENTRIES.map((e) => e.alg))
 
 /** The entry for a JWS `alg`, or undefined for anything else (`none`, case variants, …). */
 export function lookup(alg: unknown): AlgEntry | undefined {
