@@ -79,9 +79,7 @@ function fromString(s: string): KeyDesc {
     fail('ERR_KEY_INVALID', 'this string is neither a PEM key nor usable as an HMAC secret (it looks like key text)')
   }
   if (!isWellFormed(s)) fail('ERR_KEY_INVALID', 'an HMAC secret string must be well-formed Unicode')
-  const bytes = utf8(s)
-  checkSecretLength(bytes.length)
-  return make('secret', 'oct', undefined, 'secret', [], bytes, undefined, bytes.length)
+  return fromBytes(utf8(s))
 }
 
 function fromCryptoKey(key: CryptoKey): KeyDesc {
@@ -104,6 +102,7 @@ function fromJwk(jwk: Record<string, unknown>): KeyDesc {
   return { ...desc, policyText: JSON.stringify(JWK_POLICY.map((k) => jwk[k])) }
 }
 
+/** A secret: its own copy of the bytes (a caller's array may change later). */
 function fromBytes(bytes: Uint8Array): KeyDesc {
   checkSecretLength(bytes.length)
   return make('secret', 'oct', undefined, 'secret', [], bytes.slice(), undefined, bytes.length)
