@@ -99,7 +99,7 @@ function fromJwk(jwk: Record<string, unknown>): KeyDesc {
   if (info.secretBytes !== undefined) checkSecretLength(info.secretBytes)
   const pinned = info.alg ? [info.alg] : pinsByType(info.kty, info.crv)
   const desc = make('jwk', info.kty, info.crv, info.visibility, pinned, info.members, info.ops, info.secretBytes)
-  return { ...desc, policyText: JSON.stringify(JWK_POLICY.map((k) => jwk[k])) }
+  return { ...desc, policyText: policyOf(jwk) }
 }
 
 /** A secret: its own copy of the bytes (a caller's array may change later). */
@@ -108,8 +108,8 @@ function fromBytes(bytes: Uint8Array): KeyDesc {
   return make('secret', 'oct', undefined, 'secret', [], bytes.slice(), undefined, bytes.length)
 }
 
-/** Members that decide how a JWK is used, beyond its key material. */
-const JWK_POLICY = ['alg', 'use', 'key_ops'] as const
+/** Members that decide how a JWK is used, beyond its key material, as text to compare. */
+const policyOf = (jwk: Record<string, unknown>): string => JSON.stringify([jwk.alg, jwk.use, jwk.key_ops])
 
 /**
  * Objects are cached by identity, so a JWK or secret array changed in place (a key
@@ -127,7 +127,7 @@ function unchanged(desc: KeyDesc, input: object): boolean {
   const jwk = input as Record<string, unknown>
   const members = desc.material as Record<string, string>
   for (const k of Object.keys(members)) if (jwk[k] !== members[k]) return false
-  return JSON.stringify(JWK_POLICY.map((k) => jwk[k])) === desc.policyText
+  return policyOf(jwk) === desc.policyText
 }
 
 const isCryptoKey = (x: unknown): x is CryptoKey => typeof CryptoKey === 'function' && x instanceof CryptoKey
