@@ -70,10 +70,6 @@ export function entriesFor(kty: Kty, crv?: string): AlgEntry[] {
 /** Entries a CryptoKey's own algorithm pins (name plus hash or curve). */
 export function entriesForCryptoKey(algorithm: KeyAlgorithm): AlgEntry[] {
   const a = algorithm as KeyAlgorithm & { hash?: { name?: string }; namedCurve?: string }
-  return ENTRIES.filter((e) => {
-    if (e.importParams.name !== a.name) return false
-    if ('hash' in e.importParams) return a.hash?.name === e.importParams.hash
-    if ('namedCurve' in e.importParams) return a.namedCurve === e.importParams.namedCurve
-    return true
-  })
+  return ENTRIES.filter(({ importParams: p }) => p.name === a.name
+    && ('hash' in p ? a.hash?.name === p.hash : !('namedCurve' in p) || a.namedCurve === p.namedCurve))
 }

@@ -42,8 +42,8 @@ export function freshness(headers: Headers): number | undefined {
     if (m) maxAge = Number(m[1])
   }
   if (maxAge === undefined) return undefined
-  const age = /^\d{1,10}$/.test(headers.get('age')?.trim() ?? '') ? Number(headers.get('age')!.trim()) : 0
-  return Math.max(0, maxAge - age)
+  const age = headers.get('age')?.trim() ?? ''
+  return Math.max(0, maxAge - (/^\d{1,10}$/.test(age) ? Number(age) : 0))
 }
 
 /** Lets go of a response body that will not be read. */
