@@ -48,6 +48,9 @@ export type ClaimFailureReason = 'missing' | 'invalid' | 'mismatch' | 'too_old' 
 
 const BRAND: unique symbol = /* @__PURE__ */ Symbol.for('isojwt.JoseError') as never
 
+/** The details an error carries as own properties when given (in this order). */
+const DETAILS = ['claim', 'reason', 'expiredAt', 'notBefore', 'payload'] as const
+
 export interface JoseErrorDetails {
   cause?: unknown
   claim?: string
@@ -93,11 +96,7 @@ export class JoseError extends Error {
     super(message, details && 'cause' in details ? { cause: details.cause } : undefined)
     this.code = code
     if (details) {
-      if (details.claim !== undefined) this.claim = details.claim
-      if (details.reason !== undefined) this.reason = details.reason
-      if (details.expiredAt !== undefined) this.expiredAt = details.expiredAt
-      if (details.notBefore !== undefined) this.notBefore = details.notBefore
-      if (details.payload !== undefined) this.payload = details.payload
+      for (const k of DETAILS) if (details[k] !== undefined) (this as Record<string, unknown>)[k] = details[k]
     }
   }
 

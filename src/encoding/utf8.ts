@@ -16,15 +16,11 @@ export function fromUtf8(bytes: Uint8Array, code: JoseErrorCode, what: string): 
   }
 }
 
-/** True only for well-formed UTF-16 (no lone surrogates), which encodes to UTF-8 losslessly. */
+/**
+ * True only for well-formed UTF-16 (no lone surrogates), which encodes to UTF-8 losslessly.
+ * In a `u` regex a surrogate pair is one astral code point, so only a lone surrogate is Cs.
+ */
+const LONE_SURROGATE = /\p{Cs}/u
 export function isWellFormed(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const d = s.charCodeAt(i + 1)
-      if (!(d >= 0xdc00 && d <= 0xdfff)) return false
-      i++
-    } else if (c >= 0xdc00 && c <= 0xdfff) return false
-  }
-  return true
+  return !LONE_SURROGATE.test(s)
 }

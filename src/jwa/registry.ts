@@ -24,50 +24,38 @@ export interface AlgEntry {
   readonly sigBytes: number
 }
 
-const HASH_BYTES: Record<Hash, number> = { 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 }
-
-function entry(alg: Alg, kty: Kty, hash: Hash, importParams: AlgEntry['importParams'], signParams: AlgEntry['signParams'], sigBytes: number, crv?: string): AlgEntry {
-  const e: AlgEntry = Object.assign(Object.create(null) as object, {
-    alg, kty, hash, hashBytes: HASH_BYTES[hash], importParams: Object.freeze(importParams),
+/* @__NO_SIDE_EFFECTS__ */
+function entry(alg: string, kty: Kty, bits: number, importParams: Record<string, unknown>, signParams: Record<string, unknown>, sigBytes: number, crv?: string): AlgEntry {
+  return Object.freeze({
+    __proto__: null, alg, kty, hash: `SHA-${bits}`, hashBytes: bits / 8, importParams: Object.freeze(importParams),
     signParams: Object.freeze(signParams), sigBytes, ...(crv === undefined ? {} : { crv }),
-  })
-  return Object.freeze(e)
+  }) as unknown as AlgEntry
 }
 
-function hmac(bits: 256 | 384 | 512): AlgEntry {
-  const hash = `SHA-${bits}` as Hash
-  return entry(`HS${bits}`, 'oct', hash, { name: 'HMAC', hash }, { name: 'HMAC' }, bits / 8)
-}
-function rsa(bits: 256 | 384 | 512): AlgEntry {
-  const hash = `SHA-${bits}` as Hash
-  return entry(`RS${bits}`, 'RSA', hash, { name: 'RSASSA-PKCS1-v1_5', hash }, { name: 'RSASSA-PKCS1-v1_5' }, 0)
-}
-// RFC 7518 §3.5: the PSS salt is as long as the hash output.
-function pss(bits: 256 | 384 | 512): AlgEntry {
-  const hash = `SHA-${bits}` as Hash
-  return entry(`PS${bits}`, 'RSA', hash, { name: 'RSA-PSS', hash }, { name: 'RSA-PSS', saltLength: bits / 8 }, 0)
-}
-// RFC 7518 §3.4: the JWS signature is r‖s, each the curve's coordinate size.
-function ecdsa(alg: Alg, crv: string, hash: Hash, coord: number): AlgEntry {
-  return entry(alg, 'EC', hash, { name: 'ECDSA', namedCurve: crv }, { name: 'ECDSA', hash }, 2 * coord, crv)
-}
-// RFC 8037 §3.1 (EdDSA) and RFC 9864 (Ed25519): Ed25519 signatures are 64 bytes.
-function ed25519(alg: Alg): AlgEntry {
-  return entry(alg, 'OKP', 'SHA-512', { name: 'Ed25519' }, { name: 'Ed25519' }, 64, 'Ed25519')
+/* @__NO_SIDE_EFFECTS__ */
+function build(): AlgEntry[] {
+  const out: AlgEntry[] = []
+  for (const [prefix, name] of [['HS', 'HMAC'], ['RS', 'RSASSA-PKCS1-v1_5'], ['PS', 'RSA-PSS']] as const) {
+    for (const bits of [256, 384, 512]) {
+      const hash = `SHA-${bits}`
+      // RFC 7518 §3.2: HMAC signatures are as long as the hash; §3.5: the PSS salt is as long as the hash output.
+      out.push(entry(prefix + bits, prefix === 'HS' ? 'oct' : 'RSA', bits, { name, hash },
+        prefix === 'PS' ? { name, saltLength: bits / 8 } : { name }, prefix === 'HS' ? bits / 8 : 0))
+    }
+  }
+  // RFC 7518 §3.4: the JWS signature is r‖s, each the curve's coordinate size.
+  for (const [bits, crv, coord] of [[256, 'P-256', 32], [384, 'P-384', 48], [512, 'P-521', 66]] as const) {
+    out.push(entry(`ES${bits}`, 'EC', bits, { name: 'ECDSA', namedCurve: crv }, { name: 'ECDSA', hash: `SHA-${bits}` }, 2 * coord, crv))
+  }
+  // RFC 8037 §3.1 (EdDSA) and RFC 9864 (Ed25519): Ed25519 signatures are 64 bytes.
+  for (const alg of ['EdDSA', 'Ed25519']) out.push(entry(alg, 'OKP', 512, { name: 'Ed25519' }, { name: 'Ed25519' }, 64, 'Ed25519'))
+  return out
 }
 
-const ENTRIES: readonly AlgEntry[] = /* @__PURE__ */ Object.freeze([
-  hmac(256), hmac(384), hmac(512),
-  rsa(256), rsa(384), rsa(512),
-  pss(256), pss(384), pss(512),
-  ecdsa('ES256', 'P-256', 'SHA-256', 32), ecdsa('ES384', 'P-384', 'SHA-384', 48), ecdsa('ES512', 'P-521', 'SHA-512', 66),
-  ed25519('EdDSA'), ed25519('Ed25519'),
-])
+/** Every entry, in registry order: HS*, RS*, PS*, ES*, EdDSA, Ed25519. */
+const ENTRIES: readonly AlgEntry[] = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ build())
 
-const BY_ALG: ReadonlyMap<string, AlgEntry> = /* @__PURE__ */ new Map(ENTRIES.map((e) => [e.alg, e]))
-
-/** Every supported algorithm, in registry order. */
-export const ALGS: readonly Alg[] = /* @__PURE__ */ Object.freeze(ENTRIES.map((e) => e.alg))
+const BY_ALG: ReadonlyMap<string, AlgEntry> = /* @__PURE__ */ new Map(/* @__PURE__ */ ENTRIES.map((e) => [e.alg, e]))
 
 /** The entry for a JWS `alg`, or undefined for anything else (`none`, case variants, …). */
 export function lookup(alg: unknown): AlgEntry | undefined {
@@ -82,10 +70,6 @@ export function entriesFor(kty: Kty, crv?: string): AlgEntry[] {
 /** Entries a CryptoKey's own algorithm pins (name plus hash or curve). */
 export function entriesForCryptoKey(algorithm: KeyAlgorithm): AlgEntry[] {
   const a = algorithm as KeyAlgorithm & { hash?: { name?: string }; namedCurve?: string }
-  return ENTRIES.filter((e) => {
-    if (e.importParams.name !== a.name) return false
-    if ('hash' in e.importParams) return a.hash?.name === e.importParams.hash
-    if ('namedCurve' in e.importParams) return a.namedCurve === e.importParams.namedCurve
-    return true
-  })
+  return ENTRIES.filter(({ importParams: p }) => p.name === a.name
+    && ('hash' in p ? a.hash?.name === p.hash : !('namedCurve' in p) || a.namedCurve === p.namedCurve))
 }

@@ -42,14 +42,17 @@ export function freshness(headers: Headers): number | undefined {
     if (m) maxAge = Number(m[1])
   }
   if (maxAge === undefined) return undefined
-  const age = /^\d{1,10}$/.test(headers.get('age')?.trim() ?? '') ? Number(headers.get('age')!.trim()) : 0
-  return Math.max(0, maxAge - age)
+  const age = headers.get('age')?.trim() ?? ''
+  return Math.max(0, maxAge - (/^\d{1,10}$/.test(age) ? Number(age) : 0))
 }
+
+/** Lets go of a response body that will not be read. */
+const discard = (res: Response): Promise<void> | undefined => res.body?.cancel().catch(() => {})
 
 async function readBody(res: Response, max: number): Promise<Uint8Array> {
   const declared = res.headers.get('content-length')
   if (declared !== null && Number(declared) > max) {
-    await res.body?.cancel().catch(() => {})
+    await discard(res)
     failed(`the response is larger than ${max} bytes`)
   }
   if (!res.body) return new Uint8Array(await res.arrayBuffer())
@@ -96,15 +99,15 @@ async function exchange(url: string, s: FetchSettings, etag: string | undefined,
     return failed(controller.signal.aborted ? 'timed out' : 'network error', e)
   }
   if (res.redirected || (res.status >= 300 && res.status < 400 && res.status !== 304) || res.type === 'opaqueredirect') {
-    await res.body?.cancel().catch(() => {})
+    await discard(res)
     failed('redirects are not followed')
   }
   if (res.status === 304 && etag !== undefined) {
-    await res.body?.cancel().catch(() => {})
+    await discard(res)
     return { freshFor: freshness(res.headers), etag: res.headers.get('etag') ?? etag }
   }
   if (res.status !== 200) {
-    await res.body?.cancel().catch(() => {})
+    await discard(res)
     failed(`HTTP status ${res.status}`)
   }
   let doc: unknown

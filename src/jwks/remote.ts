@@ -365,13 +365,15 @@ export function createRemoteJwks(url: string | URL, options?: RemoteJwksOptions)
     return selectKeys(set, header, false)
   }
 
-  Object.defineProperty(resolver, KEY_SET, { value: true })
-  Object.defineProperty(resolver, CURRENT_KEYS, { value: (): readonly Jwk[] => keys ?? [] })
-  Object.defineProperty(resolver, 'reload', {
-    value: async (): Promise<void> => {
-      await refresh()
+  Object.defineProperties(resolver, {
+    [KEY_SET]: { value: true },
+    [CURRENT_KEYS]: { value: (): readonly Jwk[] => keys ?? [] },
+    reload: {
+      value: async (): Promise<void> => {
+        await refresh()
+      },
     },
+    jwks: { get: () => (keys ? documentOf(keys) : undefined), enumerable: true },
   })
-  Object.defineProperty(resolver, 'jwks', { get: () => (keys ? documentOf(keys) : undefined), enumerable: true })
   return resolver as unknown as RemoteJwks
 }

@@ -5,7 +5,7 @@
  * pinned algorithms (an RSA key without `alg` still needs `options.algorithms`).
  */
 import { fail } from '../errors.ts'
-import { isPlainObject, type JsonObject } from '../jose/json.ts'
+import { deepFreeze, isPlainObject, type JsonObject } from '../jose/json.ts'
 import { lookup } from '../jwa/registry.ts'
 import type { Jwk, JwksDocument, JwsHeader } from '../types.ts'
 
@@ -52,16 +52,7 @@ export function readJwks(doc: unknown, maxKeys: number): Jwk[] | string {
 
 /** A deep copy through JSON (keys are JSON data), frozen. */
 export function freezeCopy<T>(value: T): T {
-  const copy = JSON.parse(JSON.stringify(value)) as T
-  const stack: unknown[] = [copy]
-  while (stack.length > 0) {
-    const v = stack.pop()
-    if (typeof v === 'object' && v !== null) {
-      Object.freeze(v)
-      for (const c of Object.values(v)) stack.push(c)
-    }
-  }
-  return copy
+  return deepFreeze(JSON.parse(JSON.stringify(value)) as T)
 }
 
 export function documentOf(keys: readonly Jwk[]): JwksDocument {

@@ -13,7 +13,8 @@ export interface Tlv {
   readonly end: number
 }
 
-const bad = (what: string): never => fail('ERR_KEY_INVALID', `malformed DER in ${what}`)
+/** Throws ERR_KEY_INVALID for malformed DER. */
+export const bad: (what: string) => never = (what) => fail('ERR_KEY_INVALID', `malformed DER in ${what}`)
 
 /** Reads one element at `pos`, which must end at or before `limit`. */
 export function read(der: Uint8Array, pos: number, limit: number, what: string): Tlv {
@@ -67,15 +68,8 @@ export function hex(der: Uint8Array, t: Tlv): string {
   return s
 }
 
-/** Bit length of a non-negative DER INTEGER's value. */
-export function integerBits(der: Uint8Array, t: Tlv): number {
-  let i = t.start
-  while (i < t.end && der[i] === 0) i++
-  if (i === t.end) return 0
-  return (t.end - i - 1) * 8 + (32 - Math.clz32(der[i]!))
-}
-
-/** The whole element (header included) as a copy. */
-export function slice(der: Uint8Array, pos: number, t: Tlv): Uint8Array {
-  return der.slice(pos, t.end)
+/** Bit length of the unsigned big-endian number in `b[start..end)` (a DER INTEGER's content, a JWK member). */
+export function bitLength(b: Uint8Array, start = 0, end = b.length): number {
+  while (start < end && b[start] === 0) start++
+  return start === end ? 0 : (end - start - 1) * 8 + (32 - Math.clz32(b[start]!))
 }

@@ -5,7 +5,7 @@
  */
 import { fail } from '../errors.ts'
 import type { Kty } from '../jwa/registry.ts'
-import { BIT_STRING, INTEGER, OCTET_STRING, OID, SEQUENCE, children, expect, hex, integerBits, read, slice, type Tlv } from './asn1.ts'
+import { BIT_STRING, INTEGER, OCTET_STRING, OID, SEQUENCE, bad, bitLength, children, expect, hex, read, type Tlv } from './asn1.ts'
 
 export interface DerKeyInfo {
   kty: Kty
@@ -31,7 +31,7 @@ const UNSUPPORTED: ReadonlyMap<string, string> = /* @__PURE__ */ new Map([
 function algorithm(der: Uint8Array, algId: Tlv, what: string): DerKeyInfo {
   const parts = children(der, algId, what)
   const oid = parts[0]
-  if (!oid || oid.tag !== OID) fail('ERR_KEY_INVALID', `malformed DER in ${what}`)
+  if (!oid || oid.tag !== OID) bad(what)
   const id = hex(der, oid)
   if (id === RSA) return { kty: 'RSA' }
   if (id === ED25519) return { kty: 'OKP', crv: 'Ed25519' }
@@ -41,14 +41,15 @@ function algorithm(der: Uint8Array, algId: Tlv, what: string): DerKeyInfo {
     if (!crv) fail('ERR_JOSE_NOT_SUPPORTED', 'unsupported EC curve (supported: P-256, P-384, P-521)')
     return { kty: 'EC', crv }
   }
-  fail('ERR_JOSE_NOT_SUPPORTED', `unsupported key algorithm${UNSUPPORTED.has(id) ? `: ${UNSUPPORTED.get(id)}` : ''}`)
+  const known = UNSUPPORTED.get(id)
+  fail('ERR_JOSE_NOT_SUPPORTED', `unsupported key algorithm${known ? `: ${known}` : ''}`)
 }
 
-/** RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 A.1.1). */
-function rsaPublicBits(der: Uint8Array, pos: number, limit: number): number {
-  const seq = expect(der, pos, limit, SEQUENCE, 'RSA public key')
-  return integerBits(der, expect(der, seq.start, seq.end, INTEGER, 'RSA public key'))
-}
+/** The first child of `parent`, which must have tag `tag`. */
+const firstChild = (der: Uint8Array, parent: Tlv, tag: number, what: string): Tlv => expect(der, parent.start, parent.end, tag, what)
+
+/** Bit length of an INTEGER's value (non-negative in keys). */
+const intBits = (der: Uint8Array, t: Tlv): number => bitLength(der, t.start, t.end)
 
 /** The outermost SEQUENCE, which must span the whole input. */
 function outer(der: Uint8Array, what: string): Tlv {
@@ -60,12 +61,14 @@ function outer(der: Uint8Array, what: string): Tlv {
 export function spkiInfo(der: Uint8Array): DerKeyInfo {
   const what = 'SubjectPublicKeyInfo'
   const top = outer(der, what)
-  const algId = expect(der, top.start, top.end, SEQUENCE, what)
-  const bits = expect(der, algId.end, top.end, BIT_STRING, what)
+  const algId = firstChild(der, top, SEQUENCE, what)
+  const key = expect(der, algId.end, top.end, BIT_STRING, what)
   const info = algorithm(der, algId, what)
   if (info.kty === 'RSA') {
-    if (der[bits.start] !== 0) fail('ERR_KEY_INVALID', `malformed DER in ${what}`)
-    info.rsaBits = rsaPublicBits(der, bits.start + 1, bits.end)
+    if (der[key.start] !== 0) bad(what)
+    // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 A.1.1)
+    const seq = expect(der, key.start + 1, key.end, SEQUENCE, 'RSA public key')
+    info.rsaBits = intBits(der, firstChild(der, seq, INTEGER, 'RSA public key'))
   }
   return info
 }
@@ -73,15 +76,15 @@ export function spkiInfo(der: Uint8Array): DerKeyInfo {
 export function pkcs8Info(der: Uint8Array): DerKeyInfo {
   const what = 'PKCS#8 PrivateKeyInfo'
   const top = outer(der, what)
-  const version = expect(der, top.start, top.end, INTEGER, what)
+  const version = firstChild(der, top, INTEGER, what)
   const algId = expect(der, version.end, top.end, SEQUENCE, what)
   const key = expect(der, algId.end, top.end, OCTET_STRING, what)
   const info = algorithm(der, algId, what)
   if (info.kty === 'RSA') {
     // RSAPrivateKey ::= SEQUENCE { version, modulus, … } (RFC 8017 A.1.2)
-    const seq = expect(der, key.start, key.end, SEQUENCE, 'RSA private key')
-    const v = expect(der, seq.start, seq.end, INTEGER, 'RSA private key')
-    info.rsaBits = integerBits(der, expect(der, v.end, seq.end, INTEGER, 'RSA private key'))
+    const seq = firstChild(der, key, SEQUENCE, 'RSA private key')
+    const v = firstChild(der, seq, INTEGER, 'RSA private key')
+    info.rsaBits = intBits(der, expect(der, v.end, seq.end, INTEGER, 'RSA private key'))
   }
   return info
 }
@@ -90,7 +93,7 @@ export function pkcs8Info(der: Uint8Array): DerKeyInfo {
 export function certificateSpki(der: Uint8Array): Uint8Array {
   const what = 'X.509 certificate'
   const cert = outer(der, what)
-  const tbs = expect(der, cert.start, cert.end, SEQUENCE, what)
+  const tbs = firstChild(der, cert, SEQUENCE, what)
   let pos = tbs.start
   const first = read(der, pos, tbs.end, what)
   if (first.tag === 0xa0) pos = first.end // [0] EXPLICIT version
@@ -98,6 +101,5 @@ export function certificateSpki(der: Uint8Array): Uint8Array {
   const serial = expect(der, pos, tbs.end, INTEGER, what)
   pos = serial.end
   for (let i = 0; i < 4; i++) pos = expect(der, pos, tbs.end, SEQUENCE, what).end
-  const spki = expect(der, pos, tbs.end, SEQUENCE, what)
-  return slice(der, pos, spki)
+  return der.slice(pos, expect(der, pos, tbs.end, SEQUENCE, what).end)
 }

@@ -9,7 +9,7 @@ import { isWellFormed, utf8 } from '../encoding/utf8.ts'
 import { isPlainObject } from '../jose/json.ts'
 import { entriesFor, entriesForCryptoKey, type Kty } from '../jwa/registry.ts'
 import type { Alg } from '../types.ts'
-import { certificateSpki, pkcs8Info, spkiInfo, type DerKeyInfo } from './der.ts'
+import { certificateSpki, pkcs8Info, spkiInfo } from './der.ts'
 import { inspectJwk } from './jwk.ts'
 import { parsePem, trimKeyText } from './pem.ts'
 
@@ -44,44 +44,37 @@ const objectCache = /* @__PURE__ */ new WeakMap<object, KeyDesc>()
 const stringCache = /* @__PURE__ */ new Map<string, KeyDesc>()
 const STRING_CACHE_MAX = 64
 
-const algsOf = (kty: Kty, crv?: string): Alg[] => entriesFor(kty, crv).map((e) => e.alg)
-
-function make(form: KeyDesc['form'], kty: Kty, crv: string | undefined, visibility: Visibility, pinned: readonly Alg[],
-  material: KeyDesc['material'], ops?: ReadonlySet<string>, secretBytes?: number): KeyDesc {
-  return { form, kty, crv, visibility, pinned, compatible: algsOf(kty, crv), ops, material, secretBytes, imports: new Map() }
-}
-
-function checkRsaBits(bits: number | undefined): void {
-  if (bits !== undefined && bits < RSA_MIN_BITS) fail('ERR_KEY_INVALID', `RSA keys must be at least ${RSA_MIN_BITS} bits (RFC 7518 §3.3)`)
-}
-function checkSecretLength(bytes: number): void {
-  if (bytes === 0) fail('ERR_KEY_INVALID', 'the HMAC key is empty')
-  if (bytes < HMAC_MIN_BYTES) fail('ERR_KEY_INVALID', `HMAC keys must be at least as long as the hash output (RFC 7518 §3.2): ${HMAC_MIN_BYTES} bytes or more`)
-}
-
-/** EC and OKP keys pin by curve; RSA and secrets pin nothing. */
-const pinsByType = (kty: Kty, crv?: string): Alg[] => (kty === 'EC' || kty === 'OKP' ? algsOf(kty, crv) : [])
-
-function fromDer(form: 'spki' | 'pkcs8', der: Uint8Array, info: DerKeyInfo): KeyDesc {
-  checkRsaBits(info.rsaBits)
-  return make(form, info.kty, info.crv, form === 'spki' ? 'public' : 'private', pinsByType(info.kty, info.crv), der)
+/**
+ * A description, after the size checks: RSA moduli of RSA_MIN_BITS or more, HMAC secrets
+ * of HMAC_MIN_BYTES or more. Without `pinned`, EC and OKP keys pin by curve, RSA keys
+ * and secrets pin nothing.
+ */
+function make(form: KeyDesc['form'], kty: Kty, crv: string | undefined, visibility: Visibility, material: KeyDesc['material'],
+  rsaBits?: number, secretBytes?: number, pinned?: readonly Alg[], ops?: ReadonlySet<string>, policyText?: string): KeyDesc {
+  if (rsaBits !== undefined && rsaBits < RSA_MIN_BITS) fail('ERR_KEY_INVALID', `RSA keys must be at least ${RSA_MIN_BITS} bits (RFC 7518 §3.3)`)
+  // (undefined < HMAC_MIN_BYTES is false: keys without secretBytes pass)
+  if (secretBytes! < HMAC_MIN_BYTES) {
+    fail('ERR_KEY_INVALID', secretBytes === 0 ? 'the HMAC key is empty' : `HMAC keys must be at least as long as the hash output (RFC 7518 §3.2): ${HMAC_MIN_BYTES} bytes or more`)
+  }
+  const compatible = entriesFor(kty, crv).map((e) => e.alg)
+  pinned ??= kty === 'EC' || kty === 'OKP' ? compatible : []
+  return { form, kty, crv, visibility, pinned, compatible, ops, material, secretBytes, policyText, imports: new Map() }
 }
 
 function fromString(s: string): KeyDesc {
   const text = trimKeyText(s)
   if (text.startsWith('-----BEGIN ')) {
     const { label, der } = parsePem(text)
-    if (label === 'PRIVATE KEY') return fromDer('pkcs8', der, pkcs8Info(der))
-    const spki = label === 'CERTIFICATE' ? certificateSpki(der) : der
-    return fromDer('spki', spki, spkiInfo(spki))
+    const form = label === 'PRIVATE KEY' ? 'pkcs8' : 'spki'
+    const key = label === 'CERTIFICATE' ? certificateSpki(der) : der
+    const info = form === 'spki' ? spkiInfo(key) : pkcs8Info(key)
+    return make(form, info.kty, info.crv, form === 'spki' ? 'public' : 'private', key, info.rsaBits)
   }
   if (s.includes('-----BEGIN') || s.includes('-----END') || text.startsWith('{')) {
     fail('ERR_KEY_INVALID', 'this string is neither a PEM key nor usable as an HMAC secret (it looks like key text)')
   }
   if (!isWellFormed(s)) fail('ERR_KEY_INVALID', 'an HMAC secret string must be well-formed Unicode')
-  const bytes = utf8(s)
-  checkSecretLength(bytes.length)
-  return make('secret', 'oct', undefined, 'secret', [], bytes, undefined, bytes.length)
+  return fromBytes(utf8(s))
 }
 
 function fromCryptoKey(key: CryptoKey): KeyDesc {
@@ -89,28 +82,23 @@ function fromCryptoKey(key: CryptoKey): KeyDesc {
   const pinned = entriesForCryptoKey(alg)
   const first = pinned[0]
   if (!first) fail('ERR_JOSE_NOT_SUPPORTED', `CryptoKey algorithm ${String(alg.name).slice(0, 32)} is not a supported JWS key`)
-  if (first.kty === 'RSA') checkRsaBits(alg.modulusLength)
-  const secretBytes = first.kty === 'oct' ? Math.floor((alg.length ?? 0) / 8) : undefined
-  if (secretBytes !== undefined) checkSecretLength(secretBytes)
-  return make('cryptokey', first.kty, first.crv, key.type, pinned.map((e) => e.alg), key, new Set(key.usages), secretBytes)
+  return make('cryptokey', first.kty, first.crv, key.type, key, first.kty === 'RSA' ? alg.modulusLength : undefined,
+    first.kty === 'oct' ? Math.floor((alg.length ?? 0) / 8) : undefined, pinned.map((e) => e.alg), new Set(key.usages))
 }
 
 function fromJwk(jwk: Record<string, unknown>): KeyDesc {
   const info = inspectJwk(jwk)
-  checkRsaBits(info.rsaBits)
-  if (info.secretBytes !== undefined) checkSecretLength(info.secretBytes)
-  const pinned = info.alg ? [info.alg] : pinsByType(info.kty, info.crv)
-  const desc = make('jwk', info.kty, info.crv, info.visibility, pinned, info.members, info.ops, info.secretBytes)
-  return { ...desc, policyText: JSON.stringify(JWK_POLICY.map((k) => jwk[k])) }
+  return make('jwk', info.kty, info.crv, info.visibility, info.members, info.rsaBits, info.secretBytes,
+    info.alg ? [info.alg] : undefined, info.ops, policyOf(jwk))
 }
 
+/** A secret: its own copy of the bytes (a caller's array may change later). */
 function fromBytes(bytes: Uint8Array): KeyDesc {
-  checkSecretLength(bytes.length)
-  return make('secret', 'oct', undefined, 'secret', [], bytes.slice(), undefined, bytes.length)
+  return make('secret', 'oct', undefined, 'secret', bytes.slice(), undefined, bytes.length)
 }
 
-/** Members that decide how a JWK is used, beyond its key material. */
-const JWK_POLICY = ['alg', 'use', 'key_ops'] as const
+/** Members that decide how a JWK is used, beyond its key material, as text to compare. */
+const policyOf = (jwk: Record<string, unknown>): string => JSON.stringify([jwk.alg, jwk.use, jwk.key_ops])
 
 /**
  * Objects are cached by identity, so a JWK or secret array changed in place (a key
@@ -128,7 +116,7 @@ function unchanged(desc: KeyDesc, input: object): boolean {
   const jwk = input as Record<string, unknown>
   const members = desc.material as Record<string, string>
   for (const k of Object.keys(members)) if (jwk[k] !== members[k]) return false
-  return JSON.stringify(JWK_POLICY.map((k) => jwk[k])) === desc.policyText
+  return policyOf(jwk) === desc.policyText
 }
 
 const isCryptoKey = (x: unknown): x is CryptoKey => typeof CryptoKey === 'function' && x instanceof CryptoKey

@@ -6,11 +6,10 @@
 import { fail, scrub } from '../errors.ts'
 import type { AlgEntry } from '../jwa/registry.ts'
 import type { KeyDesc } from './describe.ts'
+import { keyKind } from './jwk.ts'
 
-const NEEDS: Record<KeyUsage, KeyDesc['visibility']> = {
-  sign: 'private', verify: 'public', encrypt: 'public', decrypt: 'private',
-  wrapKey: 'public', unwrapKey: 'private', deriveBits: 'private', deriveKey: 'private',
-}
+/** Usages that need a private key; the others (verify, encrypt, wrapKey) need a public one. */
+const PRIVATE_USAGES: ReadonlySet<string> = /* @__PURE__ */ new Set(['sign', 'decrypt', 'unwrapKey', 'deriveBits', 'deriveKey'])
 
 /** The usages a key can be imported with for signing work. */
 export function usagesOf(desc: KeyDesc): KeyUsage[] {
@@ -19,10 +18,10 @@ export function usagesOf(desc: KeyDesc): KeyUsage[] {
 }
 
 function checkFit(desc: KeyDesc, entry: AlgEntry, usages: readonly KeyUsage[]): void {
-  if (!desc.compatible.includes(entry.alg)) fail('ERR_KEY_INVALID', `a ${desc.kty}${desc.crv ? ` ${desc.crv}` : ''} key cannot be used with ${entry.alg}`)
+  if (!desc.compatible.includes(entry.alg)) fail('ERR_KEY_INVALID', `a ${keyKind(desc.kty, desc.crv)} key cannot be used with ${entry.alg}`)
   if (desc.pinned.length > 0 && !desc.pinned.includes(entry.alg)) fail('ERR_KEY_INVALID', `this key is pinned to ${desc.pinned.join(', ')}, not ${entry.alg}`)
   for (const u of usages) {
-    if (desc.visibility !== 'secret' && NEEDS[u] !== desc.visibility) {
+    if (desc.visibility !== 'secret' && (PRIVATE_USAGES.has(u) ? 'private' : 'public') !== desc.visibility) {
       fail('ERR_KEY_INVALID', u === 'verify' ? 'a private key was given where a public key is needed' : 'a public key cannot sign')
     }
     if (desc.ops && !desc.ops.has(u)) fail('ERR_KEY_INVALID', `the key does not permit "${u}" (key_ops / usages)`)
@@ -35,10 +34,11 @@ function checkFit(desc: KeyDesc, entry: AlgEntry, usages: readonly KeyUsage[]): 
 async function doImport(desc: KeyDesc, entry: AlgEntry, usages: KeyUsage[], extractable: boolean): Promise<CryptoKey> {
   const m = desc.material
   const params = entry.importParams as unknown as Algorithm
+  const jwk = desc.form === 'jwk'
   try {
-    if (desc.form === 'jwk') return await crypto.subtle.importKey('jwk', { ...(m as JsonWebKey), ext: true }, params, extractable, usages)
-    if (desc.form === 'secret') return await crypto.subtle.importKey('raw', m as BufferSource, params, extractable, usages)
-    return await crypto.subtle.importKey(desc.form as 'spki' | 'pkcs8', m as BufferSource, params, extractable, usages)
+    // One call for every form (typed as the binary overload: a JWK goes the same way).
+    return await crypto.subtle.importKey((jwk ? 'jwk' : desc.form === 'secret' ? 'raw' : desc.form) as 'raw',
+      (jwk ? { ...(m as JsonWebKey), ext: true } : m) as BufferSource, params, extractable, usages)
   } catch (e) {
     const name = e instanceof Error ? e.name : undefined
     if (name === 'NotSupportedError') fail('ERR_JOSE_NOT_SUPPORTED', `this runtime cannot import ${entry.alg} keys`, { cause: scrub(e, 'import not supported') })

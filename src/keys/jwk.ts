@@ -6,6 +6,7 @@
 import { fail, quote } from '../errors.ts'
 import { tryDecode } from '../encoding/base64url.ts'
 import { lookup, type Kty } from '../jwa/registry.ts'
+import { bitLength } from './asn1.ts'
 import type { Alg } from '../types.ts'
 
 export interface JwkInfo {
@@ -21,35 +22,35 @@ export interface JwkInfo {
   members: Record<string, string>
 }
 
-const COORD: ReadonlyMap<string, number> = /* @__PURE__ */ new Map([['P-256', 32], ['P-384', 48], ['P-521', 66]])
+/** Key members' byte length by key type and curve (RFC 7518 §6.2.1.2, RFC 8037 §2). */
+const SIZES: ReadonlyMap<string, number> = /* @__PURE__ */ new Map([['EC P-256', 32], ['EC P-384', 48], ['EC P-521', 66], ['OKP Ed25519', 32]])
 const RSA_PRIVATE = ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const
 
 type Obj = Record<string, unknown>
 
-/** A base64url member: present, a string, canonical; returns its bytes. */
-function member(jwk: Obj, name: string, required: boolean): Uint8Array | undefined {
-  if (!Object.hasOwn(jwk, name) || jwk[name] === undefined) {
+/** Whether the JWK has its own member `name` (undefined counts as absent). */
+const has = (jwk: Obj, name: string): boolean => Object.hasOwn(jwk, name) && jwk[name] !== undefined
+
+/** A base64url member: present, a string, canonical; copies it into `m` and returns its bytes. */
+function member(jwk: Obj, name: string, required: boolean, m: Record<string, string>): Uint8Array | undefined {
+  if (!has(jwk, name)) {
     if (required) fail('ERR_KEY_INVALID', `JWK member "${name}" is missing`)
     return undefined
   }
   const v = jwk[name]
   const bytes = typeof v === 'string' ? tryDecode(v) : undefined
   if (bytes === undefined) fail('ERR_KEY_INVALID', `JWK member "${name}" is not a base64url string`)
+  m[name] = v as string
   return bytes
 }
 
-function bitLength(b: Uint8Array): number {
-  let i = 0
-  while (i < b.length && b[i] === 0) i++
-  return i === b.length ? 0 : (b.length - i - 1) * 8 + (32 - Math.clz32(b[i]!))
-}
+/** `RSA`, `EC P-256`, … as messages name a kind of key. */
+export const keyKind = (kty: string, crv: string | undefined): string => `${kty}${crv ? ` ${crv}` : ''}`
 
 function checkUse(jwk: Obj): ReadonlySet<string> | undefined {
-  if (Object.hasOwn(jwk, 'use') && jwk.use !== undefined) {
-    // RFC 7517 §4.2: "sig" for signatures; an "enc" key is never used to verify.
-    if (jwk.use !== 'sig') fail('ERR_KEY_INVALID', `JWK "use" is ${quote(jwk.use)}, not "sig"`)
-  }
-  if (!Object.hasOwn(jwk, 'key_ops') || jwk.key_ops === undefined) return undefined
+  // RFC 7517 §4.2: "sig" for signatures; an "enc" key is never used to verify.
+  if (has(jwk, 'use') && jwk.use !== 'sig') fail('ERR_KEY_INVALID', `JWK "use" is ${quote(jwk.use)}, not "sig"`)
+  if (!has(jwk, 'key_ops')) return undefined
   const ops = jwk.key_ops
   if (!Array.isArray(ops)) fail('ERR_KEY_INVALID', 'JWK "key_ops" must be an array')
   const set = new Set<string>()
@@ -61,59 +62,33 @@ function checkUse(jwk: Obj): ReadonlySet<string> | undefined {
 }
 
 function checkAlg(jwk: Obj, kty: Kty, crv: string | undefined): Alg | undefined {
-  if (!Object.hasOwn(jwk, 'alg') || jwk.alg === undefined) return undefined
+  if (!has(jwk, 'alg')) return undefined
   const entry = lookup(jwk.alg)
   if (!entry) fail('ERR_KEY_INVALID', `JWK "alg" ${quote(jwk.alg)} is not a supported JWS algorithm`)
   if (entry.kty !== kty || (entry.crv !== undefined && entry.crv !== crv)) {
-    fail('ERR_KEY_INVALID', `JWK "alg" ${entry.alg} does not fit a ${kty}${crv ? ` ${crv}` : ''} key`)
+    fail('ERR_KEY_INVALID', `JWK "alg" ${entry.alg} does not fit a ${keyKind(kty, crv)} key`)
   }
   return entry.alg
 }
 
 function rsa(jwk: Obj, m: Record<string, string>): Pick<JwkInfo, 'rsaBits' | 'visibility'> {
-  const n = member(jwk, 'n', true)!
-  const e = member(jwk, 'e', true)!
-  if (bitLength(e) < 2) fail('ERR_KEY_INVALID', 'JWK RSA exponent is invalid')
-  m.n = jwk.n as string
-  m.e = jwk.e as string
+  const n = member(jwk, 'n', true, m)!
+  if (bitLength(member(jwk, 'e', true, m)!) < 2) fail('ERR_KEY_INVALID', 'JWK RSA exponent is invalid')
   const rsaBits = bitLength(n)
-  if (!Object.hasOwn(jwk, 'd') || jwk.d === undefined) return { rsaBits, visibility: 'public' }
-  if (Object.hasOwn(jwk, 'oth') && jwk.oth !== undefined) fail('ERR_JOSE_NOT_SUPPORTED', 'multi-prime RSA keys ("oth") are not supported')
-  for (const name of RSA_PRIVATE) {
-    member(jwk, name, true)
-    m[name] = jwk[name] as string
-  }
+  if (!has(jwk, 'd')) return { rsaBits, visibility: 'public' }
+  if (has(jwk, 'oth')) fail('ERR_JOSE_NOT_SUPPORTED', 'multi-prime RSA keys ("oth") are not supported')
+  for (const name of RSA_PRIVATE) member(jwk, name, true, m)
   return { rsaBits, visibility: 'private' }
 }
 
-function ec(jwk: Obj, crv: string, m: Record<string, string>): JwkInfo['visibility'] {
-  const size = COORD.get(crv)!
-  for (const name of ['x', 'y'] as const) {
-    if (member(jwk, name, true)!.length !== size) fail('ERR_KEY_INVALID', `JWK "${name}" has the wrong length for ${crv}`)
-    m[name] = jwk[name] as string
+/** EC (x, y, d) and OKP (x, d) members: each exactly `size` bytes. */
+function curveKey(jwk: Obj, crv: string, size: number, names: readonly string[], m: Record<string, string>): JwkInfo['visibility'] {
+  for (const name of names) {
+    const b = member(jwk, name, name !== 'd', m)
+    if (b === undefined) return 'public'
+    if (b.length !== size) fail('ERR_KEY_INVALID', `JWK "${name}" must be ${size} bytes for ${crv}`)
   }
-  const d = member(jwk, 'd', false)
-  if (d === undefined) return 'public'
-  if (d.length !== size) fail('ERR_KEY_INVALID', `JWK "d" has the wrong length for ${crv}`)
-  m.d = jwk.d as string
   return 'private'
-}
-
-function okp(jwk: Obj, m: Record<string, string>): JwkInfo['visibility'] {
-  if (member(jwk, 'x', true)!.length !== 32) fail('ERR_KEY_INVALID', 'JWK "x" must be 32 bytes for Ed25519')
-  m.x = jwk.x as string
-  const d = member(jwk, 'd', false)
-  if (d === undefined) return 'public'
-  if (d.length !== 32) fail('ERR_KEY_INVALID', 'JWK "d" must be 32 bytes for Ed25519')
-  m.d = jwk.d as string
-  return 'private'
-}
-
-function curve(jwk: Obj, supported: (c: string) => boolean): string {
-  const crv = jwk.crv
-  if (typeof crv !== 'string') fail('ERR_KEY_INVALID', 'JWK "crv" must be a string')
-  if (!supported(crv)) fail('ERR_JOSE_NOT_SUPPORTED', `JWK curve ${quote(crv)} is not supported`)
-  return crv
 }
 
 /** Validates a JWK object and describes it. */
@@ -125,18 +100,15 @@ export function inspectJwk(jwk: Obj): JwkInfo {
   let info: Omit<JwkInfo, 'ops' | 'members' | 'alg'>
   if (kty === 'RSA') {
     info = { kty, ...rsa(jwk, members) }
-  } else if (kty === 'EC') {
-    const crv = curve(jwk, (c) => COORD.has(c))
+  } else if (kty === 'EC' || kty === 'OKP') {
+    const crv = jwk.crv
+    if (typeof crv !== 'string') fail('ERR_KEY_INVALID', 'JWK "crv" must be a string')
+    const size = SIZES.get(`${kty} ${crv}`)
+    if (!size) fail('ERR_JOSE_NOT_SUPPORTED', `JWK curve ${quote(crv)} is not supported`)
     members.crv = crv
-    info = { kty, crv, visibility: ec(jwk, crv, members) }
-  } else if (kty === 'OKP') {
-    const crv = curve(jwk, (c) => c === 'Ed25519')
-    members.crv = crv
-    info = { kty, crv, visibility: okp(jwk, members) }
+    info = { kty, crv, visibility: curveKey(jwk, crv, size, kty === 'EC' ? ['x', 'y', 'd'] : ['x', 'd'], members) }
   } else if (kty === 'oct') {
-    const k = member(jwk, 'k', true)!
-    members.k = jwk.k as string
-    info = { kty, secretBytes: k.length, visibility: 'secret' }
+    info = { kty, secretBytes: member(jwk, 'k', true, members)!.length, visibility: 'secret' }
   } else {
     fail('ERR_JOSE_NOT_SUPPORTED', `JWK key type ${quote(kty)} is not supported`)
   }

@@ -25,7 +25,7 @@ export function trimKeyText(s: string): string {
 }
 
 function isAsciiSpace(c: number): boolean {
-  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c || c === 0x0b
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) // space, \t \n \v \f \r
 }
 
 const BEGIN = /^-----BEGIN ([A-Z0-9 ]{1,40})-----(?:\r?\n|\r)/
