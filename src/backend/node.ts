@@ -12,7 +12,7 @@
 import { Buffer } from 'node:buffer'
 import { constants, createHmac, KeyObject, sign as nodeSign, timingSafeEqual, verify as nodeVerify } from 'node:crypto'
 import type { AlgEntry } from '../jwa/registry.ts'
-import type { BackendCodecs, SigningData } from './webcrypto.ts'
+import type { BackendCodecs, SignatureInput, SigningData } from './webcrypto.ts'
 
 export const BACKEND = 'node'
 
@@ -97,14 +97,16 @@ export function backendSignText(entry: AlgEntry, key: CryptoKey, data: SigningDa
 /**
  * Synchronous: node:crypto verifies in the calling thread, and an await would only add a
  * hop. An HMAC tag is compared as base64url text with the token's own (canonical) segment
- * when there is one, else as bytes; both in constant time, length first.
+ * when there is one (its bytes are then never decoded), else as bytes; both in constant
+ * time, length first.
  */
-export function backendVerify(entry: AlgEntry, key: CryptoKey, signature: Uint8Array, data: SigningData, text?: string): boolean {
+export function backendVerify(entry: AlgEntry, key: CryptoKey, sig: SignatureInput, data: SigningData): boolean {
   const p = prepare(entry, key)
   if (entry.signParams.name === 'HMAC') {
+    const text = sig.signatureSegment
     if (text !== undefined) return sameText(hmac(p, data).digest('base64url'), text)
     const tag = hmac(p, data).digest()
-    return tag.length === signature.length && timingSafeEqual(tag, signature)
+    return tag.length === sig.signature.length && timingSafeEqual(tag, sig.signature)
   }
-  return nodeVerify(p.hash, bytesOf(data), p.arg, signature)
+  return nodeVerify(p.hash, bytesOf(data), p.arg, sig.signature)
 }

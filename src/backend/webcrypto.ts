@@ -42,10 +42,13 @@ export function backendSign(entry: AlgEntry, key: CryptoKey, data: SigningData):
  */
 export const backendSignText: ((entry: AlgEntry, key: CryptoKey, data: SigningData) => string) | undefined = undefined
 
-/**
- * A backend may answer synchronously (node) or not (WebCrypto); callers take either.
- * `text` is the signature's base64url segment, canonical (checked above), when there is one.
- */
-export function backendVerify(entry: AlgEntry, key: CryptoKey, signature: Uint8Array, data: SigningData, _text?: string): boolean | Promise<boolean> {
-  return crypto.subtle.verify(entry.signParams as unknown as Algorithm, key, signature as BufferSource, bytesOf(data))
+/** A signature to check: its bytes (possibly decoded on first use), and its canonical base64url text when it came in a token. */
+export interface SignatureInput {
+  readonly signature: Uint8Array
+  readonly signatureSegment?: string
+}
+
+/** A backend may answer synchronously (node) or not (WebCrypto); callers take either. */
+export function backendVerify(entry: AlgEntry, key: CryptoKey, sig: SignatureInput, data: SigningData): boolean | Promise<boolean> {
+  return crypto.subtle.verify(entry.signParams as unknown as Algorithm, key, sig.signature as BufferSource, bytesOf(data))
 }

@@ -87,18 +87,26 @@ export function encodeText(s: string): string {
 
 const URL_TEXT = /^[\w-]*$/
 
+/** Canonical base64url: the alphabet (one simple regex, fast), the length, and the unused bits of the last character (RFC 4648 §3.5). */
+export function isCanonical(s: string): boolean {
+  const rem = s.length & 3
+  return rem !== 1 && URL_TEXT.test(s) && (rem === 0 || (URL_TABLE[s.charCodeAt(s.length - 1)]! & (rem === 2 ? 15 : 3)) === 0)
+}
+
 /**
  * Strict base64url → bytes, or undefined when not the canonical encoding. A native
- * decoder (node backend) only ever sees text checked here first: the alphabet (one
- * simple regex, fast), the length, and the unused bits of the last character (RFC 4648
- * §3.5); anything else goes through the strict decoder, which refuses it.
+ * decoder (node backend) only ever sees text `isCanonical` accepted; anything else goes
+ * through the strict decoder, which refuses it.
  */
 export function tryDecode(s: string): Uint8Array | undefined {
   const native = codecs.base64urlDecode
-  const rem = s.length & 3
-  return native && rem !== 1 && URL_TEXT.test(s) && (rem === 0 || (URL_TABLE[s.charCodeAt(s.length - 1)]! & (rem === 2 ? 15 : 3)) === 0)
-    ? native(s)
-    : decodeWith(s, URL_TABLE)
+  return native && isCanonical(s) ? native(s) : decodeWith(s, URL_TABLE)
+}
+
+/** Bytes of text `isCanonical` has accepted already. */
+export function decodeCanonical(s: string): Uint8Array {
+  const native = codecs.base64urlDecode
+  return native ? native(s) : decodeWith(s, URL_TABLE)!
 }
 
 /** Bytes handed to a caller are a plain Uint8Array of their own, whatever decoded them. */

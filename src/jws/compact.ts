@@ -4,7 +4,7 @@
  * (bounded, frozen) by their segment.
  */
 import { fail } from '../errors.ts'
-import { decode } from '../encoding/base64url.ts'
+import { decode, decodeCanonical, isCanonical } from '../encoding/base64url.ts'
 import { checkHeaderShape } from '../jose/header.ts'
 import { deepFreeze, parseObject, type JsonObject } from '../jose/json.ts'
 
@@ -13,8 +13,9 @@ export interface CompactParts {
   readonly header: Readonly<JsonObject>
   readonly payloadSegment: string
   readonly payload: Uint8Array
+  /** The signature's bytes, decoded on first use (an HMAC tag on node is compared as text). */
   readonly signature: Uint8Array
-  /** The signature's base64url segment, canonical (it decoded strictly). */
+  /** The signature's base64url segment, canonical (checked by parseCompact). */
   readonly signatureSegment: string
   /**
    * BASE64URL(header) '.' BASE64URL(payload), RFC 7515 §5.1 step 5, as a string: both
@@ -49,6 +50,21 @@ function parseHeader(segment: string): Readonly<JsonObject> {
   return header
 }
 
+class Parts implements CompactParts {
+  #signature: Uint8Array | undefined
+  constructor(
+    readonly header: Readonly<JsonObject>,
+    readonly payloadSegment: string,
+    readonly payload: Uint8Array,
+    readonly signatureSegment: string,
+    readonly signingInput: string,
+  ) {}
+
+  get signature(): Uint8Array {
+    return (this.#signature ??= decodeCanonical(this.signatureSegment))
+  }
+}
+
 /** Splits and decodes a compact JWS; checks structure and header shape only. */
 export function parseCompact(token: unknown, maxLength: number): CompactParts {
   if (typeof token !== 'string') fail('ERR_JWS_INVALID', 'the token must be a string')
@@ -62,7 +78,7 @@ export function parseCompact(token: unknown, maxLength: number): CompactParts {
   const signatureSegment = token.slice(b + 1)
   if (headerSegment.length === 0) fail('ERR_JWS_INVALID', 'the header segment is empty')
   const payload = decode(payloadSegment, 'ERR_JWS_INVALID', 'payload segment')
-  const signature = decode(signatureSegment, 'ERR_JWS_INVALID', 'signature segment')
+  if (!isCanonical(signatureSegment)) fail('ERR_JWS_INVALID', 'signature segment is not canonical base64url')
   const header = parseHeader(headerSegment)
-  return { header, payloadSegment, payload, signature, signatureSegment, signingInput: token.slice(0, b) }
+  return new Parts(header, payloadSegment, payload, signatureSegment, token.slice(0, b))
 }

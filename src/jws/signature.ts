@@ -2,7 +2,7 @@
  * The two signature primitives, above the backend: lengths are checked before the
  * backend sees a signature; a throwing verify means "invalid" (STYLE: WebCrypto facts).
  */
-import { backendSign, backendSignText, backendVerify, type SigningData } from '../backend/index.ts'
+import { backendSign, backendSignText, backendVerify, type SignatureInput, type SigningData } from '../backend/index.ts'
 import { encode } from '../encoding/base64url.ts'
 import { fail, scrub } from '../errors.ts'
 import { lookup, type AlgEntry } from '../jwa/registry.ts'
@@ -50,12 +50,15 @@ function verifyFailed(entry: AlgEntry, e: unknown): false {
 
 /**
  * True only for a valid signature; false for a wrong length or anything the backend
- * refuses. `text`: the signature's canonical base64url segment, when it came in a token. Synchronous when the backend is (node), so the hot path takes no extra hop.
+ * refuses. The length of a token's signature is read off its canonical text, so a
+ * backend that compares text (node's HMAC) never decodes it. Synchronous when the
+ * backend is (node), so the hot path takes no extra hop.
  */
-export function verifyWith(entry: AlgEntry, key: CryptoKey, signature: Uint8Array, data: SigningData, text?: string): boolean | Promise<boolean> {
-  if (signature.length !== expectedLength(entry, key)) return false
+export function verifyWith(entry: AlgEntry, key: CryptoKey, sig: SignatureInput, data: SigningData): boolean | Promise<boolean> {
+  const text = sig.signatureSegment
+  if ((text === undefined ? sig.signature.length : (text.length * 3) >> 2) !== expectedLength(entry, key)) return false
   try {
-    const r = backendVerify(entry, key, signature, data, text)
+    const r = backendVerify(entry, key, sig, data)
     return typeof r === 'boolean' ? r : r.catch((e: unknown) => verifyFailed(entry, e))
   } catch (e) {
     return verifyFailed(entry, e)
@@ -66,5 +69,5 @@ export function verifyWith(entry: AlgEntry, key: CryptoKey, signature: Uint8Arra
 export async function verifySignature(alg: Alg, key: CryptoKey, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
   const entry = lookup(alg)
   if (!entry) fail('ERR_JOSE_INVALID_ARGUMENT', 'unsupported algorithm')
-  return verifyWith(entry, key, signature, data)
+  return verifyWith(entry, key, { signature }, data)
 }

@@ -71,13 +71,14 @@ function verifyDirect(parts: CompactParts, key: unknown, header: JwsHeader, entr
   return checkSignature(parts, key, header, entry, cryptoKey)
 }
 
+function verdict(ok: boolean, header: JwsHeader, entry: AlgEntry, cryptoKey: CryptoKey, candidate: unknown): Verified {
+  if (!ok) fail('ERR_JWS_SIGNATURE_INVALID', 'the signature does not verify')
+  return { header, entry, key: cryptoKey, candidate }
+}
+
 function checkSignature(parts: CompactParts, key: unknown, header: JwsHeader, entry: AlgEntry, cryptoKey: CryptoKey): Verified | Promise<Verified> {
-  const verdict = (ok: boolean): Verified => {
-    if (!ok) fail('ERR_JWS_SIGNATURE_INVALID', 'the signature does not verify')
-    return { header, entry, key: cryptoKey, candidate: key }
-  }
-  const ok = verifyWith(entry, cryptoKey, parts.signature, parts.signingInput, parts.signatureSegment)
-  return typeof ok === 'boolean' ? verdict(ok) : ok.then(verdict)
+  const ok = verifyWith(entry, cryptoKey, parts, parts.signingInput)
+  return typeof ok === 'boolean' ? verdict(ok, header, entry, cryptoKey, key) : ok.then((ok) => verdict(ok, header, entry, cryptoKey, key))
 }
 
 const VERIFY: KeyUsage[] = ['verify']
@@ -125,7 +126,7 @@ async function verifyResolved(parts: CompactParts, key: KeyResolver, header: Jws
       continue
     }
     tried++
-    if (await verifyWith(entry, cryptoKey, parts.signature, parts.signingInput, parts.signatureSegment)) return { header, entry, key: cryptoKey, candidate }
+    if (await verifyWith(entry, cryptoKey, parts, parts.signingInput)) return { header, entry, key: cryptoKey, candidate }
   }
   if (tried > 0) fail('ERR_JWS_SIGNATURE_INVALID', 'the signature does not verify')
   // A key set reports ERR_JWKS_NO_MATCHING_KEY only when import failures alone left nothing.
