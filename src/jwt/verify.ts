@@ -9,7 +9,8 @@ import { verifyParts, type Verified, type VerifyCore } from '../jws/verify.ts'
 import type { Alg, JwtPayload, KeyInput, KeyResolver, VerifyOptions, VerifyResult } from '../types.ts'
 import { CLAIM_OPTIONS, checkClaims, compileClaims, type ClaimPolicy } from './claims.ts'
 
-const VERIFY_OPTIONS = [...CLAIM_OPTIONS, 'algorithms', 'crit', 'maxTokenLength'] as const
+// Built in a pure call: a top-level spread would keep both lists in bundles that never verify.
+const VERIFY_OPTIONS = /* @__PURE__ */ (() => [...CLAIM_OPTIONS, 'algorithms', 'crit', 'maxTokenLength'] as const)()
 
 /** The payload as a resolver may see it: parsed when it is a JSON object, else undefined. */
 function peekPayload(parts: CompactParts): unknown {
