@@ -12,6 +12,7 @@ export interface CompactParts {
   /** The parsed, frozen header. */
   readonly header: Readonly<JsonObject>
   readonly payloadSegment: string
+  /** The payload's bytes, decoded on first use. */
   readonly payload: Uint8Array
   /** The signature's bytes, decoded on first use (an HMAC tag on node is compared as text). */
   readonly signature: Uint8Array
@@ -50,15 +51,24 @@ function parseHeader(segment: string): Readonly<JsonObject> {
   return header
 }
 
+/**
+ * Both segments after the header are checked canonical up front and decoded on first
+ * use: with WebCrypto, the payload is decoded while the signature is being checked off
+ * the thread, and node's HMAC compares the signature as text without decoding it.
+ */
 class Parts implements CompactParts {
+  #payload: Uint8Array | undefined
   #signature: Uint8Array | undefined
   constructor(
     readonly header: Readonly<JsonObject>,
     readonly payloadSegment: string,
-    readonly payload: Uint8Array,
     readonly signatureSegment: string,
     readonly signingInput: string,
   ) {}
+
+  get payload(): Uint8Array {
+    return (this.#payload ??= decodeCanonical(this.payloadSegment))
+  }
 
   get signature(): Uint8Array {
     return (this.#signature ??= decodeCanonical(this.signatureSegment))
@@ -77,8 +87,8 @@ export function parseCompact(token: unknown, maxLength: number): CompactParts {
   const payloadSegment = token.slice(a + 1, b)
   const signatureSegment = token.slice(b + 1)
   if (headerSegment.length === 0) fail('ERR_JWS_INVALID', 'the header segment is empty')
-  const payload = decode(payloadSegment, 'ERR_JWS_INVALID', 'payload segment')
+  if (!isCanonical(payloadSegment)) fail('ERR_JWS_INVALID', 'payload segment is not canonical base64url')
   if (!isCanonical(signatureSegment)) fail('ERR_JWS_INVALID', 'signature segment is not canonical base64url')
   const header = parseHeader(headerSegment)
-  return new Parts(header, payloadSegment, payload, signatureSegment, token.slice(0, b))
+  return new Parts(header, payloadSegment, signatureSegment, token.slice(0, b))
 }

@@ -50,8 +50,9 @@ export interface VerifiedJwt extends VerifyResult<JsonObject> {
   t: number
 }
 
-function claimsOf(plan: VerifyPlan, parts: CompactParts, v: Verified): VerifiedJwt {
-  const payload: JsonObject = parseObject(parts.payload, 'ERR_JWT_INVALID', 'the JWT payload')
+const parsePayload = (parts: CompactParts): JsonObject => parseObject(parts.payload, 'ERR_JWT_INVALID', 'the JWT payload')
+
+function claimsOf(plan: VerifyPlan, v: Verified, payload: JsonObject): VerifiedJwt {
   const t = checkClaims(plan.claims, v.header, payload)
   return { header: v.header, payload, key: v.key, candidate: v.candidate, t }
 }
@@ -64,7 +65,21 @@ export function verifyPlanned(plan: VerifyPlan, token: unknown, key: KeyInput | 
   const parts = parseCompact(token, plan.maxLength)
   const v = verifyParts(parts, key, plan.core)
   // A thenable, not `instanceof Promise`: WebCrypto's promises may come from another realm (Edge VM).
-  return 'then' in v ? v.then((v) => claimsOf(plan, parts, v)) : claimsOf(plan, parts, v)
+  if (!('then' in v)) return claimsOf(plan, v, parsePayload(parts))
+  // The signature is being checked (WebCrypto works off this thread): parse the payload
+  // meanwhile. What the parse found is only looked at once the signature verified, so a
+  // bad signature is reported before a bad payload, and claims are checked after both.
+  let payload: JsonObject | undefined
+  let parseError: unknown
+  try {
+    payload = parsePayload(parts)
+  } catch (e) {
+    parseError = e
+  }
+  return v.then((v) => {
+    if (payload === undefined) throw parseError
+    return claimsOf(plan, v, payload)
+  })
 }
 
 /** The one-shot plan of the options seen last (see reusePlan). */

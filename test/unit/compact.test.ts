@@ -418,6 +418,35 @@ describe('header members', () => {
   })
 })
 
+describe('what is reported first (the payload is decoded and parsed lazily, or while the signature is being checked)', () => {
+  const notJson = b64u('not json')
+  const h = (alg: string) => segment({ alg, typ: 'JWT' })
+
+  it('a bad signature is reported before a payload that is not JSON, HMAC and ECDSA', async () => {
+    const es = { algorithms: ['ES256'] as Alg[], now: NOW }
+    await rejects(() => verify(badSig(craftSegments(h('HS256'), notJson, SECRET, 'HS256')), SECRET, HS), 'ERR_JWS_SIGNATURE_INVALID')
+    await rejects(() => verify(badSig(craftSegments(h('ES256'), notJson, P256.privateKey, 'ES256')), P256.pubJwk, es), 'ERR_JWS_SIGNATURE_INVALID')
+    await rejects(() => verify(craftSegments(h('HS256'), notJson, SECRET, 'HS256'), SECRET, HS), 'ERR_JWT_INVALID')
+    await rejects(() => verify(craftSegments(h('ES256'), notJson, P256.privateKey, 'ES256'), P256.pubJwk, es), 'ERR_JWT_INVALID')
+  })
+
+  it('a bad signature is reported before an expired token', async () => {
+    const expired = segment({ exp: T - 3600 })
+    await rejects(() => verify(badSig(craftSegments(h('ES256'), expired, P256.privateKey, 'ES256')), P256.pubJwk, { algorithms: ['ES256'], now: NOW }), 'ERR_JWS_SIGNATURE_INVALID')
+    await rejects(() => verify(craftSegments(h('ES256'), expired, P256.privateKey, 'ES256'), P256.pubJwk, { algorithms: ['ES256'], now: NOW }), 'ERR_JWT_EXPIRED')
+  })
+
+  it('a payload or signature segment that is not canonical base64url is malformed before any policy or key work', async () => {
+    const token = hs({ sub: 'a' })
+    const [hh, pp, ss] = token.split('.') as [string, string, string]
+    for (const bad of [`${hh}.${pp}*.${ss}`, `${hh}.${pp}.${ss}=`, `${hh}.${dirtyTrailingBits(pp)}.${ss}`, `${hh}.${pp}.${dirtyTrailingBits(ss)}`]) {
+      await rejects(() => verify(bad, SECRET, HS), 'ERR_JWS_INVALID')
+      await rejects(() => verify(bad, SECRET, { algorithms: ['ES256'], now: NOW }), 'ERR_JWS_INVALID') // not ERR_JOSE_ALG_NOT_ALLOWED
+      expect(() => decode(bad)).toThrow()
+    }
+  })
+})
+
 describe('signJws', () => {
   it('alg and kid go to the header; extra header members too', async () => {
     const jws = await signJws('x', SECRET, { alg: 'HS256', kid: 'k1', header: { cty: 'text', ext: 1, crit: ['ext'] } })
