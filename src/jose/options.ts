@@ -89,15 +89,14 @@ export function reusePlan<P>(slot: PlanSlot<P>, options: unknown, make: (options
       const keys = Object.keys(options)
       const read: unknown[] = []
       let hit = m !== undefined && keys.length === m.names.length
-      let ok = true
       for (let i = 0; i < keys.length; i++) {
         const v = (options as Record<string, unknown>)[keys[i]!]
         read.push(v)
         if (hit && !(keys[i] === m!.names[i] && same(v, m!.values[i]))) hit = false
-        if (ok && (keys[i] === '__proto__' || !rememberable(v))) ok = false
       }
       if (hit) return m!.plan
-      if (ok) {
+      // Only on a miss: whether these values can be remembered at all.
+      if (keys.every((k, i) => k !== '__proto__' && rememberable(read[i]))) {
         names = keys
         values = read.map((v) => (Array.isArray(v) ? v.slice() : v))
       }
