@@ -32,7 +32,8 @@ describe.runIf(cliOnce)('hardening 8: CLI output is bounded', () => {
   const deep = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`
   const big = ['--max-token-length', '5000000']
 
-  it.each([1_000, 2_000, 4_000, 8_000, 16_000])('a claim %i arrays deep: decode, decode --json and verify print < 256 KiB, say how deep, exit 0', async (depth) => {
+  // 1,000,000 levels: near the 4 MB input cap, far past any stack.
+  it.each([1_000, 2_000, 4_000, 8_000, 16_000, 1_000_000])('a claim %i arrays deep: decode, decode --json and verify print < 256 KiB, say how deep, exit 0', async (depth) => {
     const tok = token(`{"sub":"u","aud":"api","exp":${now + 600},"deep":${deep(depth)}}`)
     // The payload is level 1 and "deep" level 2: levels past 20 are one placeholder.
     const placeholder = `"… array ${depth - 19} levels deep"`
