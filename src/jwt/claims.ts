@@ -63,22 +63,24 @@ export const NUMERIC_DATE_LIMIT = 1e11
  * RFC 7519 §2: a NumericDate counts seconds. Not a finite number → wrong type; 10^11 or
  * more → `exp: Date.now() + 3600000`, a token valid for 57,000 years: named as the mistake.
  */
-export function checkNumericDate(v: unknown, claim: string, code: JoseErrorCode, details?: JoseErrorDetails): void {
-  if (typeof v !== 'number' || !Number.isFinite(v)) fail(code, `claim "${claim}" has the wrong type (RFC 7519 §4.1)`, details)
+export function checkNumericDate(v: unknown, label: string, code: JoseErrorCode, details?: JoseErrorDetails): void {
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(code, `${label} has the wrong type (RFC 7519 §4.1)`, details)
   if (v >= NUMERIC_DATE_LIMIT) {
-    fail(code, `claim "${claim}" is 10^11 or more: NumericDates count seconds, not milliseconds (RFC 7519 §2; use Math.floor(Date.now() / 1000))`, details)
+    fail(code, `${label} is 10^11 or more: NumericDates count seconds, not milliseconds (RFC 7519 §2; use Math.floor(Date.now() / 1000))`, details)
   }
 }
 
 /** RFC 7519 §4.1: registered claims must have their types; throws `code` naming the first that does not. */
 export function checkClaimTypes(p: JsonObject, code: JoseErrorCode, payload?: JsonObject): void {
-  const wrong = (claim: string): never => fail(code, `claim "${claim}" has the wrong type (RFC 7519 §4.1)`, payload && { claim, reason: 'invalid', payload })
+  // Without `payload` it is the caller's own payload (sign): the message says so.
+  const label = (claim: string): string => `${payload ? '' : 'payload '}claim "${claim}"`
+  const wrong = (claim: string): never => fail(code, `${label(claim)} has the wrong type (RFC 7519 §4.1)`, payload && { claim, reason: 'invalid', payload })
   for (const c of STRING_CLAIMS) if (Object.hasOwn(p, c) && typeof p[c] !== 'string') wrong(c)
   if (Object.hasOwn(p, 'aud')) {
     const aud = p.aud
     if (typeof aud !== 'string' && !(Array.isArray(aud) && aud.every((a) => typeof a === 'string'))) wrong('aud')
   }
-  for (const c of DATE_CLAIMS) if (Object.hasOwn(p, c)) checkNumericDate(p[c], c, code, payload && { claim: c, reason: 'invalid', payload })
+  for (const c of DATE_CLAIMS) if (Object.hasOwn(p, c)) checkNumericDate(p[c], label(c), code, payload && { claim: c, reason: 'invalid', payload })
 }
 
 const typesCheck: Check = ({ payload }) => checkClaimTypes(payload, 'ERR_JWT_INVALID', payload)

@@ -58,7 +58,7 @@ export function isExpired(token: string, options?: { now?: Now; clockTolerance?:
     const { payload } = decode<Record<string, unknown>>(token)
     if (!Object.hasOwn(payload, 'exp')) return false
     const exp = payload.exp
-    checkNumericDate(exp, 'exp', 'ERR_JWT_INVALID', { claim: 'exp', reason: 'invalid' })
+    checkNumericDate(exp, 'claim "exp"', 'ERR_JWT_INVALID', { claim: 'exp', reason: 'invalid' })
     return (exp as number) <= epochSeconds(now) - tol
   } catch (e) {
     throw toJoseError(e, 'ERR_JWS_INVALID', 'decoding failed')
