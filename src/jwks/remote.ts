@@ -202,9 +202,9 @@ interface StoreEntry { url: string; keys: Jwk[]; etag?: string; expiresAt: numbe
 /**
  * A key resolver over a remote JWK Set (an identity provider's `jwks_uri`), cached by
  * its HTTP caching headers, refetched for an unknown `kid` at most once per cooldown and
- * served stale through outages. `https:` only, except loopback hosts or `allowHttp`;
- * the URL is checked now (`ERR_JOSE_INVALID_ARGUMENT` unparseable, `ERR_JWKS_FETCH_FAILED`
- * insecure). Keys without `alg` (most RSA IdP keys) need `algorithms`.
+ * served stale through outages. `https:` only, except `localhost`, 127.0.0.0/8 and `[::1]`
+ * (not `*.localhost`) or `allowHttp`; the URL is checked now (`ERR_JOSE_INVALID_ARGUMENT`
+ * when unparseable or insecure). Keys without `alg` (most RSA IdP keys) need `algorithms`.
  *
  * @param url - the JWK Set URL (`jwks_uri` in the provider's discovery document)
  * @param options - freshness, limits, shared storage, events
