@@ -137,6 +137,7 @@ const SHAPES: ReadonlyArray<readonly [RegExp, PemLabel]> = [
  * the right tags spanning that), or undefined: random secrets never have this shape.
  */
 export function derLabel(b: Uint8Array): PemLabel | undefined {
+  if (b[0] !== SEQUENCE) return undefined // most secrets: no exception thrown and caught
   try {
     const tags = children(b, outer(b, 'DER'), 'DER').map((t) => t.tag.toString(16).padStart(2, '0')).join('')
     return SHAPES.find(([shape]) => shape.test(tags))?.[1]

@@ -16,7 +16,7 @@ const refuse = (is: string, instead: string): never => fail('ERR_KEY_INVALID', `
 
 /** Base64 (standard or URL alphabet, line breaks, optional padding) of a DER key structure. */
 function base64Der(text: string): PemLabel | undefined {
-  const s = text.replace(/\s+/g, '')
+  const s = text.replace(/[ \t\r\n]+/g, '')
   const bytes = /^[\w+/-]+={0,2}$/.test(s) ? tryDecode(s.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')) : undefined
   return bytes && derLabel(bytes)
 }
@@ -39,13 +39,25 @@ const decoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBO
 export function refuseKeyBytes(b: Uint8Array): void {
   const label = derLabel(b)
   if (label) refuse(`these bytes are a DER ${label}`, 'pass it as PEM text or a JWK')
-  // Latin-1: one character per byte, so the ASCII armour is found whatever the other bytes are.
+  // Latin-1, one character per byte (after a UTF-8 BOM, which the text rules skip): ASCII
+  // armour is found whatever the other bytes are, and the other rules, which look at how
+  // the text starts or need it all ASCII, read it as UTF-8 would.
   let text = ''
-  for (let i = 0; i < b.length; i += 4096) text += String.fromCharCode(...b.subarray(i, i + 4096))
+  for (let i = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0; i < b.length; i += 4096) text += String.fromCharCode(...b.subarray(i, i + 4096))
+  if (ARMOUR.test(text)) refuseKeyText(text, true)
   try {
-    text = decoder.decode(b)
-  } catch {
-    if (!ARMOUR.test(text)) return // not UTF-8: only the armour rule applies
+    refuseKeyText(text, true)
+  } catch (e) {
+    // Those rules apply to bytes that are UTF-8 text only (API.md, String keys).
+    if (isUtf8(b)) throw e
   }
-  refuseKeyText(text, true)
+}
+
+function isUtf8(b: Uint8Array): boolean {
+  try {
+    decoder.decode(b)
+    return true
+  } catch {
+    return false
+  }
 }

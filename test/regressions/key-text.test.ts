@@ -74,6 +74,8 @@ function byteForms(): Form[] {
   ]
   const text: Array<[string, string, RegExp]> = [
     ['JSON JWK bytes', JSON.stringify(rsa.publicJwk), JSON_HINT],
+    ['JSON JWK bytes after a UTF-8 BOM and CRLF', `\uFEFF\r\n${JSON.stringify(rsa.publicJwk)}`, JSON_HINT],
+    ['JSON with non-ASCII UTF-8 text', `{"kid":"clé-${'é'.repeat(20)}"}`, JSON_HINT],
     ['OpenSSH key line bytes', opensshLine(pemBody(ed.spki).subarray(12)), SSH_HINT],
     ['base64 SPKI bytes', b64(spkiDer), b64Hint('PUBLIC KEY')],
     ['URL bytes', 'https://id.example/.well-known/jwks.json', URL_HINT],
@@ -191,6 +193,10 @@ describe('hardening 1: key text is never a secret (forms × algorithms × entry 
     const ok = forge({ alg: 'HS256' }, CLAIMS, { alg: 'HS256', key: secret })
     expect((await verify(ok, secret, { algorithms: ['HS256'], now: NOW })).payload.sub).toBe('admin')
     expect((await verify(ok, secret.slice().buffer, { algorithms: ['HS256'], now: NOW })).payload.sub).toBe('admin')
+    // Bytes that are not UTF-8 are judged by the armour rule only: a leading "{" is not JSON.
+    const binary = Uint8Array.from([0x7b, 0xff, ...secret])
+    const braced = forge({ alg: 'HS256' }, CLAIMS, { alg: 'HS256', key: binary })
+    expect((await verify(braced, binary, { algorithms: ['HS256'], now: NOW })).payload.sub).toBe('admin')
   })
 })
 
