@@ -131,3 +131,10 @@ export function parseArgs(argv: readonly string[], specs: OptionSpecs, command: 
 export function tooMany(command: string): CliError {
   return new CliError('ERR_USAGE', `too many arguments (see isojwt ${command} --help)`)
 }
+
+/** `--max-token-length N` (the library's `maxTokenLength`), when given. */
+export function lengthArg(args: ParsedArgs): number | undefined {
+  const v = args.string('max-token-length')
+  if (v !== undefined && !/^[1-9]\d{0,8}$/.test(v)) throw new CliError('ERR_USAGE', '--max-token-length takes a positive whole number of characters')
+  return v === undefined ? undefined : Number(v)
+}

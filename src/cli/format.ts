@@ -3,29 +3,35 @@
  * sequences or bidi overrides), JSON, dates, relative times and TTY-only colour.
  */
 
-// C0, DEL, C1, zero-width and bidi controls, line/paragraph separators, BOM, lone surrogates:
-// anything that can move the cursor, recolour the terminal or reorder what is displayed.
-const INVISIBLE = '\\u007f-\\u009f\\u00ad\\u061c\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\ufeff\\ufff9-\\ufffb'
-const LONE_SURROGATE = '[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]'
-const UNSAFE = new RegExp(`[\\u0000-\\u001f${INVISIBLE}]|${LONE_SURROGATE}`, 'g')
-// Inside JSON.stringify output C0 controls and lone surrogates are already escaped; its
-// only raw control is the newline of the indentation, which must stay.
-const UNSAFE_IN_JSON = new RegExp(`[${INVISIBLE}]`, 'g')
+/**
+ * Characters that are not visible or that can move the cursor, recolour the terminal or
+ * reorder what is displayed (docs/cli.md, "Untrusted text"): controls (Cc), format
+ * characters such as zero-width and bidi controls (Cf), private-use (Co), unassigned (Cn),
+ * lone surrogates (Cs), line and paragraph separators (Zl, Zp), spaces other than U+0020
+ * (Zs), Unicode's default-ignorable characters (Hangul fillers U+115F, U+1160, U+3164,
+ * U+FFA0, variation selectors, tag characters U+E0000–E0FFF, …), and the blank-looking
+ * U+2800 (braille blank) and U+FFFC (object replacement).
+ */
+const UNSAFE = /(?! )[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Zl}\p{Zp}\p{Zs}\p{Default_Ignorable_Code_Point}\u2800\ufffc]/gu
 
 const hex4 = (c: number): string => `\\u${c.toString(16).padStart(4, '0')}`
+/** One character as `\uXXXX`; an astral one as its surrogate pair, as JSON writes it. */
+const escaped = (ch: string): string => hex4(ch.charCodeAt(0)) + (ch.length > 1 ? hex4(ch.charCodeAt(1)) : '')
 
 /** Plain text with every unsafe character written as `\uXXXX`. */
 export function escapeText(s: string): string {
-  return s.replace(UNSAFE, (ch) => hex4(ch.charCodeAt(0)))
+  return s.replace(UNSAFE, escaped)
 }
 
 /**
- * JSON (two-space indent) that is safe on a terminal and still valid JSON:
- * JSON.stringify escapes C0 controls and lone surrogates, the rest is escaped here.
+ * JSON (two-space indent) that is safe on a terminal and still valid JSON, for the CLI's
+ * own documents (keys, key sets): JSON.stringify escapes C0 controls and lone surrogates,
+ * the rest is escaped here; the newlines of the indentation stay. Token content is printed
+ * by printer.ts instead, which bounds it.
  */
 export function safeJson(value: unknown): string {
   const text = JSON.stringify(value, null, 2) ?? 'null'
-  return text.replace(UNSAFE_IN_JSON, (ch) => hex4(ch.charCodeAt(0)))
+  return text.replace(UNSAFE, (ch) => (ch === '\n' ? ch : escaped(ch)))
 }
 
 /** A NumericDate as ISO 8601 UTC, or undefined when it is not a usable number. */

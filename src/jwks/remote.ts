@@ -127,9 +127,12 @@ function isWorkerd(): boolean {
   return workerd
 }
 
-/** Hosts that are this machine: http is allowed to them (RFC 6761 §6.3 for .localhost). */
+/**
+ * Hosts that are literally this machine: http is allowed to them. Not `*.localhost`:
+ * RFC 6761 §6.3 says they should resolve to loopback, but resolvers send them to DNS.
+ */
 function isLoopback(host: string): boolean {
-  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
 }
 
 function checkUrl(url: unknown, allowHttp: boolean): string {
@@ -141,7 +144,8 @@ function checkUrl(url: unknown, allowHttp: boolean): string {
     throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'the JWK Set URL is not a valid URL')
   }
   const secure = u.protocol === 'https:' || (u.protocol === 'http:' && (allowHttp || isLoopback(u.hostname)))
-  if (!secure) fail('ERR_JWKS_FETCH_FAILED', 'the JWK Set URL must use https: (http: only for loopback hosts or with allowHttp)')
+  // A configuration error, found at creation, not a fetch failure (API.md, Key sets).
+  if (!secure) fail('ERR_JOSE_INVALID_ARGUMENT', 'the JWK Set URL must use https: (http: only for localhost, 127.0.0.0/8 and [::1], or with allowHttp)')
   return u.href
 }
 
@@ -198,9 +202,9 @@ interface StoreEntry { url: string; keys: Jwk[]; etag?: string; expiresAt: numbe
 /**
  * A key resolver over a remote JWK Set (an identity provider's `jwks_uri`), cached by
  * its HTTP caching headers, refetched for an unknown `kid` at most once per cooldown and
- * served stale through outages. `https:` only, except loopback hosts or `allowHttp`;
- * the URL is checked now (`ERR_JOSE_INVALID_ARGUMENT` unparseable, `ERR_JWKS_FETCH_FAILED`
- * insecure). Keys without `alg` (most RSA IdP keys) need `algorithms`.
+ * served stale through outages. `https:` only, except `localhost`, 127.0.0.0/8 and `[::1]`
+ * (not `*.localhost`) or `allowHttp`; the URL is checked now (`ERR_JOSE_INVALID_ARGUMENT`
+ * when unparseable or insecure). Keys without `alg` (most RSA IdP keys) need `algorithms`.
  *
  * @param url - the JWK Set URL (`jwks_uri` in the provider's discovery document)
  * @param options - freshness, limits, shared storage, events

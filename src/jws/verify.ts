@@ -28,11 +28,13 @@ export interface Verified {
 }
 
 /** Marks resolvers that are key sets (createLocalJwks, createRemoteJwks): candidates that
- * cannot be used are skipped, and a set left with none of them is ERR_JWKS_NO_MATCHING_KEY. */
-export const KEY_SET: unique symbol = /* @__PURE__ */ Symbol('isojwt.keySet') as never
+ * cannot be used are skipped, and a set left with none of them is ERR_JWKS_NO_MATCHING_KEY.
+ * Registry symbols (Symbol.for), so a set made by one copy of the package (the CJS build,
+ * another install) keeps its meaning in another (API.md, Key sets). */
+export const KEY_SET: unique symbol = /* @__PURE__ */ Symbol.for('isojwt.keySet') as never
 
 /** On remote key sets: a method returning the JWK objects the set holds right now. */
-export const CURRENT_KEYS: unique symbol = /* @__PURE__ */ Symbol('isojwt.currentKeys') as never
+export const CURRENT_KEYS: unique symbol = /* @__PURE__ */ Symbol.for('isojwt.currentKeys') as never
 
 /** At most this many candidate keys are tried per token (API.md, Key resolvers). */
 const MAX_CANDIDATES = 3

@@ -3,7 +3,7 @@
  * into a list of closures and run in the documented order: typ, presence, types, iss,
  * sub, aud, nbf, exp, iat/maxAge. First failure wins.
  */
-import { fail, quote, type ClaimFailureReason } from '../errors.ts'
+import { fail, quote, type ClaimFailureReason, type JoseErrorCode, type JoseErrorDetails } from '../errors.ts'
 import type { JsonObject } from '../jose/json.ts'
 import { optString, optStrings, type Options } from '../jose/options.ts'
 import type { Now } from '../types.ts'
@@ -56,21 +56,34 @@ function typCheck(option: unknown): Check {
 const STRING_CLAIMS = ['iss', 'sub', 'jti'] as const
 const DATE_CLAIMS = ['exp', 'nbf', 'iat'] as const
 
-/** RFC 7519 §4.1: registered claims must have their types (else ERR_JWT_INVALID). */
-export function typeProblem(p: JsonObject): string | undefined {
-  for (const c of STRING_CLAIMS) if (Object.hasOwn(p, c) && typeof p[c] !== 'string') return c
-  if (Object.hasOwn(p, 'aud')) {
-    const aud = p.aud
-    if (typeof aud !== 'string' && !(Array.isArray(aud) && aud.every((a) => typeof a === 'string'))) return 'aud'
+/** 10^11 s is the year 5138: a NumericDate this large is milliseconds by mistake (API.md, JWT). */
+export const NUMERIC_DATE_LIMIT = 1e11
+
+/**
+ * RFC 7519 §2: a NumericDate counts seconds. Not a finite number → wrong type; 10^11 or
+ * more → `exp: Date.now() + 3600000`, a token valid for 57,000 years: named as the mistake.
+ */
+export function checkNumericDate(v: unknown, label: string, code: JoseErrorCode, details?: JoseErrorDetails): void {
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(code, `${label} has the wrong type (RFC 7519 §4.1)`, details)
+  if (v >= NUMERIC_DATE_LIMIT) {
+    fail(code, `${label} is 10^11 or more: NumericDates count seconds, not milliseconds (RFC 7519 §2; use Math.floor(Date.now() / 1000))`, details)
   }
-  for (const c of DATE_CLAIMS) if (Object.hasOwn(p, c) && (typeof p[c] !== 'number' || !Number.isFinite(p[c]))) return c
-  return undefined
 }
 
-const typesCheck: Check = ({ payload }) => {
-  const bad = typeProblem(payload)
-  if (bad) fail('ERR_JWT_INVALID', `claim "${bad}" has the wrong type (RFC 7519 §4.1)`, { claim: bad, reason: 'invalid', payload })
+/** RFC 7519 §4.1: registered claims must have their types; throws `code` naming the first that does not. */
+export function checkClaimTypes(p: JsonObject, code: JoseErrorCode, payload?: JsonObject): void {
+  // Without `payload` it is the caller's own payload (sign): the message says so.
+  const label = (claim: string): string => `${payload ? '' : 'payload '}claim "${claim}"`
+  const wrong = (claim: string): never => fail(code, `${label(claim)} has the wrong type (RFC 7519 §4.1)`, payload && { claim, reason: 'invalid', payload })
+  for (const c of STRING_CLAIMS) if (Object.hasOwn(p, c) && typeof p[c] !== 'string') wrong(c)
+  if (Object.hasOwn(p, 'aud')) {
+    const aud = p.aud
+    if (typeof aud !== 'string' && !(Array.isArray(aud) && aud.every((a) => typeof a === 'string'))) wrong('aud')
+  }
+  for (const c of DATE_CLAIMS) if (Object.hasOwn(p, c)) checkNumericDate(p[c], label(c), code, payload && { claim: c, reason: 'invalid', payload })
 }
+
+const typesCheck: Check = ({ payload }) => checkClaimTypes(payload, 'ERR_JWT_INVALID', payload)
 
 function oneOf(claim: 'iss' | 'sub', allowed: readonly string[]): Check {
   return ({ payload }) => {

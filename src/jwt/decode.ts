@@ -1,10 +1,11 @@
 /** `decode` and `isExpired` (API.md, JWT): structure only, never trust. */
-import { fail, toJoseError } from '../errors.ts'
+import { toJoseError } from '../errors.ts'
 import { ownBytes } from '../encoding/base64url.ts'
 import { parseObject } from '../jose/json.ts'
 import { readOptions, validating } from '../jose/options.ts'
 import { checkMaxLength, DEFAULT_MAX_TOKEN, parseCompact } from '../jws/compact.ts'
 import type { DecodeResult, DecodedHeader, JwtPayload, Now, Duration } from '../types.ts'
+import { checkNumericDate } from './claims.ts'
 import { checkNow, epochSeconds, parseDuration } from './time.ts'
 
 /**
@@ -57,8 +58,8 @@ export function isExpired(token: string, options?: { now?: Now; clockTolerance?:
     const { payload } = decode<Record<string, unknown>>(token)
     if (!Object.hasOwn(payload, 'exp')) return false
     const exp = payload.exp
-    if (typeof exp !== 'number' || !Number.isFinite(exp)) fail('ERR_JWT_INVALID', 'claim "exp" has the wrong type (RFC 7519 §4.1)', { claim: 'exp', reason: 'invalid' })
-    return exp <= epochSeconds(now) - tol
+    checkNumericDate(exp, 'claim "exp"', 'ERR_JWT_INVALID', { claim: 'exp', reason: 'invalid' })
+    return (exp as number) <= epochSeconds(now) - tol
   } catch (e) {
     throw toJoseError(e, 'ERR_JWS_INVALID', 'decoding failed')
   }

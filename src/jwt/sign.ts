@@ -6,7 +6,7 @@ import { lookup } from '../jwa/registry.ts'
 import { checkExtraHeader, signCompact, type HeaderMemo } from '../jws/sign.ts'
 import type { KeyDesc } from '../keys/describe.ts'
 import type { JwtPayload, KeyInput, Now, SignOptions } from '../types.ts'
-import { typeProblem } from './claims.ts'
+import { checkClaimTypes, NUMERIC_DATE_LIMIT } from './claims.ts'
 import { checkNow, epochSeconds, parseDuration } from './time.ts'
 
 const SIGN_OPTIONS = ['alg', 'kid', 'typ', 'header', 'expiresIn', 'notBefore', 'issuedAt', 'issuer', 'subject', 'audience', 'jwtId', 'now'] as const
@@ -66,16 +66,20 @@ function claimsFrom(payload: JsonObject, plan: SignPlan): JsonObject {
   // The clock is read here, on every call, never when a signer is created.
   const t = epochSeconds(plan.now)
   if (setIat) claims.iat = t
-  if (plan.notBefore !== undefined) claims.nbf = Math.floor(t + plan.notBefore)
-  if (plan.expiresIn !== undefined) claims.exp = Math.floor(t + plan.expiresIn)
+  for (const [claim, option, d] of timed) {
+    if (d === undefined) continue
+    const v = Math.floor(t + d)
+    // A token past the NumericDate bound would be refused by every verify (API.md, JWT).
+    if (v >= NUMERIC_DATE_LIMIT) fail('ERR_JOSE_INVALID_ARGUMENT', `options.${option} puts "${claim}" past 10^11 s (the year 5138)`)
+    claims[claim] = v
+  }
   return claims
 }
 
 /** Signs one payload under a validated plan. Throws synchronously or rejects (callers await it inside their try). */
 export function signPlanned(plan: SignPlan, payload: unknown, key: unknown): string | Promise<string> {
   if (!isPlainObject(payload)) fail('ERR_JOSE_INVALID_ARGUMENT', 'the payload must be a plain object')
-  const bad = typeProblem(payload)
-  if (bad) fail('ERR_JOSE_INVALID_ARGUMENT', `payload claim "${bad}" has the wrong type (RFC 7519 §4.1)`)
+  checkClaimTypes(payload, 'ERR_JOSE_INVALID_ARGUMENT')
   const body = stringify(claimsFrom(payload, plan), 'the payload')
   return signCompact({ key, alg: plan.alg, typ: plan.typ, kid: plan.kid, extra: plan.extra, payload: body }, plan.headers)
 }

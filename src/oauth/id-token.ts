@@ -6,6 +6,7 @@ import { fail, toJoseError } from '../errors.ts'
 import type { JsonObject } from '../jose/json.ts'
 import { optString, validating } from '../jose/options.ts'
 import type { AlgEntry } from '../jwa/registry.ts'
+import { checkNumericDate } from '../jwt/claims.ts'
 import { parseDuration } from '../jwt/time.ts'
 import type { KeyInput, KeyResolver, VerifyResult } from '../types.ts'
 import type { VerifyIdTokenOptions } from './types.ts'
@@ -43,6 +44,7 @@ function authTimeCheck(maxAge: number | undefined): ProfileCheck {
     }
     const at = payload.auth_time
     if (typeof at !== 'number' || !Number.isFinite(at)) claimFail('auth_time', 'invalid', '"auth_time" must be a NumericDate', payload)
+    checkNumericDate(at, 'claim "auth_time"', 'ERR_JWT_CLAIM_INVALID', { claim: 'auth_time', reason: 'invalid', payload })
     if (maxAge === undefined) return
     if (at > t + tol) claimFail('auth_time', 'in_future', 'the end-user authenticated in the future', payload)
     if (t > at + maxAge + tol) claimFail('auth_time', 'too_old', 'the end-user authenticated longer ago than maxAge', payload)

@@ -310,14 +310,15 @@ export function remoteUrlTests(t, ctx, h) {
   t('createRemoteJwks: insecure URLs refused at creation, loopback http allowed', () => {
     for (const url of ['http://localhost.evil.example/jwks', 'http://127.0.0.1.evil.example/jwks', 'http://evil.example/jwks',
       'http://localhost.evil.example:8080/jwks', 'http://evil-localhost/jwks', 'http://localhost@evil.example/jwks',
-      'http://127.0.0.1:80@evil.example/jwks', 'http://localhost./jwks', 'ftp://localhost/jwks', 'file:///etc/jwks.json']) {
-      ctx.throws(() => lib.createRemoteJwks(url), FETCH_FAILED, `createRemoteJwks(${url})`)
+      'http://127.0.0.1:80@evil.example/jwks', 'http://localhost./jwks', 'ftp://localhost/jwks', 'file:///etc/jwks.json',
+      'http://a.b.localhost:9/jwks', 'http://x.localhost/jwks']) {
+      ctx.throws(() => lib.createRemoteJwks(url), INVALID_ARG, `createRemoteJwks(${url})`)
     }
     for (const url of ['', 'not a url', 'https://', 42, null]) ctx.throws(() => lib.createRemoteJwks(url), INVALID_ARG, `createRemoteJwks(${h.show(url)})`)
     ctx.throws(() => lib.createRemoteJwks('https://id.example/jwks', { timeout: 'soon' }), INVALID_ARG, "timeout 'soon'")
     ctx.throws(() => lib.createRemoteJwks('https://id.example/jwks', { allowHttp: 'yes' }), INVALID_ARG, "allowHttp 'yes'")
     // Created, never used (nothing is fetched at creation).
-    for (const url of ['https://id.example/jwks', 'http://localhost:9/jwks', 'http://a.b.localhost:9/jwks', 'http://127.0.0.2:9/jwks',
+    for (const url of ['https://id.example/jwks', 'http://localhost:9/jwks', 'http://127.0.0.2:9/jwks',
       'http://[::1]:9/jwks', new URL('https://id.example/jwks')]) {
       const set = lib.createRemoteJwks(url)
       h.eq(typeof set, 'function', `createRemoteJwks(${String(url)}) returns a resolver`)

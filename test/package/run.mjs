@@ -208,6 +208,15 @@ async function checkCli() {
     const bad = await npx(['verify', tampered, '--key', 'cli-public.jwk', '--aud', 'package-test'])
     assert(bad.code !== 0 && /ERR_JWS_SIGNATURE_INVALID/.test(bad.err), `tampered token: exit ${bad.code}\n${bad.all}`)
   })
+  await check('hardening 8: npx isojwt decode of a claim 16,000 arrays deep is bounded, escapes U+E0041, exits 0', async () => {
+    const b64 = (text) => Buffer.from(text).toString('base64url')
+    const token = `${b64('{"alg":"HS256"}')}.${b64(`{"tag":"a\u{E0041}","deep":${'['.repeat(16000)}${']'.repeat(16000)}}`)}.${b64('s')}`
+    for (const args of [['decode', token, '--max-token-length', '50000'], ['decode', token, '--json', '--max-token-length', '50000']]) {
+      const r = await npx(args)
+      ok(r, args.slice(2).join(' '))
+      assert(r.out.length < 4096 && r.out.includes('"… array 15981 levels deep"') && r.out.includes('"a\\udb40\\udc41"'), `decode printed ${r.out.slice(0, 2000)}`)
+    }
+  })
 }
 
 /** jsr.json: the version follows package.json, and `deno publish --dry-run` passes without network. */

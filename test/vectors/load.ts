@@ -4,8 +4,8 @@
  * (to classify failures): expectations never go through isojwt's own codecs or crypto, so
  * a bug there cannot hide a bug in the expectations.
  *
- * The vectors live in `shared/vectors/` beside the repository (CI clones the repo into a
- * fresh folder with a copy of `shared/` next to it), described in its README.md.
+ * The vectors are committed in `test/vectors/data/`; README.md beside this file gives each
+ * file's source (RFC section or upstream commit), license and known quirks.
  */
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
@@ -23,9 +23,9 @@ import { isJoseError, type JoseError } from '../../src/index.ts'
 import type { Alg, Jwk } from '../../src/types.ts'
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-export const vectorsDir = path.resolve(repoRoot, '../shared/vectors')
+export const vectorsDir = path.join(repoRoot, 'test/vectors/data')
 
-/** Parse a JSON file under shared/vectors/. */
+/** Parse a JSON file under test/vectors/data/. */
 export function readVectors<T>(relative: string): T {
   return JSON.parse(readFileSync(path.join(vectorsDir, relative), 'utf8')) as T
 }

@@ -1,5 +1,5 @@
 /**
- * RFC 7515 Appendix A (shared/vectors/rfc7515.json): A.1 HS256, A.2 RS256, A.3 ES256,
+ * RFC 7515 Appendix A (test/vectors/data/rfc7515.json): A.1 HS256, A.2 RS256, A.3 ES256,
  * A.4 ES512, A.5 unsecured (alg "none"), A.6/A.7 JSON serialization.
  * The claims carry exp 1300819380 (2011-03-22T18:43:00Z): the JWT checks run with a fixed
  * clock one second before, and must report ERR_JWT_EXPIRED on the real clock.

@@ -1,5 +1,5 @@
 /**
- * RFC 7519 (shared/vectors/rfc7519.json): §3.1 the example JWT (HS256, header with CRLF,
+ * RFC 7519 (test/vectors/data/rfc7519.json): §3.1 the example JWT (HS256, header with CRLF,
  * typ "JWT", exp 1300819380 = 2011-03-22T18:43:00Z), §6.1 the unsecured JWT, and
  * Appendix A.1/A.2 (JWE, out of scope: they must be refused, never misread as JWS).
  */

@@ -1,5 +1,5 @@
 /**
- * RFC 7520 §4.1-4.4 compact forms (shared/vectors/jose-cookbook/jws/4_1..4_4, copied
+ * RFC 7520 §4.1-4.4 compact forms (test/vectors/data/jose-cookbook/jws/4_1..4_4, copied
  * byte for byte from ietf-jose/cookbook): RS256, PS384, ES512, HS256 over the same UTF-8
  * payload (with U+2019), header {"alg":…,"kid":"…"}. §4.5-4.8 exist only as detached or
  * JSON serializations and are out of scope for a compact-only library.

@@ -1,5 +1,5 @@
 /**
- * RFC 7638 §3.1 JWK Thumbprint (shared/vectors/rfc7638.json) and the OKP thumbprint of
+ * RFC 7638 §3.1 JWK Thumbprint (test/vectors/data/rfc7638.json) and the OKP thumbprint of
  * RFC 8037 A.3 (rfc8037.json): SHA-256 over the required members in lexicographic order.
  */
 import { createHash } from 'node:crypto'

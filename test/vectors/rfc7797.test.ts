@@ -1,5 +1,5 @@
 /**
- * RFC 7797 (shared/vectors/rfc7797.json), the "b64" header parameter.
+ * RFC 7797 (test/vectors/data/rfc7797.json), the "b64" header parameter.
  * §4.1: {"alg":"HS256"} over "$.02", the ordinary encoded form: must verify.
  * §3: "b64": true listed in "crit" means the ordinary encoding: must be accepted.
  * §4.2: "b64": false (unencoded payload) is not supported: verifyJws → ERR_JOSE_NOT_SUPPORTED;

@@ -1,5 +1,5 @@
 /**
- * RFC 8037 Appendix A (shared/vectors/rfc8037.json): A.1 Ed25519 private key, A.2 public
+ * RFC 8037 Appendix A (test/vectors/data/rfc8037.json): A.1 Ed25519 private key, A.2 public
  * key, A.3 thumbprint (see rfc7638.test.ts), A.4 signing, A.5 validation; and the
  * cookbook's curve25519/jws.json (the same example). A.6/A.7 are X25519/X448 key
  * agreement (JWE), out of scope. Ed25519 is deterministic (RFC 8032 §5.1.6), so signing

@@ -3,14 +3,14 @@
  * where the label is `acceptable` (no right answer). Each entry says what we do and why.
  * The ledger (wycheproof-ledger.ts) fails the run when an entry goes stale: the case now
  * agrees with its label, our verdict or error code changed, or the tcId does not exist.
- * Known upstream quirks are described in shared/vectors/README.md, "Known issues".
+ * Known upstream quirks are described in test/vectors/README.md, "Known issues".
  */
 import type { JoseErrorCode } from '../../src/errors.ts'
 
 export type Verdict = 'accepted' | 'rejected'
 
 export interface WycheproofException {
-  /** File name under shared/vectors/wycheproof/. */
+  /** File name under test/vectors/data/wycheproof/. */
   file: string
   tcId: number
   /** Wycheproof's `result`. */

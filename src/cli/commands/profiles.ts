@@ -25,7 +25,8 @@ const REQUIRES: ReadonlyMap<Profile, readonly string[]> = new Map([
   ['client-assertion', ['client-id', 'aud']],
 ])
 /** Options of plain verify or of other profiles; a profile given one of them is a usage error. */
-const PROFILE_SPECIFIC = ['iss', 'aud', 'sub', 'typ', 'max-age', 'require', 'scope', 'client-id', 'nonce', 'access-token', 'code', 'max-lifetime']
+// (--max-token-length: the profile functions do not take maxTokenLength yet.)
+const PROFILE_SPECIFIC = ['iss', 'aud', 'sub', 'typ', 'max-age', 'require', 'scope', 'client-id', 'nonce', 'access-token', 'code', 'max-lifetime', 'max-token-length']
 
 /** Checks the profile name and that exactly its options were given. */
 export function checkProfile(name: string, args: ParsedArgs): Profile {

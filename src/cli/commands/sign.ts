@@ -23,7 +23,8 @@ Key (exactly one):
 
 Options:
   --alg ALG           the algorithm; needed unless the key pins exactly one (a JWK with
-                      "alg", an EC or Ed25519 key)
+                      "alg", an EC key). An Ed25519 key pins both EdDSA and Ed25519:
+                      name one
   --exp DURATION      expires after this long ("15m", "2h", "1d", or seconds)
   --nbf DURATION      not valid before now + DURATION ("-30s" or "30s ago" for the past)
   --iss ISSUER        the issuer

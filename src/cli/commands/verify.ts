@@ -1,11 +1,11 @@
 /** `isojwt verify`: signature and claims, with the exit code naming the failure family. */
 import { JoseError, isJoseError, verify, type Alg, type KeyInput, type KeyResolver, type VerifyOptions } from '../../index.ts'
-import { tooMany, type ParsedArgs } from '../args.ts'
+import { lengthArg, tooMany, type ParsedArgs } from '../args.ts'
 import type { Command } from '../command.ts'
 import { CliError, exitTable } from '../errors.ts'
-import { safeJson } from '../format.ts'
 import { readToken } from '../io.ts'
 import { verificationKey } from '../keys.ts'
+import { LIMITS, resultJson } from '../printer.ts'
 import { durationArg } from './duration.ts'
 import { checkProfile, PROFILES, verifyProfile } from './profiles.ts'
 
@@ -26,7 +26,8 @@ Key (exactly one):
 
 Checks:
   --alg ALG           allowed algorithms (repeat or comma-separate); required for RSA
-                      keys without "alg" and for secrets
+                      keys without "alg" and for secrets. An Ed25519 key without "alg"
+                      pins both EdDSA and Ed25519: --alg narrows it to one
   --iss ISSUER        expected issuer (repeatable: any of them)
   --aud AUDIENCE      expected audience (repeatable: any of them). Without it, tokens
                       minted for any audience are accepted (a valid token then gets a
@@ -36,6 +37,7 @@ Checks:
   --max-age DURATION  iat at most this old ("15m", "2h", or seconds)
   --tolerance DURATION  clock skew allowed for exp, nbf and iat (default 0)
   --require CLAIM     claims that must be present (repeat or comma-separate)
+  --max-token-length N  refuse longer tokens (default 16384 characters)
   -h, --help          this help
 
 Profiles (--profile NAME fixes typ and the required claims; only the options listed):
@@ -47,7 +49,11 @@ Profiles (--profile NAME fixes typ and the required claims; only the options lis
   client-assertion    RFC 7523 client assertion: --client-id and --aud (the
                       authorization server) required, --max-lifetime DURATION
                       (default 5m). Replay (jti) tracking is the server's job.
-  All profiles take --alg and --tolerance.
+  All profiles take --alg and --tolerance (not --max-token-length).
+
+Output is bounded as in "isojwt decode" (nesting deeper than ${LIMITS.depth} levels, strings longer
+than ${LIMITS.chars} characters, more than ${LIMITS.items} items, past ${LIMITS.kib} KiB): what is summarised is
+listed in a last "summarised" member.
 
 Exit codes:
 ${exitTable()}`
@@ -71,6 +77,8 @@ function optionsFrom(args: ParsedArgs): VerifyOptions {
   if (tolerance !== undefined) o.clockTolerance = tolerance
   const required = args.split('require')
   if (required.length > 0) o.requiredClaims = required
+  const maxTokenLength = lengthArg(args)
+  if (maxTokenLength !== undefined) o.maxTokenLength = maxTokenLength
   return o
 }
 
@@ -93,7 +101,7 @@ export const verifyCommand: Command = {
     sub: { type: 'string' }, typ: { type: 'string', multiple: true }, 'max-age': { type: 'string' }, tolerance: { type: 'string' },
     require: { type: 'string', multiple: true }, profile: { type: 'string' }, scope: { type: 'string', multiple: true },
     'client-id': { type: 'string', multiple: true }, nonce: { type: 'string' }, 'access-token': { type: 'string' }, code: { type: 'string' },
-    'max-lifetime': { type: 'string' },
+    'max-lifetime': { type: 'string' }, 'max-token-length': { type: 'string' },
   },
   async run(args, io) {
     if (args.positionals.length > 1) throw tooMany('verify')
@@ -108,11 +116,11 @@ export const verifyCommand: Command = {
     const token = await readToken(args.positionals[0], 'verify')
     try {
       if (profile !== undefined) {
-        io.out(safeJson(await verifyProfile(profile, token, key, args)))
+        io.out(resultJson(await verifyProfile(profile, token, key, args)))
         return 0
       }
       const { header, payload } = await verify(token, key, options)
-      io.out(safeJson({ header, payload }))
+      io.out(resultJson({ header, payload }))
       // After success only: a rejected token gets its one error line. Every profile
       // checks the audience (an ID token's is the client id), so this is plain verify's.
       if (options.audience === undefined) io.err('warning: no --aud: tokens minted for any audience are accepted')

@@ -153,6 +153,28 @@ export async function runChecks(entry, copies, appDir) {
     })
   }
 
+  // hardening 5: key-set markers are registry symbols, so a set keeps its meaning in
+  // another copy: a broken key in it is skipped there too (not ERR_KEY_INVALID), and a
+  // remote set's reload drops another copy's cached results of keys it no longer holds.
+  const broken = { ...publicJwk, x: publicJwk.x.slice(0, 20) }
+  for (const a of copies) for (const b of copies) {
+    await check(`hardening 5: a key set made by ${a.name} works as a key set in ${b.name}`, async () => {
+      const set = a.lib.createLocalJwks({ keys: [broken, publicJwk] })
+      const r = await b.lib.verify(tokens.get(a), set, policy)
+      assert(r.payload.sub === a.name, 'not verified')
+      let served = { keys: [publicJwk] }
+      const remote = a.lib.createRemoteJwks('https://id.example/jwks', {
+        fetch: async () => new Response(JSON.stringify(served), { headers: { 'content-type': 'application/json' } }),
+      })
+      const verifier = b.lib.createVerifier(remote, { ...policy, cache: 10 })
+      assert((await verifier(tokens.get(a))).payload.sub === a.name, 'remote set: not verified')
+      served = { keys: [broken] }
+      await remote.reload()
+      const e = await rejection(verifier(tokens.get(a)))
+      assert(e.code === 'ERR_JWKS_NO_MATCHING_KEY', `after reload without the key: ${e.code}`)
+    })
+  }
+
   return { passed, failed }
 }
 
