@@ -36,7 +36,7 @@ export function parsePem(pem: string): { label: PemLabel; der: Uint8Array } {
   if (!m) fail('ERR_KEY_INVALID', 'malformed PEM: the "-----BEGIN …-----" line is not valid')
   const label = m[1]!
   if (!LABELS.has(label)) {
-    fail('ERR_KEY_INVALID', `unsupported PEM label; use PUBLIC KEY, PRIVATE KEY, CERTIFICATE, RSA PUBLIC KEY, RSA PRIVATE KEY or EC PRIVATE KEY. Convert with \`openssl pkcs8 -topk8 -nocrypt\` (an encrypted or other private key) or \`ssh-keygen -e -m PKCS8\` (an OpenSSH key)`)
+    fail('ERR_KEY_INVALID', 'unsupported PEM label: convert with `openssl pkcs8 -topk8 -nocrypt` (an encrypted or other private key) or `ssh-keygen -e -m PKCS8` (OpenSSH)')
   }
   const footer = `-----END ${label}-----`
   if (!text.endsWith(footer)) fail('ERR_KEY_INVALID', `malformed PEM: expected a single block ending in "${footer}"`)
