@@ -83,9 +83,12 @@ export interface JwksDocument {
 }
 
 /**
- * A key: a WebCrypto `CryptoKey`, a JWK object, a `Uint8Array` secret, or a string that
- * is either a PEM (`PUBLIC KEY`, `PRIVATE KEY`, `CERTIFICATE`) or an HMAC secret (its
- * UTF-8 bytes). Node `KeyObject`s are not keys here: export them to JWK or PEM.
+ * A key: a WebCrypto `CryptoKey`, a JWK object, a secret as bytes (`Uint8Array`,
+ * `ArrayBuffer`), or a string that is either a PEM (`PUBLIC KEY`, `PRIVATE KEY`,
+ * `CERTIFICATE`, `RSA PUBLIC KEY`, `RSA PRIVATE KEY`, `EC PRIVATE KEY`) or an HMAC secret
+ * (its UTF-8 bytes). Key text (a PEM as bytes, DER, JSON, an OpenSSH key, base64 DER, a
+ * URL) is never a secret: `ERR_KEY_INVALID`. Node `KeyObject`s are not keys here: export
+ * them to JWK or PEM.
  *
  * @example
  * ```ts
@@ -94,7 +97,7 @@ export interface JwksDocument {
  * const token = await sign({ sub: 'u1' }, secret, { alg: 'HS256' })
  * ```
  */
-export type KeyInput = CryptoKey | Jwk | Uint8Array | string
+export type KeyInput = CryptoKey | Jwk | Uint8Array | ArrayBuffer | string
 
 /**
  * A verified JWS protected header (RFC 7515 §4.1): `alg` is one of the allowed algorithms.

@@ -41,11 +41,18 @@ export async function readKeyFile(path: string): Promise<KeyFile> {
   return { kind: 'jwk', jwk: parsed as Jwk }
 }
 
-/** An HMAC secret file: its bytes, one trailing newline removed (`echo secret > file`). */
+/**
+ * An HMAC secret file: its bytes, one trailing newline removed (`echo secret > file`).
+ * The library refuses key text (API.md, String keys); it also judges the file as it is
+ * when a newline was removed, so a DER key ending in 0x0a cannot pass as a secret.
+ */
 export async function readSecretFile(path: string): Promise<Uint8Array> {
-  let bytes = await readBytes(path)
+  const file = await readBytes(path)
+  let bytes = file
   if (bytes[bytes.length - 1] === 0x0a) bytes = bytes.subarray(0, bytes[bytes.length - 2] === 0x0d ? -2 : -1)
   if (bytes.length === 0) throw new CliError('ERR_KEY_INVALID', `secret file ${shownPath(path)} is empty`)
+  // 32 bytes and more are long enough for HS256: importKey then fails only on key text.
+  if (bytes !== file && file.length >= 32) await importKey(file, 'HS256')
   return bytes
 }
 

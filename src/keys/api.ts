@@ -17,7 +17,7 @@ function extractableOption(value: unknown): boolean {
 }
 
 /**
- * Imports a JWK, PEM (SPKI, PKCS#8, X.509 certificate) or secret for one algorithm.
+ * Imports a JWK, PEM (SPKI, PKCS#8, PKCS#1, SEC1, X.509 certificate) or secret for one algorithm.
  * Keys are checked exactly as `sign` and `verify` check them. Only needed to hold a
  * CryptoKey yourself: `sign` and `verify` take the same inputs and cache their imports.
  *

@@ -9,9 +9,11 @@ import { isWellFormed, utf8 } from '../encoding/utf8.ts'
 import { isPlainObject } from '../jose/json.ts'
 import { entriesFor, entriesForCryptoKey, type Kty } from '../jwa/registry.ts'
 import type { Alg } from '../types.ts'
-import { certificateSpki, pkcs8Info, spkiInfo } from './der.ts'
+import { pemKey, pkcs8Info, spkiInfo } from './der.ts'
 import { inspectJwk } from './jwk.ts'
 import { parsePem, trimKeyText } from './pem.ts'
+import { refuseKeyBytes, refuseKeyText } from './text.ts'
+import { checkExponent } from './weak.ts'
 
 export type Visibility = 'public' | 'private' | 'secret'
 
@@ -64,24 +66,21 @@ function make(form: KeyDesc['form'], kty: Kty, crv: string | undefined, visibili
 function fromString(s: string): KeyDesc {
   const text = trimKeyText(s)
   if (text.startsWith('-----BEGIN ')) {
-    const { label, der } = parsePem(text)
-    const form = label === 'PRIVATE KEY' ? 'pkcs8' : 'spki'
-    const key = label === 'CERTIFICATE' ? certificateSpki(der) : der
-    const info = form === 'spki' ? spkiInfo(key) : pkcs8Info(key)
-    return make(form, info.kty, info.crv, form === 'spki' ? 'public' : 'private', key, info.rsaBits)
+    const { form, der } = pemKey(parsePem(text))
+    const info = form === 'spki' ? spkiInfo(der) : pkcs8Info(der)
+    return make(form, info.kty, info.crv, form === 'spki' ? 'public' : 'private', der, info.rsaBits)
   }
-  if (s.includes('-----BEGIN') || s.includes('-----END') || text.startsWith('{')) {
-    fail('ERR_KEY_INVALID', 'this string is neither a PEM key nor usable as an HMAC secret (it looks like key text)')
-  }
+  refuseKeyText(text)
   if (!isWellFormed(s)) fail('ERR_KEY_INVALID', 'an HMAC secret string must be well-formed Unicode')
-  return fromBytes(utf8(s))
+  return secret(utf8(s))
 }
 
 function fromCryptoKey(key: CryptoKey): KeyDesc {
-  const alg = key.algorithm as KeyAlgorithm & { modulusLength?: number; length?: number }
+  const alg = key.algorithm as KeyAlgorithm & { modulusLength?: number; length?: number; publicExponent?: Uint8Array }
   const pinned = entriesForCryptoKey(alg)
   const first = pinned[0]
   if (!first) fail('ERR_JOSE_NOT_SUPPORTED', `CryptoKey algorithm ${String(alg.name).slice(0, 32)} is not a supported JWS key`)
+  if (first.kty === 'RSA') checkExponent(alg.publicExponent!)
   return make('cryptokey', first.kty, first.crv, key.type, key, first.kty === 'RSA' ? alg.modulusLength : undefined,
     first.kty === 'oct' ? Math.floor((alg.length ?? 0) / 8) : undefined, pinned.map((e) => e.alg), new Set(key.usages))
 }
@@ -93,9 +92,18 @@ function fromJwk(jwk: Record<string, unknown>): KeyDesc {
 }
 
 /** A secret: its own copy of the bytes (a caller's array may change later). */
-function fromBytes(bytes: Uint8Array): KeyDesc {
+function secret(bytes: Uint8Array): KeyDesc {
   return make('secret', 'oct', undefined, 'secret', bytes.slice(), undefined, bytes.length)
 }
+
+/** Bytes: the same key-text rules as strings, then a secret. */
+function fromBytes(bytes: Uint8Array): KeyDesc {
+  refuseKeyBytes(bytes)
+  return secret(bytes)
+}
+
+/** A Uint8Array (Buffer included) as is, an ArrayBuffer through a view. */
+const bytesOf = (x: object): Uint8Array | undefined => (isBytes(x) ? x : x instanceof ArrayBuffer ? new Uint8Array(x) : undefined)
 
 /** Members that decide how a JWK is used, beyond its key material, as text to compare. */
 const policyOf = (jwk: Record<string, unknown>): string => JSON.stringify([jwk.alg, jwk.use, jwk.key_ops])
@@ -107,7 +115,7 @@ const policyOf = (jwk: Record<string, unknown>): string => JSON.stringify([jwk.a
 function unchanged(desc: KeyDesc, input: object): boolean {
   if (desc.form === 'cryptokey') return true
   if (desc.form === 'secret') {
-    const now = input as Uint8Array
+    const now = bytesOf(input)!
     const then = desc.material as Uint8Array
     if (now.length !== then.length) return false
     for (let i = 0; i < then.length; i++) if (now[i] !== then[i]) return false
@@ -144,8 +152,9 @@ function describe(input: unknown): KeyDesc {
   const hit = objectCache.get(input)
   if (hit && unchanged(hit, input)) return hit
   let desc: KeyDesc
+  const bytes = bytesOf(input)
   if (isCryptoKey(input)) desc = fromCryptoKey(input)
-  else if (isBytes(input)) desc = fromBytes(input)
+  else if (bytes) desc = fromBytes(bytes)
   else if (isPlainObject(input)) desc = fromJwk(input)
   else fail('ERR_KEY_INVALID', 'unsupported key object: pass a CryptoKey, a JWK, a Uint8Array secret or a PEM string (Node KeyObjects: export them to JWK or PEM)')
   objectCache.set(input, desc)

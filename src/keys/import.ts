@@ -7,6 +7,7 @@ import { fail, scrub } from '../errors.ts'
 import type { AlgEntry } from '../jwa/registry.ts'
 import type { KeyDesc } from './describe.ts'
 import { keyKind } from './jwk.ts'
+import { checkEd25519 } from './weak.ts'
 
 /** Usages that need a private key; the others (verify, encrypt, wrapKey) need a public one. */
 const PRIVATE_USAGES: ReadonlySet<string> = /* @__PURE__ */ new Set(['sign', 'decrypt', 'unwrapKey', 'deriveBits', 'deriveKey'])
@@ -56,13 +57,17 @@ export function importFor(desc: KeyDesc, entry: AlgEntry, usages: KeyUsage[], ex
   const hit = desc.imports.get(id)
   if (hit) return hit
   checkFit(desc, entry, usages)
-  if (desc.form === 'cryptokey') {
-    desc.imports.set(id, desc.material as CryptoKey)
-    return desc.material as CryptoKey
+  const own = desc.form === 'cryptokey'
+  const key = desc.material as CryptoKey
+  // A caller's Ed25519 public key is checked once, where its bytes can be read (exported);
+  // a non-extractable one is the caller's own (API.md, String keys).
+  if (own && !(desc.kty === 'OKP' && key.type === 'public' && key.extractable)) {
+    desc.imports.set(id, key)
+    return key
   }
-  const p = doImport(desc, entry, usages, extractable)
+  const p = own ? crypto.subtle.exportKey('raw', key).then((raw) => (checkEd25519(new Uint8Array(raw)), key)) : doImport(desc, entry, usages, extractable)
   desc.imports.set(id, p)
-  // A failed import is not remembered: the next call tries again.
-  p.then((k) => desc.imports.set(id, k), () => desc.imports.delete(id))
+  // A failed import is not remembered (the next call tries again); a CryptoKey's verdict is.
+  p.then((k) => desc.imports.set(id, k), () => own || desc.imports.delete(id))
   return p
 }

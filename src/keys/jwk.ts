@@ -8,6 +8,7 @@ import { tryDecode } from '../encoding/base64url.ts'
 import { lookup, type Kty } from '../jwa/registry.ts'
 import { bitLength } from './asn1.ts'
 import type { Alg } from '../types.ts'
+import { checkEd25519, checkExponent } from './weak.ts'
 
 export interface JwkInfo {
   kty: Kty
@@ -73,7 +74,7 @@ function checkAlg(jwk: Obj, kty: Kty, crv: string | undefined): Alg | undefined 
 
 function rsa(jwk: Obj, m: Record<string, string>): Pick<JwkInfo, 'rsaBits' | 'visibility'> {
   const n = member(jwk, 'n', true, m)!
-  if (bitLength(member(jwk, 'e', true, m)!) < 2) fail('ERR_KEY_INVALID', 'JWK RSA exponent is invalid')
+  checkExponent(member(jwk, 'e', true, m)!)
   const rsaBits = bitLength(n)
   if (!has(jwk, 'd')) return { rsaBits, visibility: 'public' }
   if (has(jwk, 'oth')) fail('ERR_JOSE_NOT_SUPPORTED', 'multi-prime RSA keys ("oth") are not supported')
@@ -87,6 +88,7 @@ function curveKey(jwk: Obj, crv: string, size: number, names: readonly string[],
     const b = member(jwk, name, name !== 'd', m)
     if (b === undefined) return 'public'
     if (b.length !== size) fail('ERR_KEY_INVALID', `JWK "${name}" must be ${size} bytes for ${crv}`)
+    if (name === 'x' && crv === 'Ed25519') checkEd25519(b)
   }
   return 'private'
 }

@@ -1,19 +1,13 @@
 /**
- * PEM (RFC 7468) for the three labels we accept. Keys are told apart by label, never
- * by sniffing for substrings, and the DER inside is then read for the key type.
+ * PEM (RFC 7468) for the labels we accept. Keys are told apart by label, never by
+ * sniffing for substrings, and the DER inside is then read for the key type.
  */
 import { fail } from '../errors.ts'
 import { decodeStdPadded } from '../encoding/base64url.ts'
 
-export type PemLabel = 'PUBLIC KEY' | 'PRIVATE KEY' | 'CERTIFICATE'
+export type PemLabel = 'PUBLIC KEY' | 'PRIVATE KEY' | 'CERTIFICATE' | 'RSA PUBLIC KEY' | 'RSA PRIVATE KEY' | 'EC PRIVATE KEY'
 
-const CONVERSIONS: ReadonlyMap<string, string> = /* @__PURE__ */ new Map([
-  ['RSA PUBLIC KEY', 'PKCS#1 public keys are not accepted; convert with `openssl rsa -RSAPublicKey_in -pubout`'],
-  ['RSA PRIVATE KEY', 'PKCS#1 private keys are not accepted; convert with `openssl pkcs8 -topk8 -nocrypt`'],
-  ['EC PRIVATE KEY', 'SEC1 EC private keys are not accepted; convert with `openssl pkcs8 -topk8 -nocrypt`'],
-  ['ENCRYPTED PRIVATE KEY', 'encrypted private keys are not accepted; decrypt with `openssl pkcs8 -topk8 -nocrypt`'],
-  ['PRIVATE KEY', ''], ['PUBLIC KEY', ''], ['CERTIFICATE', ''],
-])
+const LABELS: ReadonlySet<string> = /* @__PURE__ */ new Set<PemLabel>(['PUBLIC KEY', 'PRIVATE KEY', 'CERTIFICATE', 'RSA PUBLIC KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY'])
 
 /** After one leading U+FEFF and ASCII whitespace (API.md, String keys). */
 export function trimKeyText(s: string): string {
@@ -28,20 +22,26 @@ function isAsciiSpace(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d) // space, \t \n \v \f \r
 }
 
-const BEGIN = /^-----BEGIN ([A-Z0-9 ]{1,40})-----(?:\r?\n|\r)/
+const BEGIN = /^-----BEGIN ([A-Z0-9 ]{1,40})-----/
 
-/** Parses trimmed PEM text. One block only; anything around it is refused. */
-export function parsePem(text: string): { label: PemLabel; der: Uint8Array } {
+/**
+ * Parses trimmed PEM text: one block, nothing around it. Line breaks may be real, the
+ * literal `\n` escapes an environment variable carries, or absent.
+ */
+export function parsePem(pem: string): { label: PemLabel; der: Uint8Array } {
+  const text = trimKeyText(pem.replace(/\\[rn]/g, '\n'))
+  const blocks = text.split('-----BEGIN ').length - 1
+  if (blocks > 1) fail('ERR_KEY_INVALID', `this PEM holds ${blocks} blocks (a certificate chain?): pass one key or certificate`)
   const m = BEGIN.exec(text)
   if (!m) fail('ERR_KEY_INVALID', 'malformed PEM: the "-----BEGIN …-----" line is not valid')
   const label = m[1]!
-  const conversion = CONVERSIONS.get(label)
-  if (conversion === undefined) fail('ERR_KEY_INVALID', `unsupported PEM label; use PUBLIC KEY (SPKI), PRIVATE KEY (PKCS#8) or CERTIFICATE. Convert with \`openssl pkcs8 -topk8 -nocrypt\` (private) or \`openssl rsa -RSAPublicKey_in -pubout\` (public)`)
-  if (conversion !== '') fail('ERR_KEY_INVALID', conversion)
+  if (!LABELS.has(label)) {
+    fail('ERR_KEY_INVALID', 'unsupported PEM label: convert with `openssl pkcs8 -topk8 -nocrypt` (an encrypted or other private key) or `ssh-keygen -e -m PKCS8` (OpenSSH)')
+  }
   const footer = `-----END ${label}-----`
   if (!text.endsWith(footer)) fail('ERR_KEY_INVALID', `malformed PEM: expected a single block ending in "${footer}"`)
   const body = text.slice(m[0].length, text.length - footer.length)
-  if (body.includes('-')) fail('ERR_KEY_INVALID', 'malformed PEM: more than one block or stray dashes')
+  if (body.includes('-')) fail('ERR_KEY_INVALID', 'malformed PEM: stray dashes in the body')
   // RFC 7468 §3: base64 lines, whitespace between them.
   const der = decodeStdPadded(body.replace(/[ \t\r\n]+/g, ''))
   if (der === undefined || der.length === 0) fail('ERR_KEY_INVALID', 'malformed PEM: the body is not valid base64')

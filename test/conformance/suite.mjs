@@ -705,20 +705,80 @@ function stringKeyRuleTests(t, ctx) {
     await ctx.rejects(() => lib.sign(p, `x${'y'.repeat(40)}-----BEGIN PUBLIC KEY-----`, { alg: 'HS256' }), 'ERR_KEY_INVALID', 'a string containing -----BEGIN')
     await ctx.rejects(() => lib.sign(p, `${'y'.repeat(40)}-----END PRIVATE KEY-----`, { alg: 'HS256' }), 'ERR_KEY_INVALID', 'a string containing -----END')
   })
-  t('unsupported PEM labels name the conversion', async () => {
+  t('unsupported PEM labels name the conversion; PKCS#1 and SEC1 labels need their own DER', async () => {
     const rsa = CERTS['RSA-2048']
     // The key is refused before any signature work, so the token need not verify.
     const token = join(b64uText('{"alg":"RS256"}'), b64uText('{}'), b64u(new Uint8Array(256)))
-    for (const label of ['RSA PUBLIC KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 'ENCRYPTED PRIVATE KEY']) {
-      const text = relabel(label.includes('PUBLIC') ? rsa.cert : rsa.key, label)
+    for (const [label, command] of [['ENCRYPTED PRIVATE KEY', /openssl pkcs8/], ['OPENSSH PRIVATE KEY', /ssh-keygen/]]) {
+      const text = relabel(rsa.key, label)
       const e = await ctx.rejects(() => lib.importKey(text, 'RS256'), 'ERR_KEY_INVALID', `importKey(${label} PEM)`)
-      ok(/openssl (pkcs8|rsa)/.test(e.message), `${label}: the message names an openssl conversion: ${show(e.message)}`)
+      ok(command.test(e.message), `${label}: the message names the conversion: ${show(e.message)}`)
       await ctx.rejects(() => lib.verify(token, text, { algorithms: ['RS256'] }), 'ERR_KEY_INVALID', `verify with a ${label} PEM`)
     }
-    await ctx.rejects(() => lib.importKey(rsa.cert + rsa.key, 'RS256'), 'ERR_KEY_INVALID', 'two PEM blocks')
+    // API.md v3: these labels are accepted, for the DER they name only.
+    for (const label of ['RSA PUBLIC KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY']) {
+      const text = relabel(label.includes('PUBLIC') ? rsa.cert : rsa.key, label)
+      await ctx.rejects(() => lib.importKey(text, label.startsWith('EC') ? 'ES256' : 'RS256'), 'ERR_KEY_INVALID', `importKey(${label} label on other DER)`)
+    }
+    const e = await ctx.rejects(() => lib.importKey(rsa.cert + rsa.key, 'RS256'), 'ERR_KEY_INVALID', 'two PEM blocks')
+    ok(/2 blocks/.test(e.message), `the message counts the blocks: ${show(e.message)}`)
     await ctx.rejects(() => lib.importKey(relabel(rsa.cert, 'X509 CRL'), 'RS256'), 'ERR_KEY_INVALID', 'an unknown label')
     await ctx.rejects(() => lib.importKey(rsa.cert.replace('MIID', 'MII*'), 'RS256'), 'ERR_KEY_INVALID', 'a PEM body that is not base64')
   })
+  t('PKCS#1 (RSA PUBLIC KEY, RSA PRIVATE KEY) and SEC1 (EC PRIVATE KEY) PEMs sign and verify', async () => {
+    const algs = [['RS256', 'RSA-2048'], ['ES256', 'P-256']].filter(([alg]) => ctx.roundTrip.has(alg))
+    for (const [alg, name] of algs) {
+      const { priv, pub } = legacyForms(CERTS[name].key)
+      const token = await lib.sign({ sub: 'legacy' }, priv, { alg })
+      eq((await lib.verify(token, pub, { algorithms: [alg] })).payload.sub, 'legacy', `${alg}: ${priv.slice(0, 30)}… signs`)
+    }
+  })
+}
+
+/** Minimal DER for the fixtures below: an element's tag, start, content start and end. */
+function tlvAt(b, at) {
+  let len = b[at + 1]
+  let start = at + 2
+  if (len & 0x80) {
+    const n = len & 0x7f
+    len = 0
+    for (let i = 0; i < n; i++) len = len * 256 + b[start + i]
+    start += n
+  }
+  return { tag: b[at], at, start, end: start + len }
+}
+function kidsOf(b, e) {
+  const out = []
+  for (let pos = e.start; pos < e.end; pos = out[out.length - 1].end) out.push(tlvAt(b, pos))
+  return out
+}
+const whole = (b, e) => b.subarray(e.at, e.end)
+function derOf(tag, parts) {
+  const body = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  parts.reduce((o, p) => (body.set(p, o), o + p.length), 0)
+  const n = body.length
+  return new Uint8Array([tag, ...(n < 128 ? [n] : n < 256 ? [0x81, n] : [0x82, n >> 8, n & 255]), ...body])
+}
+
+/**
+ * The PKCS#1 or SEC1 forms of a PKCS#8 fixture, unwrapped from its OCTET STRING: an RSA
+ * private key with RSAPublicKey {n, e}; an ECPrivateKey given its [0] named curve, with
+ * the SPKI of its [1] public key.
+ */
+function legacyForms(pkcs8Pem) {
+  const der = fromB64u(pkcs8Pem.replace(/-----[A-Z ]+-----|\s+|=+/g, ''))
+  const [, algId, octets] = kidsOf(der, tlvAt(der, 0))
+  const inner = der.subarray(octets.start, octets.end)
+  const kids = kidsOf(inner, tlvAt(inner, 0))
+  const [, param] = kidsOf(der, algId)
+  if (param.tag !== 0x06) {
+    // rsaEncryption (parameters NULL): RSAPrivateKey is version, n, e, …
+    return { priv: pem('RSA PRIVATE KEY', inner), pub: pem('RSA PUBLIC KEY', derOf(0x30, [whole(inner, kids[1]), whole(inner, kids[2])])) }
+  }
+  const pub = kids.find((k) => k.tag === 0xa1)
+  const sec1 = derOf(0x30, [whole(inner, kids[0]), whole(inner, kids[1]), derOf(0xa0, [whole(der, param)]), whole(inner, pub)])
+  const spki = derOf(0x30, [whole(der, algId), whole(inner, kidsOf(inner, pub)[0])])
+  return { priv: pem('EC PRIVATE KEY', sec1), pub: pem('PUBLIC KEY', spki) }
 }
 
 function certificateTests(t, ctx) {

@@ -72,7 +72,7 @@ function structuralCode(jws: string, pinned?: string): string | undefined {
 async function runCase(jws: string, key: KeyInput | KeyResolver, opts: { algorithms?: Alg[] }): Promise<CaseOutcome> {
   const issues: string[] = []
   const o = await outcome(() => verifyJws(jws, key, opts))
-  const pinned = typeof key === 'object' && !(key instanceof Uint8Array) && !(key instanceof CryptoKey) ? key.alg : undefined
+  const pinned = typeof key === 'object' && !(key instanceof Uint8Array) && !(key instanceof ArrayBuffer) && !(key instanceof CryptoKey) ? key.alg : undefined
   const fixed = structuralCode(jws, pinned)
   let result: CaseOutcome
   if (o.ok) {

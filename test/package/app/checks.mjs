@@ -134,6 +134,25 @@ export async function runChecks(entry, copies, appDir) {
     }
   })
 
+  // Issue 12, hardening 1: the bytes of a public key file (PEM or DER) are never an HMAC
+  // secret, in every copy, whatever `algorithms` lists.
+  const spki = new Uint8Array(await crypto.subtle.exportKey('spki', publicKey))
+  const pemBytes = new TextEncoder().encode(`-----BEGIN PUBLIC KEY-----\n${btoa(String.fromCharCode(...spki))}\n-----END PUBLIC KEY-----\n`)
+  for (const [file, bytes] of [['public.pem', pemBytes], ['public.der', spki]]) {
+    await check(`hardening 1: an HS256 token HMAC-signed with the bytes of ${file} is ERR_KEY_INVALID in every copy`, async () => {
+      const b64u = (b) => btoa(String.fromCharCode(...b)).replace(/=+$/, '').replaceAll('+', '-').replaceAll('/', '_')
+      const input = `${b64u(new TextEncoder().encode('{"alg":"HS256"}'))}.${b64u(new TextEncoder().encode('{"sub":"admin"}'))}`
+      const mac = await crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+      const token = `${input}.${b64u(new Uint8Array(await crypto.subtle.sign('HMAC', mac, new TextEncoder().encode(input))))}`
+      for (const c of copies) {
+        for (const algorithms of [['HS256'], ['ES256', 'HS256']]) {
+          const e = await rejection(c.lib.verify(token, bytes, { algorithms }))
+          assert(c.lib.isJoseError(e) && e.code === 'ERR_KEY_INVALID', `${c.name}, ${algorithms}: ${e?.code ?? e}`)
+        }
+      }
+    })
+  }
+
   // hardening 5: key-set markers are registry symbols, so a set keeps its meaning in
   // another copy: a broken key in it is skipped there too (not ERR_KEY_INVALID), and a
   // remote set's reload drops another copy's cached results of keys it no longer holds.

@@ -1,0 +1,63 @@
+/**
+ * Key text is never an HMAC secret (API.md, String keys): a string or bytes that hold a
+ * key in another form are refused before any algorithm is looked at, with what they look
+ * like and what to pass instead. (A public key's bytes taken as an HMAC secret let anyone
+ * forge tokens: the algorithm-confusion attack of RFC 8725 §2.1.)
+ */
+import { fail } from '../errors.ts'
+import { tryDecode } from '../encoding/base64url.ts'
+import { derLabel } from './der.ts'
+import { trimKeyText, type PemLabel } from './pem.ts'
+
+const ARMOUR = /-----(BEGIN|END)/
+
+/** `is` says what the key text is ('these bytes are PEM text'), `instead` what to pass. */
+const refuse = (is: string, instead: string): never => fail('ERR_KEY_INVALID', `${is}, not an HMAC secret: ${instead}`)
+
+/** Base64 (standard or URL alphabet, line breaks, optional padding) of a DER key structure. */
+function base64Der(text: string): PemLabel | undefined {
+  const s = text.replace(/[ \t\r\n]+/g, '')
+  const bytes = /^[\w+/-]+={0,2}$/.test(s) ? tryDecode(s.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')) : undefined
+  return bytes && derLabel(bytes)
+}
+
+/** Throws when `s` (a string, or bytes read as UTF-8) is key text. */
+export function refuseKeyText(s: string, bytes?: boolean): void {
+  const text = trimKeyText(s)
+  const it = bytes ? 'these bytes are' : 'this string is'
+  if (ARMOUR.test(text)) refuse(`${it} PEM text`, bytes ? "pass PEM as a string: readFileSync(path, 'utf8')" : 'pass one PEM block alone')
+  if (/^[{[]/.test(text)) refuse(`${it} JSON`, 'pass a JWK as an object, a JWK Set through createLocalJwks')
+  if (/^(ssh-|ecdsa-sha2-|sk-)\S+ /.test(text)) refuse(`${it} an OpenSSH key`, 'convert it with `ssh-keygen -e -m PKCS8` and pass the PEM')
+  if (/^https?:\/\//i.test(text)) refuse(`${it} a URL`, 'for a JWKS URL use createRemoteJwks')
+  const label = base64Der(text)
+  if (label) refuse(`${it} the base64 of a DER ${label}`, `wrap it in "-----BEGIN ${label}-----" and "-----END ${label}-----" lines`)
+}
+
+const decoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+/** Throws when bytes are key text: a DER key, PEM armour anywhere, or key text in UTF-8. */
+export function refuseKeyBytes(b: Uint8Array): void {
+  const label = derLabel(b)
+  if (label) refuse(`these bytes are a DER ${label}`, 'pass it as PEM text or a JWK')
+  // Latin-1, one character per byte (after a UTF-8 BOM, which the text rules skip): ASCII
+  // armour is found whatever the other bytes are, and the other rules, which look at how
+  // the text starts or need it all ASCII, read it as UTF-8 would.
+  let text = ''
+  for (let i = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0; i < b.length; i += 4096) text += String.fromCharCode(...b.subarray(i, i + 4096))
+  if (ARMOUR.test(text)) refuseKeyText(text, true)
+  try {
+    refuseKeyText(text, true)
+  } catch (e) {
+    // Those rules apply to bytes that are UTF-8 text only (API.md, String keys).
+    if (isUtf8(b)) throw e
+  }
+}
+
+function isUtf8(b: Uint8Array): boolean {
+  try {
+    decoder.decode(b)
+    return true
+  } catch {
+    return false
+  }
+}
