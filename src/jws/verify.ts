@@ -23,9 +23,7 @@ export interface Verified {
   header: JwsHeader
   entry: AlgEntry
   key: CryptoKey
-  /** The key input that verified (a JWK object from a key set, a PEM string, …). */
-  candidate: unknown
-  /** Its description: what a verified-token cache compares a later key with. */
+  /** The description of the key that verified: what a verified-token cache compares a later key with. */
   desc: KeyDesc
 }
 
@@ -91,14 +89,14 @@ function verifyDirect(parts: CompactParts, key: unknown, header: JwsHeader, entr
   const desc = describeKey(key)
   if (!allows(desc, core.algorithms, entry.alg)) notAllowed(entry, false, desc.pinned.length === 0, core)
   const cryptoKey = importFor(desc, entry, VERIFY)
-  if ('then' in cryptoKey) return cryptoKey.then((k) => checkSignature(parts, key, desc, header, entry, k))
-  return checkSignature(parts, key, desc, header, entry, cryptoKey)
+  if ('then' in cryptoKey) return cryptoKey.then((k) => checkSignature(parts, desc, header, entry, k))
+  return checkSignature(parts, desc, header, entry, cryptoKey)
 }
 
-function checkSignature(parts: CompactParts, candidate: unknown, desc: KeyDesc, header: JwsHeader, entry: AlgEntry, key: CryptoKey): Verified | Promise<Verified> {
+function checkSignature(parts: CompactParts, desc: KeyDesc, header: JwsHeader, entry: AlgEntry, key: CryptoKey): Verified | Promise<Verified> {
   const verdict = (ok: boolean): Verified => {
     if (!ok) fail('ERR_JWS_SIGNATURE_INVALID', 'the signature does not verify')
-    return { header, entry, key, candidate, desc }
+    return { header, entry, key, desc }
   }
   const ok = verifyWith(entry, key, parts, parts.signingInput)
   return typeof ok === 'boolean' ? verdict(ok) : ok.then(verdict)
@@ -152,7 +150,7 @@ async function verifyResolved(parts: CompactParts, key: KeyResolver, header: Jws
       continue
     }
     tried++
-    if (await verifyWith(entry, cryptoKey, parts, parts.signingInput)) return { header, entry, key: cryptoKey, candidate, desc }
+    if (await verifyWith(entry, cryptoKey, parts, parts.signingInput)) return { header, entry, key: cryptoKey, desc }
   }
   if (tried > 0) fail('ERR_JWS_SIGNATURE_INVALID', 'the signature does not verify')
   // A key set reports ERR_JWKS_NO_MATCHING_KEY only when import failures alone left nothing.
