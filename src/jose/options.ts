@@ -26,15 +26,15 @@ export function validating<T>(check: () => T): T {
  * a non-enumerable `audience` or one a Proxy hides from ownKeys is still read.
  */
 function readValues(options: unknown, names: readonly string[], what: string, allowOthers: boolean): unknown[] {
-  if (options === undefined) return names.map(() => undefined)
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
     fail('ERR_JOSE_INVALID_ARGUMENT', `${what} must be an object`)
   }
+  const o = options as Record<string, unknown> | undefined
   try {
-    if (!allowOthers) for (const k of Object.keys(options)) {
+    if (!allowOthers && o) for (const k of Object.keys(o)) {
       if (!names.includes(k)) fail('ERR_JOSE_INVALID_ARGUMENT', `unknown option ${JSON.stringify(k.slice(0, 40))} in ${what}`)
     }
-    return names.map((n) => (options as Record<string, unknown>)[n])
+    return names.map((n) => o?.[n])
   } catch (e) {
     if (e instanceof Error && e.name === 'JoseError') throw e
     fail('ERR_JOSE_INVALID_ARGUMENT', `${what} could not be read`, { cause: scrub(e, 'reading options failed') })
