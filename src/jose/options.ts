@@ -19,25 +19,37 @@ export function validating<T>(check: () => T): T {
   }
 }
 
-export function readOptions<K extends string>(options: unknown, names: readonly K[], what = 'options', allowOthers = false): Options<K> {
-  const out = Object.create(null) as Record<K, unknown>
-  if (options === undefined) return out
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+/**
+ * The value of every known name, in the order of `names`, read by property access (own
+ * or inherited, getter or Proxy alike, each once), after refusing own enumerable names
+ * that are not known. One reading for one-shot and prepared calls (API.md, Prepared):
+ * a non-enumerable `audience` or one a Proxy hides from ownKeys is still read.
+ */
+function readValues(options: unknown, names: readonly string[], what: string, allowOthers: boolean): unknown[] {
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
     fail('ERR_JOSE_INVALID_ARGUMENT', `${what} must be an object`)
   }
+  const o = options as Record<string, unknown> | undefined
   try {
-    if (!allowOthers) for (const k of Object.keys(options)) {
-      if (!(names as readonly string[]).includes(k)) fail('ERR_JOSE_INVALID_ARGUMENT', `unknown option ${JSON.stringify(k.slice(0, 40))} in ${what}`)
+    if (!allowOthers && o) for (const k of Object.keys(o)) {
+      if (!names.includes(k)) fail('ERR_JOSE_INVALID_ARGUMENT', `unknown option ${JSON.stringify(k.slice(0, 40))} in ${what}`)
     }
-    for (const name of names) {
-      const v = (options as Record<string, unknown>)[name]
-      if (v !== undefined) out[name] = v
-    }
+    return names.map((n) => o?.[n])
   } catch (e) {
     if (e instanceof Error && e.name === 'JoseError') throw e
     fail('ERR_JOSE_INVALID_ARGUMENT', `${what} could not be read`, { cause: scrub(e, 'reading options failed') })
   }
+}
+
+/** Known names that have a value, in a null-prototype record. */
+function record<K extends string>(names: readonly K[], values: readonly unknown[]): Options<K> {
+  const out = Object.create(null) as Record<K, unknown>
+  names.forEach((n, i) => values[i] !== undefined && (out[n] = values[i]))
   return out
+}
+
+export function readOptions<K extends string>(options: unknown, names: readonly K[], what = 'options', allowOthers = false): Options<K> {
+  return record(names, readValues(options, names, what, allowOthers))
 }
 
 export function optString(value: unknown, name: string): string | undefined {
@@ -46,71 +58,71 @@ export function optString(value: unknown, name: string): string | undefined {
   return value
 }
 
+const nonEmpty = (s: string): boolean => s !== ''
+
+/**
+ * A caller's list of strings, copied: an array of at least `min` strings, each passing
+ * `ok`, without holes (`['sub', , 'x']` is a mistake, refused when the option is read, not
+ * an absent entry that breaks every later call); else ERR_JOSE_INVALID_ARGUMENT.
+ */
+export function stringList(value: unknown, name: string, min = 0, ok = nonEmpty, what = 'an array of non-empty strings'): string[] {
+  const bad = (): never => fail('ERR_JOSE_INVALID_ARGUMENT', `${name} must be ${what}, without holes`)
+  if (!Array.isArray(value) || value.length < min) bad()
+  const out: string[] = []
+  for (let i = 0; i < (value as unknown[]).length; i++) {
+    const s: unknown = Object.hasOwn(value as object, i) ? (value as unknown[])[i] : bad()
+    if (typeof s !== 'string' || !ok(s)) bad()
+    out.push(s as string)
+  }
+  return out
+}
+
 /** A string or a non-empty array of strings, as an array. */
 export function optStrings(value: unknown, name: string): readonly string[] | undefined {
   if (value === undefined) return undefined
   if (typeof value === 'string' && value !== '') return [value]
-  if (!Array.isArray(value) || value.length === 0 || !(value as unknown[]).every((v) => typeof v === 'string' && v !== '')) {
-    fail('ERR_JOSE_INVALID_ARGUMENT', `${name} must be a non-empty string or a non-empty array of them`)
-  }
-  return [...(value as string[])]
+  return stringList(value, name, 1, nonEmpty, 'a non-empty string or a non-empty array of them')
 }
 
-/**
- * One remembered plan per one-shot function: the plan made from the last plain options
- * object, with the names and values it was made from (arrays copied). It holds no
- * reference to the caller's object.
- */
+/** One remembered plan per one-shot function: the plan and the values it was made from (arrays copied). */
 export interface PlanSlot<P> {
-  memo: { plan: P; names: string[]; values: unknown[] } | undefined
+  memo: { plan: P; values: unknown[] } | undefined
 }
 
-const same = (a: unknown, b: unknown): boolean =>
-  a === b || (Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i]))
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
 
 /** Values a plan may be remembered by: primitives, functions, arrays of primitives. */
-const rememberable = (v: unknown): boolean =>
-  Array.isArray(v) ? v.every((x) => x === null || typeof x !== 'object') : typeof v !== 'object' || v === null
+function rememberable(v: unknown): boolean {
+  if (!Array.isArray(v)) return typeof v !== 'object' || v === null
+  for (let i = 0; i < v.length; i++) if (typeof v[i] === 'object' && v[i] !== null) return false
+  return true
+}
 
 /**
- * The plan for `options`, reused while the options say the same thing: the same names
- * in the same order with the same values, whether the caller passes one object again
- * (a module-level constant) or a fresh literal per call (`{ alg: 'HS256' }`). Each value
- * is read once per call; a new plan is made from a copy of the values read, so it is
- * exactly what they say. A Date, a nested object, another prototype or a throwing Proxy
- * are planned afresh from the object itself, and forget the remembered plan.
+ * The plan for `options`, reused while every known name reads the same value as when
+ * it was made, whether the caller passes one object again or a fresh literal per call.
+ * Values are read as readOptions reads them (every name, by property access, once per
+ * call, unknown names refused on every call); a new plan is made from a copy of what was
+ * read, so it is exactly what the values say. A Date or another object value is planned
+ * afresh every call, and forgets the remembered plan.
  */
-export function reusePlan<P>(slot: PlanSlot<P>, options: unknown, make: (options: unknown, remembered?: boolean) => P): P {
-  let names: string[] | undefined
-  let values: unknown[] | undefined
-  try {
-    if (typeof options === 'object' && options !== null && Object.getPrototypeOf(options) === Object.prototype) {
-      const m = slot.memo
-      const keys = Object.keys(options)
-      const read: unknown[] = []
-      let hit = m !== undefined && keys.length === m.names.length
-      for (let i = 0; i < keys.length; i++) {
-        const v = (options as Record<string, unknown>)[keys[i]!]
-        read.push(v)
-        if (hit && !(keys[i] === m!.names[i] && same(v, m!.values[i]))) hit = false
-      }
-      if (hit) return m!.plan
-      // Only on a miss: whether these values can be remembered at all.
-      if (keys.every((k, i) => k !== '__proto__' && rememberable(read[i]))) {
-        names = keys
-        values = read.map((v) => (Array.isArray(v) ? v.slice() : v))
-      }
-    }
-  } catch {
-    // a hostile object: the ordinary path reports it
+export function reusePlan<K extends string, P>(slot: PlanSlot<P>, options: unknown, names: readonly K[], make: (o: Options<K>, remembered: boolean) => P): P {
+  const values = readValues(options, names, 'options', false)
+  const m = slot.memo
+  if (m !== undefined) {
+    let i = 0
+    while (i < values.length && same(values[i], m.values[i])) i++
+    if (i === values.length) return m.plan
   }
-  if (!names || !values) {
-    slot.memo = undefined
-    return make(options)
-  }
-  const copy: Record<string, unknown> = {}
-  names.forEach((n, i) => (copy[n] = values[i]))
-  const plan = make(copy, true)
-  slot.memo = { plan, names, values }
+  const keep = values.every(rememberable)
+  const copy = keep ? values.map((v) => (Array.isArray(v) ? v.slice() : v)) : values
+  slot.memo = undefined
+  const plan = validating(() => make(record(names, copy), keep))
+  if (keep) slot.memo = { plan, values: copy }
   return plan
 }

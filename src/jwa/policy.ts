@@ -3,6 +3,7 @@
  * algorithm comes from the caller's list and the key, never from the header alone.
  */
 import { fail } from '../errors.ts'
+import { stringList } from '../jose/options.ts'
 import type { KeyDesc } from '../keys/describe.ts'
 import type { Alg } from '../types.ts'
 import { lookup, type AlgEntry } from './registry.ts'
@@ -10,9 +11,8 @@ import { lookup, type AlgEntry } from './registry.ts'
 /** Validates `options.algorithms`: a non-empty array of known algorithms. */
 export function checkAlgorithms(value: unknown): readonly Alg[] | undefined {
   if (value === undefined) return undefined
-  if (!Array.isArray(value) || value.length === 0) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.algorithms must be a non-empty array')
   const out: Alg[] = []
-  for (const a of value as unknown[]) {
+  for (const a of stringList(value, 'options.algorithms', 1, () => true, 'a non-empty array of algorithm names')) {
     const entry = lookup(a)
     if (!entry) fail('ERR_JOSE_INVALID_ARGUMENT', `options.algorithms names an unsupported algorithm${a === 'none' ? ' ("none" is never accepted)' : ''}`)
     if (!out.includes(entry.alg)) out.push(entry.alg)

@@ -6,7 +6,7 @@
 import { fail, toJoseError, type JoseError } from '../errors.ts'
 import { isPlainObject } from '../jose/json.ts'
 import { readOptions } from '../jose/options.ts'
-import { CURRENT_KEYS, KEY_SET } from '../jws/verify.ts'
+import { KEY_SET } from '../jws/verify.ts'
 import { checkNow, parseDuration } from '../jwt/time.ts'
 import type { Jwk, JwksDocument, JwsHeader, KeyResolver, Now } from '../types.ts'
 import { fetchJwks, type FetchSettings } from './fetch.ts'
@@ -371,7 +371,6 @@ export function createRemoteJwks(url: string | URL, options?: RemoteJwksOptions)
 
   Object.defineProperties(resolver, {
     [KEY_SET]: { value: true },
-    [CURRENT_KEYS]: { value: (): readonly Jwk[] => keys ?? [] },
     reload: {
       value: async (): Promise<void> => {
         await refresh()

@@ -23,8 +23,8 @@ export interface Verified {
   header: JwsHeader
   entry: AlgEntry
   key: CryptoKey
-  /** The key input that verified (a JWK object from a key set, a PEM string, …). */
-  candidate: unknown
+  /** The description of the key that verified: what a verified-token cache compares a later key with. */
+  desc: KeyDesc
 }
 
 /** Marks resolvers that are key sets (createLocalJwks, createRemoteJwks): candidates that
@@ -33,13 +33,11 @@ export interface Verified {
  * another install) keeps its meaning in another (API.md, Key sets). */
 export const KEY_SET: unique symbol = /* @__PURE__ */ Symbol.for('isojwt.keySet') as never
 
-/** On remote key sets: a method returning the JWK objects the set holds right now. */
-export const CURRENT_KEYS: unique symbol = /* @__PURE__ */ Symbol.for('isojwt.currentKeys') as never
-
 /** At most this many candidate keys are tried per token (API.md, Key resolvers). */
 const MAX_CANDIDATES = 3
 
-async function candidatesOf(key: KeyResolver, header: JwsHeader, payload: () => unknown): Promise<{ list: unknown[]; fromResolver: boolean }> {
+/** Runs a resolver once (API.md, Key resolvers): its candidate keys, at most MAX_CANDIDATES. */
+export async function resolveKeys(key: KeyResolver, header: JwsHeader, payload: () => unknown): Promise<unknown[]> {
   let got: unknown
   try {
     got = await key(header, Object.freeze({ payload: payload() }))
@@ -48,10 +46,31 @@ async function candidatesOf(key: KeyResolver, header: JwsHeader, payload: () => 
     fail('ERR_JWKS_NO_MATCHING_KEY', 'the key resolver failed', { cause: e })
   }
   if (got === undefined || got === null) fail('ERR_JWKS_NO_MATCHING_KEY', 'the key resolver returned no key')
-  if (!Array.isArray(got)) return { list: [got], fromResolver: true }
+  if (!Array.isArray(got)) return [got]
   if (got.length === 0) fail('ERR_JWKS_NO_MATCHING_KEY', 'the key resolver returned no key')
   if (got.length > MAX_CANDIDATES) fail('ERR_JWKS_NO_MATCHING_KEY', `the key resolver returned more than ${MAX_CANDIDATES} candidate keys`)
-  return { list: [...(got as unknown[])], fromResolver: true }
+  return [...(got as unknown[])]
+}
+
+const isKeySet = (key: KeyResolver): boolean => (key as unknown as Record<symbol, unknown>)[KEY_SET] === true
+
+/**
+ * The description of the candidate verification would try first (describable, allowed
+ * for `alg`), or undefined when it would stop before trying one. A verified-token cache
+ * hit holds only when this key equals the one that verified (API.md, Prepared).
+ */
+export function firstTried(key: KeyResolver, list: readonly unknown[], algorithms: readonly Alg[] | undefined, alg: Alg): KeyDesc | undefined {
+  for (const candidate of list) {
+    let desc: KeyDesc
+    try {
+      desc = describeKey(candidate)
+    } catch {
+      if (isKeySet(key)) continue
+      return undefined
+    }
+    if (allows(desc, algorithms, alg)) return desc
+  }
+  return undefined
 }
 
 function notAllowed(entry: AlgEntry, fromResolver: boolean, pinsNothing: boolean, core: VerifyCore): never {
@@ -69,24 +88,26 @@ function verifyDirect(parts: CompactParts, key: unknown, header: JwsHeader, entr
   const desc = describeKey(key)
   if (!allows(desc, core.algorithms, entry.alg)) notAllowed(entry, false, desc.pinned.length === 0, core)
   const cryptoKey = importFor(desc, entry, VERIFY)
-  if ('then' in cryptoKey) return cryptoKey.then((k) => checkSignature(parts, key, header, entry, k))
-  return checkSignature(parts, key, header, entry, cryptoKey)
+  if ('then' in cryptoKey) return cryptoKey.then((k) => checkSignature(parts, desc, header, entry, k))
+  return checkSignature(parts, desc, header, entry, cryptoKey)
 }
 
-function verdict(ok: boolean, header: JwsHeader, entry: AlgEntry, cryptoKey: CryptoKey, candidate: unknown): Verified {
-  if (!ok) fail('ERR_JWS_SIGNATURE_INVALID', 'the signature does not verify')
-  return { header, entry, key: cryptoKey, candidate }
-}
-
-function checkSignature(parts: CompactParts, key: unknown, header: JwsHeader, entry: AlgEntry, cryptoKey: CryptoKey): Verified | Promise<Verified> {
-  const ok = verifyWith(entry, cryptoKey, parts, parts.signingInput)
-  return typeof ok === 'boolean' ? verdict(ok, header, entry, cryptoKey, key) : ok.then((ok) => verdict(ok, header, entry, cryptoKey, key))
+function checkSignature(parts: CompactParts, desc: KeyDesc, header: JwsHeader, entry: AlgEntry, key: CryptoKey): Verified | Promise<Verified> {
+  const verdict = (ok: boolean): Verified => {
+    if (!ok) fail('ERR_JWS_SIGNATURE_INVALID', 'the signature does not verify')
+    return { header, entry, key, desc }
+  }
+  const ok = verifyWith(entry, key, parts, parts.signingInput)
+  return typeof ok === 'boolean' ? verdict(ok) : ok.then(verdict)
 }
 
 const VERIFY: KeyUsage[] = ['verify']
 
-/** Header rules, algorithm policy, key, signature. Throws synchronously or rejects, alike. */
-export function verifyParts(parts: CompactParts, key: KeyInput | KeyResolver, core: VerifyCore): Verified | Promise<Verified> {
+/**
+ * Header rules, algorithm policy, key, signature. Throws synchronously or rejects, alike.
+ * `answer`: the resolver's answer for this token when it already ran on this call.
+ */
+export function verifyParts(parts: CompactParts, key: KeyInput | KeyResolver, core: VerifyCore, answer?: unknown[]): Verified | Promise<Verified> {
   // The header is frozen (parseCompact) and its shape checked; crit, b64 and policy here.
   const header = parts.header as JwsHeader
   checkHeader(header, core)
@@ -94,13 +115,13 @@ export function verifyParts(parts: CompactParts, key: KeyInput | KeyResolver, co
   // RFC 8725 §3.1: only algorithms the caller (and key) allow; "none" is not in the registry.
   if (!entry) fail('ERR_JOSE_ALG_NOT_ALLOWED', `algorithm ${quote(header.alg)} is not allowed`)
   if (core.algorithms && !core.algorithms.includes(entry.alg)) fail('ERR_JOSE_ALG_NOT_ALLOWED', `algorithm ${entry.alg} is not in options.algorithms`)
-  return typeof key === 'function' ? verifyResolved(parts, key, header, entry, core) : verifyDirect(parts, key, header, entry, core)
+  return typeof key === 'function' ? verifyResolved(parts, key, header, entry, core, answer) : verifyDirect(parts, key, header, entry, core)
 }
 
-async function verifyResolved(parts: CompactParts, key: KeyResolver, header: JwsHeader, entry: AlgEntry, core: VerifyCore): Promise<Verified> {
-  const { list, fromResolver } = await candidatesOf(key, header, () => core.resolverPayload(parts))
+async function verifyResolved(parts: CompactParts, key: KeyResolver, header: JwsHeader, entry: AlgEntry, core: VerifyCore, answer?: unknown[]): Promise<Verified> {
+  const list = answer ?? (await resolveKeys(key, header, () => core.resolverPayload(parts)))
   // Key sets skip keys that cannot be used (API.md, Key sets); other resolvers' keys must work.
-  const keySet = (key as unknown as Record<symbol, unknown>)[KEY_SET] === true
+  const keySet = isKeySet(key)
   let tried = 0
   let pinsNothing = false
   let misfit = false
@@ -123,16 +144,16 @@ async function verifyResolved(parts: CompactParts, key: KeyResolver, header: Jws
     try {
       cryptoKey = await importFor(desc, entry, VERIFY)
     } catch (e) {
-      if (!keySet && (!fromResolver || list.length === 1)) throw e
+      if (!keySet && list.length === 1) throw e
       importError ??= e
       continue
     }
     tried++
-    if (await verifyWith(entry, cryptoKey, parts, parts.signingInput)) return { header, entry, key: cryptoKey, candidate }
+    if (await verifyWith(entry, cryptoKey, parts, parts.signingInput)) return { header, entry, key: cryptoKey, desc }
   }
   if (tried > 0) fail('ERR_JWS_SIGNATURE_INVALID', 'the signature does not verify')
   // A key set reports ERR_JWKS_NO_MATCHING_KEY only when import failures alone left nothing.
   if (importError && keySet && !misfit) fail('ERR_JWKS_NO_MATCHING_KEY', 'no usable key in the set fits the token', { cause: importError })
   if (importError && !keySet) throw importError
-  notAllowed(entry, fromResolver, pinsNothing, core)
+  notAllowed(entry, true, pinsNothing, core)
 }

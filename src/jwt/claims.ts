@@ -5,7 +5,7 @@
  */
 import { fail, quote, type ClaimFailureReason, type JoseErrorCode, type JoseErrorDetails } from '../errors.ts'
 import type { JsonObject } from '../jose/json.ts'
-import { optString, optStrings, type Options } from '../jose/options.ts'
+import { optString, optStrings, stringList, type Options } from '../jose/options.ts'
 import type { Now } from '../types.ts'
 import { checkNow, epochSeconds, parseDuration } from './time.ts'
 
@@ -17,9 +17,14 @@ type Check = (c: Ctx) => void
 export interface ClaimPolicy {
   readonly now: Now | undefined
   readonly tol: number
-  /** options.maxAge in seconds, for the verified-token cache. */
-  readonly maxAge: number | undefined
   readonly checks: readonly Check[]
+  /**
+   * The checks whose verdict can change for one verified token: those that read the time
+   * (nbf, exp, maxAge) and a profile's checks. The others are pure functions of the
+   * frozen header and payload and of the options, so a cache hit that passed them once
+   * passes them again: running only these on a hit gives the verdict running all gives.
+   */
+  readonly again: readonly Check[]
 }
 
 function claimError(claim: string, reason: ClaimFailureReason, message: string, payload: unknown): never {
@@ -118,14 +123,6 @@ function maxAgeCheck(maxAge: number): Check {
   }
 }
 
-function requiredList(value: unknown): string[] {
-  if (value === undefined) return []
-  if (!Array.isArray(value) || !(value as unknown[]).every((v) => typeof v === 'string')) {
-    fail('ERR_JOSE_INVALID_ARGUMENT', 'options.requiredClaims must be an array of strings')
-  }
-  return [...(value as string[])]
-}
-
 /** Compiles the claim options once; throws ERR_JOSE_INVALID_ARGUMENT for bad options. */
 export function compileClaims(o: Options<(typeof CLAIM_OPTIONS)[number]>, extra: readonly Check[] = []): ClaimPolicy {
   const issuer = optStrings(o.issuer, 'options.issuer')
@@ -133,7 +130,7 @@ export function compileClaims(o: Options<(typeof CLAIM_OPTIONS)[number]>, extra:
   const subject = optString(o.subject, 'options.subject')
   const maxAge = o.maxAge === undefined ? undefined : parseDuration(o.maxAge, 'options.maxAge')
   const tol = o.clockTolerance === undefined ? 0 : parseDuration(o.clockTolerance, 'options.clockTolerance')
-  const required = requiredList(o.requiredClaims)
+  const required = o.requiredClaims === undefined ? [] : stringList(o.requiredClaims, 'options.requiredClaims', 0, () => true, 'an array of strings')
   if (issuer) required.push('iss')
   if (subject !== undefined) required.push('sub')
   if (audience) required.push('aud')
@@ -148,15 +145,17 @@ export function compileClaims(o: Options<(typeof CLAIM_OPTIONS)[number]>, extra:
   if (issuer) checks.push(oneOf('iss', issuer))
   if (subject !== undefined) checks.push(oneOf('sub', [subject]))
   if (audience) checks.push(audCheck(audience))
-  checks.push(timeChecks)
-  if (maxAge !== undefined) checks.push(maxAgeCheck(maxAge))
-  checks.push(...extra)
-  return { now: checkNow(o.now), tol, maxAge, checks }
+  const again = [timeChecks, ...(maxAge === undefined ? [] : [maxAgeCheck(maxAge)]), ...extra]
+  checks.push(...again)
+  return { now: checkNow(o.now), tol, checks, again }
 }
 
-/** Runs the compiled checks against a verified header and payload; returns the time t used. */
-export function checkClaims(policy: ClaimPolicy, header: Readonly<JsonObject>, payload: JsonObject): number {
-  const ctx: Ctx = { header, payload, t: epochSeconds(policy.now), tol: policy.tol }
-  for (const check of policy.checks) check(ctx)
-  return ctx.t
+/**
+ * Runs the compiled checks against a verified header and payload at time t (seconds;
+ * read from the policy's clock when not given); returns t.
+ */
+export function checkClaims(policy: ClaimPolicy, header: Readonly<JsonObject>, payload: JsonObject, t = epochSeconds(policy.now), checks = policy.checks): number {
+  const ctx: Ctx = { header, payload, t, tol: policy.tol }
+  for (const check of checks) check(ctx)
+  return t
 }

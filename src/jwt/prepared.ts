@@ -5,11 +5,14 @@
 import { fail, toJoseError } from '../errors.ts'
 import { deepFreeze } from '../jose/json.ts'
 import { readOptions } from '../jose/options.ts'
-import { CURRENT_KEYS } from '../jws/verify.ts'
-import type { JwtPayload, KeyInput, KeyResolver, SignOptions, VerifyOptions, VerifyResult } from '../types.ts'
+import type { JsonObject } from '../jose/json.ts'
+import { firstTried, resolveKeys } from '../jws/verify.ts'
+import { describeKey, sameKey, type KeyDesc } from '../keys/describe.ts'
+import type { Alg, JwtPayload, KeyInput, KeyResolver, SignOptions, VerifyOptions, VerifyResult } from '../types.ts'
+import { checkClaims } from './claims.ts'
 import { planSign, signPlanned } from './sign.ts'
 import { epochSeconds, parseDuration } from './time.ts'
-import { planVerify, verifyPlanned, type VerifyPlan } from './verify.ts'
+import { planVerify, VERIFY_OPTIONS, verifyPlanned, type VerifiedJwt, type VerifyPlan } from './verify.ts'
 
 /**
  * A signer for one key and one set of options, validated now (a bad option throws a
@@ -48,38 +51,34 @@ export function createSigner(key: KeyInput, options: SignOptions): (payload: Jwt
 /** Tokens longer than this are never cached (API.md). */
 const MAX_CACHED_TOKEN = 4096
 
+/** A verified token: its frozen result, when (ms, the verifier's clock), and the key and algorithm that verified it. */
 interface Entry {
   result: VerifyResult<unknown>
   storedAt: number
-  exp: number | undefined
-  nbf: number | undefined
-  iat: number | undefined
-  /** The JWK object of a remote set that verified it. */
-  candidate: unknown
+  desc: KeyDesc
+  alg: Alg
 }
 
 type VerifierOptions = VerifyOptions & { cache?: number; cacheTtl?: number | string }
 
-/** Whether a cached result still holds: time claims now, and its key still in the set. */
-function stillValid(e: Entry, plan: VerifyPlan, ttlMs: number, key: unknown): boolean {
-  const t = epochSeconds(plan.claims.now)
-  const { tol, maxAge } = plan.claims
-  if (e.exp !== undefined && e.exp <= t - tol) return false
-  if (e.nbf !== undefined && e.nbf > t + tol) return false
-  if (maxAge !== undefined && e.iat !== undefined && (t - e.iat > maxAge + tol || e.iat > t + tol)) return false
-  if (t * 1000 - e.storedAt >= ttlMs) return false
-  const current = typeof key === 'function' ? (key as unknown as Record<symbol, unknown>)[CURRENT_KEYS] : undefined
-  return typeof current !== 'function' || (current() as unknown[]).includes(e.candidate)
-}
+const frozen = (r: VerifiedJwt): VerifyResult<unknown> => Object.freeze({ header: r.header, payload: deepFreeze(r.payload), key: r.key })
 
-const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined)
+/** The description of a key given directly, or undefined when it no longer describes (a fresh verification reports why). */
+function describedOrNot(key: unknown): KeyDesc | undefined {
+  try {
+    return describeKey(key)
+  } catch {
+    return undefined
+  }
+}
 
 /**
  * A verifier for one key (or resolver) and one set of options, validated now (a bad
  * option throws a JoseError synchronously). With `cache: n`, the last n verified tokens
- * are remembered (exact token match, never failures, not tokens over 4 096 characters),
- * re-checked against the clock on every hit, for at most `cacheTtl` (60 s); cached
- * results are deep-frozen.
+ * are remembered (exact token match, never failures, not tokens over 4 096 characters)
+ * for at most `cacheTtl` (60 s); a hit skips only the signature: the resolver runs, the
+ * key must equal the one that verified, and the claims are checked again. Every result
+ * of a caching verifier is deep-frozen.
  *
  * @param key - public key or secret, or a key resolver such as `createRemoteJwks(url)`
  * @param options - `VerifyOptions`, plus `cache` (entries, default 0: off) and `cacheTtl` (a Duration, default 60 s)
@@ -100,8 +99,8 @@ export function createVerifier<P = JwtPayload>(key: KeyInput | KeyResolver, opti
   let size = 0
   let ttlMs = 60_000
   try {
-    plan = planVerify(options, ['cache', 'cacheTtl'])
-    const o = readOptions(options, ['cache', 'cacheTtl'] as const, 'options', true)
+    const o = readOptions(options, [...VERIFY_OPTIONS, 'cache', 'cacheTtl'] as const)
+    plan = planVerify(o)
     if (o.cache !== undefined && (typeof o.cache !== 'number' || !Number.isSafeInteger(o.cache) || o.cache < 0)) {
       fail('ERR_JOSE_INVALID_ARGUMENT', 'options.cache must be a non-negative integer')
     }
@@ -114,28 +113,42 @@ export function createVerifier<P = JwtPayload>(key: KeyInput | KeyResolver, opti
   const p = plan
   return async (token) => {
     try {
-      const cacheable = size > 0 && typeof token === 'string' && token.length <= MAX_CACHED_TOKEN
-      if (cacheable) {
-        const hit = cache.get(token)
-        if (hit) {
-          cache.delete(token)
-          if (stillValid(hit, p, ttlMs, key)) {
-            cache.set(token, hit) // most recently used last
-            return hit.result as VerifyResult<P>
+      if (size === 0) {
+        const v = verifyPlanned(p, token, key)
+        const r = 'then' in v ? await v : v
+        return { header: r.header, payload: r.payload as P, key: r.key }
+      }
+      const cacheable = typeof token === 'string' && token.length <= MAX_CACHED_TOKEN
+      const e = cacheable ? cache.get(token) : undefined
+      let t: number | undefined
+      let answer: unknown[] | undefined
+      if (e) {
+        // A hit skips only the signature (API.md, Prepared): the resolver runs, the key must
+        // equal the one that verified, and every claim is checked again at this call's time.
+        cache.delete(token)
+        t = epochSeconds(p.claims.now)
+        if (t * 1000 - e.storedAt < ttlMs) {
+          const { header, payload } = e.result
+          let now: KeyDesc | undefined
+          if (typeof key === 'function') {
+            answer = await resolveKeys(key, header, () => payload)
+            now = firstTried(key, answer, p.core.algorithms, e.alg)
+          } else now = describedOrNot(key)
+          if (now && sameKey(now, e.desc)) {
+            checkClaims(p.claims, header, payload as JsonObject, t, p.claims.again)
+            cache.set(token, e) // most recently used last
+            return e.result as VerifyResult<P>
           }
         }
       }
-      const v = verifyPlanned(p, token, key)
+      const v = verifyPlanned(p, token, key, t, answer)
       const r = 'then' in v ? await v : v
-      const result: VerifyResult<P> = { header: r.header, payload: r.payload as P, key: r.key }
-      if (!cacheable) return result
-      deepFreeze(r.payload)
-      Object.freeze(result)
-      cache.set(token as string, {
-        result, storedAt: r.t * 1000, exp: num(r.payload.exp), nbf: num(r.payload.nbf), iat: num(r.payload.iat), candidate: r.candidate,
-      })
-      if (cache.size > size) cache.delete(cache.keys().next().value as string)
-      return result
+      const result = frozen(r)
+      if (cacheable) {
+        cache.set(token, { result, storedAt: r.t * 1000, desc: r.desc, alg: r.alg })
+        if (cache.size > size) cache.delete(cache.keys().next().value as string)
+      }
+      return result as VerifyResult<P>
     } catch (e) {
       throw toJoseError(e, 'ERR_JWS_INVALID', 'verification failed')
     }

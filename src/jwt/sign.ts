@@ -1,7 +1,7 @@
 /** `sign` (API.md, JWT): a JWT from a plain-object payload and options; the payload is never modified. */
 import { fail, toJoseError } from '../errors.ts'
 import { isPlainObject, stringify, type JsonObject } from '../jose/json.ts'
-import { optString, optStrings, readOptions, reusePlan, validating, type PlanSlot } from '../jose/options.ts'
+import { optString, optStrings, readOptions, reusePlan, validating, type Options, type PlanSlot } from '../jose/options.ts'
 import { lookup } from '../jwa/registry.ts'
 import { checkExtraHeader, signCompact, type HeaderMemo } from '../jws/sign.ts'
 import type { KeyDesc } from '../keys/describe.ts'
@@ -9,7 +9,7 @@ import type { JwtPayload, KeyInput, Now, SignOptions } from '../types.ts'
 import { checkClaimTypes, NUMERIC_DATE_LIMIT } from './claims.ts'
 import { checkNow, epochSeconds, parseDuration } from './time.ts'
 
-const SIGN_OPTIONS = ['alg', 'kid', 'typ', 'header', 'expiresIn', 'notBefore', 'issuedAt', 'issuer', 'subject', 'audience', 'jwtId', 'now'] as const
+export const SIGN_OPTIONS = ['alg', 'kid', 'typ', 'header', 'expiresIn', 'notBefore', 'issuedAt', 'issuer', 'subject', 'audience', 'jwtId', 'now'] as const
 
 /** Sign options, validated once (createSigner validates at creation). */
 export interface SignPlan {
@@ -31,7 +31,7 @@ export function planSign(options: unknown): SignPlan {
   return validating(() => plan(readOptions(options, SIGN_OPTIONS)))
 }
 
-function plan(o: ReturnType<typeof readOptions<(typeof SIGN_OPTIONS)[number]>>): SignPlan {
+function plan(o: Options<(typeof SIGN_OPTIONS)[number]>): SignPlan {
   if (o.alg !== undefined && !lookup(o.alg)) fail('ERR_JOSE_INVALID_ARGUMENT', `options.alg must be a supported JWS algorithm${o.alg === 'none' ? ' ("none" is never produced)' : ''}`)
   const typ = o.typ === null ? undefined : o.typ === undefined ? 'JWT' : optString(o.typ, 'options.typ')
   const extra = checkExtraHeader(o.header, false)
@@ -86,7 +86,7 @@ export function signPlanned(plan: SignPlan, payload: unknown, key: unknown): str
 
 /** The one-shot plan of the options seen last (see reusePlan); a remembered plan keeps a header memo, as createSigner's does. */
 const PLANS: PlanSlot<SignPlan> = { memo: undefined }
-const planOneShot = (options: unknown, remembered?: boolean): SignPlan => (remembered ? { ...planSign(options), headers: new WeakMap() } : planSign(options))
+const planOneShot = (o: Options<(typeof SIGN_OPTIONS)[number]>, remembered: boolean): SignPlan => (remembered ? { ...plan(o), headers: new WeakMap() } : plan(o))
 
 /**
  * Signs a JWT. `iat` is set unless the payload has one; `typ` is `JWT` unless given.
@@ -107,7 +107,7 @@ const planOneShot = (options: unknown, remembered?: boolean): SignPlan => (remem
 export async function sign(payload: JwtPayload, key: KeyInput, options?: SignOptions): Promise<string> {
   try {
     if (!isPlainObject(payload)) fail('ERR_JOSE_INVALID_ARGUMENT', 'the payload must be a plain object')
-    const token = signPlanned(reusePlan(PLANS, options, planOneShot), payload, key)
+    const token = signPlanned(reusePlan(PLANS, options, SIGN_OPTIONS, planOneShot), payload, key)
     return typeof token === 'string' ? token : await token // no await (and no hop) when it signed synchronously
   } catch (e) {
     throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'signing failed')

@@ -56,7 +56,8 @@ function isValidDate(d: unknown): d is Date {
 
 /** The current time in whole seconds (t = ⌊now/1000⌋), reading `now` once. */
 export function epochSeconds(now: Now | undefined): number {
-  let d: unknown = now ?? new Date()
+  if (now === undefined) return Math.floor(Date.now() / 1000) // the clock itself: no Date to make
+  let d: unknown = now
   if (typeof now === 'function') {
     try {
       d = now()

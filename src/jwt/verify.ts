@@ -2,15 +2,16 @@
 import { toJoseError } from '../errors.ts'
 import { checkCritOption } from '../jose/header.ts'
 import { parseObject, type JsonObject } from '../jose/json.ts'
-import { readOptions, reusePlan, validating, type PlanSlot } from '../jose/options.ts'
+import { reusePlan, validating, type Options, type PlanSlot } from '../jose/options.ts'
 import { checkAlgorithms } from '../jwa/policy.ts'
 import { checkMaxLength, DEFAULT_MAX_TOKEN, parseCompact, type CompactParts } from '../jws/compact.ts'
 import { verifyParts, type Verified, type VerifyCore } from '../jws/verify.ts'
+import type { KeyDesc } from '../keys/describe.ts'
 import type { Alg, JwtPayload, KeyInput, KeyResolver, VerifyOptions, VerifyResult } from '../types.ts'
 import { CLAIM_OPTIONS, checkClaims, compileClaims, type ClaimPolicy } from './claims.ts'
 
 // Built in a pure call: a top-level spread would keep both lists in bundles that never verify.
-const VERIFY_OPTIONS = /* @__PURE__ */ (() => [...CLAIM_OPTIONS, 'algorithms', 'crit', 'maxTokenLength'] as const)()
+export const VERIFY_OPTIONS = /* @__PURE__ */ (() => [...CLAIM_OPTIONS, 'algorithms', 'crit', 'maxTokenLength'] as const)()
 
 /** The payload as a resolver may see it: parsed when it is a JSON object, else undefined. */
 function peekPayload(parts: CompactParts): unknown {
@@ -30,9 +31,9 @@ export interface VerifyPlan {
   core: VerifyCore
 }
 
-export function planVerify(options: unknown, extraNames: readonly string[] = []): VerifyPlan {
+/** The plan for option values read by readOptions or reusePlan. */
+export function planVerify(o: Options<(typeof VERIFY_OPTIONS)[number]>): VerifyPlan {
   return validating(() => {
-    const o = readOptions(options, [...VERIFY_OPTIONS, ...extraNames] as unknown as typeof VERIFY_OPTIONS)
     const algorithms = checkAlgorithms(o.algorithms)
     return {
       algorithms,
@@ -44,28 +45,29 @@ export function planVerify(options: unknown, extraNames: readonly string[] = [])
 }
 
 export interface VerifiedJwt extends VerifyResult<JsonObject> {
-  /** The key input (e.g. the JWK object from a key set) that verified. */
-  candidate: unknown
+  /** The description of the key that verified, and the algorithm. */
+  desc: KeyDesc
+  alg: Alg
   /** The time (seconds) the claims were checked at: the one read of the clock. */
   t: number
 }
 
 const parsePayload = (parts: CompactParts): JsonObject => parseObject(parts.payload, 'ERR_JWT_INVALID', 'the JWT payload')
 
-function claimsOf(plan: VerifyPlan, v: Verified, payload: JsonObject): VerifiedJwt {
-  const t = checkClaims(plan.claims, v.header, payload)
-  return { header: v.header, payload, key: v.key, candidate: v.candidate, t }
+function claimsOf(plan: VerifyPlan, v: Verified, payload: JsonObject, t?: number): VerifiedJwt {
+  return { header: v.header, payload, key: v.key, desc: v.desc, alg: v.entry.alg, t: checkClaims(plan.claims, v.header, payload, t) }
 }
 
 /**
  * Verifies one token under a validated plan. Throws synchronously or rejects (callers
- * await it inside their try); synchronous all the way when the backend is.
+ * await it inside their try); synchronous all the way when the backend is. A caching
+ * verifier passes the time it read and the resolver's answer, when it has them.
  */
-export function verifyPlanned(plan: VerifyPlan, token: unknown, key: KeyInput | KeyResolver): VerifiedJwt | Promise<VerifiedJwt> {
+export function verifyPlanned(plan: VerifyPlan, token: unknown, key: KeyInput | KeyResolver, t?: number, answer?: unknown[]): VerifiedJwt | Promise<VerifiedJwt> {
   const parts = parseCompact(token, plan.maxLength)
-  const v = verifyParts(parts, key, plan.core)
+  const v = verifyParts(parts, key, plan.core, answer)
   // A thenable, not `instanceof Promise`: WebCrypto's promises may come from another realm (Edge VM).
-  if (!('then' in v)) return claimsOf(plan, v, parsePayload(parts))
+  if (!('then' in v)) return claimsOf(plan, v, parsePayload(parts), t)
   // The signature is being checked (WebCrypto works off this thread): parse the payload
   // meanwhile. What the parse found is only looked at once the signature verified, so a
   // bad signature is reported before a bad payload, and claims are checked after both.
@@ -78,7 +80,7 @@ export function verifyPlanned(plan: VerifyPlan, token: unknown, key: KeyInput | 
   }
   return v.then((v) => {
     if (payload === undefined) throw parseError
-    return claimsOf(plan, v, payload)
+    return claimsOf(plan, v, payload, t)
   })
 }
 
@@ -104,7 +106,7 @@ const PLANS: PlanSlot<VerifyPlan> = { memo: undefined }
  */
 export async function verify<P = JwtPayload>(token: string, key: KeyInput | KeyResolver, options?: VerifyOptions): Promise<VerifyResult<P>> {
   try {
-    const v = verifyPlanned(reusePlan(PLANS, options, (o) => planVerify(o)), token, key)
+    const v = verifyPlanned(reusePlan(PLANS, options, VERIFY_OPTIONS, planVerify), token, key)
     const r = 'then' in v ? await v : v // no await (and no hop) when it verified synchronously
     return { header: r.header, payload: r.payload as P, key: r.key }
   } catch (e) {

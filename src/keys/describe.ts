@@ -32,8 +32,8 @@ export interface KeyDesc {
   readonly ops?: ReadonlySet<string> | undefined
   /** The material WebCrypto imports: a CryptoKey, JWK members, DER or secret bytes. */
   readonly material: CryptoKey | Record<string, string> | Uint8Array
-  /** For JWKs: alg, use and key_ops as read, to notice a JWK changed in place. */
-  readonly policyText?: string
+  /** For JWKs: alg, use and key_ops as read (key_ops copied), to notice a JWK changed in place. */
+  readonly policy?: readonly unknown[]
   /** Imports of this key, by alg|usages|extractable: the promise, then the key. */
   readonly imports: Map<string, CryptoKey | Promise<CryptoKey>>
 }
@@ -52,7 +52,7 @@ const STRING_CACHE_MAX = 64
  * and secrets pin nothing.
  */
 function make(form: KeyDesc['form'], kty: Kty, crv: string | undefined, visibility: Visibility, material: KeyDesc['material'],
-  rsaBits?: number, secretBytes?: number, pinned?: readonly Alg[], ops?: ReadonlySet<string>, policyText?: string): KeyDesc {
+  rsaBits?: number, secretBytes?: number, pinned?: readonly Alg[], ops?: ReadonlySet<string>, policy?: readonly unknown[]): KeyDesc {
   if (rsaBits !== undefined && rsaBits < RSA_MIN_BITS) fail('ERR_KEY_INVALID', `RSA keys must be at least ${RSA_MIN_BITS} bits (RFC 7518 §3.3)`)
   // (undefined < HMAC_MIN_BYTES is false: keys without secretBytes pass)
   if (secretBytes! < HMAC_MIN_BYTES) {
@@ -60,7 +60,7 @@ function make(form: KeyDesc['form'], kty: Kty, crv: string | undefined, visibili
   }
   const compatible = entriesFor(kty, crv).map((e) => e.alg)
   pinned ??= kty === 'EC' || kty === 'OKP' ? compatible : []
-  return { form, kty, crv, visibility, pinned, compatible, ops, material, secretBytes, policyText, imports: new Map() }
+  return { form, kty, crv, visibility, pinned, compatible, ops, material, secretBytes, policy, imports: new Map() }
 }
 
 function fromString(s: string): KeyDesc {
@@ -88,7 +88,7 @@ function fromCryptoKey(key: CryptoKey): KeyDesc {
 function fromJwk(jwk: Record<string, unknown>): KeyDesc {
   const info = inspectJwk(jwk)
   return make('jwk', info.kty, info.crv, info.visibility, info.members, info.rsaBits, info.secretBytes,
-    info.alg ? [info.alg] : undefined, info.ops, policyOf(jwk))
+    info.alg ? [info.alg] : undefined, info.ops, policyOf(jwk, true))
 }
 
 /** A secret: its own copy of the bytes (a caller's array may change later). */
@@ -105,8 +105,27 @@ function fromBytes(bytes: Uint8Array): KeyDesc {
 /** A Uint8Array (Buffer included) as is, an ArrayBuffer through a view. */
 const bytesOf = (x: object): Uint8Array | undefined => (isBytes(x) ? x : x instanceof ArrayBuffer ? new Uint8Array(x) : undefined)
 
-/** Members that decide how a JWK is used, beyond its key material, as text to compare. */
-const policyOf = (jwk: Record<string, unknown>): string => JSON.stringify([jwk.alg, jwk.use, jwk.key_ops])
+/** Members that decide how a JWK is used, beyond its key material (key_ops copied to keep). */
+const policyOf = (jwk: Record<string, unknown>, keep = false): unknown[] => {
+  const ops = jwk.key_ops
+  return [jwk.alg, jwk.use, keep && Array.isArray(ops) ? [...(ops as unknown[])] : ops]
+}
+
+function sameItems(a: ArrayLike<unknown>, b: ArrayLike<unknown>): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/** Equal JWK policies: alg and use the same, key_ops the same list (or both absent). */
+const samePolicy = (p: readonly unknown[] = [], q: readonly unknown[] = []): boolean =>
+  p[0] === q[0] && p[1] === q[1] && (p[2] === q[2] || (Array.isArray(p[2]) && Array.isArray(q[2]) && sameItems(p[2], q[2])))
+
+/** Whether a JWK still has every key member of `members`, with the same value. */
+function hasMembers(jwk: Record<string, unknown>, members: Record<string, string>): boolean {
+  for (const k in members) if (jwk[k] !== members[k]) return false
+  return true
+}
 
 /**
  * Objects are cached by identity, so a JWK or secret array changed in place (a key
@@ -114,17 +133,22 @@ const policyOf = (jwk: Record<string, unknown>): string => JSON.stringify([jwk.a
  */
 function unchanged(desc: KeyDesc, input: object): boolean {
   if (desc.form === 'cryptokey') return true
-  if (desc.form === 'secret') {
-    const now = bytesOf(input)!
-    const then = desc.material as Uint8Array
-    if (now.length !== then.length) return false
-    for (let i = 0; i < then.length; i++) if (now[i] !== then[i]) return false
-    return true
-  }
-  const jwk = input as Record<string, unknown>
-  const members = desc.material as Record<string, string>
-  for (const k of Object.keys(members)) if (jwk[k] !== members[k]) return false
-  return policyOf(jwk) === desc.policyText
+  if (desc.form === 'secret') return sameItems(bytesOf(input)!, desc.material as Uint8Array)
+  return hasMembers(input as Record<string, unknown>, desc.material as Record<string, string>) && samePolicy(policyOf(input as Record<string, unknown>), desc.policy)
+}
+
+/**
+ * Whether two descriptions are of one key under one policy (API.md, Prepared: "equal in
+ * content"): the same CryptoKey, or the same form, material (JWK key members, DER or
+ * secret bytes) and JWK alg/use/key_ops. What else a description holds follows from these.
+ */
+export function sameKey(a: KeyDesc, b: KeyDesc): boolean {
+  if (a === b) return true
+  if (a.form !== b.form || a.form === 'cryptokey' || !samePolicy(a.policy, b.policy)) return false
+  const x = a.material
+  const y = b.material
+  if (ArrayBuffer.isView(x)) return sameItems(x as Uint8Array, y as Uint8Array)
+  return Object.keys(x).length === Object.keys(y).length && hasMembers(x as Record<string, string>, y as Record<string, string>)
 }
 
 const isCryptoKey = (x: unknown): x is CryptoKey => typeof CryptoKey === 'function' && x instanceof CryptoKey

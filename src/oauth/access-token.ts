@@ -2,9 +2,9 @@
  * JWT access tokens at a resource server (RFC 9068 §4): `typ` `at+jwt`, the seven
  * required claims, HS* only when the caller lists it, and scopes by whole words.
  */
-import { fail, toJoseError } from '../errors.ts'
+import { toJoseError } from '../errors.ts'
 import type { JsonObject } from '../jose/json.ts'
-import { validating } from '../jose/options.ts'
+import { stringList, validating } from '../jose/options.ts'
 import type { KeyInput, KeyResolver } from '../types.ts'
 import type { AccessTokenResult, VerifyAccessTokenOptions } from './types.ts'
 import { claimFail, planProfile, readProfileOptions, requiredString, requiredStrings, stringClaim, verifyProfile, type ProfileCheck, type ProfilePlan } from './profile.ts'
@@ -26,10 +26,7 @@ export function scopesOf(payload: JsonObject): string[] {
 
 function checkRequiredScopes(value: unknown): readonly string[] {
   if (value === undefined) return []
-  if (!Array.isArray(value) || !(value as unknown[]).every((s) => typeof s === 'string' && SCOPE_TOKEN.test(s))) {
-    fail('ERR_JOSE_INVALID_ARGUMENT', 'options.requiredScopes must be an array of scope tokens (no spaces)')
-  }
-  return [...(value as string[])]
+  return stringList(value, 'options.requiredScopes', 0, (s) => SCOPE_TOKEN.test(s), 'an array of scope tokens (no spaces)')
 }
 
 function profileChecks(required: readonly string[]): ProfileCheck[] {

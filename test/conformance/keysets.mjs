@@ -213,7 +213,10 @@ export function preparedTests(t, ctx, h) {
     eq((await verifier(token)).payload.sub, 'v', 'an hour before iat (no maxAge: iat only type-checked)')
   })
 
-  t('createVerifier cache: a hit skips the resolver and returns a deep-frozen result', async () => {
+  // API.md v3, Prepared: a hit skips only the signature; the resolver runs once on every
+  // call. The suite tells a hit from a fresh verification by the result: a hit returns the
+  // cached (frozen) result object itself.
+  t('createVerifier cache: a hit runs the resolver once and returns the deep-frozen cached result', async () => {
     const c = clock()
     let calls = 0
     const resolver = () => {
@@ -224,17 +227,18 @@ export function preparedTests(t, ctx, h) {
     const cached = lib.createVerifier(resolver, { algorithms: ['HS256'], cache: 8, now: c.now })
     const r1 = await cached(token)
     const r2 = await cached(token)
-    eq(calls, 1, 'resolver calls after a miss and a hit')
-    eq(r2.payload, r1.payload, 'same payload from the hit')
+    eq(calls, 2, 'resolver calls after a miss and a hit')
+    ok(r2 === r1, 'the hit returns the cached result')
     const frozen = [['result', r2], ['header', r2.header], ['payload', r2.payload], ['payload.nested', r2.payload.nested],
       ['payload.nested.list', r2.payload.nested.list], ['payload.nested.list[1]', r2.payload.nested.list[1]]]
     for (const [name, v] of frozen) ok(Object.isFrozen(v), `${name} of a cached result is frozen`)
     ok(h.isCryptoKey(r2.key), 'result.key is a CryptoKey')
     // Control: without cache every call resolves again.
     const plain = lib.createVerifier(resolver, { algorithms: ['HS256'], now: c.now })
-    await plain(token)
-    await plain(token)
-    eq(calls, 3, 'resolver calls after two uncached verifications')
+    const p1 = await plain(token)
+    const p2 = await plain(token)
+    eq(calls, 4, 'resolver calls after two uncached verifications')
+    ok(p1 !== p2 && !Object.isFrozen(p2), 'without cache each call verifies afresh (results not frozen)')
     // Caches are per verifier: a second caching verifier starts empty.
     let other = 0
     const second = lib.createVerifier(() => { other++; return h.SECRET }, { algorithms: ['HS256'], cache: 8, now: c.now })
@@ -251,23 +255,24 @@ export function preparedTests(t, ctx, h) {
     }
     const token = await lib.sign({ sub: 'e' }, h.SECRET, { alg: 'HS256', now: ctx.NOW, expiresIn: 60 })
     const v = lib.createVerifier(resolver, { algorithms: ['HS256'], cache: 8, cacheTtl: 3600, now: c.now })
-    eq((await v(token)).payload.sub, 'e', 'verified and cached')
+    const first = await v(token)
+    eq(first.payload.sub, 'e', 'verified and cached')
     c.s = T + 59
-    eq((await v(token)).payload.sub, 'e', 'a hit at exp − 1')
-    eq(calls, 1, 'resolver calls so far')
+    ok((await v(token)) === first, 'a hit at exp − 1')
+    eq(calls, 2, 'resolver calls so far (once per call)')
     c.s = T + 60
     await ctx.rejects(() => v(token), 'ERR_JWT_EXPIRED', 'the cached token at exp')
     c.s = T + 30
     const long = await lib.sign({ sub: 'l' }, h.SECRET, { alg: 'HS256', now: ctx.NOW, expiresIn: 86400 })
     const ttl = lib.createVerifier(resolver, { algorithms: ['HS256'], cache: 8, cacheTtl: 10, now: c.now })
     calls = 0
-    await ttl(long)
+    const stored = await ttl(long)
     c.s = T + 39
-    await ttl(long)
-    eq(calls, 1, 'resolver calls within cacheTtl')
+    ok((await ttl(long)) === stored, 'a hit within cacheTtl')
     c.s = T + 41
-    await ttl(long)
-    eq(calls, 2, 'resolver calls after cacheTtl')
+    const after = await ttl(long)
+    ok(after !== stored && after.payload.sub === 'l', 'verified afresh after cacheTtl')
+    eq(calls, 3, 'resolver calls (once per call, the answer reused when the hit does not hold)')
   })
 
   t('createVerifier cache: tokens over 4 096 characters are not cached', async () => {
@@ -284,10 +289,13 @@ export function preparedTests(t, ctx, h) {
     const over = await at(n + 1)
     ok(fits.length <= 4096 && fits.length > 4090 && over.length > 4096, `test bug: token lengths ${fits.length} / ${over.length}`)
     const v = lib.createVerifier(resolver, { algorithms: ['HS256'], cache: 8, now: ctx.NOW })
-    for (let i = 0; i < 2; i++) await v(fits)
-    eq(calls, 1, `resolver calls for a ${fits.length}-character token verified twice`)
-    for (let i = 0; i < 2; i++) await v(over)
-    eq(calls, 3, `resolver calls after a ${over.length}-character token verified twice`)
+    const f1 = await v(fits)
+    ok((await v(fits)) === f1, `a ${fits.length}-character token is a hit the second time`)
+    const o1 = await v(over)
+    const o2 = await v(over)
+    ok(o1 !== o2, `a ${over.length}-character token is verified afresh every time`)
+    ok(Object.isFrozen(o2) && Object.isFrozen(o2.payload), 'its result is deep-frozen all the same')
+    eq(calls, 4, 'resolver calls (once per call)')
   })
 
   t('createVerifier cache: failures are never cached', async () => {

@@ -94,17 +94,18 @@ describe('createVerifier', () => {
     expect(await code(v(bad))).not.toBe('ok')
   })
 
-  it('a cache hit skips the resolver; without a remote set an entry lives at most cacheTtl', async () => {
+  it('the resolver runs once on every call, hit or not (API.md v3: a hit skips only the signature); an entry lives at most cacheTtl', async () => {
     let now = T0
     let calls = 0
     const token = await sign({ sub: 'a' }, secret, { alg: 'HS256', expiresIn: 3600, now: T0 })
     const v = createVerifier(() => { calls++; return secret }, { algorithms: ['HS256'], cache: 10, cacheTtl: '1m', now: () => now })
-    await v(token)
-    await v(token)
-    expect(calls).toBe(1)
-    now = new Date(T0.getTime() + 61_000)
-    await v(token)
+    const first = await v(token)
+    const second = await v(token)
+    expect(second).toBe(first) // a hit: the cached result
     expect(calls).toBe(2)
+    now = new Date(T0.getTime() + 61_000)
+    expect(await v(token)).not.toBe(first) // past cacheTtl: verified afresh, the resolver's answer reused
+    expect(calls).toBe(3)
   })
 
   it('validates options synchronously', () => {

@@ -175,6 +175,24 @@ export async function runChecks(entry, copies, appDir) {
     })
   }
 
+  await check('hardening 3: options mean the same everywhere (hidden options read, lists with holes refused) in every copy', async () => {
+    const hide = (o, name) => new Proxy(o, { ownKeys: (t) => Reflect.ownKeys(t).filter((k) => k !== name) })
+    for (const c of copies) {
+      const token = await c.lib.sign({ sub: 'h3', aud: 'other' }, secret, { alg: 'HS256', expiresIn: 60 })
+      const nonEnumerable = Object.defineProperty({ algorithms: ['HS256'] }, 'audience', { value: 'package-test', enumerable: false })
+      for (const opts of [nonEnumerable, hide({ algorithms: ['HS256'], audience: 'package-test' }, 'audience')]) {
+        for (const e of [await rejection(c.lib.verify(token, secret, opts)), await rejection(c.lib.createVerifier(secret, opts)(token))]) {
+          assert(e.code === 'ERR_JWT_CLAIM_INVALID', `${c.name}: a token for another audience gave ${e.code}`)
+        }
+      }
+      const signed = await c.lib.sign({}, secret, Object.defineProperty({ alg: 'HS256' }, 'expiresIn', { value: 60, enumerable: false }))
+      assert(typeof c.lib.decode(signed).payload.exp === 'number', `${c.name}: a non-enumerable expiresIn was ignored`)
+      const holes = { algorithms: ['HS256'], requiredClaims: ['sub', , 'x'] }
+      const e = await rejection(c.lib.verify(token, secret, holes))
+      assert(e.code === 'ERR_JOSE_INVALID_ARGUMENT', `${c.name}: requiredClaims with a hole gave ${e.code}`)
+    }
+  })
+
   return { passed, failed }
 }
 
