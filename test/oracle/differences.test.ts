@@ -2,6 +2,7 @@
  * One test per row of differences.ts: each runs jose and isojwt on the same input and
  * asserts both behaviours as the row states them.
  */
+import { createHash } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
 import * as jose from 'jose'
 import { decode, sign, verify } from '../../src/index.ts'
@@ -17,11 +18,13 @@ import {
   forge,
   joseOutcome,
   secretFor,
+  signingInput,
   stringSecret,
   utf8,
   withSegment,
   type AsymKeys,
 } from './helpers.ts'
+import { ed25519Spki, modulusOf, pemBody, pemOf, rsaSpki } from '../regressions/key-der.ts'
 
 let rsa: AsymKeys
 let rsa1024: AsymKeys
@@ -40,6 +43,15 @@ function tokenOfLength(len: number): string {
   // base64url of n bytes has ⌈4n/3⌉ characters; {"p":""} is 8 bytes
   const n = Math.floor((payloadChars * 3) / 4)
   return forge({ alg: 'HS256' }, { p: 'x'.repeat(n - 8) }, { alg: 'HS256', key: secret })
+}
+
+const hex = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, 'hex'))
+const concat = (...parts: Uint8Array[]): Uint8Array => new Uint8Array(Buffer.concat(parts))
+
+/** RFC 8017 §9.2 EMSA-PKCS1-v1_5 (SHA-256, 256-byte modulus): with e = 1 this is the signature. */
+function emsaPkcs1(input: string): Uint8Array {
+  const t = concat(hex('3031300d060960864801650304020105000420'), createHash('sha256').update(input).digest())
+  return concat(hex('0001'), new Uint8Array(256 - 3 - t.length).fill(0xff), hex('00'), t)
 }
 
 const demos: Record<string, () => Promise<void>> = {
@@ -200,6 +212,86 @@ const demos: Record<string, () => Promise<void>> = {
     expect(je.claim).toBe('nbf')
     const e = await expectCode(() => verify(token, secret, { algorithms: ['HS256'], now: NOW }), 'ERR_JWT_NOT_YET_VALID')
     expect((e.notBefore as Date).getTime()).toBe((T + 30) * 1000)
+  },
+
+  async 'rsa-exponent'() {
+    const n = modulusOf(rsa.spki)
+    const input = signingInput({ alg: 'RS256' }, { sub: 'admin' })
+    const forged = `${input}.${b64u(emsaPkcs1(input))}`
+    for (const e of ['01', '02', '010000']) {
+      const spki = pemOf('PUBLIC KEY', rsaSpki(n, hex(e)))
+      const jwk = { kty: 'RSA', n: b64u(n), e: b64u(hex(e)) }
+      // jose: imports both forms; e = 1 verifies the forgery, an even e only fails signatures
+      const expected = e === '01' ? 'OK' : 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED'
+      expect(await joseOutcome(async () => jose.jwtVerify(forged, await jose.importSPKI(spki, 'RS256')))).toBe(expected)
+      expect(await joseOutcome(() => jose.jwtVerify(forged, jwk))).toBe(expected)
+      // isojwt: the key itself is refused
+      for (const key of [spki, jwk]) {
+        const err = await expectCode(() => verify(forged, key, { algorithms: ['RS256'] }), 'ERR_KEY_INVALID')
+        expect(err.message).toMatch(/exponent must be odd and ≥ 3/)
+      }
+    }
+  },
+
+  async 'ed25519-small-order'() {
+    const identity = hex(`01${'00'.repeat(31)}`)
+    const input = signingInput({ alg: 'EdDSA' }, { sub: 'admin' })
+    const forged = `${input}.${b64u(concat(identity, new Uint8Array(32)))}` // R = identity, S = 0
+    // the identity (y = 1) and its non-canonical encoding y = p + 1 = 2^255 − 18
+    for (const x of [identity, hex(`ee${'ff'.repeat(30)}7f`)]) {
+      const jwk = { kty: 'OKP', crv: 'Ed25519', x: b64u(x) }
+      const spki = pemOf('PUBLIC KEY', ed25519Spki(x))
+      expect((await jose.jwtVerify(forged, jwk)).payload).toEqual({ sub: 'admin' })
+      expect((await jose.jwtVerify(forged, await jose.importSPKI(spki, 'EdDSA'))).payload).toEqual({ sub: 'admin' })
+      for (const key of [jwk, spki]) {
+        const err = await expectCode(() => verify(forged, key, { algorithms: ['EdDSA'] }), 'ERR_KEY_INVALID')
+        expect(err.message).toMatch(/small-order or non-canonical Ed25519/)
+      }
+    }
+  },
+
+  async 'key-text-bytes'() {
+    const forms = [utf8(rsa.spki), pemBody(rsa.spki), utf8(JSON.stringify(rsa.publicJwk))] // PEM file, DER SPKI, JWK JSON
+    for (const bytes of forms) {
+      const token = await new jose.SignJWT({ sub: 'admin' }).setProtectedHeader({ alg: 'HS256' }).sign(bytes)
+      expect((await jose.jwtVerify(token, bytes)).payload).toEqual({ sub: 'admin' })
+      expect((await jose.jwtVerify(token, bytes, { algorithms: ['RS256', 'HS256'] })).payload).toEqual({ sub: 'admin' })
+      await expectCode(() => verify(token, bytes, { algorithms: ['RS256', 'HS256'] }), 'ERR_KEY_INVALID')
+      await expectCode(() => sign({ sub: 'admin' }, bytes, { alg: 'HS256' }), 'ERR_KEY_INVALID')
+    }
+  },
+
+  async 'numeric-date-ms'() {
+    const ms = NOW.getTime() + 3_600_000 // the slip: Date.now() + one hour
+    // jose signs it both ways and verifies it: as seconds, it is ~50 000 years away
+    const viaPayload = await new jose.SignJWT({ sub: 'a', exp: ms }).setProtectedHeader({ alg: 'HS256' }).sign(secret)
+    const viaSetter = await new jose.SignJWT({ sub: 'a' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(ms).sign(secret)
+    for (const token of [viaPayload, viaSetter]) {
+      const { payload } = await jose.jwtVerify(token, secret, { currentDate: NOW })
+      expect(payload.exp).toBe(ms)
+      expect(new Date(payload.exp! * 1000).getUTCFullYear()).toBeGreaterThan(50_000)
+      await expectCode(() => verify(token, secret, { algorithms: ['HS256'], now: NOW }), 'ERR_JWT_INVALID')
+    }
+    const e = await expectCode(() => sign({ sub: 'a', exp: ms }, secret, { alg: 'HS256' }), 'ERR_JOSE_INVALID_ARGUMENT')
+    expect(e.message).toMatch(/milliseconds/)
+  },
+
+  async 'option-list-holes'() {
+    const audience = ['api', , 'x'] as string[]
+    expect(1 in audience).toBe(false)
+    const tokenFor = (aud: string) => forge({ alg: 'HS256' }, { sub: 'a', aud }, { alg: 'HS256', key: secret })
+    // jose: the hole matches nothing; the listed audiences work as usual
+    expect(await joseOutcome(() => jose.jwtVerify(tokenFor('api'), secret, { audience }))).toBe('OK')
+    expect(await joseOutcome(() => jose.jwtVerify(tokenFor('x'), secret, { audience }))).toBe('OK')
+    expect(await joseOutcome(() => jose.jwtVerify(tokenFor('other'), secret, { audience }))).toBe('ERR_JWT_CLAIM_VALIDATION_FAILED')
+    // and a hole in requiredClaims is a missing claim "undefined" (claim: "unspecified")
+    const je = (await caught(() => jose.jwtVerify(tokenFor('api'), secret, { requiredClaims: ['sub', , 'aud'] as string[] }))) as jose.errors.JWTClaimValidationFailed
+    expect([je.code, je.claim, je.reason, je.message]).toEqual(['ERR_JWT_CLAIM_VALIDATION_FAILED', 'unspecified', 'missing', 'missing required "undefined" claim'])
+    // isojwt: refused at the call, whatever the token
+    for (const aud of ['api', 'x', 'other']) {
+      await expectCode(() => verify(tokenFor(aud), secret, { algorithms: ['HS256'], audience }), 'ERR_JOSE_INVALID_ARGUMENT')
+    }
+    await expectCode(() => verify(tokenFor('api'), secret, { algorithms: ['HS256'], requiredClaims: ['sub', , 'aud'] as string[] }), 'ERR_JOSE_INVALID_ARGUMENT')
   },
 }
 
