@@ -17,6 +17,8 @@ export interface VerifyCore extends HeaderChecks {
   algorithms: readonly Alg[] | undefined
   /** What a resolver sees as `token.payload` (parsed lazily, unverified). */
   resolverPayload: (parts: CompactParts) => unknown
+  /** HS* only when `algorithms` lists it (a profile's policy flag). */
+  hmacOnlyIfListed?: boolean
 }
 
 export interface Verified {
@@ -115,6 +117,8 @@ export function verifyParts(parts: CompactParts, key: KeyInput | KeyResolver, co
   // RFC 8725 §3.1: only algorithms the caller (and key) allow; "none" is not in the registry.
   if (!entry) fail('ERR_JOSE_ALG_NOT_ALLOWED', `algorithm ${quote(header.alg)} is not allowed`)
   if (core.algorithms && !core.algorithms.includes(entry.alg)) fail('ERR_JOSE_ALG_NOT_ALLOWED', `algorithm ${entry.alg} is not in options.algorithms`)
+  // RFC 9068 §4, RFC 8725 §3.1 (the access-token profile): a key that pins HS* is not enough.
+  if (core.hmacOnlyIfListed && !core.algorithms && entry.kty === 'oct') fail('ERR_JOSE_ALG_NOT_ALLOWED', `algorithm ${entry.alg} is allowed only when options.algorithms lists it`)
   return typeof key === 'function' ? verifyResolved(parts, key, header, entry, core, answer) : verifyDirect(parts, key, header, entry, core)
 }
 

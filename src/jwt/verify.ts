@@ -31,17 +31,23 @@ export interface VerifyPlan {
   core: VerifyCore
 }
 
+/**
+ * A plan from checked parts: `verify`'s, and the OAuth profiles' (their claim checks
+ * compiled into `claims`, their policy flag into the core): one pipeline for both.
+ */
+export function planFrom(algorithms: readonly Alg[] | undefined, maxTokenLength: unknown, claims: ClaimPolicy,
+  understood?: Record<string, true>, hmacOnlyIfListed?: boolean): VerifyPlan {
+  return {
+    algorithms,
+    maxLength: checkMaxLength(maxTokenLength, DEFAULT_MAX_TOKEN),
+    claims,
+    core: { algorithms, understood, b64FalseCode: 'ERR_JWT_INVALID', resolverPayload: peekPayload, hmacOnlyIfListed },
+  }
+}
+
 /** The plan for option values read by readOptions or reusePlan. */
 export function planVerify(o: Options<(typeof VERIFY_OPTIONS)[number]>): VerifyPlan {
-  return validating(() => {
-    const algorithms = checkAlgorithms(o.algorithms)
-    return {
-      algorithms,
-      maxLength: checkMaxLength(o.maxTokenLength, DEFAULT_MAX_TOKEN),
-      claims: compileClaims(o),
-      core: { algorithms, understood: checkCritOption(o.crit), b64FalseCode: 'ERR_JWT_INVALID', resolverPayload: peekPayload },
-    }
-  })
+  return validating(() => planFrom(checkAlgorithms(o.algorithms), o.maxTokenLength, compileClaims(o), checkCritOption(o.crit)))
 }
 
 export interface VerifiedJwt extends VerifyResult<JsonObject> {

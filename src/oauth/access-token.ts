@@ -9,7 +9,7 @@ import type { KeyInput, KeyResolver } from '../types.ts'
 import type { AccessTokenResult, VerifyAccessTokenOptions } from './types.ts'
 import { claimFail, planProfile, readProfileOptions, requiredString, requiredStrings, stringClaim, verifyProfile, type ProfileCheck, type ProfilePlan } from './profile.ts'
 
-const NAMES = ['issuer', 'audience', 'algorithms', 'requiredScopes', 'now', 'clockTolerance'] as const
+const NAMES = ['issuer', 'audience', 'algorithms', 'requiredScopes', 'now', 'clockTolerance', 'maxTokenLength'] as const
 
 /** RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti are REQUIRED. */
 const REQUIRED = ['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti'] as const
@@ -47,7 +47,7 @@ function planAccessToken(options: unknown): ProfilePlan {
     const o = readProfileOptions(options, NAMES)
     const issuer = requiredString(o.issuer, 'options.issuer')
     return planProfile({
-      algorithms: o.algorithms, now: o.now, clockTolerance: o.clockTolerance,
+      algorithms: o.algorithms, maxTokenLength: o.maxTokenLength, now: o.now, clockTolerance: o.clockTolerance,
       issuer: [issuer], audience: requiredStrings(o.audience, 'options.audience'),
       typ: 'at+jwt', required: REQUIRED, checks: profileChecks(checkRequiredScopes(o.requiredScopes)),
       hmacOnlyIfListed: true,

@@ -16,7 +16,7 @@ import {
 } from './profile.ts'
 
 const SIGN_NAMES = ['clientId', 'audience', 'key', 'alg', 'expiresIn', 'jwtId', 'now'] as const
-const VERIFY_NAMES = ['clientId', 'audience', 'algorithms', 'now', 'clockTolerance', 'maxLifetime', 'replayStore'] as const
+const VERIFY_NAMES = ['clientId', 'audience', 'algorithms', 'now', 'clockTolerance', 'maxLifetime', 'replayStore', 'maxTokenLength'] as const
 
 /** RFC 7523 §3 item 7: a `jti` nobody can guess or repeat (128 random bits). */
 function randomJti(): string {
@@ -106,7 +106,7 @@ function planAssertion(options: unknown): AssertionPlan {
       if (typeof add !== 'function') fail('ERR_JOSE_INVALID_ARGUMENT', 'options.replayStore must have an add(jti, until) method')
     }
     const profile = planProfile({
-      algorithms: o.algorithms, now: o.now, clockTolerance: o.clockTolerance,
+      algorithms: o.algorithms, maxTokenLength: o.maxTokenLength, now: o.now, clockTolerance: o.clockTolerance,
       issuer: [clientId], subject: clientId, audience,
       typ: assertionTyp,
       required: store ? ['exp', 'jti'] : ['exp'],

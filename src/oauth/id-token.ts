@@ -13,7 +13,7 @@ import type { VerifyIdTokenOptions } from './types.ts'
 import { checkHashInput, halfHash } from './hash-claims.ts'
 import { claimFail, planProfile, readProfileOptions, requiredString, stringClaim, verifyProfile, type ProfileCheck, type ProfilePlan } from './profile.ts'
 
-const NAMES = ['issuer', 'clientId', 'nonce', 'maxAge', 'accessToken', 'code', 'algorithms', 'now', 'clockTolerance'] as const
+const NAMES = ['issuer', 'clientId', 'nonce', 'maxAge', 'accessToken', 'code', 'algorithms', 'now', 'clockTolerance', 'maxTokenLength'] as const
 
 /** OIDC Core §3.1.3.7 items 4–5: azp equals the client id when present; required with several audiences. */
 function azpCheck(clientId: string): ProfileCheck {
@@ -65,7 +65,7 @@ function planIdToken(options: unknown): IdTokenPlan {
     const maxAge = o.maxAge === undefined ? undefined : parseDuration(o.maxAge, 'options.maxAge')
     const checks = [azpCheck(clientId), authTimeCheck(maxAge), ...(nonce === undefined ? [] : [nonceCheck(nonce)])]
     const profile = planProfile({
-      algorithms: o.algorithms, now: o.now, clockTolerance: o.clockTolerance,
+      algorithms: o.algorithms, maxTokenLength: o.maxTokenLength, now: o.now, clockTolerance: o.clockTolerance,
       issuer: [requiredString(o.issuer, 'options.issuer')], audience: [clientId],
       // The generic default: absent or JWT; at+jwt and logout+jwt are other token kinds.
       typ: undefined, required: ['sub', 'exp', 'iat'], checks,

@@ -3,34 +3,27 @@
  * policy → key → signature → payload → claims) with a fixed `typ`, the profile's
  * required claims, and profile checks that run after the generic claim checks.
  */
-import { fail, quote, type ClaimFailureReason } from '../errors.ts'
-import { checkHeader } from '../jose/header.ts'
-import { parseObject, type JsonObject } from '../jose/json.ts'
+import { fail, type ClaimFailureReason } from '../errors.ts'
+import type { JsonObject } from '../jose/json.ts'
 import { optString, optStrings, readOptions } from '../jose/options.ts'
 import { checkAlgorithms } from '../jwa/policy.ts'
 import { lookup, type AlgEntry } from '../jwa/registry.ts'
-import { DEFAULT_MAX_TOKEN, parseCompact, type CompactParts } from '../jws/compact.ts'
-import { verifyParts } from '../jws/verify.ts'
-import { checkClaims, compileClaims, type ClaimPolicy } from '../jwt/claims.ts'
-import type { Alg, JwsHeader, KeyInput, KeyResolver } from '../types.ts'
+import { compileClaims } from '../jwt/claims.ts'
+import { planFrom, verifyPlanned, type VerifyPlan } from '../jwt/verify.ts'
+import type { JwsHeader, KeyInput, KeyResolver } from '../types.ts'
 
 /** What a profile check sees: the verified header and payload, t (seconds) and the tolerance. */
 export type ProfileCtx = { header: Readonly<JsonObject>; payload: JsonObject; t: number; tol: number }
 export type ProfileCheck = (c: ProfileCtx) => void
 
-export interface ProfilePlan {
-  readonly algorithms: readonly Alg[] | undefined
-  /** RFC 9068 §4 / RFC 8725 §3.1: HS* only when options.algorithms lists it. */
-  readonly hmacOnlyIfListed: boolean
-  readonly claims: ClaimPolicy
-}
+/** A profile's plan is `verify`'s: the same pipeline, with its checks compiled in. */
+export type ProfilePlan = VerifyPlan
 
 export interface ProfileResult {
   header: JwsHeader
   payload: JsonObject
   key: CryptoKey
   entry: AlgEntry
-  t: number
 }
 
 /** A claim failure after the signature verified: carries the verified payload. */
@@ -60,6 +53,7 @@ export function requiredStrings(value: unknown, name: string): readonly string[]
 
 export interface ProfileSpec {
   algorithms: unknown
+  maxTokenLength: unknown
   now: unknown
   clockTolerance: unknown
   issuer?: readonly string[]
@@ -72,7 +66,7 @@ export interface ProfileSpec {
   hmacOnlyIfListed?: boolean
 }
 
-/** Compiles a profile into a plan, through the generic claim compiler (same order, same codes). */
+/** Compiles a profile into `verify`'s plan, through the generic claim compiler (same order, same codes). */
 export function planProfile(spec: ProfileSpec): ProfilePlan {
   const ownTyp = typeof spec.typ === 'function' ? spec.typ : undefined
   const claims = compileClaims({
@@ -80,38 +74,16 @@ export function planProfile(spec: ProfileSpec): ProfilePlan {
     clockTolerance: spec.clockTolerance, requiredClaims: [...spec.required],
     typ: ownTyp ? false : spec.typ,
   }, spec.checks)
-  return {
-    algorithms: checkAlgorithms(spec.algorithms),
-    hmacOnlyIfListed: spec.hmacOnlyIfListed === true,
-    // typ runs first (API.md, claim order): a profile's own typ rule replaces the no-op one.
-    claims: ownTyp ? { ...claims, checks: [ownTyp, ...claims.checks] } : claims,
-  }
+  // typ runs first (API.md, claim order): a profile's own typ rule replaces the no-op one.
+  return planFrom(checkAlgorithms(spec.algorithms), spec.maxTokenLength, ownTyp ? { ...claims, checks: [ownTyp, ...claims.checks] } : claims,
+    undefined, spec.hmacOnlyIfListed)
 }
 
-function peekPayload(parts: CompactParts): unknown {
-  try {
-    return parseObject(parts.payload, 'ERR_JWT_INVALID', 'the payload')
-  } catch {
-    return undefined
-  }
-}
-
-/** Verifies a token under a profile plan; the caller runs any asynchronous checks after. */
+/** Verifies a token under a profile plan, as `verify` does; the caller runs any asynchronous checks after. */
 export async function verifyProfile(plan: ProfilePlan, token: unknown, key: KeyInput | KeyResolver): Promise<ProfileResult> {
-  const parts = parseCompact(token, DEFAULT_MAX_TOKEN)
-  if (plan.hmacOnlyIfListed && !plan.algorithms) {
-    // Header rules first (API.md order), then the policy: a key that pins HS* is not enough.
-    checkHeader(parts.header as JsonObject, { b64FalseCode: 'ERR_JWT_INVALID' })
-    if (lookup(parts.header.alg)?.kty === 'oct') {
-      fail('ERR_JOSE_ALG_NOT_ALLOWED', `algorithm ${quote(parts.header.alg)} is allowed only when options.algorithms lists it`)
-    }
-  }
-  const v = await verifyParts(parts, key, {
-    algorithms: plan.algorithms, understood: undefined, b64FalseCode: 'ERR_JWT_INVALID', resolverPayload: peekPayload,
-  })
-  const payload = parseObject(parts.payload, 'ERR_JWT_INVALID', 'the JWT payload')
-  const t = checkClaims(plan.claims, v.header, payload)
-  return { header: v.header, payload, key: v.key, entry: v.entry, t }
+  const v = verifyPlanned(plan, token, key)
+  const r = 'then' in v ? await v : v
+  return { header: r.header, payload: r.payload, key: r.key, entry: lookup(r.alg)! }
 }
 
 /** Claim-type guard for profile claims (not RFC 7519 ones): a string, when present. */

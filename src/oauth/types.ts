@@ -63,6 +63,8 @@ export interface VerifyClientAssertionOptions {
   /** How far ahead of `iat` and of now `exp` may lie. Default 300 s. */
   maxLifetime?: Duration
   replayStore?: ReplayStore
+  /** Longest token accepted, before any other work (UTF-16 code units). Default 16 384. */
+  maxTokenLength?: number
 }
 
 /**
@@ -81,6 +83,8 @@ export interface VerifyAccessTokenOptions {
   requiredScopes?: string[]
   now?: Now
   clockTolerance?: Duration
+  /** Longest token accepted, before any other work (UTF-16 code units). Default 16 384. */
+  maxTokenLength?: number
 }
 
 /**
@@ -118,4 +122,6 @@ export interface VerifyIdTokenOptions {
   algorithms?: Alg[]
   now?: Now
   clockTolerance?: Duration
+  /** Longest token accepted, before any other work (UTF-16 code units). Default 16 384. */
+  maxTokenLength?: number
 }
