@@ -5,6 +5,7 @@
  */
 import { fail } from '../errors.ts'
 import { decode, decodeCanonical, isCanonical } from '../encoding/base64url.ts'
+import { remember } from '../jose/bounded.ts'
 import { checkHeaderShape } from '../jose/header.ts'
 import { deepFreeze, parseObject, type JsonObject } from '../jose/json.ts'
 
@@ -45,10 +46,7 @@ function parseHeader(segment: string): Readonly<JsonObject> {
   if (hit) return hit
   const header = parseObject(decode(segment, 'ERR_JWS_INVALID', 'header segment'), 'ERR_JWS_INVALID', 'the JWS header')
   checkHeaderShape(header)
-  deepFreeze(header)
-  if (headerCache.size >= HEADER_CACHE_MAX) headerCache.delete(headerCache.keys().next().value as string)
-  headerCache.set(segment, header)
-  return header
+  return remember(headerCache, segment, deepFreeze(header), HEADER_CACHE_MAX)
 }
 
 /**

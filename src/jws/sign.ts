@@ -4,6 +4,7 @@
  */
 import { fail } from '../errors.ts'
 import { encode, encodeText } from '../encoding/base64url.ts'
+import { remember } from '../jose/bounded.ts'
 import { critProblem, STRING_MEMBERS } from '../jose/header.ts'
 import { isPlainObject, stringify, type JsonObject } from '../jose/json.ts'
 import { signingAlg } from '../jwa/policy.ts'
@@ -86,13 +87,7 @@ const plainHeaders = /* @__PURE__ */ new Map<string, string>()
 function plainHeader(req: SignRequest, entry: AlgEntry, kid: string | undefined): string {
   const typ = req.typ
   const id = `${entry.alg}|${typ === undefined ? '-' : `${typ.length}:${typ}`}|${kid === undefined ? '-' : `:${kid}`}`
-  let segment = plainHeaders.get(id)
-  if (segment === undefined) {
-    segment = buildHeader(req, entry, kid)
-    if (plainHeaders.size >= PLAIN_MAX) plainHeaders.delete(plainHeaders.keys().next().value as string)
-    plainHeaders.set(id, segment)
-  }
-  return segment
+  return plainHeaders.get(id) ?? remember(plainHeaders, id, buildHeader(req, entry, kid), PLAIN_MAX)
 }
 
 const SIGN: KeyUsage[] = ['sign']

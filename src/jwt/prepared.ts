@@ -3,6 +3,7 @@
  * imported on first use, and an optional per-verifier cache of verified tokens.
  */
 import { fail, toJoseError } from '../errors.ts'
+import { remember } from '../jose/bounded.ts'
 import { deepFreeze } from '../jose/json.ts'
 import { readOptions } from '../jose/options.ts'
 import type { JsonObject } from '../jose/json.ts'
@@ -144,10 +145,7 @@ export function createVerifier<P = JwtPayload>(key: KeyInput | KeyResolver, opti
       const v = verifyPlanned(p, token, key, t, answer)
       const r = 'then' in v ? await v : v
       const result = frozen(r)
-      if (cacheable) {
-        cache.set(token, { result, storedAt: r.t * 1000, desc: r.desc, alg: r.alg })
-        if (cache.size > size) cache.delete(cache.keys().next().value as string)
-      }
+      if (cacheable) remember(cache, token, { result, storedAt: r.t * 1000, desc: r.desc, alg: r.alg }, size)
       return result as VerifyResult<P>
     } catch (e) {
       throw toJoseError(e, 'ERR_JWS_INVALID', 'verification failed')

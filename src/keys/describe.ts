@@ -6,6 +6,7 @@
 import { fail, toJoseError } from '../errors.ts'
 import { isBytes } from '../encoding/bytes.ts'
 import { isWellFormed, utf8 } from '../encoding/utf8.ts'
+import { remember } from '../jose/bounded.ts'
 import { isPlainObject } from '../jose/json.ts'
 import { entriesFor, entriesForCryptoKey, type Kty } from '../jwa/registry.ts'
 import type { Alg } from '../types.ts'
@@ -165,12 +166,7 @@ export function describeKey(input: unknown): KeyDesc {
 
 function describe(input: unknown): KeyDesc {
   if (typeof input === 'string') {
-    const hit = stringCache.get(input)
-    if (hit) return hit
-    const desc = fromString(input)
-    if (stringCache.size >= STRING_CACHE_MAX) stringCache.delete(stringCache.keys().next().value as string)
-    stringCache.set(input, desc)
-    return desc
+    return stringCache.get(input) ?? remember(stringCache, input, fromString(input), STRING_CACHE_MAX)
   }
   if (typeof input !== 'object' || input === null) fail('ERR_KEY_INVALID', `a key must be a CryptoKey, JWK, Uint8Array or string, not ${input === null ? 'null' : typeof input}`)
   const hit = objectCache.get(input)
