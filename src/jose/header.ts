@@ -2,7 +2,7 @@
  * The JOSE Header (RFC 7515 §4): member types, `crit` (§4.1.11) and `b64` (RFC 7797).
  * jku, x5u, jwk, x5c, x5t and x5t#S256 are carried but never used to obtain a key.
  */
-import { fail, quote } from '../errors.ts'
+import { fail, quote, type JoseErrorCode } from '../errors.ts'
 import type { JsonObject } from './json.ts'
 
 /** Header parameter names registered by RFC 7515, 7516, 7518 and 7519; never valid in `crit`. */
@@ -14,19 +14,22 @@ const REGISTERED = /* @__PURE__ */ new Set([
 /** Registered members whose value must be a string (RFC 7515 §4.1). */
 export const STRING_MEMBERS = ['typ', 'kid', 'cty', 'jku', 'x5u', 'x5t', 'x5t#S256'] as const
 
-/** Checks RFC 7515 §4.1.11 well-formedness of a `crit` value; returns a message or ''. */
-export function critProblem(header: JsonObject): string {
+/**
+ * RFC 7515 §4.1.11 well-formedness of a header's `crit`: throws `code` (ERR_JWS_INVALID
+ * for a received header, ERR_JOSE_INVALID_ARGUMENT for the caller's own) after `prefix`.
+ */
+export function checkCrit(header: JsonObject, code: JoseErrorCode, prefix = ''): void {
+  const bad = (message: string): never => fail(code, prefix + message)
   const crit = header.crit
-  if (!Array.isArray(crit) || crit.length === 0) return '"crit" must be a non-empty array'
+  if (!Array.isArray(crit) || crit.length === 0) bad('"crit" must be a non-empty array')
   const seen = new Set<string>()
   for (const name of crit as unknown[]) {
-    if (typeof name !== 'string') return '"crit" entries must be strings'
-    if (seen.has(name)) return `"crit" lists ${quote(name)} twice`
-    seen.add(name)
-    if (REGISTERED.has(name)) return `"crit" may not list the registered name ${quote(name)}`
-    if (!Object.hasOwn(header, name)) return `"crit" lists ${quote(name)}, which the header lacks`
+    if (typeof name !== 'string') bad('"crit" entries must be strings')
+    if (seen.has(name as string)) bad(`"crit" lists ${quote(name)} twice`)
+    seen.add(name as string)
+    if (REGISTERED.has(name as string)) bad(`"crit" may not list the registered name ${quote(name)}`)
+    if (!Object.hasOwn(header, name as string)) bad(`"crit" lists ${quote(name)}, which the header lacks`)
   }
-  return ''
 }
 
 export interface HeaderChecks {
@@ -47,10 +50,7 @@ export function checkHeaderShape(header: JsonObject): void {
 /** Verification-time header checks, `crit` and `b64`, on a header parseCompact has shape-checked. */
 export function checkHeader(header: JsonObject, checks: HeaderChecks): void {
   const hasCrit = Object.hasOwn(header, 'crit')
-  if (hasCrit) {
-    const problem = critProblem(header)
-    if (problem) fail('ERR_JWS_INVALID', problem)
-  }
+  if (hasCrit) checkCrit(header, 'ERR_JWS_INVALID')
   if (Object.hasOwn(header, 'b64')) {
     if (typeof header.b64 !== 'boolean') fail('ERR_JWS_INVALID', 'header "b64" must be a boolean')
     // RFC 7797 §6: b64 must be listed in crit.

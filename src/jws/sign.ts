@@ -5,7 +5,7 @@
 import { fail } from '../errors.ts'
 import { encode, encodeText } from '../encoding/base64url.ts'
 import { remember } from '../jose/bounded.ts'
-import { critProblem, STRING_MEMBERS } from '../jose/header.ts'
+import { checkCrit, STRING_MEMBERS } from '../jose/header.ts'
 import { isPlainObject, stringify, type JsonObject } from '../jose/json.ts'
 import { signingAlg } from '../jwa/policy.ts'
 import type { AlgEntry } from '../jwa/registry.ts'
@@ -28,8 +28,7 @@ export function checkExtraHeader(value: unknown, allowCrit: boolean): JsonObject
   }
   if (Object.hasOwn(value, 'crit')) {
     if (!allowCrit) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.header may not set "crit"')
-    const problem = critProblem(value)
-    if (problem) fail('ERR_JOSE_INVALID_ARGUMENT', `options.header: ${problem}`)
+    checkCrit(value, 'ERR_JOSE_INVALID_ARGUMENT', 'options.header: ')
   }
   // A copy: what was checked is what gets signed, even if the caller's object changes
   // later (createSigner keeps its plan). Spread defines own properties, no setters run.
