@@ -5,7 +5,7 @@
  */
 import { fail, isJoseError, quote } from '../errors.ts'
 import { checkHeader, type HeaderChecks } from '../jose/header.ts'
-import { allows } from '../jwa/policy.ts'
+import { allows } from '../keys/policy.ts'
 import { lookup, type AlgEntry } from '../jwa/registry.ts'
 import { describeKey, type KeyDesc } from '../keys/describe.ts'
 import { importFor } from '../keys/import.ts'

@@ -1,0 +1,32 @@
+/**
+ * Algorithm policy (API.md, Which algorithms a key pins; RFC 8725 §3.1): the algorithm
+ * comes from the caller's list and the key, never from the header alone.
+ */
+import { fail } from '../errors.ts'
+import { lookup, type AlgEntry } from '../jwa/registry.ts'
+import type { Alg } from '../types.ts'
+import type { KeyDesc } from './describe.ts'
+
+/**
+ * Whether `alg` lies in the allowed set for verifying with this key: algorithms ∩ pinned(key) when the key
+ * pins something, algorithms ∩ compatible(key) when it pins nothing, pinned(key) when
+ * no algorithms were given.
+ */
+export function allows(desc: KeyDesc, algorithms: readonly Alg[] | undefined, alg: Alg): boolean {
+  if (!algorithms) return desc.pinned.includes(alg)
+  return algorithms.includes(alg) && (desc.pinned.length > 0 ? desc.pinned : desc.compatible).includes(alg)
+}
+
+/** The algorithm to sign with: `alg` must lie in pinned(key), or compatible(key) when nothing is pinned. */
+export function signingAlg(desc: KeyDesc, alg: unknown): AlgEntry {
+  if (alg === undefined) {
+    const only = desc.pinned.length === 1 ? lookup(desc.pinned[0]) : undefined
+    if (!only) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.alg is required: this key does not pin exactly one algorithm')
+    return only
+  }
+  const entry = lookup(alg)
+  if (!entry) fail('ERR_JOSE_INVALID_ARGUMENT', `options.alg must be a supported JWS algorithm${alg === 'none' ? ' ("none" is never produced)' : ''}`)
+  const set = desc.pinned.length > 0 ? desc.pinned : desc.compatible
+  if (!set.includes(entry.alg)) fail('ERR_KEY_INVALID', `this key cannot sign ${entry.alg} (it allows ${set.join(', ') || 'nothing'})`)
+  return entry
+}

@@ -1,0 +1,89 @@
+/**
+ * The layer rule (STYLE.md, ARCHITECTURE.md): imports go one way, encoding → jose → jwa →
+ * backend → keys → jws → jwt → oauth → the public index → the CLI, with jwks beside jwt
+ * (neither imports the other). `errors.ts` and `types.ts` import nothing and anyone may
+ * import them. Read from the source text: every relative import of every file in src/.
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+
+const SRC = path.resolve(import.meta.dirname, '../../src')
+
+/** Each folder's rank: a file may import files of a lower rank, or of its own folder. */
+const RANK: ReadonlyMap<string, number> = new Map([
+  ['errors.ts', 0], ['types.ts', 0],
+  ['encoding', 1], ['jose', 2], ['jwa', 3], ['backend', 4], ['keys', 5], ['jws', 6],
+  ['jwt', 7], ['jwks', 7], ['oauth', 8], ['index.ts', 9], ['cli', 10],
+])
+
+/**
+ * Upward or sideways imports known today, each to be removed by the redesign (issue 14).
+ * The test fails when one of them disappears, so the list only ever shrinks.
+ */
+const KNOWN = new Set([
+  'encoding/base64url.ts → backend/index.ts', // the node backend's native codecs
+  'jwks/remote.ts → jwt/time.ts', // durations and the clock
+])
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
+    const p = path.join(dir, d.name)
+    return d.isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : []
+  })
+}
+
+/** 'jwt/verify.ts' → 'jwt'; 'errors.ts' → 'errors.ts'. */
+const top = (rel: string): string => rel.split('/')[0]!
+
+function imports(): [string, string][] {
+  const out: [string, string][] = []
+  for (const file of files(SRC)) {
+    const text = readFileSync(file, 'utf8')
+    for (const m of text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"](\.[^'"]+)['"]/gm)) {
+      const target = path.relative(SRC, path.resolve(path.dirname(file), m[1]!)).split(path.sep).join('/')
+      out.push([path.relative(SRC, file).split(path.sep).join('/'), target])
+    }
+  }
+  return out
+}
+
+/** The imports that go up or sideways, as 'from → to'. */
+function violations(pairs: [string, string][]): string[] {
+  const found: string[] = []
+  for (const [from, to] of pairs) {
+    const a = top(from)
+    const b = top(to)
+    if (a !== b && RANK.get(b)! >= RANK.get(a)!) found.push(`${from} → ${to}`)
+  }
+  return found
+}
+
+describe('layers: imports go one way', () => {
+  const all = imports()
+
+  it('reads the imports of every source file', () => {
+    expect(all.length).toBeGreaterThan(100)
+    for (const [, to] of all) expect(RANK.has(top(to)), `${to}: a folder the rule does not know`).toBe(true)
+  })
+
+  it('no file imports a higher layer or a sideways one, beyond the known list', () => {
+    const found = violations(all)
+    expect(found.filter((f) => !KNOWN.has(f))).toEqual([])
+    // A known exception that is gone is removed from the list.
+    expect([...KNOWN].filter((k) => !found.includes(k))).toEqual([])
+  })
+
+  it('the rule catches a violation (canary)', () => {
+    expect(violations([['jwa/policy.ts', 'keys/describe.ts'], ['jwks/local.ts', 'jwt/verify.ts'], ['keys/api.ts', 'jwa/registry.ts']]))
+      .toEqual(['jwa/policy.ts → keys/describe.ts', 'jwks/local.ts → jwt/verify.ts'])
+  })
+
+  it('node: modules only in the node backend and the CLI', () => {
+    for (const file of files(SRC)) {
+      const rel = path.relative(SRC, file).split(path.sep).join('/')
+      if (rel === 'backend/node.ts' || rel.startsWith('cli/')) continue
+      expect(readFileSync(file, 'utf8'), rel).not.toMatch(/from\s+['"]node:/)
+    }
+  })
+})
