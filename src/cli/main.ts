@@ -2,7 +2,7 @@
  * The `isojwt` command (Node only). Dispatches to one subcommand; every failure ends as
  * one "CODE: message" line on stderr and the exit code of its family, never a stack.
  */
-import { parseArgs } from './args.ts'
+import { parseArgs, usage } from './args.ts'
 import type { Command } from './command.ts'
 import { decodeCommand } from './commands/decode.ts'
 import { jwksCommand } from './commands/jwks.ts'
@@ -57,6 +57,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.out(command.help)
       return 0
     }
+    if (args.positionals.length > (command.positionals ?? Infinity)) throw usage('too many arguments', command.name)
     return await command.run(args, io)
   } catch (e) {
     const r = toReport(e)

@@ -1,7 +1,6 @@
 /** `isojwt keygen <alg>`: a new key pair (or HMAC secret) as JWK or PEM, kid = RFC 7638 thumbprint. */
 import { existsSync } from 'node:fs'
 import { exportJwk, generateKeyPair, generateSecret, thumbprint, type Alg, type Jwk } from '../../index.ts'
-import { tooMany } from '../args.ts'
 import type { Command } from '../command.ts'
 import { CliError } from '../errors.ts'
 import { escapeText, safeJson } from '../format.ts'
@@ -75,12 +74,12 @@ export const keygenCommand: Command = {
   name: 'keygen',
   summary: 'generate a key pair or HMAC secret (kid = RFC 7638 thumbprint)',
   help,
+  positionals: 1,
   options: {
     format: { type: 'string', short: 'f' }, 'private-out': { type: 'string' }, 'public-out': { type: 'string' },
     force: { type: 'boolean' }, 'modulus-length': { type: 'string' },
   },
   async run(args, io) {
-    if (args.positionals.length > 1) throw tooMany('keygen')
     const alg = args.positionals[0]
     if (alg === undefined) throw new CliError('ERR_USAGE', 'which algorithm? isojwt keygen ALG (see isojwt keygen --help)')
     if (!ALGS.includes(alg as Alg)) throw new CliError('ERR_USAGE', `unknown algorithm "${escapeText(alg.slice(0, 32))}": one of ${ALGS.join(', ')}`)

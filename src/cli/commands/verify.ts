@@ -1,6 +1,6 @@
 /** `isojwt verify`: signature and claims, with the exit code naming the failure family. */
 import { JoseError, isJoseError, verify, type Alg, type KeyInput, type KeyResolver, type VerifyOptions } from '../../index.ts'
-import { lengthArg, tooMany, type ParsedArgs } from '../args.ts'
+import { lengthArg, type ParsedArgs } from '../args.ts'
 import type { Command } from '../command.ts'
 import { CliError, exitTable } from '../errors.ts'
 import { readToken } from '../io.ts'
@@ -95,6 +95,7 @@ export const verifyCommand: Command = {
   name: 'verify',
   summary: 'verify a token\'s signature and claims',
   help,
+  positionals: 1,
   options: {
     key: { type: 'string', short: 'k' }, secret: { type: 'string' },
     alg: { type: 'string', multiple: true }, iss: { type: 'string', multiple: true }, aud: { type: 'string', multiple: true },
@@ -104,7 +105,6 @@ export const verifyCommand: Command = {
     'max-lifetime': { type: 'string' }, 'max-token-length': { type: 'string' },
   },
   async run(args, io) {
-    if (args.positionals.length > 1) throw tooMany('verify')
     const name = args.string('profile')
     const profile = name === undefined ? undefined : checkProfile(name, args)
     const stray = PROFILE_ONLY.find((o) => args.given(o))
