@@ -6,6 +6,7 @@
  */
 import { createLocalJwks, createRemoteJwks, exportJwk, importKey, isJoseError, thumbprint } from '../index.ts'
 import type { Alg, Jwk, JwksDocument, KeyInput, KeyResolver } from '../index.ts'
+import { curves, PROBE } from './algs.ts'
 import { CliError } from './errors.ts'
 import { readBytes, readText, shownPath } from './io.ts'
 
@@ -92,9 +93,6 @@ export async function signingKey(src: KeySource, command: string): Promise<KeyIn
 /** Members that are private (RFC 7518 §6.2.2, §6.3.2, §6.4; RFC 8037 §2). */
 const PRIVATE_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'])
 
-/** Algorithms tried, in order, to learn what an asymmetric key without `alg` is. */
-const PROBE: readonly Alg[] = ['ES256', 'ES384', 'ES512', 'EdDSA', 'RS256']
-
 /**
  * The public JWK of an asymmetric key (public or private PEM or JWK), checked by the
  * library's own import. The key type is learnt by trying the algorithms in turn: a
@@ -135,7 +133,7 @@ function probeFailure(failures: unknown[], label: string): Error {
   const first = failures[0]
   const same = failures.every((e) => isJoseError(e) && isJoseError(first) && e.code === first.code && e.message === first.message)
   if (same && isJoseError(first)) return first
-  return new CliError('ERR_KEY_INVALID', `${label}: not an RSA (≥ 2048 bits), EC P-256/P-384/P-521 or Ed25519 key`)
+  return new CliError('ERR_KEY_INVALID', `${label}: not an RSA (≥ 2048 bits), EC ${curves('EC')} or ${curves('OKP')} key`)
 }
 
 /** A JWK with `kid` set to its RFC 7638 thumbprint when it has none, `kid` listed first. */

@@ -1,5 +1,6 @@
 /** `isojwt sign`: a JWT from claims given as JSON or `name=value` pairs. */
-import { sign, type Alg, type JwtPayload, type SignOptions } from '../../index.ts'
+import { sign, type JwtPayload, type SignOptions } from '../../index.ts'
+import { algArgs, ED25519_ALGS } from '../algs.ts'
 import type { ParsedArgs } from '../args.ts'
 import type { Command } from '../command.ts'
 import { CliError } from '../errors.ts'
@@ -23,8 +24,8 @@ Key (exactly one):
 
 Options:
   --alg ALG           the algorithm; needed unless the key pins exactly one (a JWK with
-                      "alg", an EC key). An Ed25519 key pins both EdDSA and Ed25519:
-                      name one
+                      "alg", an EC key). An Ed25519 key without "alg" pins
+                      ${ED25519_ALGS}: name one
   --exp DURATION      expires after this long ("15m", "2h", "1d", or seconds)
   --nbf DURATION      not valid before now + DURATION ("-30s" or "30s ago" for the past)
   --iss ISSUER        the issuer
@@ -84,7 +85,7 @@ function optionsFrom(args: ParsedArgs): SignOptions {
   const set = <K extends keyof SignOptions>(k: K, v: SignOptions[K] | undefined) => {
     if (v !== undefined) o[k] = v
   }
-  set('alg', args.string('alg') as Alg | undefined)
+  set('alg', algArgs(args.list('alg'))[0])
   set('expiresIn', durationArg(args.string('exp')))
   const nbf = args.string('nbf')
   set('notBefore', nbf !== undefined && /^-\d+(\.\d+)?$/.test(nbf) ? Number(nbf) : durationArg(nbf))

@@ -1,5 +1,6 @@
 /** `isojwt verify`: signature and claims, with the exit code naming the failure family. */
-import { JoseError, isJoseError, verify, type Alg, type KeyInput, type KeyResolver, type VerifyOptions } from '../../index.ts'
+import { JoseError, isJoseError, verify, type KeyInput, type KeyResolver, type VerifyOptions } from '../../index.ts'
+import { algArgs, ED25519_ALGS } from '../algs.ts'
 import { lengthArg, type ParsedArgs } from '../args.ts'
 import type { Command } from '../command.ts'
 import { CliError, exitTable } from '../errors.ts'
@@ -27,7 +28,7 @@ Key (exactly one):
 Checks:
   --alg ALG           allowed algorithms (repeat or comma-separate); required for RSA
                       keys without "alg" and for secrets. An Ed25519 key without "alg"
-                      pins both EdDSA and Ed25519: --alg narrows it to one
+                      pins ${ED25519_ALGS}: --alg narrows it to one
   --iss ISSUER        expected issuer (repeatable: any of them)
   --aud AUDIENCE      expected audience (repeatable: any of them). Without it, tokens
                       minted for any audience are accepted (a valid token then gets a
@@ -61,8 +62,8 @@ ${exitTable()}`
 /** VerifyOptions from the flags; only the options given are set. */
 function optionsFrom(args: ParsedArgs): VerifyOptions {
   const o: VerifyOptions = {}
-  const algs = args.split('alg')
-  if (algs.length > 0) o.algorithms = algs as Alg[]
+  const algs = algArgs(args.split('alg'))
+  if (algs.length > 0) o.algorithms = algs
   const iss = args.list('iss')
   if (iss.length > 0) o.issuer = iss.length === 1 ? iss[0]! : iss
   const aud = args.list('aud')
