@@ -7,6 +7,7 @@
 import { createLocalJwks, createRemoteJwks, exportJwk, importKey, isJoseError, thumbprint } from '../index.ts'
 import type { Alg, Jwk, JwksDocument, KeyInput, KeyResolver } from '../index.ts'
 import { curves, PROBE } from './algs.ts'
+import { usage } from './args.ts'
 import { CliError } from './errors.ts'
 import { readBytes, readText, shownPath } from './io.ts'
 
@@ -57,24 +58,26 @@ export async function readSecretFile(path: string): Promise<Uint8Array> {
   return bytes
 }
 
-/** `--key` or `--secret`, exactly one. */
+/** `--key` or `--secret`, exactly one; `--allow-http` for a key-set URL. */
 export interface KeySource {
   key?: string | undefined
   secret?: string | undefined
+  allowHttp?: boolean
 }
 
 function oneSource(src: KeySource, command: string): void {
-  if (src.key !== undefined && src.secret !== undefined) throw new CliError('ERR_USAGE', `give either --key or --secret, not both (see isojwt ${command} --help)`)
-  if (src.key === undefined && src.secret === undefined) throw new CliError('ERR_USAGE', `a key is required: --key FILE|URL or --secret FILE (see isojwt ${command} --help)`)
+  if (src.key !== undefined && src.secret !== undefined) throw usage('give either --key or --secret, not both', command)
+  if (src.key === undefined && src.secret === undefined) throw usage('a key is required: --key FILE|URL or --secret FILE', command)
 }
 
 /** The key or key set that verifies: a URL is a remote JWKS, a file holds a PEM, JWK or JWK Set. */
 export async function verificationKey(src: KeySource, command: string): Promise<KeyInput | KeyResolver> {
   oneSource(src, command)
+  const url = src.key !== undefined && /^https?:\/\//i.test(src.key)
+  if (src.allowHttp && !url) throw usage('--allow-http needs a key-set URL (--key http://…)', command)
   if (src.secret !== undefined) return readSecretFile(src.secret)
-  const key = src.key!
-  if (/^https?:\/\//i.test(key)) return createRemoteJwks(key)
-  const file = await readKeyFile(key)
+  if (url) return createRemoteJwks(src.key!, src.allowHttp ? { allowHttp: true } : undefined)
+  const file = await readKeyFile(src.key!)
   if (file.kind === 'pem') return file.pem
   if (file.kind === 'jwk') return file.jwk
   return createLocalJwks(file.jwks)
