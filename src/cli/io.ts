@@ -80,9 +80,10 @@ export async function readText(path: string): Promise<string> {
 const QUOTED = /^(['"`])([^]*)\1$/
 
 /**
- * A token as people paste it: in quotes, after "Bearer " or "Authorization: Bearer " (RFC 6750 §2.1),
- * wrapped over lines. A compact JWS holds no quote or whitespace, so taking them away
- * changes no valid token; the library itself stays strict (API.md, Tokens).
+ * A token as people paste it: in quotes, after "Bearer " or "Authorization: Bearer "
+ * (RFC 6750 §2.1), wrapped over lines. A compact JWS holds no quote or whitespace
+ * (RFC 7515 §7.1), so taking them away changes no valid token. Only the CLI does this:
+ * the library stays strict.
  */
 export function pastedToken(text: string): string {
   let t = text.trim().replace(QUOTED, '$2').trim()
