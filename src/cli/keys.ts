@@ -18,7 +18,7 @@ export type KeyFile =
   | { kind: 'jwks'; jwks: JwksDocument }
 
 /** Sets an own property even for "__proto__" (an assignment would run its setter). */
-const put = (o: Record<string, unknown>, k: string, v: unknown): void => {
+export const put = (o: Record<string, unknown>, k: string, v: unknown): void => {
   Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true })
 }
 

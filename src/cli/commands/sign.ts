@@ -6,7 +6,7 @@ import type { Command } from '../command.ts'
 import { CliError } from '../errors.ts'
 import { escapeText } from '../format.ts'
 import { readText } from '../io.ts'
-import { signingKey } from '../keys.ts'
+import { put, signingKey } from '../keys.ts'
 import { durationArg } from './duration.ts'
 
 const help = `Usage: isojwt sign (--key FILE | --secret FILE) [options] [CLAIMS…]
@@ -37,11 +37,6 @@ Options:
   --header JSON       extra protected header members, as a JSON object
   --no-iat            do not set iat
   -h, --help          this help`
-
-/** Sets an own property even for "__proto__" (an assignment would run its setter). */
-function put(o: Record<string, unknown>, k: string, v: unknown): void {
-  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true })
-}
 
 function parseJson(text: string, what: string): unknown {
   try {
