@@ -58,9 +58,29 @@ export interface Report {
  */
 export function toReport(e: unknown): Report {
   if (e instanceof CliError) return { code: e.code, message: escapeText(e.message), exit: exitCodeOf(e.code) }
-  if (isJoseError(e)) return { code: e.code, message: escapeText(e.message + details(e)), exit: exitCodeOf(e.code) }
+  if (isJoseError(e)) return { code: e.code, message: escapeText(flagNames(e.message) + details(e)), exit: exitCodeOf(e.code) }
   const name = e instanceof Error && typeof e.name === 'string' ? e.name.slice(0, 40) : typeof e
   return { code: 'ERR_INTERNAL', message: `unexpected ${escapeText(name)}`, exit: 70 }
+}
+
+/** Library option names and the flags that set them (`options.maxAge` is `--max-age` here). */
+const FLAGS: ReadonlyMap<string, string> = new Map(Object.entries({
+  alg: 'alg', algorithms: 'alg', expiresIn: 'exp', notBefore: 'nbf', issuer: 'iss', subject: 'sub', audience: 'aud',
+  jwtId: 'jti', kid: 'kid', typ: 'typ', header: 'header', issuedAt: 'no-iat', maxAge: 'max-age', clockTolerance: 'tolerance',
+  requiredClaims: 'require', maxTokenLength: 'max-token-length', clientId: 'client-id', nonce: 'nonce',
+  accessToken: 'access-token', code: 'code', maxLifetime: 'max-lifetime', requiredScopes: 'scope', allowHttp: 'allow-http',
+}))
+
+/**
+ * A library message in the CLI's words: `options.alg` and bare camelCase option names
+ * (`maxAge`, `allowHttp`) become the flags (`--alg`, `--max-age`, `--allow-http`). Quoted
+ * text (a claim value) is left as it is.
+ */
+export function flagNames(message: string): string {
+  return message.replace(/"[^"]*"|\boptions\.(\w+)|\b[a-z]+[A-Z]\w*/g, (m, name: string | undefined) => {
+    const flag = m.startsWith('"') ? undefined : FLAGS.get(name ?? m)
+    return flag === undefined ? m : `--${flag}`
+  })
 }
 
 /** When, from the error's own fields: "(expired 3 h ago, at …)". */

@@ -76,17 +76,32 @@ export async function readText(path: string): Promise<string> {
   }
 }
 
+/** A whole text in one pair of matching quotes: '…', "…" or `…`. */
+const QUOTED = /^(['"`])([^]*)\1$/
+
+/**
+ * A token as people paste it: in quotes, after "Bearer " or "Authorization: Bearer "
+ * (RFC 6750 §2.1), wrapped over lines. A compact JWS holds no quote or whitespace
+ * (RFC 7515 §7.1), so taking them away changes no valid token. Only the CLI does this:
+ * the library stays strict.
+ */
+export function pastedToken(text: string): string {
+  let t = text.trim().replace(QUOTED, '$2').trim()
+  t = t.replace(/^(?:authorization:\s*)?bearer(?:\s+|$)/i, '').replace(QUOTED, '$2')
+  return t.replace(/\s+/g, '')
+}
+
 /**
  * The token from the positional argument, or from stdin when it is `-` or absent and
- * stdin is not a terminal. Surrounding whitespace (a trailing newline) is dropped.
+ * stdin is not a terminal, as `pastedToken` cleans it.
  */
 export async function readToken(positional: string | undefined, command: string): Promise<string> {
-  if (positional !== undefined && positional !== '-') return positional.trim()
+  if (positional !== undefined && positional !== '-') return pastedToken(positional)
   if (positional === undefined && process.stdin.isTTY) {
     throw new CliError('ERR_USAGE', `no token: pass it as an argument or on stdin (see isojwt ${command} --help)`)
   }
-  const text = (await readText('-')).trim()
-  if (text.length === 0) throw new CliError('ERR_USAGE', 'no token: stdin is empty')
+  const text = pastedToken(await readText('-'))
+  if (text.length === 0) throw new CliError('ERR_USAGE', 'no token on stdin')
   return text
 }
 

@@ -6,6 +6,8 @@
  */
 import { createLocalJwks, createRemoteJwks, exportJwk, importKey, isJoseError, thumbprint } from '../index.ts'
 import type { Alg, Jwk, JwksDocument, KeyInput, KeyResolver } from '../index.ts'
+import { curves, PROBE } from './algs.ts'
+import { usage } from './args.ts'
 import { CliError } from './errors.ts'
 import { readBytes, readText, shownPath } from './io.ts'
 
@@ -16,7 +18,7 @@ export type KeyFile =
   | { kind: 'jwks'; jwks: JwksDocument }
 
 /** Sets an own property even for "__proto__" (an assignment would run its setter). */
-const put = (o: Record<string, unknown>, k: string, v: unknown): void => {
+export const put = (o: Record<string, unknown>, k: string, v: unknown): void => {
   Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true })
 }
 
@@ -56,24 +58,26 @@ export async function readSecretFile(path: string): Promise<Uint8Array> {
   return bytes
 }
 
-/** `--key` or `--secret`, exactly one. */
+/** `--key` or `--secret`, exactly one; `--allow-http` for a key-set URL. */
 export interface KeySource {
   key?: string | undefined
   secret?: string | undefined
+  allowHttp?: boolean
 }
 
 function oneSource(src: KeySource, command: string): void {
-  if (src.key !== undefined && src.secret !== undefined) throw new CliError('ERR_USAGE', `give either --key or --secret, not both (see isojwt ${command} --help)`)
-  if (src.key === undefined && src.secret === undefined) throw new CliError('ERR_USAGE', `a key is required: --key FILE|URL or --secret FILE (see isojwt ${command} --help)`)
+  if (src.key !== undefined && src.secret !== undefined) throw usage('give either --key or --secret, not both', command)
+  if (src.key === undefined && src.secret === undefined) throw usage('a key is required: --key FILE|URL or --secret FILE', command)
 }
 
 /** The key or key set that verifies: a URL is a remote JWKS, a file holds a PEM, JWK or JWK Set. */
 export async function verificationKey(src: KeySource, command: string): Promise<KeyInput | KeyResolver> {
   oneSource(src, command)
+  const url = src.key !== undefined && /^https?:\/\//i.test(src.key)
+  if (src.allowHttp && !url) throw usage('--allow-http needs a key-set URL (--key http://…)', command)
   if (src.secret !== undefined) return readSecretFile(src.secret)
-  const key = src.key!
-  if (/^https?:\/\//i.test(key)) return createRemoteJwks(key)
-  const file = await readKeyFile(key)
+  if (url) return createRemoteJwks(src.key!, src.allowHttp ? { allowHttp: true } : undefined)
+  const file = await readKeyFile(src.key!)
   if (file.kind === 'pem') return file.pem
   if (file.kind === 'jwk') return file.jwk
   return createLocalJwks(file.jwks)
@@ -91,9 +95,6 @@ export async function signingKey(src: KeySource, command: string): Promise<KeyIn
 
 /** Members that are private (RFC 7518 §6.2.2, §6.3.2, §6.4; RFC 8037 §2). */
 const PRIVATE_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'])
-
-/** Algorithms tried, in order, to learn what an asymmetric key without `alg` is. */
-const PROBE: readonly Alg[] = ['ES256', 'ES384', 'ES512', 'EdDSA', 'RS256']
 
 /**
  * The public JWK of an asymmetric key (public or private PEM or JWK), checked by the
@@ -135,7 +136,7 @@ function probeFailure(failures: unknown[], label: string): Error {
   const first = failures[0]
   const same = failures.every((e) => isJoseError(e) && isJoseError(first) && e.code === first.code && e.message === first.message)
   if (same && isJoseError(first)) return first
-  return new CliError('ERR_KEY_INVALID', `${label}: not an RSA (≥ 2048 bits), EC P-256/P-384/P-521 or Ed25519 key`)
+  return new CliError('ERR_KEY_INVALID', `${label}: not an RSA (≥ 2048 bits), EC ${curves('EC')} or ${curves('OKP')} key`)
 }
 
 /** A JWK with `kid` set to its RFC 7638 thumbprint when it has none, `kid` listed first. */

@@ -2,7 +2,8 @@
  * The `isojwt` command (Node only). Dispatches to one subcommand; every failure ends as
  * one "CODE: message" line on stderr and the exit code of its family, never a stack.
  */
-import { parseArgs } from './args.ts'
+import { readFileSync } from 'node:fs'
+import { parseArgs, usage } from './args.ts'
 import type { Command } from './command.ts'
 import { decodeCommand } from './commands/decode.ts'
 import { jwksCommand } from './commands/jwks.ts'
@@ -20,7 +21,7 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map(
 
 function mainHelp(): string {
   const width = Math.max(...[...COMMANDS.keys()].map((n) => n.length))
-  return `Usage: isojwt COMMAND [options]   (isojwt COMMAND --help for each)
+  return `Usage: isojwt COMMAND [options]   (isojwt COMMAND --help for each; isojwt --version)
 
 JSON Web Tokens from the command line, with the isojwt library.
 
@@ -32,6 +33,15 @@ Errors are one line on stderr, "CODE: message", and never contain a key or the t
 
 Exit codes:
 ${exitTable()}`
+}
+
+/**
+ * The package's version, read at run time from the package.json beside dist/ (npm ships
+ * it in every tarball), so a version bump needs no rebuild to show.
+ */
+function version(): string {
+  const pkg: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+  return String((pkg as { version?: unknown }).version)
 }
 
 /**
@@ -50,6 +60,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.out(topic ? topic.help : mainHelp())
       return name === undefined ? 1 : 0
     }
+    if (name === '--version') {
+      io.out(version())
+      return 0
+    }
     const command = COMMANDS.get(name)
     if (!command) throw new CliError('ERR_USAGE', `unknown command "${escapeText(name.slice(0, 40))}" (see isojwt --help)`)
     const args = parseArgs(rest, command.options, command.name)
@@ -57,6 +71,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.out(command.help)
       return 0
     }
+    if (args.positionals.length > (command.positionals ?? Infinity)) throw usage('too many arguments', command.name)
     return await command.run(args, io)
   } catch (e) {
     const r = toReport(e)

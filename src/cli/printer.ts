@@ -134,3 +134,11 @@ export function resultJson(result: Record<string, unknown>): string {
   const text = p.json(result, 1)
   return p.reasons.size === 0 ? text : `${text.slice(0, -2)},\n  "summarised": ${JSON.stringify([...p.reasons])}\n}`
 }
+
+/** A value as one line of bounded JSON for a message, cut after `max` characters. */
+export function oneLine(value: unknown, max = 80): string {
+  // Printer output has raw newlines only in its indentation: strings are JSON-escaped.
+  const text = new Printer().json(value).replace(/\n */g, '')
+  // A cut never leaves half an escape ("\u00").
+  return text.length > max ? `${text.slice(0, max).replace(/\\(?:u[\da-f]{0,3})?$/, '')}…` : text
+}

@@ -52,8 +52,8 @@ function build(): AlgEntry[] {
   return out
 }
 
-/** Every entry, in registry order: HS*, RS*, PS*, ES*, EdDSA, Ed25519. */
-const ENTRIES: readonly AlgEntry[] = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ build())
+/** Every entry, in registry order: HS*, RS*, PS*, ES*, EdDSA, Ed25519 (the CLI lists them from here). */
+export const ENTRIES: readonly AlgEntry[] = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ build())
 
 const BY_ALG: ReadonlyMap<string, AlgEntry> = /* @__PURE__ */ new Map(/* @__PURE__ */ ENTRIES.map((e) => [e.alg, e]))
 

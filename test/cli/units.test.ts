@@ -1,8 +1,10 @@
 // The CLI's pure helpers, in-process: argument parsing, escaping, relative times, colour choice.
 import { describe, expect, it } from 'vitest'
 import { parseArgs } from '../../src/cli/args.ts'
-import { CliError, EXIT_FAMILIES, exitCodeOf, toReport } from '../../src/cli/errors.ts'
+import { CliError, EXIT_FAMILIES, exitCodeOf, flagNames, toReport } from '../../src/cli/errors.ts'
 import { colourEnabled, escapeText, isoDate, relative, safeJson, span } from '../../src/cli/format.ts'
+import { pastedToken } from '../../src/cli/io.ts'
+import { oneLine } from '../../src/cli/printer.ts'
 import { durationArg } from '../../src/cli/commands/duration.ts'
 import { JoseError } from '../../src/index.ts'
 import { cliOnce } from './helpers.ts'
@@ -41,6 +43,30 @@ describe.runIf(cliOnce)('CLI helpers', () => {
     expect(err).toBeInstanceOf(CliError)
     expect((err as CliError).code).toBe('ERR_USAGE')
     expect((err as CliError).message).toMatch(message)
+  })
+
+  it('pastedToken: quotes, "Bearer ", an Authorization header and whitespace around or inside are taken away', () => {
+    const t = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1In0.c2ln'
+    for (const text of [t, ` ${t}\n`, `"${t}"`, `'${t}'`, `\`${t}\``, `Bearer ${t}`, `BEARER\t${t}`, `"Bearer ${t}"`, `Bearer "${t}"`,
+      `Authorization: Bearer ${t}`, `${t.slice(0, 10)}\n${t.slice(10, 30)}\r\n  ${t.slice(30)}`]) expect(pastedToken(text), JSON.stringify(text)).toBe(t)
+    expect(pastedToken(`"${t}'`)).toBe(`"${t}'`)
+    expect(pastedToken('Bearer')).toBe('')
+    expect(pastedToken(`Bearerx ${t}`)).toBe(`Bearerx${t}`)
+  })
+
+  it('flagNames: options.* and camelCase option names become flags; quoted text and other words stay', () => {
+    expect(flagNames('options.expiresIn is not a duration')).toBe('--exp is not a duration')
+    expect(flagNames('pass options.algorithms (or options.alg); maxAge needs "auth_time"')).toBe('pass --alg (or --alg); --max-age needs "auth_time"')
+    expect(flagNames('https: only, or with allowHttp')).toBe('https: only, or with --allow-http')
+    expect(flagNames('unexpected "iss" "options.issuer maxAge"')).toBe('unexpected "iss" "options.issuer maxAge"')
+    expect(flagNames('options.now threw; use createLocalJwks')).toBe('options.now threw; use createLocalJwks')
+  })
+
+  it('oneLine: JSON on one line, cut after the limit', () => {
+    expect(oneLine(['a', { b: 1 }])).toBe('["a",{"b": 1}]')
+    expect(oneLine('\u001b'.repeat(10), 12)).toBe('"\\u001b…')
+    expect(oneLine('\u001b'.repeat(10), 14)).toBe('"\\u001b\\u001b…')
+    expect(oneLine('x'.repeat(100))).toHaveLength(81)
   })
 
   it('escapeText escapes C0, DEL, C1, bidi, zero-width, separators and lone surrogates; keeps other text', () => {

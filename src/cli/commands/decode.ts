@@ -1,6 +1,6 @@
 /** `isojwt decode`: header and claims of a token, without verifying anything. */
 import { decode } from '../../index.ts'
-import { lengthArg, tooMany } from '../args.ts'
+import { lengthArg } from '../args.ts'
 import type { Command } from '../command.ts'
 import { isoDate, relative, TIME_CLAIMS, type Paint } from '../format.ts'
 import { readToken } from '../io.ts'
@@ -48,9 +48,9 @@ export const decodeCommand: Command = {
   name: 'decode',
   summary: 'show a token\'s header and claims (not verified)',
   help,
+  positionals: 1,
   options: { json: { type: 'boolean' }, 'max-token-length': { type: 'string' } },
   async run(args, io) {
-    if (args.positionals.length > 1) throw tooMany('decode')
     const token = await readToken(args.positionals[0], 'decode')
     const maxTokenLength = lengthArg(args)
     const { header, payload, signature } = decode<Record<string, unknown>>(token, maxTokenLength === undefined ? undefined : { maxTokenLength })

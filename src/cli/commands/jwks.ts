@@ -1,5 +1,6 @@
 /** `isojwt jwks`: a JWK Set document from public (or private) keys, private members dropped. */
 import type { Jwk } from '../../index.ts'
+import { algArgs } from '../algs.ts'
 import type { Command } from '../command.ts'
 import { CliError } from '../errors.ts'
 import { escapeText, safeJson } from '../format.ts'
@@ -26,7 +27,7 @@ export const jwksCommand: Command = {
   async run(args, io) {
     if (args.positionals.length === 0) throw new CliError('ERR_USAGE', 'no key files (see isojwt jwks --help)')
     if (args.positionals.filter((p) => p === '-').length > 1) throw new CliError('ERR_USAGE', 'stdin ("-") can be read once')
-    const alg = args.string('alg')
+    const alg = algArgs(args.list('alg'))[0]
     const keys: Jwk[] = []
     for (const path of args.positionals) {
       const file = await readKeyFile(path)

@@ -1,14 +1,11 @@
 /** `isojwt keygen <alg>`: a new key pair (or HMAC secret) as JWK or PEM, kid = RFC 7638 thumbprint. */
 import { existsSync } from 'node:fs'
 import { exportJwk, generateKeyPair, generateSecret, thumbprint, type Alg, type Jwk } from '../../index.ts'
-import { tooMany } from '../args.ts'
 import type { Command } from '../command.ts'
+import { ALGS, isHmac, unknownAlg } from '../algs.ts'
 import { CliError } from '../errors.ts'
-import { escapeText, safeJson } from '../format.ts'
+import { safeJson } from '../format.ts'
 import { shownPath, writeOutput } from '../io.ts'
-
-const ALGS: readonly Alg[] = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519']
-const HMAC = new Set<string>(['HS256', 'HS384', 'HS512'])
 
 const help = `Usage: isojwt keygen ALG [--format jwk|pem] [--private-out FILE] [--public-out FILE]
 
@@ -48,7 +45,7 @@ interface Generated {
 }
 
 async function generate(alg: Alg, format: string, modulusLength: number | undefined): Promise<Generated> {
-  if (HMAC.has(alg)) {
+  if (isHmac(alg)) {
     if (format !== 'jwk') throw new CliError('ERR_USAGE', 'an HMAC secret has no PEM form: use --format jwk')
     const k = Buffer.from(generateSecret(alg as 'HS256')).toString('base64url')
     const kid = await thumbprint({ kty: 'oct', k })
@@ -75,22 +72,22 @@ export const keygenCommand: Command = {
   name: 'keygen',
   summary: 'generate a key pair or HMAC secret (kid = RFC 7638 thumbprint)',
   help,
+  positionals: 1,
   options: {
     format: { type: 'string', short: 'f' }, 'private-out': { type: 'string' }, 'public-out': { type: 'string' },
     force: { type: 'boolean' }, 'modulus-length': { type: 'string' },
   },
   async run(args, io) {
-    if (args.positionals.length > 1) throw tooMany('keygen')
     const alg = args.positionals[0]
     if (alg === undefined) throw new CliError('ERR_USAGE', 'which algorithm? isojwt keygen ALG (see isojwt keygen --help)')
-    if (!ALGS.includes(alg as Alg)) throw new CliError('ERR_USAGE', `unknown algorithm "${escapeText(alg.slice(0, 32))}": one of ${ALGS.join(', ')}`)
+    if (!ALGS.includes(alg as Alg)) throw new CliError('ERR_USAGE', unknownAlg(alg))
     const format = args.string('format') ?? 'jwk'
     if (format !== 'jwk' && format !== 'pem') throw new CliError('ERR_USAGE', '--format is jwk or pem')
     const bits = args.string('modulus-length')
     if (bits !== undefined && !['2048', '3072', '4096'].includes(bits)) throw new CliError('ERR_USAGE', '--modulus-length is 2048, 3072 or 4096')
     const privateOut = args.string('private-out')
     const publicOut = args.string('public-out')
-    if (HMAC.has(alg) && publicOut !== undefined) throw new CliError('ERR_USAGE', 'an HMAC secret has no public part: use --private-out only')
+    if (isHmac(alg) && publicOut !== undefined) throw new CliError('ERR_USAGE', 'an HMAC secret has no public part: use --private-out only')
     const force = args.flag('force')
     if (privateOut !== undefined && privateOut === publicOut) throw new CliError('ERR_USAGE', '--private-out and --public-out name the same file')
     // Check both files first: a refused public file must not leave a lone new private key.

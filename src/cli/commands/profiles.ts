@@ -4,6 +4,7 @@
  * and its required claims, so it takes only the options listed here.
  */
 import { verifyAccessToken, verifyClientAssertion, verifyIdToken, type Alg, type KeyInput, type KeyResolver } from '../../index.ts'
+import { algArgs } from '../algs.ts'
 import type { ParsedArgs } from '../args.ts'
 import { CliError } from '../errors.ts'
 import { escapeText } from '../format.ts'
@@ -50,8 +51,8 @@ const one = (list: string[]): string | string[] => (list.length === 1 ? list[0]!
 /** Verifies under a profile; the result is what `verify` prints (plus `scopes` for access tokens). */
 export async function verifyProfile(profile: Profile, token: string, key: KeyInput | KeyResolver, args: ParsedArgs): Promise<Record<string, unknown>> {
   const common: { algorithms?: Alg[]; clockTolerance?: number | string } = {}
-  const algs = args.split('alg')
-  if (algs.length > 0) common.algorithms = algs as Alg[]
+  const algs = algArgs(args.split('alg'))
+  if (algs.length > 0) common.algorithms = algs
   const tolerance = durationArg(args.string('tolerance'))
   if (tolerance !== undefined) common.clockTolerance = tolerance
   const optional = <T extends object>(o: T, k: string, v: unknown): T => (v === undefined ? o : { ...o, [k]: v })

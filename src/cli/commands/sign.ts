@@ -1,11 +1,12 @@
 /** `isojwt sign`: a JWT from claims given as JSON or `name=value` pairs. */
-import { sign, type Alg, type JwtPayload, type SignOptions } from '../../index.ts'
+import { sign, type JwtPayload, type SignOptions } from '../../index.ts'
+import { algArgs, ED25519_ALGS } from '../algs.ts'
 import type { ParsedArgs } from '../args.ts'
 import type { Command } from '../command.ts'
 import { CliError } from '../errors.ts'
 import { escapeText } from '../format.ts'
 import { readText } from '../io.ts'
-import { signingKey } from '../keys.ts'
+import { put, signingKey } from '../keys.ts'
 import { durationArg } from './duration.ts'
 
 const help = `Usage: isojwt sign (--key FILE | --secret FILE) [options] [CLAIMS…]
@@ -23,8 +24,8 @@ Key (exactly one):
 
 Options:
   --alg ALG           the algorithm; needed unless the key pins exactly one (a JWK with
-                      "alg", an EC key). An Ed25519 key pins both EdDSA and Ed25519:
-                      name one
+                      "alg", an EC key). An Ed25519 key without "alg" pins
+                      ${ED25519_ALGS}: name one
   --exp DURATION      expires after this long ("15m", "2h", "1d", or seconds)
   --nbf DURATION      not valid before now + DURATION ("-30s" or "30s ago" for the past)
   --iss ISSUER        the issuer
@@ -36,11 +37,6 @@ Options:
   --header JSON       extra protected header members, as a JSON object
   --no-iat            do not set iat
   -h, --help          this help`
-
-/** Sets an own property even for "__proto__" (an assignment would run its setter). */
-function put(o: Record<string, unknown>, k: string, v: unknown): void {
-  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true })
-}
 
 function parseJson(text: string, what: string): unknown {
   try {
@@ -84,7 +80,7 @@ function optionsFrom(args: ParsedArgs): SignOptions {
   const set = <K extends keyof SignOptions>(k: K, v: SignOptions[K] | undefined) => {
     if (v !== undefined) o[k] = v
   }
-  set('alg', args.string('alg') as Alg | undefined)
+  set('alg', algArgs(args.list('alg'))[0])
   set('expiresIn', durationArg(args.string('exp')))
   const nbf = args.string('nbf')
   set('notBefore', nbf !== undefined && /^-\d+(\.\d+)?$/.test(nbf) ? Number(nbf) : durationArg(nbf))

@@ -1,6 +1,5 @@
 /** `isojwt thumbprint`: RFC 7638 JWK thumbprints of a key file. */
 import { thumbprint, type Jwk } from '../../index.ts'
-import { tooMany } from '../args.ts'
 import type { Command } from '../command.ts'
 import { CliError } from '../errors.ts'
 import { escapeText } from '../format.ts'
@@ -26,9 +25,9 @@ export const thumbprintCommand: Command = {
   name: 'thumbprint',
   summary: 'RFC 7638 thumbprint of a JWK, PEM or JWK Set',
   help,
+  positionals: 1,
   options: { digest: { type: 'string' } },
   async run(args, io) {
-    if (args.positionals.length > 1) throw tooMany('thumbprint')
     const digest = (args.string('digest') ?? 'SHA-256').toUpperCase()
     if (!DIGESTS.includes(digest as Digest)) throw new CliError('ERR_USAGE', '--digest is SHA-256, SHA-384 or SHA-512')
     const path = args.positionals[0] ?? '-'

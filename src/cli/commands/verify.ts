@@ -1,12 +1,14 @@
 /** `isojwt verify`: signature and claims, with the exit code naming the failure family. */
-import { JoseError, isJoseError, verify, type Alg, type KeyInput, type KeyResolver, type VerifyOptions } from '../../index.ts'
-import { lengthArg, tooMany, type ParsedArgs } from '../args.ts'
+import { verify, type KeyInput, type KeyResolver, type VerifyOptions } from '../../index.ts'
+import { algArgs, ED25519_ALGS } from '../algs.ts'
+import { lengthArg, type ParsedArgs } from '../args.ts'
 import type { Command } from '../command.ts'
 import { CliError, exitTable } from '../errors.ts'
 import { readToken } from '../io.ts'
 import { verificationKey } from '../keys.ts'
 import { LIMITS, resultJson } from '../printer.ts'
 import { durationArg } from './duration.ts'
+import { withValues } from './mismatch.ts'
 import { checkProfile, PROFILES, verifyProfile } from './profiles.ts'
 
 /** Options only a profile takes. */
@@ -23,11 +25,12 @@ Key (exactly one):
   --key FILE|URL      a public key: PEM (PUBLIC KEY or CERTIFICATE) or JWK file, a JWK
                       Set file, or a JWKS URL (https:, or http: on loopback hosts)
   --secret FILE       an HMAC secret: the file's bytes, one trailing newline removed
+  --allow-http        allow a JWKS URL on http: to any host (a test server)
 
 Checks:
   --alg ALG           allowed algorithms (repeat or comma-separate); required for RSA
                       keys without "alg" and for secrets. An Ed25519 key without "alg"
-                      pins both EdDSA and Ed25519: --alg narrows it to one
+                      pins ${ED25519_ALGS}: --alg narrows it to one
   --iss ISSUER        expected issuer (repeatable: any of them)
   --aud AUDIENCE      expected audience (repeatable: any of them). Without it, tokens
                       minted for any audience are accepted (a valid token then gets a
@@ -51,6 +54,9 @@ Profiles (--profile NAME fixes typ and the required claims; only the options lis
                       (default 5m). Replay (jti) tracking is the server's job.
   All profiles take --alg and --tolerance (not --max-token-length).
 
+The token may be pasted as it comes: in quotes, after "Bearer ", wrapped over lines.
+A claim that does not match shows the expected value and the token's.
+
 Output is bounded as in "isojwt decode" (nesting deeper than ${LIMITS.depth} levels, strings longer
 than ${LIMITS.chars} characters, more than ${LIMITS.items} items, past ${LIMITS.kib} KiB): what is summarised is
 listed in a last "summarised" member.
@@ -61,8 +67,8 @@ ${exitTable()}`
 /** VerifyOptions from the flags; only the options given are set. */
 function optionsFrom(args: ParsedArgs): VerifyOptions {
   const o: VerifyOptions = {}
-  const algs = args.split('alg')
-  if (algs.length > 0) o.algorithms = algs as Alg[]
+  const algs = algArgs(args.split('alg'))
+  if (algs.length > 0) o.algorithms = algs
   const iss = args.list('iss')
   if (iss.length > 0) o.issuer = iss.length === 1 ? iss[0]! : iss
   const aud = args.list('aud')
@@ -82,21 +88,14 @@ function optionsFrom(args: ParsedArgs): VerifyOptions {
   return o
 }
 
-/** Adds the one hint that fixes the most common refusal: a key that pins no algorithm. */
-function withHint(e: unknown, algsGiven: boolean): unknown {
-  if (isJoseError(e) && e.code === 'ERR_JOSE_ALG_NOT_ALLOWED' && !algsGiven) {
-    return new JoseError(e.code, `${e.message} (on the command line: --alg)`)
-  }
-  return e
-}
-
 /** `isojwt verify`. */
 export const verifyCommand: Command = {
   name: 'verify',
   summary: 'verify a token\'s signature and claims',
   help,
+  positionals: 1,
   options: {
-    key: { type: 'string', short: 'k' }, secret: { type: 'string' },
+    key: { type: 'string', short: 'k' }, secret: { type: 'string' }, 'allow-http': { type: 'boolean' },
     alg: { type: 'string', multiple: true }, iss: { type: 'string', multiple: true }, aud: { type: 'string', multiple: true },
     sub: { type: 'string' }, typ: { type: 'string', multiple: true }, 'max-age': { type: 'string' }, tolerance: { type: 'string' },
     require: { type: 'string', multiple: true }, profile: { type: 'string' }, scope: { type: 'string', multiple: true },
@@ -104,7 +103,6 @@ export const verifyCommand: Command = {
     'max-lifetime': { type: 'string' }, 'max-token-length': { type: 'string' },
   },
   async run(args, io) {
-    if (args.positionals.length > 1) throw tooMany('verify')
     const name = args.string('profile')
     const profile = name === undefined ? undefined : checkProfile(name, args)
     const stray = PROFILE_ONLY.find((o) => args.given(o))
@@ -112,7 +110,8 @@ export const verifyCommand: Command = {
     const keyFromStdin = args.string('key') === '-' || args.string('secret') === '-'
     if (keyFromStdin && (args.positionals[0] ?? '-') === '-') throw new CliError('ERR_USAGE', 'stdin can be read once: give the token as an argument when the key comes from stdin')
     const options = optionsFrom(args)
-    const key: KeyInput | KeyResolver = await verificationKey({ key: args.string('key'), secret: args.string('secret') }, 'verify')
+    const src = { key: args.string('key'), secret: args.string('secret'), allowHttp: args.flag('allow-http') }
+    const key: KeyInput | KeyResolver = await verificationKey(src, 'verify')
     const token = await readToken(args.positionals[0], 'verify')
     try {
       if (profile !== undefined) {
@@ -126,7 +125,7 @@ export const verifyCommand: Command = {
       if (options.audience === undefined) io.err('warning: no --aud: tokens minted for any audience are accepted')
       return 0
     } catch (e) {
-      throw withHint(e, options.algorithms !== undefined)
+      throw withValues(e, token, profile ?? 'verify', args)
     }
   },
 }
