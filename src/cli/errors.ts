@@ -77,6 +77,8 @@ const FLAGS: ReadonlyMap<string, string> = new Map(Object.entries({
  * text (a claim value) is left as it is.
  */
 export function flagNames(message: string): string {
+  // Key text given to --secret: the library's advice (a string from readFileSync) is --key here.
+  if (/ not an HMAC secret: /.test(message)) message = message.replace(/ not an HMAC secret: .*$/, ' not an HMAC secret: pass a key file with --key')
   return message.replace(/"[^"]*"|\boptions\.(\w+)|\b[a-z]+[A-Z]\w*/g, (m, name: string | undefined) => {
     const flag = m.startsWith('"') ? undefined : FLAGS.get(name ?? m)
     return flag === undefined ? m : `--${flag}`

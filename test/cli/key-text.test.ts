@@ -38,6 +38,8 @@ describe.runIf(cliOnce)('hardening 1: key text is never a secret (CLI --secret)'
       expect(r.stdout).toBe('')
       expect(r.stderr).toMatch(/^ERR_KEY_INVALID: /)
       expect(r.stderr).toMatch(hint)
+      // The CLI's own advice: a key file goes to --key (not the library's readFileSync hint).
+      expect(r.stderr).toMatch(/not an HMAC secret: pass a key file with --key$/m)
       expectOneCleanLine(r.stderr)
       const signed = await run(['sign', '--secret', file, '--alg', 'HS256', 'sub=a'])
       expect(signed.code, signed.stderr).toBe(7)
