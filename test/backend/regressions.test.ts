@@ -3,8 +3,8 @@
 import { constants, createHmac, generateKeyPairSync, sign as nodeSign } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { generateSecret, isJoseError, sign, verify } from '../../src/index.ts'
+import { b64u } from '../support/base64url.ts'
 
-const b64u = (b: Uint8Array | string) => Buffer.from(b).toString('base64url')
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
   try {

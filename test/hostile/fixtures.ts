@@ -3,6 +3,7 @@
  * library under test), so a call fails only because of the hostile value put in.
  */
 import { createHmac, generateKeyPairSync, randomBytes } from 'node:crypto'
+import { b64u } from '../support/base64url.ts'
 
 export const T = 1_760_000_000
 export const NOW = new Date(T * 1000)
@@ -11,9 +12,7 @@ export const NOW = new Date(T * 1000)
 export const SECRET = `hostile-secret-MARKER-${randomBytes(12).toString('hex')}-zz`
 export const OCT_K = randomBytes(32).toString('base64url')
 
-export function b64u(s: string | Uint8Array): string {
-  return Buffer.from(s).toString('base64url')
-}
+export { b64u }
 
 /** HS256 compact JWS over raw header/payload JSON text (so member names and order are ours). */
 export function hsToken(headerJson: string, payloadJson: string, secret: string | Uint8Array = SECRET, alg: 'sha256' | 'sha384' | 'sha512' = 'sha256'): string {

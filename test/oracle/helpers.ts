@@ -19,6 +19,7 @@ import { join } from 'node:path'
 import { expect } from 'vitest'
 import { isJoseError } from '../../src/index.ts'
 import type { Alg, Jwk } from '../../src/types.ts'
+import { b64u, fromB64u, fromB64u as unb64u } from '../support/base64url.ts'
 
 /** A fixed clock: 2023-11-14T22:13:20Z. */
 export const T = 1_700_000_000
@@ -53,8 +54,7 @@ export function algInfo(alg: Alg): AlgInfo {
 // ---------------------------------------------------------------------------------
 // base64url and hand-built tokens
 
-export const b64u = (x: string | Uint8Array): string => Buffer.from(x).toString('base64url')
-export const unb64u = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64url'))
+export { b64u, unb64u }
 export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s)
 
 /** A header or payload given as an object (JSON.stringify'd) or as exact JSON text. */

@@ -5,21 +5,12 @@
  */
 import fc from 'fast-check'
 import { expect } from 'vitest'
+import { b64u, b64uJson } from '../support/base64url.ts'
 
 export const B64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 
 /** Test-side encoder: Node's base64url output is canonical (no padding, zero trailing bits). */
-export function b64u(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url')
-}
-
-export function b64uText(s: string): string {
-  return Buffer.from(s, 'utf8').toString('base64url')
-}
-
-export function b64uJson(v: unknown): string {
-  return b64uText(JSON.stringify(v))
-}
+export { b64u, b64u as b64uText, b64uJson }
 
 /** Lenient decode; only ever used on strings this file produced canonically. */
 export function unb64u(s: string): Uint8Array {

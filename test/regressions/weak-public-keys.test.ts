@@ -14,9 +14,9 @@ import { createVerifier, importKey, sign, verify } from '../../src/index.ts'
 import type { Alg, Jwk, KeyInput } from '../../src/types.ts'
 import { NOW, T, asymKeys, expectCode, forge, signingInput, type AsymKeys } from '../oracle/helpers.ts'
 import { certificateOf, der, ed25519Spki, modulusOf, pemBody, pemOf, rsaSpki } from './key-der.ts'
+import { b64u } from '../support/base64url.ts'
 
 const CLAIMS = { sub: 'admin', iat: T, exp: T + 600 }
-const b64u = (b: Uint8Array): string => Buffer.from(b).toString('base64url')
 const hex = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, 'hex'))
 const concat = (...parts: Uint8Array[]): Uint8Array => new Uint8Array(Buffer.concat(parts))
 

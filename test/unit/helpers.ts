@@ -16,6 +16,7 @@ import { expect } from 'vitest'
 import { isJoseError, type JoseError } from '../../src/index.ts'
 import type { JoseErrorCode } from '../../src/errors.ts'
 import type { Jwk } from '../../src/types.ts'
+import { b64u, fromB64u } from '../support/base64url.ts'
 
 /** A fixed instant on a whole second: 2023-11-14T22:13:20Z. */
 export const T = 1_700_000_000
@@ -26,10 +27,7 @@ export const SECRET = new Uint8Array(randomBytes(32))
 /** A string secret of 40 ASCII characters (40 UTF-8 bytes). */
 export const SECRET_STR = 'correct horse battery staple, 40 chars!!'
 
-export const b64u = (x: string | Uint8Array): string =>
-  (typeof x === 'string' ? Buffer.from(x, 'utf8') : Buffer.from(x)).toString('base64url')
-
-export const fromB64u = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64url'))
+export { b64u, fromB64u }
 
 /** Encodes a segment: a string is raw text (e.g. raw JSON), bytes are bytes, anything else JSON. */
 export function segment(x: unknown): string {

@@ -21,6 +21,7 @@ import {
 } from 'node:crypto'
 import { isJoseError, type JoseError } from '../../src/index.ts'
 import type { Alg, Jwk } from '../../src/types.ts'
+import { b64u, fromB64u } from '../support/base64url.ts'
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const vectorsDir = path.join(repoRoot, 'test/vectors/data')
@@ -114,9 +115,7 @@ export function wycheproofFile(name: string): WycheproofFile {
 
 export const utf8 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'))
 export const fromHex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'))
-export const fromB64u = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64url'))
-export const b64u = (b: Uint8Array | string): string =>
-  (typeof b === 'string' ? Buffer.from(b, 'utf8') : Buffer.from(b)).toString('base64url')
+export { b64u, fromB64u }
 export const textOf = (b: Uint8Array): string => Buffer.from(b).toString('utf8')
 
 /** The three segments of a compact JWS (the caller checked there are three). */
