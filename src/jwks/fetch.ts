@@ -2,15 +2,19 @@
  * One HTTP fetch of a JWK Set, with the trust rules of API.md (Key sets): only 200, or
  * 304 to a conditional request; no redirects, even through a custom fetch that follows
  * them; the body read incrementally and abandoned past the size cap; a timeout through
- * AbortSignal. Freshness comes from Cache-Control and Age (RFC 9111 §4.2, §5.1).
+ * AbortSignal. Freshness comes from Cache-Control and Age (RFC 9111 §4.2, §5.1). A
+ * failure says what failed (status, timeout, network error code) and where.
  */
-import { fail, isJoseError, JoseError, scrub } from '../errors.ts'
+import { isJoseError, JoseError, scrub } from '../errors.ts'
 import { concat } from '../encoding/bytes.ts'
 import { parseObject } from '../jose/json.ts'
 import type { Jwk } from '../types.ts'
 import { readJwks } from './select.ts'
 
 export interface FetchSettings {
+  url: string
+  /** The URL as messages show it: origin and path (no credentials, query or fragment). */
+  label: string
   fetch: typeof fetch
   headers: Record<string, string>
   timeoutMs: number
@@ -26,8 +30,37 @@ export interface Fetched {
   freshFor?: number
 }
 
-function failed(why: string, cause?: unknown): never {
-  fail('ERR_JWKS_FETCH_FAILED', `fetching the JWK Set failed: ${why}`, cause === undefined ? undefined : { cause: scrub(cause, why) })
+/**
+ * The error code a platform hangs on a failed fetch or its causes (Node's undici:
+ * `cause.code` such as ECONNREFUSED, ENOTFOUND, DEPTH_ZERO_SELF_SIGNED_CERT,
+ * UND_ERR_SOCKET; Bun: `code`). Only word characters: it goes into a message.
+ */
+function codeOf(e: unknown): string | undefined {
+  try {
+    for (let i = 0; i < 4 && Object(e) === e; i++, e = (e as Error).cause) {
+      const code = (e as { code?: unknown }).code
+      if (typeof code === 'string' && /^\w{1,40}$/.test(code)) return code
+    }
+  } catch {
+    // a hostile error object from a custom fetch: no code
+  }
+  return undefined
+}
+
+/**
+ * What went wrong, in the message and in `cause`: an Error with the platform error's
+ * name (never its message, which may echo input), the same text, and `code` or `status`
+ * when there is one.
+ */
+function problem(s: FetchSettings, why: string, e?: unknown, status?: number): JoseError {
+  const code = codeOf(e)
+  const text = code ? `${why} (${code})` : why
+  const cause = Object.assign(scrub(e, text), code ? { code } : status ? { status } : {})
+  return new JoseError('ERR_JWKS_FETCH_FAILED', `fetching the JWK Set from ${s.label} failed: ${text}`, { cause })
+}
+
+function failed(s: FetchSettings, why: string, e?: unknown, status?: number): never {
+  throw problem(s, why, e, status)
 }
 
 /** Cache-Control (RFC 9111 §5.2) reduced to what a key set needs: how long it stays fresh. */
@@ -49,11 +82,12 @@ export function freshness(headers: Headers): number | undefined {
 /** Lets go of a response body that will not be read. */
 const discard = (res: Response): Promise<void> | undefined => res.body?.cancel().catch(() => {})
 
-async function readBody(res: Response, max: number): Promise<Uint8Array> {
-  const declared = res.headers.get('content-length')
-  if (declared !== null && Number(declared) > max) {
+async function readBody(res: Response, s: FetchSettings): Promise<Uint8Array> {
+  const max = s.maxResponseBytes
+  const tooLarge = `the response is larger than ${max} bytes`
+  if (Number(res.headers.get('content-length')) > max) {
     await discard(res)
-    failed(`the response is larger than ${max} bytes`)
+    failed(s, tooLarge)
   }
   if (!res.body) return new Uint8Array(await res.arrayBuffer())
   const reader = res.body.getReader()
@@ -61,63 +95,64 @@ async function readBody(res: Response, max: number): Promise<Uint8Array> {
   let total = 0
   for (;;) {
     const { done, value } = await reader.read()
-    if (done) break
+    if (done) return concat(chunks)
     total += value.byteLength
     if (total > max) {
       await reader.cancel().catch(() => {})
-      failed(`the response is larger than ${max} bytes`)
+      failed(s, tooLarge)
     }
     chunks.push(value)
   }
-  return concat(chunks)
 }
 
-export async function fetchJwks(url: string, s: FetchSettings, etag: string | undefined): Promise<Fetched> {
+export async function fetchJwks(s: FetchSettings, etag: string | undefined): Promise<Fetched> {
   const controller = new AbortController()
   let timer: ReturnType<typeof setTimeout> | undefined
   // The deadline also holds against a custom fetch (or body stream) that ignores the signal.
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort()
-      reject(new JoseError('ERR_JWKS_FETCH_FAILED', 'fetching the JWK Set failed: timed out'))
+      reject(problem(s, timedOut(s)))
     }, s.timeoutMs)
   })
   try {
-    return await Promise.race([exchange(url, s, etag, controller), deadline])
+    return await Promise.race([exchange(s, etag, controller.signal), deadline])
   } finally {
     clearTimeout(timer)
   }
 }
 
-async function exchange(url: string, s: FetchSettings, etag: string | undefined, controller: AbortController): Promise<Fetched> {
+const timedOut = (s: FetchSettings): string => `timed out after ${s.timeoutMs / 1000} s`
+
+async function exchange(s: FetchSettings, etag: string | undefined, signal: AbortSignal): Promise<Fetched> {
   const headers: Record<string, string> = { ...s.headers, accept: 'application/jwk-set+json, application/json' }
   if (etag !== undefined) headers['if-none-match'] = etag
   let res: Response
   try {
-    res = await s.fetch(url, { headers, redirect: 'manual', signal: controller.signal })
+    res = await s.fetch(s.url, { headers, redirect: 'manual', signal })
   } catch (e) {
-    return failed(controller.signal.aborted ? 'timed out' : 'network error', e)
+    return failed(s, signal.aborted ? timedOut(s) : 'network error', e)
   }
-  if (res.redirected || (res.status >= 300 && res.status < 400 && res.status !== 304) || res.type === 'opaqueredirect') {
+  const status = res.status
+  if (res.redirected || (status >= 300 && status < 400 && status !== 304) || res.type === 'opaqueredirect') {
     await discard(res)
-    failed('redirects are not followed')
+    failed(s, 'redirects are not followed', undefined, status)
   }
-  if (res.status === 304 && etag !== undefined) {
+  if (status === 304 && etag !== undefined) {
     await discard(res)
     return { freshFor: freshness(res.headers), etag: res.headers.get('etag') ?? etag }
   }
-  if (res.status !== 200) {
+  if (status !== 200) {
     await discard(res)
-    failed(`HTTP status ${res.status}`)
+    failed(s, `HTTP status ${status}`, undefined, status)
   }
   let doc: unknown
   try {
-    doc = parseObject(await readBody(res, s.maxResponseBytes), 'ERR_JWKS_FETCH_FAILED', 'the JWK Set')
+    doc = parseObject(await readBody(res, s), 'ERR_JWKS_FETCH_FAILED', `the JWK Set from ${s.label}`)
   } catch (e) {
     if (isJoseError(e)) throw e
-    return failed(controller.signal.aborted ? 'timed out' : 'the body could not be read', e)
+    return failed(s, signal.aborted ? timedOut(s) : 'the body could not be read', e)
   }
-  const keys = readJwks(doc, s.maxKeys)
-  if (typeof keys === 'string') failed(keys)
+  const keys = readJwks(doc, s.maxKeys, (why) => failed(s, why))
   return { keys, etag: res.headers.get('etag') ?? undefined, freshFor: freshness(res.headers) }
 }
