@@ -15,8 +15,7 @@ import type { Timing } from './state.ts'
 const NAMES = ['timeout', 'cooldown', 'minTtl', 'maxTtl', 'staleIfError', 'maxResponseBytes', 'maxKeys', 'allowHttp',
   'headers', 'fetch', 'cacheStore', 'onEvent', 'now'] as const
 
-export interface Config extends Timing {
-  http: FetchSettings
+export interface Config extends Timing, FetchSettings {
   minTtl: number
   maxTtl: number
   store?: JwksCacheStore
@@ -47,39 +46,33 @@ function checkUrl(url: unknown, allowHttp: unknown): URL {
 
 const isFn = (v: unknown): boolean => typeof v === 'function'
 
-function positiveInt(v: unknown, name: string, fallback: number): number {
-  if (v === undefined) return fallback
-  if (!Number.isSafeInteger(v) || (v as number) < 1) fail('ERR_JOSE_INVALID_ARGUMENT', `options.${name} must be a positive integer`)
-  return v as number
-}
-
 export function configure(url: string | URL, options: RemoteJwksOptions | undefined): Config {
   const o = readOptions(options, NAMES)
-  const ms = (name: (typeof NAMES)[number], fallback: number) => (o[name] === undefined ? fallback : parseDuration(o[name], `options.${name}`)) * 1000
+  const must = (ok: unknown, name: string, what: string) => ok || fail('ERR_JOSE_INVALID_ARGUMENT', `options.${name} must ${what}`)
+  const value = (name: (typeof NAMES)[number], fallback: unknown): unknown => (name in o ? o[name] : fallback)
+  const ms = (name: (typeof NAMES)[number], fallback: number) => parseDuration(value(name, fallback), `options.${name}`) * 1000
+  const int = (name: 'maxResponseBytes' | 'maxKeys', fallback: number) => {
+    const v = value(name, fallback) as number
+    must(Number.isSafeInteger(v) && v > 0, name, 'be a positive integer')
+    return v
+  }
+  const { headers, cacheStore: store, allowHttp } = o as RemoteJwksOptions
+  must(headers === undefined || (isPlainObject(headers) && Object.values(headers).every((v) => typeof v === 'string')), 'headers', 'be an object of strings')
+  for (const name of ['fetch', 'onEvent'] as const) must(isFn(value(name, isFn)), name, 'be a function')
+  must(store === undefined || (typeof store === 'object' && store !== null && isFn(store.get) && isFn(store.set)), 'cacheStore', 'have get and set methods')
+  must(allowHttp === undefined || typeof allowHttp === 'boolean', 'allowHttp', 'be a boolean')
   const minTtl = ms('minTtl', 60)
   const maxTtl = ms('maxTtl', 600)
-  if (minTtl > maxTtl) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.minTtl must not exceed options.maxTtl')
-  const headers = o.headers
-  if (headers !== undefined && (!isPlainObject(headers) || !Object.values(headers).every((v) => typeof v === 'string'))) {
-    fail('ERR_JOSE_INVALID_ARGUMENT', 'options.headers must be an object of strings')
-  }
-  for (const name of ['fetch', 'onEvent'] as const) if (o[name] !== undefined && !isFn(o[name])) fail('ERR_JOSE_INVALID_ARGUMENT', `options.${name} must be a function`)
-  const store = o.cacheStore as JwksCacheStore | undefined
-  if (store !== undefined && !(typeof store === 'object' && store !== null && isFn(store.get) && isFn(store.set))) {
-    fail('ERR_JOSE_INVALID_ARGUMENT', 'options.cacheStore must have get and set methods')
-  }
-  if (o.allowHttp !== undefined && typeof o.allowHttp !== 'boolean') fail('ERR_JOSE_INVALID_ARGUMENT', 'options.allowHttp must be a boolean')
-  const u = checkUrl(url, o.allowHttp)
+  must(minTtl <= maxTtl, 'minTtl', 'not exceed options.maxTtl')
+  const u = checkUrl(url, allowHttp)
   return {
-    http: {
-      url: u.href,
-      label: u.origin + u.pathname,
-      fetch: (o.fetch as typeof fetch | undefined) ?? ((input, init) => fetch(input, init)),
-      headers: { ...headers as Record<string, string> | undefined },
-      timeoutMs: ms('timeout', 5),
-      maxResponseBytes: positiveInt(o.maxResponseBytes, 'maxResponseBytes', 512 * 1024),
-      maxKeys: positiveInt(o.maxKeys, 'maxKeys', 100),
-    },
+    url: u.href,
+    label: u.origin + u.pathname,
+    fetch: o.fetch as typeof fetch | undefined ?? ((input, init) => fetch(input, init)),
+    headers: { ...headers },
+    timeoutMs: ms('timeout', 5),
+    maxResponseBytes: int('maxResponseBytes', 512 * 1024),
+    maxKeys: int('maxKeys', 100),
     minTtl,
     maxTtl,
     cooldown: ms('cooldown', 30),

@@ -63,32 +63,23 @@ function failed(s: FetchSettings, why: string, e?: unknown, status?: number): ne
   throw problem(s, why, e, status)
 }
 
-/** Cache-Control (RFC 9111 §5.2) reduced to what a key set needs: how long it stays fresh. */
+/**
+ * Cache-Control (RFC 9111 §5.2) reduced to what a key set needs: how long it stays
+ * fresh. Of several max-age directives the first counts (RFC 9111 §4.2.1).
+ */
 export function freshness(headers: Headers): number | undefined {
-  const cc = headers.get('cache-control')
-  if (!cc) return undefined
-  let maxAge: number | undefined
-  for (const part of cc.toLowerCase().split(',')) {
-    const d = part.trim()
-    if (d === 'no-store' || d === 'no-cache') return 0
-    const m = /^max-age\s*=\s*"?(\d{1,10})"?$/.exec(d)
-    if (m) maxAge = Number(m[1])
-  }
-  if (maxAge === undefined) return undefined
-  const age = headers.get('age')?.trim() ?? ''
-  return Math.max(0, maxAge - (/^\d{1,10}$/.test(age) ? Number(age) : 0))
+  const cc = headers.get('cache-control')?.toLowerCase() ?? ''
+  if (/(?:^|,)\s*no-(?:store|cache)\s*(?:,|$)/.test(cc)) return 0
+  const m = /(?:^|,)\s*max-age\s*=\s*"?(\d{1,10})"?\s*(?:,|$)/.exec(cc)
+  const age = /^\s*(\d{1,10})\s*$/.exec(headers.get('age') ?? '')
+  return m ? Math.max(0, +m[1]! - (age ? +age[1]! : 0)) : undefined
 }
 
 /** Lets go of a response body that will not be read. */
 const discard = (res: Response): Promise<void> | undefined => res.body?.cancel().catch(() => {})
 
+/** The body, read until `maxResponseBytes` and abandoned past it (a declared length is not trusted either way). */
 async function readBody(res: Response, s: FetchSettings): Promise<Uint8Array> {
-  const max = s.maxResponseBytes
-  const tooLarge = `the response is larger than ${max} bytes`
-  if (Number(res.headers.get('content-length')) > max) {
-    await discard(res)
-    failed(s, tooLarge)
-  }
   if (!res.body) return new Uint8Array(await res.arrayBuffer())
   const reader = res.body.getReader()
   const chunks: Uint8Array[] = []
@@ -96,33 +87,36 @@ async function readBody(res: Response, s: FetchSettings): Promise<Uint8Array> {
   for (;;) {
     const { done, value } = await reader.read()
     if (done) return concat(chunks)
-    total += value.byteLength
-    if (total > max) {
+    if ((total += value.byteLength) > s.maxResponseBytes) {
       await reader.cancel().catch(() => {})
-      failed(s, tooLarge)
+      failed(s, `the response is larger than ${s.maxResponseBytes} bytes`)
     }
     chunks.push(value)
   }
 }
 
-export async function fetchJwks(s: FetchSettings, etag: string | undefined): Promise<Fetched> {
-  const controller = new AbortController()
+/**
+ * `p`, or what `late()` gives once `ms` have passed (a rejected promise to fail). The
+ * deadline also holds against a custom fetch, body stream or store that never settles.
+ */
+export async function within<T>(p: T | Promise<T>, ms: number, late: () => T | Promise<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined
-  // The deadline also holds against a custom fetch (or body stream) that ignores the signal.
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort()
-      reject(problem(s, timedOut(s)))
-    }, s.timeoutMs)
-  })
   try {
-    return await Promise.race([exchange(s, etag, controller.signal), deadline])
+    return await Promise.race([p, new Promise<T>((resolve) => (timer = setTimeout(() => resolve(late()), ms)))])
   } finally {
     clearTimeout(timer)
   }
 }
 
 const timedOut = (s: FetchSettings): string => `timed out after ${s.timeoutMs / 1000} s`
+
+export function fetchJwks(s: FetchSettings, etag: string | undefined): Promise<Fetched> {
+  const controller = new AbortController()
+  return within(exchange(s, etag, controller.signal), s.timeoutMs, () => {
+    controller.abort()
+    return Promise.reject(problem(s, timedOut(s)))
+  })
+}
 
 async function exchange(s: FetchSettings, etag: string | undefined, signal: AbortSignal): Promise<Fetched> {
   const headers: Record<string, string> = { ...s.headers, accept: 'application/jwk-set+json, application/json' }
@@ -134,17 +128,13 @@ async function exchange(s: FetchSettings, etag: string | undefined, signal: Abor
     return failed(s, signal.aborted ? timedOut(s) : 'network error', e)
   }
   const status = res.status
-  if (res.redirected || (status >= 300 && status < 400 && status !== 304) || res.type === 'opaqueredirect') {
+  if (res.redirected || status !== 200) {
     await discard(res)
-    failed(s, 'redirects are not followed', undefined, status)
-  }
-  if (status === 304 && etag !== undefined) {
-    await discard(res)
-    return { freshFor: freshness(res.headers), etag: res.headers.get('etag') ?? etag }
-  }
-  if (status !== 200) {
-    await discard(res)
-    failed(s, `HTTP status ${status}`, undefined, status)
+    if (status === 304 && etag !== undefined && !res.redirected) {
+      return { freshFor: freshness(res.headers), etag: res.headers.get('etag') ?? etag }
+    }
+    const redirect = res.redirected || res.type === 'opaqueredirect' || (status > 299 && status < 400 && status !== 304)
+    failed(s, `HTTP status ${status}${redirect ? ' (redirects are not followed)' : ''}`, undefined, status)
   }
   let doc: unknown
   try {

@@ -8,7 +8,8 @@
 import { JoseError, toJoseError } from '../errors.ts'
 import { KEY_SET } from '../jws/verify.ts'
 import type { Jwk, JwksDocument, JwsHeader, KeyResolver, Now } from '../types.ts'
-import { configure, type Config } from './config.ts'
+import { validating } from '../jose/options.ts'
+import { configure } from './config.ts'
 import { fetchJwks } from './fetch.ts'
 import { documentOf, selectKeys } from './select.ts'
 import { decide, initialState, load, retryAt, type Decision, type RemoteState } from './state.ts'
@@ -144,13 +145,8 @@ const noop = (): void => {}
  * ```
  */
 export function createRemoteJwks(url: string | URL, options?: RemoteJwksOptions): RemoteJwks {
-  let c: Config
-  try {
-    c = configure(url, options)
-  } catch (e) {
-    throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'invalid createRemoteJwks options')
-  }
-  const href = c.http.url
+  const c = validating(() => configure(url, options))
+  const href = c.url
   const s: RemoteState = initialState()
 
   const now = (): number => {
@@ -160,18 +156,19 @@ export function createRemoteJwks(url: string | URL, options?: RemoteJwksOptions)
   const emit = (type: JwksEventType, error?: JoseError): void => {
     try {
       // An async listener that rejects must not become an unhandled rejection.
-      Promise.resolve(c.onEvent?.(error ? { type, url: href, error } : { type, url: href })).catch(noop)
+      Promise.resolve(c.onEvent?.({ type, url: href, error })).catch(noop)
     } catch {
       // an event listener's failure never changes a verification
     }
   }
 
-  /** One attempt: the cacheStore (unless `network`), else the network. Updates the state either way. */
-  async function attempt(network: boolean): Promise<void> {
+  /** One attempt, on the network or, for a set that is not fresh, from a newer cacheStore entry. */
+  async function attempt(): Promise<void> {
     const start = (s.started = now())
     try {
-      if (!(c.store && !network && await fromStore(c, s, start))) {
-        const got = await fetchJwks(c.http, s.keys && s.etag)
+      // Refetches for an unknown kid (the set is fresh) always go to the network (API.md, Shared stores).
+      if (!(c.store && start >= s.expiresAt && await fromStore(c, s, start))) {
+        const got = await fetchJwks(c, s.keys && s.etag)
         const f = got.freshFor
         load(s, got.keys, got.etag, now() + (f === undefined ? c.maxTtl : Math.min(c.maxTtl, Math.max(c.minTtl, f * 1000))))
         emit(got.keys ? 'fetched' : 'not_modified')
@@ -190,8 +187,8 @@ export function createRemoteJwks(url: string | URL, options?: RemoteJwksOptions)
   }
 
   /** Starts an attempt, shared by concurrent callers as the request in flight (not on workerd). */
-  function refresh(network = false): Promise<void> {
-    const p = attempt(network)
+  function refresh(): Promise<void> {
+    const p = attempt()
     if (!isWorkerd()) {
       s.inflight = p
       const clear = () => {
@@ -202,28 +199,26 @@ export function createRemoteJwks(url: string | URL, options?: RemoteJwksOptions)
     return p
   }
 
-  /** Carries out a `fetch` or `wait` decision; true when it did (the caller then decides again). */
-  async function act(d: Decision, network = false): Promise<boolean> {
-    if (d !== 'fetch' && d !== 'wait') return false
-    await (d === 'fetch' ? refresh(network) : s.inflight)!.catch(noop)
-    return true
+  /** Obeys a `fetch` or `wait` decision; true when there was one (the caller then decides again). */
+  async function act(d: Decision): Promise<boolean> {
+    const p = d === 'fetch' ? refresh() : d === 'wait' ? s.inflight : undefined
+    await p?.catch(noop)
+    return !!p
   }
 
-  /** The last error again, for a caller whose refetch the cooldown skipped: it says so. */
-  function skipped(t: number, prefix = ''): JoseError {
-    const e = s.error!
-    return new JoseError('ERR_JWKS_FETCH_FAILED', `${prefix}${e.message}; not retried for another ${Math.ceil((retryAt(s, c) - t) / 1000)} s (cooldown)`, { cause: e.cause })
-  }
+  /** The last error again, with `why`; `skipped`: no request was made, and the message says when the next may be. */
+  const again = (why: string, skipped: boolean): JoseError => new JoseError('ERR_JWKS_FETCH_FAILED',
+    why + s.error!.message + (skipped ? `; not retried for another ${Math.ceil((retryAt(s, c) - now()) / 1000)} s (cooldown)` : ''),
+    { cause: s.error!.cause })
 
   /** The keys a verification may use now: fresh, refreshed, or stale through an outage. */
   async function current(): Promise<Jwk[]> {
     let d = decide(s, now(), 'use', c)
     const acted = await act(d)
-    const t = now()
-    if (acted) d = decide(s, t, 'settled', c)
+    if (acted) d = decide(s, now(), 'settled', c)
     if (d === 'stale') emit('serving_stale', s.error)
     if (d === 'use' || d === 'stale') return s.keys!
-    const error = acted ? s.error! : skipped(t)
+    const error = acted ? s.error! : again('', true)
     if (s.keys && !s.staleEnded) {
       s.staleEnded = true
       emit('stale_expired', error)
@@ -236,13 +231,10 @@ export function createRemoteJwks(url: string | URL, options?: RemoteJwksOptions)
     const kid = header.kid
     const known = () => keys.some((k) => k.kid === kid)
     if (kid !== undefined && !known()) {
-      // An unknown kid goes to the network, never to the cacheStore (API.md, Shared stores).
       const d = decide(s, now(), 'kid', c)
-      if (await act(d, true)) keys = s.keys!
-      if (s.error && !known()) {
-        const why = 'the token\'s "kid" is not in the last good JWK Set, which may be incomplete: '
-        throw d === 'fail' ? skipped(now(), why) : new JoseError('ERR_JWKS_FETCH_FAILED', why + s.error.message, { cause: s.error.cause })
-      }
+      if (await act(d)) keys = s.keys!
+      // Missing while the refresh fails: the set may be incomplete (API.md, Key sets).
+      if (s.error && !known()) throw again('the token\'s "kid" is not in the JWK Set, whose refresh failed: ', d === 'fail')
     }
     return selectKeys(keys, header, false)
   }

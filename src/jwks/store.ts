@@ -7,6 +7,7 @@
 import { isPlainObject } from '../jose/json.ts'
 import type { Jwk } from '../types.ts'
 import type { Config } from './config.ts'
+import { within } from './fetch.ts'
 import { readJwks } from './select.ts'
 import { load, type RemoteState } from './state.ts'
 
@@ -19,25 +20,18 @@ const reject = (): never => {
 
 /** Adopts an entry newer than the held set; true when it is still fresh at `t`. */
 export async function fromStore(c: Config, s: RemoteState, t: number): Promise<boolean> {
-  const { http, store } = c
-  let timer: ReturnType<typeof setTimeout> | undefined
   try {
     // A store that never answers (a disconnected Redis client queueing commands) counts
     // as empty after the fetch timeout: it must not hold every verification.
-    const slow = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), http.timeoutMs)
-    })
-    let raw = await Promise.race([store!.get(http.url), slow])
+    let raw = await within(c.store!.get(c.url), c.timeoutMs, () => undefined)
     if (typeof raw === 'string') raw = JSON.parse(raw)
-    if (!isPlainObject(raw) || raw.url !== http.url || typeof raw.expiresAt !== 'number' || raw.expiresAt <= s.expiresAt) return false
-    const keys = readJwks({ keys: raw.keys }, http.maxKeys, reject)
+    if (!isPlainObject(raw) || raw.url !== c.url || typeof raw.expiresAt !== 'number' || raw.expiresAt <= s.expiresAt) return false
+    const keys = readJwks({ keys: raw.keys }, c.maxKeys, reject)
     // An entry is trusted no longer than a fresh response could be.
     load(s, keys, typeof raw.etag === 'string' ? raw.etag : undefined, Math.min(raw.expiresAt, t + c.maxTtl))
     return t < s.expiresAt
   } catch {
     return false
-  } finally {
-    clearTimeout(timer)
   }
 }
 
@@ -46,9 +40,10 @@ export async function fromStore(c: Config, s: RemoteState, t: number): Promise<b
  * set is already in memory.
  */
 export function toStore(c: Config, s: RemoteState): void {
-  const entry: StoreEntry = { url: c.http.url, keys: s.keys!, expiresAt: s.expiresAt, ...(s.etag === undefined ? {} : { etag: s.etag }) }
+  // Through JSON: plain data, and no `etag` member when there is none.
+  const entry: StoreEntry = JSON.parse(JSON.stringify({ url: c.url, keys: s.keys, etag: s.etag, expiresAt: s.expiresAt }))
   try {
-    Promise.resolve(c.store!.set(c.http.url, JSON.parse(JSON.stringify(entry)))).catch(() => {})
+    Promise.resolve(c.store!.set(c.url, entry)).catch(() => {})
   } catch {
     // a synchronous throw from the store: ignored likewise
   }
