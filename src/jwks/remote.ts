@@ -75,7 +75,7 @@ export interface JwksEvent { type: JwksEventType; url: string; error?: JoseError
 export interface RemoteJwksOptions {
   /** Deadline of one request. Default 5 s. */
   timeout?: number | string
-  /** Least time between the starts of two requests after an unknown `kid` or a failure. Default 30 s. */
+  /** Least time between the starts of two requests after an unknown `kid` or a failure. Default 30 s. Before any set has loaded, the wait after a failure is 1 s from its end, doubling up to this. */
   cooldown?: number | string
   /** Shortest time a fetched set is fresh, whatever its `Cache-Control`. Default 60 s. */
   minTtl?: number | string
@@ -132,6 +132,8 @@ const noop = (): void => {}
  * served stale through outages. `https:` only, except `localhost`, 127.0.0.0/8 and `[::1]`
  * (not `*.localhost`) or `allowHttp`; the URL is checked now (`ERR_JOSE_INVALID_ARGUMENT`
  * when unparseable or insecure). Keys without `alg` (most RSA IdP keys) need `algorithms`.
+ * A failure is `ERR_JWKS_FETCH_FAILED` saying what failed (status, timeout, network error
+ * code) and where, also for a token whose `kid` is missing while the refresh fails.
  *
  * @param url - the JWK Set URL (`jwks_uri` in the provider's discovery document)
  * @param options - freshness, limits, shared storage, events
