@@ -58,7 +58,7 @@ export function configure(url: string | URL, options: RemoteJwksOptions | undefi
   }
   const { headers, cacheStore: store, allowHttp } = o as RemoteJwksOptions
   must(headers === undefined || (isPlainObject(headers) && Object.values(headers).every((v) => typeof v === 'string')), 'headers', 'be an object of strings')
-  for (const name of ['fetch', 'onEvent'] as const) must(isFn(value(name, isFn)), name, 'be a function')
+  for (const name of ['fetch', 'onEvent'] as const) must(!(name in o) || isFn(o[name]), name, 'be a function')
   must(store === undefined || (typeof store === 'object' && store !== null && isFn(store.get) && isFn(store.set)), 'cacheStore', 'have get and set methods')
   must(allowHttp === undefined || typeof allowHttp === 'boolean', 'allowHttp', 'be a boolean')
   const minTtl = ms('minTtl', 60)
