@@ -6,9 +6,9 @@
  * (fetch.ts), shares the request in flight, reports events and makes the errors.
  */
 import { JoseError, toJoseError } from '../errors.ts'
+import { validating } from '../jose/options.ts'
 import { KEY_SET } from '../jws/verify.ts'
 import type { Jwk, JwksDocument, JwsHeader, KeyResolver, Now } from '../types.ts'
-import { validating } from '../jose/options.ts'
 import { configure } from './config.ts'
 import { fetchJwks } from './fetch.ts'
 import { documentOf, selectKeys } from './select.ts'
@@ -158,7 +158,7 @@ export function createRemoteJwks(url: string | URL, options?: RemoteJwksOptions)
   const emit = (type: JwksEventType, error?: JoseError): void => {
     try {
       // An async listener that rejects must not become an unhandled rejection.
-      Promise.resolve(c.onEvent?.({ type, url: href, error })).catch(noop)
+      Promise.resolve(c.onEvent?.(error ? { type, url: href, error } : { type, url: href })).catch(noop)
     } catch {
       // an event listener's failure never changes a verification
     }
