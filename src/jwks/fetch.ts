@@ -37,14 +37,11 @@ export interface Fetched {
  */
 function codeOf(e: unknown): string | undefined {
   try {
-    for (let i = 0; i < 4 && Object(e) === e; i++, e = (e as Error).cause) {
-      const code = (e as { code?: unknown }).code
-      if (typeof code === 'string' && /^\w{1,40}$/.test(code)) return code
-    }
+    const code = (e as { code?: unknown }).code ?? ((e as Error).cause as { code?: unknown } | undefined)?.code
+    return typeof code === 'string' && /^\w{1,40}$/.test(code) ? code : undefined
   } catch {
-    // a hostile error object from a custom fetch: no code
+    return undefined // a hostile error object from a custom fetch (or none at all): no code
   }
-  return undefined
 }
 
 /**
