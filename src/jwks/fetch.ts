@@ -2,15 +2,19 @@
  * One HTTP fetch of a JWK Set, with the trust rules of API.md (Key sets): only 200, or
  * 304 to a conditional request; no redirects, even through a custom fetch that follows
  * them; the body read incrementally and abandoned past the size cap; a timeout through
- * AbortSignal. Freshness comes from Cache-Control and Age (RFC 9111 §4.2, §5.1).
+ * AbortSignal. Freshness comes from Cache-Control and Age (RFC 9111 §4.2, §5.1). A
+ * failure says what failed (status, timeout, network error code) and where.
  */
-import { fail, isJoseError, JoseError, scrub } from '../errors.ts'
+import { isJoseError, JoseError, scrub } from '../errors.ts'
 import { concat } from '../encoding/bytes.ts'
 import { parseObject } from '../jose/json.ts'
 import type { Jwk } from '../types.ts'
 import { readJwks } from './select.ts'
 
 export interface FetchSettings {
+  url: string
+  /** The URL as messages show it: origin and path (no credentials, query or fragment). */
+  label: string
   fetch: typeof fetch
   headers: Record<string, string>
   timeoutMs: number
@@ -26,98 +30,116 @@ export interface Fetched {
   freshFor?: number
 }
 
-function failed(why: string, cause?: unknown): never {
-  fail('ERR_JWKS_FETCH_FAILED', `fetching the JWK Set failed: ${why}`, cause === undefined ? undefined : { cause: scrub(cause, why) })
+/**
+ * The error code a platform hangs on a failed fetch or its causes (Node's undici:
+ * `cause.code` such as ECONNREFUSED, ENOTFOUND, DEPTH_ZERO_SELF_SIGNED_CERT,
+ * UND_ERR_SOCKET; Bun: `code`). Only word characters: it goes into a message.
+ */
+function codeOf(e: unknown): string | undefined {
+  try {
+    const code = (e as { code?: unknown }).code ?? ((e as Error).cause as { code?: unknown } | undefined)?.code
+    return typeof code === 'string' && /^\w{1,40}$/.test(code) ? code : undefined
+  } catch {
+    return undefined // a hostile error object from a custom fetch (or none at all): no code
+  }
 }
 
-/** Cache-Control (RFC 9111 §5.2) reduced to what a key set needs: how long it stays fresh. */
+/**
+ * What went wrong, in the message and in `cause`: an Error with the platform error's
+ * name (never its message, which may echo input), the same text, and `code` or `status`
+ * when there is one.
+ */
+function problem(s: FetchSettings, why: string, e?: unknown, status?: number): JoseError {
+  const code = codeOf(e)
+  const text = code ? `${why} (${code})` : why
+  const cause = Object.assign(scrub(e, text), code ? { code } : status ? { status } : {})
+  return new JoseError('ERR_JWKS_FETCH_FAILED', `fetching the JWK Set from ${s.label} failed: ${text}`, { cause })
+}
+
+function failed(s: FetchSettings, why: string, e?: unknown, status?: number): never {
+  throw problem(s, why, e, status)
+}
+
+/**
+ * Cache-Control (RFC 9111 §5.2) reduced to what a key set needs: how long it stays
+ * fresh. Of several max-age directives the first counts (RFC 9111 §4.2.1).
+ */
 export function freshness(headers: Headers): number | undefined {
-  const cc = headers.get('cache-control')
-  if (!cc) return undefined
-  let maxAge: number | undefined
-  for (const part of cc.toLowerCase().split(',')) {
-    const d = part.trim()
-    if (d === 'no-store' || d === 'no-cache') return 0
-    const m = /^max-age\s*=\s*"?(\d{1,10})"?$/.exec(d)
-    if (m) maxAge = Number(m[1])
-  }
-  if (maxAge === undefined) return undefined
-  const age = headers.get('age')?.trim() ?? ''
-  return Math.max(0, maxAge - (/^\d{1,10}$/.test(age) ? Number(age) : 0))
+  const cc = headers.get('cache-control')?.toLowerCase() ?? ''
+  if (/(?:^|,)\s*no-(?:store|cache)\s*(?:,|$)/.test(cc)) return 0
+  const m = /(?:^|,)\s*max-age\s*=\s*"?(\d{1,10})"?\s*(?:,|$)/.exec(cc)
+  const age = /^\s*(\d{1,10})\s*$/.exec(headers.get('age') ?? '')
+  return m ? Math.max(0, +m[1]! - (age ? +age[1]! : 0)) : undefined
 }
 
 /** Lets go of a response body that will not be read. */
 const discard = (res: Response): Promise<void> | undefined => res.body?.cancel().catch(() => {})
 
-async function readBody(res: Response, max: number): Promise<Uint8Array> {
-  const declared = res.headers.get('content-length')
-  if (declared !== null && Number(declared) > max) {
-    await discard(res)
-    failed(`the response is larger than ${max} bytes`)
-  }
+/** The body, read until `maxResponseBytes` and abandoned past it (a declared length is not trusted either way). */
+async function readBody(res: Response, s: FetchSettings): Promise<Uint8Array> {
   if (!res.body) return new Uint8Array(await res.arrayBuffer())
   const reader = res.body.getReader()
   const chunks: Uint8Array[] = []
   let total = 0
   for (;;) {
     const { done, value } = await reader.read()
-    if (done) break
-    total += value.byteLength
-    if (total > max) {
+    if (done) return concat(chunks)
+    if ((total += value.byteLength) > s.maxResponseBytes) {
       await reader.cancel().catch(() => {})
-      failed(`the response is larger than ${max} bytes`)
+      failed(s, `the response is larger than ${s.maxResponseBytes} bytes`)
     }
     chunks.push(value)
   }
-  return concat(chunks)
 }
 
-export async function fetchJwks(url: string, s: FetchSettings, etag: string | undefined): Promise<Fetched> {
-  const controller = new AbortController()
+/**
+ * `p`, or what `late()` gives once `ms` have passed (a rejected promise to fail). The
+ * deadline also holds against a custom fetch, body stream or store that never settles.
+ */
+export async function within<T>(p: T | Promise<T>, ms: number, late: () => T | Promise<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined
-  // The deadline also holds against a custom fetch (or body stream) that ignores the signal.
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort()
-      reject(new JoseError('ERR_JWKS_FETCH_FAILED', 'fetching the JWK Set failed: timed out'))
-    }, s.timeoutMs)
-  })
   try {
-    return await Promise.race([exchange(url, s, etag, controller), deadline])
+    return await Promise.race([p, new Promise<T>((resolve) => (timer = setTimeout(() => resolve(late()), ms)))])
   } finally {
     clearTimeout(timer)
   }
 }
 
-async function exchange(url: string, s: FetchSettings, etag: string | undefined, controller: AbortController): Promise<Fetched> {
+const timedOut = (s: FetchSettings): string => `timed out after ${s.timeoutMs / 1000} s`
+
+export function fetchJwks(s: FetchSettings, etag: string | undefined): Promise<Fetched> {
+  const controller = new AbortController()
+  return within(exchange(s, etag, controller.signal), s.timeoutMs, () => {
+    controller.abort()
+    return Promise.reject(problem(s, timedOut(s)))
+  })
+}
+
+async function exchange(s: FetchSettings, etag: string | undefined, signal: AbortSignal): Promise<Fetched> {
   const headers: Record<string, string> = { ...s.headers, accept: 'application/jwk-set+json, application/json' }
   if (etag !== undefined) headers['if-none-match'] = etag
   let res: Response
   try {
-    res = await s.fetch(url, { headers, redirect: 'manual', signal: controller.signal })
+    res = await s.fetch(s.url, { headers, redirect: 'manual', signal })
   } catch (e) {
-    return failed(controller.signal.aborted ? 'timed out' : 'network error', e)
+    return failed(s, signal.aborted ? timedOut(s) : 'network error', e)
   }
-  if (res.redirected || (res.status >= 300 && res.status < 400 && res.status !== 304) || res.type === 'opaqueredirect') {
+  const status = res.status
+  if (res.redirected || status !== 200) {
     await discard(res)
-    failed('redirects are not followed')
-  }
-  if (res.status === 304 && etag !== undefined) {
-    await discard(res)
-    return { freshFor: freshness(res.headers), etag: res.headers.get('etag') ?? etag }
-  }
-  if (res.status !== 200) {
-    await discard(res)
-    failed(`HTTP status ${res.status}`)
+    if (status === 304 && etag !== undefined && !res.redirected) {
+      return { freshFor: freshness(res.headers), etag: res.headers.get('etag') ?? etag }
+    }
+    const redirect = res.redirected || res.type === 'opaqueredirect' || (status > 299 && status < 400 && status !== 304)
+    failed(s, `HTTP status ${status}${redirect ? ' (redirects are not followed)' : ''}`, undefined, status)
   }
   let doc: unknown
   try {
-    doc = parseObject(await readBody(res, s.maxResponseBytes), 'ERR_JWKS_FETCH_FAILED', 'the JWK Set')
+    doc = parseObject(await readBody(res, s), 'ERR_JWKS_FETCH_FAILED', `the JWK Set from ${s.label}`)
   } catch (e) {
     if (isJoseError(e)) throw e
-    return failed(controller.signal.aborted ? 'timed out' : 'the body could not be read', e)
+    return failed(s, signal.aborted ? timedOut(s) : 'the body could not be read', e)
   }
-  const keys = readJwks(doc, s.maxKeys)
-  if (typeof keys === 'string') failed(keys)
+  const keys = readJwks(doc, s.maxKeys, (why) => failed(s, why))
   return { keys, etag: res.headers.get('etag') ?? undefined, freshFor: freshness(res.headers) }
 }

@@ -28,11 +28,10 @@ export function createLocalJwks(jwks: JwksDocument, options?: { allowSymmetric?:
     const o = readOptions(options, ['allowSymmetric'] as const)
     if (o.allowSymmetric !== undefined && typeof o.allowSymmetric !== 'boolean') fail('ERR_JOSE_INVALID_ARGUMENT', 'options.allowSymmetric must be a boolean')
     allowSymmetric = o.allowSymmetric === true
-    keys = readJwks(jwks, Number.MAX_SAFE_INTEGER)
+    keys = readJwks(jwks, Infinity, (why) => fail('ERR_JOSE_INVALID_ARGUMENT', why))
   } catch (e) {
     throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'the JWK Set could not be read')
   }
-  if (typeof keys === 'string') fail('ERR_JOSE_INVALID_ARGUMENT', keys)
   const set = keys
   const resolver: KeyResolver = (header) => {
     try {

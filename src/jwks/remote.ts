@@ -1,16 +1,19 @@
 /**
  * `createRemoteJwks` (API.md, Key sets): an identity provider's JWK Set, kept fresh by
  * its HTTP caching headers, refetched for an unknown `kid` at most once per cooldown,
- * and served stale through an outage for `staleIfError`.
+ * and served stale through an outage for `staleIfError`. The state is a record
+ * (state.ts) and `decide` says what each caller does; this file only obeys: it fetches
+ * (fetch.ts), shares the request in flight, reports events and makes the errors.
  */
-import { fail, toJoseError, type JoseError } from '../errors.ts'
-import { isPlainObject } from '../jose/json.ts'
-import { readOptions } from '../jose/options.ts'
+import { JoseError, toJoseError } from '../errors.ts'
+import { validating } from '../jose/options.ts'
 import { KEY_SET } from '../jws/verify.ts'
-import { checkNow, parseDuration } from '../jwt/time.ts'
 import type { Jwk, JwksDocument, JwsHeader, KeyResolver, Now } from '../types.ts'
-import { fetchJwks, type FetchSettings } from './fetch.ts'
-import { documentOf, readJwks, selectKeys } from './select.ts'
+import { configure } from './config.ts'
+import { fetchJwks } from './fetch.ts'
+import { documentOf, selectKeys } from './select.ts'
+import { decide, initialState, load, retryAt, type Decision, type RemoteState } from './state.ts'
+import { fromStore, toStore } from './store.ts'
 
 /**
  * Storage shared between processes or isolates for a remote key set (Workers KV, the
@@ -72,7 +75,7 @@ export interface JwksEvent { type: JwksEventType; url: string; error?: JoseError
 export interface RemoteJwksOptions {
   /** Deadline of one request. Default 5 s. */
   timeout?: number | string
-  /** Least time between the starts of two requests after an unknown `kid` or a failure. Default 30 s. */
+  /** Least time between the starts of two requests after an unknown `kid` or a failure. Default 30 s. Before any set has loaded, the wait after a failure is 1 s from its end, doubling up to this. */
   cooldown?: number | string
   /** Shortest time a fetched set is fresh, whatever its `Cache-Control`. Default 60 s. */
   minTtl?: number | string
@@ -113,91 +116,15 @@ export interface RemoteJwksOptions {
  */
 export type RemoteJwks = KeyResolver & { reload(): Promise<void>; readonly jwks: JwksDocument | undefined }
 
-const NAMES = ['timeout', 'cooldown', 'minTtl', 'maxTtl', 'staleIfError', 'maxResponseBytes', 'maxKeys', 'allowHttp',
-  'headers', 'fetch', 'cacheStore', 'onEvent', 'now'] as const
-
 /**
  * workerd cannot share a promise between request contexts, so there each caller makes
  * its own request (API.md names this as the one runtime check in src/).
  */
 let workerd: boolean | undefined
-function isWorkerd(): boolean {
-  workerd ??= typeof (globalThis as { WebSocketPair?: unknown }).WebSocketPair !== 'undefined'
-    || (globalThis as { navigator?: { userAgent?: unknown } }).navigator?.userAgent === 'Cloudflare-Workers'
-  return workerd
-}
+const isWorkerd = (): boolean => (workerd ??= typeof (globalThis as { WebSocketPair?: unknown }).WebSocketPair !== 'undefined'
+  || (globalThis as { navigator?: { userAgent?: unknown } }).navigator?.userAgent === 'Cloudflare-Workers')
 
-/**
- * Hosts that are literally this machine: http is allowed to them. Not `*.localhost`:
- * RFC 6761 §6.3 says they should resolve to loopback, but resolvers send them to DNS.
- */
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
-}
-
-function checkUrl(url: unknown, allowHttp: boolean): string {
-  let u: URL
-  try {
-    if (typeof url !== 'string' && !(url instanceof URL)) throw new TypeError('not a URL')
-    u = new URL(String(url))
-  } catch (e) {
-    throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'the JWK Set URL is not a valid URL')
-  }
-  const secure = u.protocol === 'https:' || (u.protocol === 'http:' && (allowHttp || isLoopback(u.hostname)))
-  // A configuration error, found at creation, not a fetch failure (API.md, Key sets).
-  if (!secure) fail('ERR_JOSE_INVALID_ARGUMENT', 'the JWK Set URL must use https: (http: only for localhost, 127.0.0.0/8 and [::1], or with allowHttp)')
-  return u.href
-}
-
-function positiveInt(v: unknown, name: string, fallback: number): number {
-  if (v === undefined) return fallback
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) fail('ERR_JOSE_INVALID_ARGUMENT', `options.${name} must be a positive integer`)
-  return v
-}
-
-function isFn(v: unknown): v is (...a: unknown[]) => unknown {
-  return typeof v === 'function'
-}
-
-function settings(o: ReturnType<typeof readOptions<(typeof NAMES)[number]>>) {
-  const secs = (name: (typeof NAMES)[number], fallback: number) => (o[name] === undefined ? fallback : parseDuration(o[name], `options.${name}`)) * 1000
-  const minTtl = secs('minTtl', 60)
-  const maxTtl = secs('maxTtl', 600)
-  if (minTtl > maxTtl) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.minTtl must not exceed options.maxTtl')
-  if (o.headers !== undefined && (!isPlainObject(o.headers) || !Object.values(o.headers).every((v) => typeof v === 'string'))) {
-    fail('ERR_JOSE_INVALID_ARGUMENT', 'options.headers must be an object of strings')
-  }
-  for (const name of ['fetch', 'onEvent'] as const) if (o[name] !== undefined && !isFn(o[name])) fail('ERR_JOSE_INVALID_ARGUMENT', `options.${name} must be a function`)
-  const store = o.cacheStore as JwksCacheStore | undefined
-  if (store !== undefined && (typeof store !== 'object' || store === null || !isFn(store.get) || !isFn(store.set))) {
-    fail('ERR_JOSE_INVALID_ARGUMENT', 'options.cacheStore must have get and set methods')
-  }
-  if (o.allowHttp !== undefined && typeof o.allowHttp !== 'boolean') fail('ERR_JOSE_INVALID_ARGUMENT', 'options.allowHttp must be a boolean')
-  const http: FetchSettings = {
-    fetch: (o.fetch as typeof fetch | undefined) ?? ((input, init) => fetch(input, init)),
-    headers: { ...(o.headers as Record<string, string> | undefined) },
-    timeoutMs: secs('timeout', 5),
-    maxResponseBytes: positiveInt(o.maxResponseBytes, 'maxResponseBytes', 512 * 1024),
-    maxKeys: positiveInt(o.maxKeys, 'maxKeys', 100),
-  }
-  return {
-    http, minTtl, maxTtl, store, cooldown: secs('cooldown', 30), staleIfError: secs('staleIfError', 3600),
-    onEvent: o.onEvent as ((e: JwksEvent) => void) | undefined, now: checkNow(o.now), allowHttp: o.allowHttp === true,
-  }
-}
-
-/**
- * Keys that did not change keep their object (and so their cached import, and the
- * verified-token cache entries of createVerifier that they back).
- */
-function keepIdentity(old: readonly Jwk[] | undefined, fresh: Jwk[]): Jwk[] {
-  if (!old) return fresh
-  const byText = new Map(old.map((k) => [JSON.stringify(k), k]))
-  return fresh.map((k) => byText.get(JSON.stringify(k)) ?? k)
-}
-
-/** What a cacheStore holds: plain JSON data, checked again when read back. */
-interface StoreEntry { url: string; keys: Jwk[]; etag?: string; expiresAt: number }
+const noop = (): void => {}
 
 /**
  * A key resolver over a remote JWK Set (an identity provider's `jwks_uri`), cached by
@@ -205,6 +132,8 @@ interface StoreEntry { url: string; keys: Jwk[]; etag?: string; expiresAt: numbe
  * served stale through outages. `https:` only, except `localhost`, 127.0.0.0/8 and `[::1]`
  * (not `*.localhost`) or `allowHttp`; the URL is checked now (`ERR_JOSE_INVALID_ARGUMENT`
  * when unparseable or insecure). Keys without `alg` (most RSA IdP keys) need `algorithms`.
+ * A failure is `ERR_JWKS_FETCH_FAILED` saying what failed (status, timeout, network error
+ * code) and where, also for a token whose `kid` is missing while the refresh fails.
  *
  * @param url - the JWK Set URL (`jwks_uri` in the provider's discovery document)
  * @param options - freshness, limits, shared storage, events
@@ -218,135 +147,98 @@ interface StoreEntry { url: string; keys: Jwk[]; etag?: string; expiresAt: numbe
  * ```
  */
 export function createRemoteJwks(url: string | URL, options?: RemoteJwksOptions): RemoteJwks {
-  let cfg: ReturnType<typeof settings>
-  let href: string
-  try {
-    cfg = settings(readOptions(options, NAMES))
-    href = checkUrl(url, cfg.allowHttp)
-  } catch (e) {
-    throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'invalid createRemoteJwks options')
-  }
-  const { http, store } = cfg
+  const c = validating(() => configure(url, options))
+  const href = c.url
+  const s: RemoteState = initialState()
 
-  let keys: Jwk[] | undefined
-  let etag: string | undefined
-  let expiresAt = 0
-  let lastAttempt = -Infinity
-  let lastError: JoseError | undefined
-  let staleEnded = false
-  let inflight: Promise<void> | undefined
-
-  const nowMs = (): number => {
-    const n = cfg.now
-    const d = typeof n === 'function' ? n() : n
+  const now = (): number => {
+    const d = typeof c.now === 'function' ? c.now() : c.now
     return d instanceof Date ? d.getTime() : Date.now()
   }
   const emit = (type: JwksEventType, error?: JoseError): void => {
     try {
-      const r = cfg.onEvent?.(error ? { type, url: href, error } : { type, url: href }) as { then?: unknown } | undefined
-      if (r && typeof r.then === 'function') (r as PromiseLike<unknown>).then(undefined, () => {})
+      // An async listener that rejects must not become an unhandled rejection.
+      Promise.resolve(c.onEvent?.(error ? { type, url: href, error } : { type, url: href })).catch(noop)
     } catch {
       // an event listener's failure never changes a verification
     }
   }
-  const lifetime = (freshFor: number | undefined): number =>
-    freshFor === undefined ? cfg.maxTtl : Math.min(cfg.maxTtl, Math.max(cfg.minTtl, freshFor * 1000))
 
-  /** Adopts a newer entry another isolate stored; true when it is still fresh. */
-  async function fromStore(t: number): Promise<boolean> {
-    if (!store) return false
-    let raw: unknown
-    let timer: ReturnType<typeof setTimeout> | undefined
-    try {
-      // A store that never answers (a disconnected Redis client queueing commands) counts
-      // as empty after the fetch timeout: it must not hold every verification.
-      const slow = new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), http.timeoutMs)
-      })
-      raw = await Promise.race([store.get(href), slow])
-      if (typeof raw === 'string') raw = JSON.parse(raw)
-    } catch {
-      return false
-    } finally {
-      clearTimeout(timer)
-    }
-    if (!isPlainObject(raw) || raw.url !== href || typeof raw.expiresAt !== 'number' || raw.expiresAt <= expiresAt) return false
-    const read = readJwks({ keys: raw.keys }, http.maxKeys)
-    if (typeof read === 'string') return false
-    keys = keepIdentity(keys, read)
-    etag = typeof raw.etag === 'string' ? raw.etag : undefined
-    // An entry is trusted no longer than a fresh response could be.
-    expiresAt = Math.min(raw.expiresAt, t + cfg.maxTtl)
-    return t < expiresAt
-  }
-
+  /** One attempt, on the network or, for a set that is not fresh, from a newer cacheStore entry. */
   async function attempt(): Promise<void> {
-    const start = nowMs()
-    lastAttempt = start
+    const start = (s.started = now())
     try {
-      if (await fromStore(start)) return
-      const got = await fetchJwks(href, http, keys ? etag : undefined)
-      if (got.keys) keys = keepIdentity(keys, got.keys)
-      etag = got.etag
-      expiresAt = nowMs() + lifetime(got.freshFor)
-      lastError = undefined
-      staleEnded = false
-      emit(got.keys ? 'fetched' : 'not_modified')
-      if (store) {
-        const entry: StoreEntry = { url: href, keys: keys!, expiresAt, ...(etag === undefined ? {} : { etag }) }
-        // Not awaited: the shared cache is an optimisation, and a store that hangs or
-        // fails must not delay or fail a verification whose set is already in memory.
-        try {
-          Promise.resolve(store.set(href, JSON.parse(JSON.stringify(entry)))).catch(() => {})
-        } catch {
-          // a synchronous throw from the store: ignored likewise
-        }
+      // Refetches for an unknown kid (the set is fresh) always go to the network (API.md, Shared stores).
+      if (!(c.store && start >= s.expiresAt && await fromStore(c, s, start))) {
+        const got = await fetchJwks(c, s.keys && s.etag)
+        const f = got.freshFor
+        load(s, got.keys, got.etag, now() + (f === undefined ? c.maxTtl : Math.min(c.maxTtl, Math.max(c.minTtl, f * 1000))))
+        emit(got.keys ? 'fetched' : 'not_modified')
+        if (c.store) toStore(c, s)
       }
+      s.error = undefined
+      s.failures = 0
+      s.staleEnded = false
     } catch (e) {
-      lastError = toJoseError(e, 'ERR_JWKS_FETCH_FAILED', 'fetching the JWK Set failed')
-      emit('fetch_failed', lastError)
-      throw lastError
+      s.failures++
+      emit('fetch_failed', (s.error = toJoseError(e, 'ERR_JWKS_FETCH_FAILED', 'fetching the JWK Set failed')))
+      throw s.error
+    } finally {
+      s.ended = now()
     }
   }
 
-  /** One request at a time, shared by concurrent callers (not across workerd requests). */
+  /** Starts an attempt, shared by concurrent callers as the request in flight (not on workerd). */
   function refresh(): Promise<void> {
-    if (inflight) return inflight
     const p = attempt()
-    if (isWorkerd()) return p
-    inflight = p
-    const clear = () => {
-      if (inflight === p) inflight = undefined
+    if (!isWorkerd()) {
+      s.inflight = p
+      const clear = () => {
+        if (s.inflight === p) s.inflight = undefined
+      }
+      p.then(clear, clear)
     }
-    p.then(clear, clear)
     return p
   }
 
-  /** After a failed attempt, nothing is fetched again within the cooldown. */
-  const coolingDown = (t: number): boolean => lastError !== undefined && t < lastAttempt + cfg.cooldown
-
-  function staleOrThrow(t: number): Jwk[] {
-    if (keys && t < expiresAt + cfg.staleIfError) {
-      emit('serving_stale', lastError)
-      return keys
-    }
-    if (keys && !staleEnded) {
-      staleEnded = true
-      emit('stale_expired', lastError)
-    }
-    throw lastError ?? new Error('unreachable')
+  /** Obeys a `fetch` or `wait` decision; true when there was one (the caller then decides again). */
+  async function act(d: Decision): Promise<boolean> {
+    const p = d === 'fetch' ? refresh() : d === 'wait' ? s.inflight : undefined
+    await p?.catch(noop)
+    return !!p
   }
 
+  /** The last error again, with `why`; `skipped`: no request was made, and the message says when the next may be. */
+  const again = (why: string, skipped: boolean): JoseError => new JoseError('ERR_JWKS_FETCH_FAILED',
+    why + s.error!.message + (skipped ? `; not retried for another ${Math.ceil((retryAt(s, c) - now()) / 1000)} s (cooldown)` : ''),
+    { cause: s.error!.cause })
+
+  /** The keys a verification may use now: fresh, refreshed, or stale through an outage. */
   async function current(): Promise<Jwk[]> {
-    const t = nowMs()
-    if (keys && t < expiresAt) return keys
-    if (coolingDown(t) && !inflight) return staleOrThrow(t)
-    try {
-      await refresh()
-    } catch {
-      return staleOrThrow(nowMs())
+    let d = decide(s, now(), 'use', c)
+    const acted = await act(d)
+    if (acted) d = decide(s, now(), 'settled', c)
+    if (d === 'stale') emit('serving_stale', s.error)
+    if (d === 'use' || d === 'stale') return s.keys!
+    const error = acted ? s.error! : again('', true)
+    if (s.keys && !s.staleEnded) {
+      s.staleEnded = true
+      emit('stale_expired', error)
     }
-    return keys!
+    throw error
+  }
+
+  async function resolve(header: Readonly<JwsHeader>): Promise<Jwk[]> {
+    let keys = await current()
+    const kid = header.kid
+    const known = () => keys.some((k) => k.kid === kid)
+    if (kid !== undefined && !known()) {
+      const d = decide(s, now(), 'kid', c)
+      if (await act(d)) keys = s.keys!
+      // Missing while the refresh fails: the set may be incomplete (API.md, Key sets).
+      if (s.error && !known()) throw again('the token\'s "kid" is not in the JWK Set, whose refresh failed: ', d === 'fail')
+    }
+    return selectKeys(keys, header, false)
   }
 
   const resolver = async (header: Readonly<JwsHeader>): Promise<Jwk[]> => {
@@ -357,26 +249,11 @@ export function createRemoteJwks(url: string | URL, options?: RemoteJwksOptions)
     }
   }
 
-  async function resolve(header: Readonly<JwsHeader>): Promise<Jwk[]> {
-    const kid = header.kid
-    let set = await current()
-    // RFC 7517 §4.5 rotation: an unknown kid may mean new keys; look again, at most once per cooldown.
-    if (kid !== undefined && !set.some((k) => k.kid === kid)) {
-      if (inflight) await inflight.catch(() => {})
-      else if (nowMs() >= lastAttempt + cfg.cooldown) await refresh().catch(() => {})
-      set = keys ?? set
-    }
-    return selectKeys(set, header, false)
-  }
-
   Object.defineProperties(resolver, {
     [KEY_SET]: { value: true },
-    reload: {
-      value: async (): Promise<void> => {
-        await refresh()
-      },
-    },
-    jwks: { get: () => (keys ? documentOf(keys) : undefined), enumerable: true },
+    // reload() ignores the cooldown but joins a request in flight.
+    reload: { value: async (): Promise<void> => decide(s, now(), 'reload', c) === 'wait' ? s.inflight : refresh() },
+    jwks: { get: () => (s.keys ? documentOf(s.keys) : undefined), enumerable: true },
   })
   return resolver as unknown as RemoteJwks
 }

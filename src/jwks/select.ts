@@ -33,19 +33,18 @@ export function selectKeys(keys: readonly Jwk[], header: JwsHeader, allowSymmetr
 }
 
 /**
- * A JWK Set document as data we own: `keys` must be an array; members that are not
- * objects with a string `kty` are dropped (broken keys never stop the good ones).
- * Returns frozen copies, so later changes by the caller do not reach the set.
+ * A JWK Set document as data we own: `keys` must be an array of at most `maxKeys`, else
+ * `bad` throws (each caller with its own code); members that are not objects with a
+ * string `kty` are dropped (broken keys never stop the good ones). Returns frozen
+ * copies, so later changes by the caller do not reach the set.
  */
-export function readJwks(doc: unknown, maxKeys: number): Jwk[] | string {
-  if (!isPlainObject(doc)) return 'a JWK Set must be a JSON object'
-  const keys = doc.keys
-  if (!Array.isArray(keys)) return 'a JWK Set must have a "keys" array'
-  if (keys.length > maxKeys) return `the JWK Set has more than ${maxKeys} keys`
+export function readJwks(doc: unknown, maxKeys: number, bad: (why: string) => never): Jwk[] {
+  const keys = isPlainObject(doc) ? doc.keys : bad('a JWK Set must be a JSON object')
+  if (!Array.isArray(keys)) bad('a JWK Set must have a "keys" array')
+  if (keys.length > maxKeys) bad(`the JWK Set has more than ${maxKeys} keys`)
   const out: Jwk[] = []
   for (const k of keys as unknown[]) {
-    if (!isPlainObject(k) || typeof k.kty !== 'string') continue
-    out.push(freezeCopy(k) as Jwk)
+    if (isPlainObject(k) && typeof k.kty === 'string') out.push(freezeCopy(k) as Jwk)
   }
   return out
 }

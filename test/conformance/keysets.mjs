@@ -499,6 +499,35 @@ export function remoteKeySetTests(t, ctx, h) {
     await ctx.rejects(() => verify(token, strict), FETCH_FAILED, 'staleIfError 0: after a 503')
   })
 
+  t('recovery: the cold start waits about 1 s, not the cooldown; an unknown kid during an outage is ERR_JWKS_FETCH_FAILED', async () => {
+    needsEs256(ctx, h)
+    const token = await tokenBy(ctx, 'a', 'a')
+    // The provider answers 503 when the set is first used, then recovers.
+    const slot = await slotWith([await pubA()], { status: 503 })
+    const set = lib.createRemoteJwks(url('ok', slot))
+    const down = await ctx.rejects(() => verify(token, set), FETCH_FAILED, 'first use while the provider answers 503')
+    const failedAt = Date.now() // the 1 s wait counts from the end of the failed attempt
+    ok(/HTTP status 503/.test(down.message), `the message names the status: ${h.show(down.message)}`)
+    await put(slot, { keys: [await pubA()] })
+    const skipped = await ctx.rejects(() => verify(token, set), FETCH_FAILED, 'within the 1 s cold-start wait')
+    ok(/cooldown/.test(skipped.message), `a skipped refetch says so: ${h.show(skipped.message)}`)
+    const within = Date.now() - failedAt
+    ok(within < 900, `test too slow to be meaningful: ${within} ms used of the 1 s wait`)
+    eq((await seen(slot)).ok, 1, 'requests within the wait')
+    await sleep(1100 - (Date.now() - failedAt))
+    eq((await verify(token, set)).payload.sub, 'a', 'about 1 s after the failure (the cooldown is 30 s)')
+    eq((await seen(slot)).ok, 2, 'requests after the wait')
+    // An outage after the set loaded: kid b is not in the last good set and the refresh
+    // fails, so the set cannot be trusted to be complete.
+    const other = await slotWith([await pubA()], { maxAge: 0 })
+    const eager = lib.createRemoteJwks(url('ok', other), { minTtl: 0 })
+    eq((await verify(token, eager)).payload.sub, 'a', 'first verification')
+    await put(other, { keys: [await pubA()] }, { status: 503, maxAge: 0 })
+    eq((await verify(token, eager)).payload.sub, 'a', 'kid a, served stale through a 503')
+    const tokB = await tokenBy(ctx, 'b', 'b')
+    await ctx.rejects(() => verify(tokB, eager), FETCH_FAILED, 'kid b during the outage')
+  })
+
   t('a caching verifier drops a result whose key left the set', async () => {
     needsEs256(ctx, h)
     const slot = await slotWith([await pubA()])

@@ -286,13 +286,15 @@ describe('the stale window (staleIfError) and its end', () => {
     expect(ep.count).toBe(2)
   })
 
+  // API.md v3: the unknown kid itself is ERR_JWKS_FETCH_FAILED (was ERR_JWKS_NO_MATCHING_KEY):
+  // with its refresh failing, the set cannot be trusted to be complete.
   it('a failed unknown-kid refresh keeps the fresh set: known kids still verify', async () => {
     const ep = srv.endpoint(serve(doc(a)))
     const { set, clock, log } = remoteSet(ep)
     await verify(tokenFor(a), set)
     ep.handler = status(500)
     clock.advance(30)
-    await rejectsWith(() => verify(tokenFor(a, {}, { kid: 'new' }), set), 'ERR_JWKS_NO_MATCHING_KEY')
+    await rejectsWith(() => verify(tokenFor(a, {}, { kid: 'new' }), set), 'ERR_JWKS_FETCH_FAILED')
     expect(ep.count).toBe(2)
     await verify(tokenFor(a), set)
     expect(ep.count).toBe(2)
@@ -312,40 +314,54 @@ describe('the identity provider is down from the start', () => {
     expect(log.types).toEqual(['fetch_failed'])
   })
 
-  it('1,000 verifications over 100 s of clock (cooldown 30 s) → one request per cooldown: 4', async () => {
+  // API.md v3, the cold start: while no set has loaded, the wait after a failure starts at
+  // 1 s and doubles up to the cooldown (was: one request per cooldown, 4).
+  it('1,000 verifications over 100 s of clock (cooldown 30 s) → waits of 1, 2, 4, 8, 16 s, then one per cooldown: 8', async () => {
     const ep = srv.endpoint(status(500))
     const { set, clock, log } = remoteSet(ep)
+    const at: number[] = []
     for (let i = 0; i < 1000; i++) {
+      const before = ep.count
       await rejectsWith(() => verify(tokenFor(a), set), 'ERR_JWKS_FETCH_FAILED')
+      if (ep.count > before) at.push((clock.ms - clock.start) / 1000)
       clock.advance(0.1)
     }
-    // Attempts at 0, 30, 60 and 90 s.
-    expect(ep.count).toBe(4)
-    expect(log.types).toEqual(['fetch_failed', 'fetch_failed', 'fetch_failed', 'fetch_failed'])
+    expect(at).toEqual([0, 1, 3, 7, 15, 31, 61, 91])
+    expect(ep.count).toBe(8)
+    expect(log.types).toEqual(Array(8).fill('fetch_failed'))
   })
 
-  it('1,000 concurrent verifications → 1 request; unknown kids and expiry do not bypass the cooldown', async () => {
+  // API.md v3: the wait that kids and expiry cannot bypass is the cold-start wait (1 s after
+  // the first failure, then 2 s), no longer the whole cooldown.
+  it('1,000 concurrent verifications → 1 request; unknown kids and expiry do not bypass the cold-start wait', async () => {
     const ep = srv.endpoint(delayed(30, status(500)))
     const { set, clock } = remoteSet(ep, { cooldown: '10s' })
     const all = await Promise.allSettled(Array.from({ length: 1000 }, (_, i) => verify(tokenFor(a, {}, { kid: `k${i % 7}` }), set)))
     expect(all.every((r) => r.status === 'rejected' && (r.reason as { code?: string }).code === 'ERR_JWKS_FETCH_FAILED')).toBe(true)
     expect(ep.count).toBe(1)
-    clock.advance(9.999)
+    clock.advance(0.999)
     await rejectsWith(() => verify(tokenFor(a, {}, { kid: 'other' }), set), 'ERR_JWKS_FETCH_FAILED')
     expect(ep.count).toBe(1)
     clock.advance(0.001)
     await rejectsWith(() => verify(tokenFor(a), set), 'ERR_JWKS_FETCH_FAILED')
     expect(ep.count).toBe(2)
+    clock.advance(1.999)
+    await rejectsWith(() => verify(tokenFor(a, {}, { kid: 'other' }), set), 'ERR_JWKS_FETCH_FAILED')
+    expect(ep.count).toBe(2)
+    clock.advance(0.001)
+    await rejectsWith(() => verify(tokenFor(a), set), 'ERR_JWKS_FETCH_FAILED')
+    expect(ep.count).toBe(3)
   })
 
-  it('when it comes back, the next attempt after the cooldown succeeds', async () => {
+  // API.md v3, the cold start (was: the next attempt after the whole 30 s cooldown).
+  it('when it comes back, the next attempt after the 1 s cold-start wait succeeds', async () => {
     const ep = srv.endpoint(status(500))
     const { set, clock, log } = remoteSet(ep)
     await rejectsWith(() => verify(tokenFor(a), set), 'ERR_JWKS_FETCH_FAILED')
     ep.handler = serve(doc(a))
-    clock.advance(29)
+    clock.advance(0.999)
     await rejectsWith(() => verify(tokenFor(a), set), 'ERR_JWKS_FETCH_FAILED')
-    clock.advance(1)
+    clock.advance(0.001)
     await verify(tokenFor(a), set)
     expect(ep.count).toBe(2)
     expect(log.types).toEqual(['fetch_failed', 'fetched'])

@@ -45,19 +45,19 @@ export class TestServer {
     this.origin = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`
   }
 
-  /** An http server on `host` (default 127.0.0.1). */
-  static async http(host = '127.0.0.1'): Promise<TestServer> {
-    return TestServer.listen(http.createServer(), 'http', host)
+  /** An http server on `host` (default 127.0.0.1) and `port` (default: any free one). */
+  static async http(host = '127.0.0.1', port = 0): Promise<TestServer> {
+    return TestServer.listen(http.createServer(), 'http', host, port)
   }
 
   static async https(tls: { key: string; cert: string }): Promise<TestServer> {
     return TestServer.listen(https.createServer({ key: tls.key, cert: tls.cert }), 'https', '127.0.0.1')
   }
 
-  private static async listen(server: http.Server | https.Server, scheme: string, host: string): Promise<TestServer> {
+  private static async listen(server: http.Server | https.Server, scheme: string, host: string, port = 0): Promise<TestServer> {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
-      server.listen(0, host, resolve)
+      server.listen(port, host, resolve)
     })
     const s = new TestServer(server, scheme, host)
     server.on('request', (req, res) => s.dispatch(req, res))
@@ -299,6 +299,15 @@ export function httpsFetch(ca: string): typeof fetch {
     })
   }
   return impl as typeof fetch
+}
+
+/** A loopback port nothing listens on (it was free a moment ago): connecting is refused. */
+export async function closedPort(): Promise<number> {
+  const probe = http.createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const { port } = probe.address() as AddressInfo
+  await new Promise<void>((resolve) => probe.close(() => resolve()))
+  return port
 }
 
 /** Runs `inner` after `ms` (a slow but working identity provider). */

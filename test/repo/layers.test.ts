@@ -23,7 +23,7 @@ const RANK: ReadonlyMap<string, number> = new Map([
  */
 const KNOWN = new Set([
   'encoding/base64url.ts → backend/index.ts', // the node backend's native codecs
-  'jwks/remote.ts → jwt/time.ts', // durations and the clock
+  'jwks/config.ts → jwt/time.ts', // durations and the clock
 ])
 
 function files(dir: string): string[] {

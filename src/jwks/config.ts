@@ -1,0 +1,84 @@
+/**
+ * The options of `createRemoteJwks`, read once at creation (API.md, Key sets): anything
+ * unusable, an insecure or unparseable URL included, is ERR_JOSE_INVALID_ARGUMENT there
+ * and then, never a fetch failure later.
+ */
+import { fail } from '../errors.ts'
+import { isPlainObject } from '../jose/json.ts'
+import { readOptions } from '../jose/options.ts'
+import { checkNow, parseDuration } from '../jwt/time.ts'
+import type { Now } from '../types.ts'
+import type { FetchSettings } from './fetch.ts'
+import type { JwksCacheStore, JwksEvent, RemoteJwksOptions } from './remote.ts'
+import type { Timing } from './state.ts'
+
+const NAMES = ['timeout', 'cooldown', 'minTtl', 'maxTtl', 'staleIfError', 'maxResponseBytes', 'maxKeys', 'allowHttp',
+  'headers', 'fetch', 'cacheStore', 'onEvent', 'now'] as const
+
+export interface Config extends Timing, FetchSettings {
+  minTtl: number
+  maxTtl: number
+  store?: JwksCacheStore
+  onEvent?: (e: JwksEvent) => void
+  now?: Now
+}
+
+/**
+ * Hosts that are literally this machine: http is allowed to them. Not `*.localhost`:
+ * RFC 6761 §6.3 says they should resolve to loopback, but resolvers send them to DNS.
+ */
+const isLoopback = (host: string): boolean =>
+  host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+
+function checkUrl(url: unknown, allowHttp: unknown): URL {
+  let u: URL | undefined
+  try {
+    if (typeof url === 'string' || url instanceof URL) u = new URL(url)
+  } catch {
+    // reported below
+  }
+  if (!u) fail('ERR_JOSE_INVALID_ARGUMENT', 'the JWK Set URL is not a valid URL')
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && (allowHttp === true || isLoopback(u.hostname)))) {
+    fail('ERR_JOSE_INVALID_ARGUMENT', 'the JWK Set URL must use https: (http: only for localhost, 127.0.0.0/8 and [::1], or with allowHttp)')
+  }
+  return u
+}
+
+const isFn = (v: unknown): boolean => typeof v === 'function'
+
+export function configure(url: string | URL, options: RemoteJwksOptions | undefined): Config {
+  const o = readOptions(options, NAMES)
+  const must = (ok: unknown, name: string, what: string) => ok || fail('ERR_JOSE_INVALID_ARGUMENT', `options.${name} must ${what}`)
+  const value = (name: (typeof NAMES)[number], fallback: unknown): unknown => (name in o ? o[name] : fallback)
+  const ms = (name: (typeof NAMES)[number], fallback: number) => parseDuration(value(name, fallback), `options.${name}`) * 1000
+  const int = (name: 'maxResponseBytes' | 'maxKeys', fallback: number) => {
+    const v = value(name, fallback) as number
+    must(Number.isSafeInteger(v) && v > 0, name, 'be a positive integer')
+    return v
+  }
+  const { headers, cacheStore: store, allowHttp } = o as RemoteJwksOptions
+  must(headers === undefined || (isPlainObject(headers) && Object.values(headers).every((v) => typeof v === 'string')), 'headers', 'be an object of strings')
+  for (const name of ['fetch', 'onEvent'] as const) must(!(name in o) || isFn(o[name]), name, 'be a function')
+  must(store === undefined || (typeof store === 'object' && store !== null && isFn(store.get) && isFn(store.set)), 'cacheStore', 'have get and set methods')
+  must(allowHttp === undefined || typeof allowHttp === 'boolean', 'allowHttp', 'be a boolean')
+  const minTtl = ms('minTtl', 60)
+  const maxTtl = ms('maxTtl', 600)
+  must(minTtl <= maxTtl, 'minTtl', 'not exceed options.maxTtl')
+  const u = checkUrl(url, allowHttp)
+  return {
+    url: u.href,
+    label: u.origin + u.pathname,
+    fetch: o.fetch as typeof fetch | undefined ?? ((input, init) => fetch(input, init)),
+    headers: { ...headers },
+    timeoutMs: ms('timeout', 5),
+    maxResponseBytes: int('maxResponseBytes', 512 * 1024),
+    maxKeys: int('maxKeys', 100),
+    minTtl,
+    maxTtl,
+    cooldown: ms('cooldown', 30),
+    staleIfError: ms('staleIfError', 3600),
+    store,
+    onEvent: o.onEvent as Config['onEvent'],
+    now: checkNow(o.now),
+  }
+}
