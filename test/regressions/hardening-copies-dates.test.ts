@@ -17,7 +17,7 @@ describe('hardening 5: two copies of the package behave as one', () => {
     expect(other.verify).not.toBe(lib.verify) // really a second copy
     const { privateKey, publicKey } = await lib.generateKeyPair('ES256')
     const jwk = { ...(await lib.exportJwk(publicKey)), kid: 'k' }
-    const broken = { ...jwk, x: jwk.x!.slice(0, 20) } as typeof jwk
+    const broken = { ...jwk, x: ((jwk as Record<string, unknown>).x as string).slice(0, 20) } as typeof jwk
     const token = await lib.sign({ sub: 'a' }, privateKey, { kid: 'k' })
     for (const [maker, user] of [[lib, other], [other, lib]] as const) {
       const set = maker.createLocalJwks({ keys: [broken, jwk] })
