@@ -63,7 +63,7 @@ export function memorySampleRows(m) {
 /** Per runtime: the floor, then per scenario isojwt/web's ops/s and its ratio to jose and to the ceiling. */
 export function runtimeRows(runtimes) {
   const ok = runtimes.runs.filter((r) => !r.error && r.scenarios)
-  const head = ['scenario', ...ok.flatMap((r) => [`${r.runtime.name} isojwt/web`, `÷ jose`, `÷ subtle`])]
+  const head = ['scenario', ...ok.flatMap((r) => [`${r.runtime.name} isojwt/web`, `÷ jose`, `÷ subtle`, 'node backend ÷ isojwt/web'])]
   const names = [...new Set(ok.flatMap((r) => r.scenarios.map((s) => s.name)))]
   const rows = [head]
   for (const name of names) {
@@ -71,12 +71,12 @@ export function runtimeRows(runtimes) {
     for (const r of ok) {
       const s = r.scenarios.find((x) => x.name === name)
       if (!s || s.unsupported) {
-        cells.push(s?.unsupported ? 'unsupported' : '', '', '')
+        cells.push(s?.unsupported ? 'unsupported' : '', '', '', '')
         continue
       }
       if (s.group === 'floor') {
         const d = s.contenders.find((c) => c.name.startsWith('subtle.digest'))
-        cells.push(d ? `${fmtOps(d.median)} (digest)` : '', '', '')
+        cells.push(d ? `${fmtOps(d.median)} (digest)` : '', '', '', '')
         continue
       }
       const me = s.contenders.find((c) => c.name === 'isojwt/web')
@@ -84,7 +84,8 @@ export function runtimeRows(runtimes) {
         const x = s.ratios.find((q) => q.subject === 'isojwt/web' && pred(q))
         return x ? fmtRatio(x.median) : '—'
       }
-      cells.push(me ? fmtOps(me.median) : 'failed', ratio((q) => q.other === 'jose'), ratio((q) => q.kind === 'ceiling'))
+      const node = s.ratios.find((q) => q.subject === 'isojwt node backend' && q.other === 'isojwt/web')
+      cells.push(me ? fmtOps(me.median) : 'failed', ratio((q) => q.other === 'jose'), ratio((q) => q.kind === 'ceiling'), node ? fmtRatio(node.median) : '')
     }
     rows.push(cells)
   }
