@@ -12,7 +12,7 @@
  * - ECDSA signatures are IEEE P1363 (r‖s), their length checked above.
  */
 import { Buffer } from 'node:buffer'
-import { constants, createHmac, createPrivateKey, createPublicKey, createSecretKey, type KeyObject, sign as nodeSign, timingSafeEqual, verify as nodeVerify } from 'node:crypto'
+import { constants, createHmac, createPrivateKey, createPublicKey, createSecretKey, generateKeyPair, type KeyObject, sign as nodeSign, timingSafeEqual, verify as nodeVerify } from 'node:crypto'
 import type { AlgEntry } from '../jwa/registry.ts'
 import * as web from './webcrypto.ts'
 import type { BackendCodecs, KeyForm, KeyMaterial, SignatureInput, SigningData } from './webcrypto.ts'
@@ -81,20 +81,45 @@ function keyObjectOf(form: KeyForm, m: KeyMaterial): KeyObject {
 type ToCryptoKey = (algorithm: unknown, extractable: boolean, usages: KeyUsage[]) => CryptoKey
 
 /**
- * The KeyObject is made here, and the CryptoKey that API results carry is made from it
- * (`KeyObject#toCryptoKey`, Node 22.10 and later) or, where that is missing, imported
- * by WebCrypto from the same material.
+ * The CryptoKey that API results carry for `key`, remembered with its KeyObject: made from
+ * the KeyObject (`KeyObject#toCryptoKey`, Node 22.10 and later, Deno, Bun) or, where that
+ * is missing, imported by WebCrypto from the same material.
  */
-export function backendImport(form: KeyForm, material: KeyMaterial, entry: AlgEntry, extractable: boolean, usages: KeyUsage[]): CryptoKey | Promise<CryptoKey> {
-  const key = keyObjectOf(form, material)
+function cryptoKeyFor(key: KeyObject, entry: AlgEntry, extractable: boolean, usages: KeyUsage[], material: () => [KeyForm, KeyMaterial]): CryptoKey | Promise<CryptoKey> {
   const toCryptoKey = (key as KeyObject & { toCryptoKey?: ToCryptoKey }).toCryptoKey
   const remember = (cryptoKey: CryptoKey): CryptoKey => {
     prepared.set(cryptoKey, prepare(entry, key))
     return cryptoKey
   }
   if (toCryptoKey) return remember(toCryptoKey.call(key, entry.importParams, extractable, usages))
-  const cryptoKey = web.backendImport(form, material, entry, extractable, usages)
-  return 'then' in cryptoKey ? cryptoKey.then(remember) : remember(cryptoKey)
+  return web.backendImport(...material(), entry, extractable, usages).then(remember)
+}
+
+/** A key for `entry`: a KeyObject made here from checked material, and its CryptoKey. */
+export function backendImport(form: KeyForm, material: KeyMaterial, entry: AlgEntry, extractable: boolean, usages: KeyUsage[]): CryptoKey | Promise<CryptoKey> {
+  return cryptoKeyFor(keyObjectOf(form, material), entry, extractable, usages, () => [form, material])
+}
+
+/** node:crypto's generator and options for the key type of `entry` (RSA keys are plain rsaEncryption keys, as WebCrypto's). */
+function generatorOf(entry: AlgEntry, params: Readonly<Record<string, unknown>>): [string, object] {
+  if (entry.kty === 'RSA') return ['rsa', { modulusLength: params.modulusLength, publicExponent: 0x10001 }]
+  return entry.kty === 'EC' ? ['ec', { namedCurve: entry.crv }] : ['ed25519', {}]
+}
+
+/**
+ * A key pair made by node:crypto (off the main thread), so that the keys it gives sign
+ * and verify with node:crypto too. The public key is extractable, as WebCrypto's is.
+ */
+export async function backendGenerate(entry: AlgEntry, params: Readonly<Record<string, unknown>>, extractable: boolean): Promise<CryptoKeyPair> {
+  const [type, options] = generatorOf(entry, params)
+  const generate = generateKeyPair as unknown as (type: string, options: object, done: (e: Error | null, publicKey: KeyObject, privateKey: KeyObject) => void) => void
+  const pair = await new Promise<{ publicKey: KeyObject; privateKey: KeyObject }>((resolve, reject) =>
+    generate(type, options, (e, publicKey, privateKey) => (e ? reject(e) : resolve({ publicKey, privateKey }))))
+  const der = (key: KeyObject, form: 'spki' | 'pkcs8') => (): [KeyForm, KeyMaterial] => [form, key.export({ format: 'der', type: form })]
+  return {
+    publicKey: await cryptoKeyFor(pair.publicKey, entry, true, ['verify'], der(pair.publicKey, 'spki')),
+    privateKey: await cryptoKeyFor(pair.privateKey, entry, extractable, ['sign'], der(pair.privateKey, 'pkcs8')),
+  }
 }
 
 function hmac(p: Prepared, data: SigningData): ReturnType<typeof createHmac> {

@@ -37,10 +37,15 @@ export type KeyForm = 'jwk' | 'spki' | 'pkcs8' | 'raw'
 export type KeyMaterial = Readonly<Record<string, string>> | Uint8Array
 
 /** A CryptoKey for `entry` (its import parameters) from checked material. */
-export function backendImport(form: KeyForm, material: KeyMaterial, entry: AlgEntry, extractable: boolean, usages: KeyUsage[]): CryptoKey | Promise<CryptoKey> {
+export function backendImport(form: KeyForm, material: KeyMaterial, entry: AlgEntry, extractable: boolean, usages: KeyUsage[]): Promise<CryptoKey> {
   // One call for every form (typed as the binary overload: a JWK goes the same way).
   return crypto.subtle.importKey(form as 'raw', (form === 'jwk' ? { ...material, ext: true } : material) as BufferSource,
     entry.importParams as unknown as Algorithm, extractable, usages)
+}
+
+/** A key pair for `entry`; `params` are its WebCrypto generation parameters (RSA: modulus length, exponent). */
+export function backendGenerate(entry: AlgEntry, params: Readonly<Record<string, unknown>>, extractable: boolean): Promise<CryptoKeyPair> {
+  return crypto.subtle.generateKey(params as unknown as Algorithm, extractable, ['sign', 'verify']) as Promise<CryptoKeyPair>
 }
 
 const encoder = /* @__PURE__ */ new TextEncoder()

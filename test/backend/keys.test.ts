@@ -2,10 +2,11 @@
 // keys made from material the shared layer checked (JWK, PEM, certificate, secret bytes or
 // text) sign and verify with node:crypto, and a CryptoKey is never turned into a KeyObject
 // (Node 24 deprecates it: DEP0203, DEP0204); a caller's own CryptoKey goes through
-// crypto.subtle. On the WebCrypto backend everything goes through crypto.subtle.
+// crypto.subtle. Key pairs from generateKeyPair are made by the backend: node:crypto on
+// the node backend. On the WebCrypto backend everything goes through crypto.subtle.
 import { KeyObject } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { sign, verify } from '../../src/index.ts'
+import { exportJwk, generateKeyPair, sign, verify } from '../../src/index.ts'
 import { ALL_ALGS } from '../oracle/helpers.ts'
 import { formApplies, formKeys, makeMaterial, type Form, type Material } from '../oracle/forms.ts'
 
@@ -47,5 +48,25 @@ describe(`key forms on the ${process.env.ISOJWT_BACKEND} backend`, () => {
         expect(subtleCalls.sign > 0).toBe(viaSubtle)
       })
     }
+  }
+})
+
+describe(`generateKeyPair on the ${process.env.ISOJWT_BACKEND} backend`, () => {
+  for (const alg of ALL_ALGS.filter((a) => !a.startsWith('HS'))) {
+    it(`${alg}: WebCrypto-shaped keys that ${node ? 'sign and verify with node:crypto' : 'go through crypto.subtle'}`, async () => {
+      const { privateKey, publicKey } = await generateKeyPair(alg)
+      expect([privateKey.type, privateKey.extractable, privateKey.usages]).toEqual(['private', false, ['sign']])
+      expect([publicKey.type, publicKey.extractable, publicKey.usages]).toEqual(['public', true, ['verify']])
+      const { privateKey: reference } = (await crypto.subtle.generateKey(
+        { ...(privateKey.algorithm as object), ...(alg.startsWith('RS') || alg.startsWith('PS') ? { publicExponent: new Uint8Array([1, 0, 1]) } : {}) },
+        false, ['sign', 'verify'])) as CryptoKeyPair
+      expect(privateKey.algorithm).toEqual(reference.algorithm)
+      expect(publicKey.algorithm).toEqual(reference.algorithm)
+      subtleCalls.sign = subtleCalls.verify = 0
+      const token = await sign({ sub: 'g' }, privateKey, { alg })
+      expect((await verify(token, await exportJwk(publicKey), { algorithms: [alg] })).payload.sub).toBe('g')
+      expect((await verify(token, publicKey, { algorithms: [alg] })).payload.sub).toBe('g')
+      expect(subtleCalls.sign + subtleCalls.verify > 0).toBe(!node)
+    })
   }
 })

@@ -1138,8 +1138,14 @@ function keysApiTests(t, ctx) {
       const { privateKey, publicKey } = await ctx.pair(alg)
       eq([privateKey.type, publicKey.type], ['private', 'public'], `${alg} key types`)
       eq(privateKey.algorithm.name, WEBCRYPTO_NAME[KIND[alg]](alg), `${alg} algorithm`)
-      ok(privateKey.usages.includes('sign') && publicKey.usages.includes('verify'), `${alg} usages`)
-      if (KIND[alg] === 'RSA') eq(publicKey.algorithm.modulusLength, 2048, `${alg} default modulus`)
+      eq([privateKey.usages, publicKey.usages, publicKey.extractable], [['sign'], ['verify'], true], `${alg} usages, public extractable`)
+      eq({ ...privateKey.algorithm }, { ...publicKey.algorithm }, `${alg} the two keys' algorithm`)
+      if (KIND[alg] === 'RSA') {
+        eq(publicKey.algorithm.modulusLength, 2048, `${alg} default modulus`)
+        eq([...publicKey.algorithm.publicExponent], [1, 0, 1], `${alg} public exponent`)
+        eq(publicKey.algorithm.hash?.name, `SHA-${alg.slice(2)}`, `${alg} hash`)
+      }
+      if (KIND[alg] === 'EC') eq(publicKey.algorithm.namedCurve, CURVE[alg], `${alg} curve`)
     }
   })
   t('generateKeyPair: private keys are non-extractable by default; bad arguments', async () => {
