@@ -185,6 +185,8 @@ export function resultsMarkdown(doc) {
     out.push('')
     out.push(`The same script (bench/run-webcrypto.mjs) in each runtime, \`isojwt/web\` against the bare \`crypto.subtle\` call, after the runtime's dispatch floor (\`subtle.digest\` of 32 bytes). Run ${doc.runtimes.date} (\`npm run bench -- --runtimes\`).`)
     out.push('')
+    out.push('`node backend ÷ isojwt/web` is the node:crypto build (`dist/node.js`, keys from its own `importKey`) over `isojwt/web` in the same rounds: the measurement that gives each runtime its backend (Bun: the node:crypto build; Deno: WebCrypto, its `node:crypto` being slower for ES256 verify and RS256 sign; bench/README.md has the decision and its runs).')
+    out.push('')
     out.push(`Runtimes: ${doc.runtimes.runs.map((r) => (r.error ? `${r.name}: ${r.error}` : `${r.runtime.name} ${r.runtime.version} (${r.runtime.engine})`)).join('; ')}`)
     out.push('')
     out.push(mdTable(runtimeRows(doc.runtimes)))
