@@ -2,11 +2,13 @@
 // ESM, WebCrypto only; the one runtime-specific line reads the fixtures file). run.mjs
 // starts it with `--runtimes`:
 //   <runtime> bench/run-webcrypto.mjs <fixtures.json> '<config json>'
-// config: { isojwtWeb, jose, hono, tsndr: module URLs; quick; filter: [substrings] }.
+// config: { isojwtWeb, isojwtNode, jose, hono, tsndr: module URLs; quick; filter: [substrings] }.
 // The raw dispatch floor (subtle.digest of 32 bytes: the cheapest round trip through the
 // runtime's WebCrypto) is measured first; then, per scenario, the bare subtle operation
-// over the same signing input (the ceiling), isojwt/web and the WebCrypto peers. Prints
-// one line `ISOJWT_BENCH {json}`.
+// over the same signing input (the ceiling), isojwt/web and the WebCrypto peers, and for
+// sign and verify the node:crypto build ('isojwt node backend', dist/node.js) with keys
+// from its own importKey (node:crypto KeyObjects behind them): which backend is faster in
+// this runtime. Prints one line `ISOJWT_BENCH {json}`.
 import { runScenario } from './lib/harness.mjs'
 
 const args = globalThis.Deno ? globalThis.Deno.args : globalThis.process.argv.slice(2)
@@ -48,7 +50,7 @@ const payloadIs = (pick, tokens) => (r, i) => (pick(r)?.sub === at(tokens, i).su
 
 async function main() {
   const fx = JSON.parse(await readText(fixturesPath))
-  const [isojwtWeb, jose, hono, tsndr] = await Promise.all([config.isojwtWeb, config.jose, config.hono, config.tsndr].map((u) => (u ? import(u) : undefined)))
+  const [isojwtWeb, isojwtNode, jose, hono, tsndr] = await Promise.all([config.isojwtWeb, config.isojwtNode, config.jose, config.hono, config.tsndr].map((u) => (u ? import(u) : undefined)))
   const { iss, aud } = fx
   const scenarios = []
 
@@ -75,6 +77,8 @@ async function main() {
     }
     const tokens = a.tokens.map(split)
     const pl = a.payloads
+    // The node build's keys come from its own importKey: a caller's CryptoKey would go through subtle.
+    const nodeKeys = isojwtNode && { priv: await isojwtNode.importKey(a.privateJwk, alg), pub: await isojwtNode.importKey(a.publicJwk, alg) }
     const signCheck = (t, i) => {
       if (typeof t !== 'string') return 'not a string'
       return subOf(t) === at(pl, i).sub ? '' : 'wrong payload'
@@ -85,6 +89,7 @@ async function main() {
       contenders: [
         { name: 'isojwt/web', kind: 'subject', check: signCheck, make: async () => (i) => isojwtWeb.sign(at(pl, i), priv, { alg }) },
         { name: 'isojwt/web createSigner', kind: 'subject', check: signCheck, make: async () => { const s = isojwtWeb.createSigner(priv, { alg }); return (i) => s(at(pl, i)) } },
+        ...(nodeKeys ? [{ name: 'isojwt node backend', kind: 'subject', check: signCheck, make: async () => (i) => isojwtNode.sign(at(pl, i), nodeKeys.priv, { alg }) }] : []),
         ...(jose ? [{ name: 'jose', kind: 'peer', check: signCheck, make: async () => (i) => new jose.SignJWT(at(pl, i)).setProtectedHeader({ alg, typ: 'JWT' }).sign(priv) }] : []),
         ...(hono ? [{ name: 'hono', kind: 'peer', check: signCheck, make: async () => (i) => hono.sign(at(pl, i), priv, alg) }] : []),
         ...(tsndr && hasTsndr ? [{ name: 'tsndr', kind: 'peer', check: signCheck, make: async () => (i) => tsndr.sign(at(pl, i), priv, { algorithm: alg }) }] : []),
@@ -97,6 +102,7 @@ async function main() {
       contenders: [
         { name: 'isojwt/web', kind: 'subject', check: payloadIs((r) => r.payload, tokens), make: async () => (i) => isojwtWeb.verify(at(tokens, i).token, pub, opts) },
         { name: 'isojwt/web createVerifier', kind: 'subject', check: payloadIs((r) => r.payload, tokens), make: async () => { const v = isojwtWeb.createVerifier(pub, opts); return (i) => v(at(tokens, i).token) } },
+        ...(nodeKeys ? [{ name: 'isojwt node backend', kind: 'subject', check: payloadIs((r) => r.payload, tokens), make: async () => (i) => isojwtNode.verify(at(tokens, i).token, nodeKeys.pub, opts) }] : []),
         ...(jose ? [{ name: 'jose', kind: 'peer', check: payloadIs((r) => r.payload, tokens), make: async () => (i) => jose.jwtVerify(at(tokens, i).token, pub, opts) }] : []),
         ...(hono ? [{ name: 'hono', kind: 'peer', check: payloadIs((r) => r, tokens), make: async () => (i) => hono.verify(at(tokens, i).token, pub, { alg, iss, aud }) }] : []),
         ...(tsndr && hasTsndr ? [{ name: 'tsndr', kind: 'peer', check: payloadIs((r) => r.payload, tokens), make: async () => (i) => tsndr.verify(at(tokens, i).token, pub, { algorithm: alg, throwError: true }) }] : []),

@@ -123,6 +123,9 @@ function runWebcrypto(name, fixturesPath) {
   const conditions = name === 'deno' ? DENO_IMPORT : name === 'bun' ? BUN_IMPORT : NODE_IMPORT
   const config = {
     isojwtWeb: resolveIsojwt('./web', conditions),
+    // The node:crypto build in every runtime (Deno and Bun provide node:crypto), whatever
+    // the runtime's own export condition picks: its backend is measured against WebCrypto.
+    isojwtNode: resolveIsojwt('.', NODE_IMPORT),
     jose: import.meta.resolve('jose'),
     hono: import.meta.resolve('hono/jwt'),
     tsndr: import.meta.resolve('@tsndr/cloudflare-worker-jwt'),

@@ -63,7 +63,7 @@ export function memorySampleRows(m) {
 /** Per runtime: the floor, then per scenario isojwt/web's ops/s and its ratio to jose and to the ceiling. */
 export function runtimeRows(runtimes) {
   const ok = runtimes.runs.filter((r) => !r.error && r.scenarios)
-  const head = ['scenario', ...ok.flatMap((r) => [`${r.runtime.name} isojwt/web`, `÷ jose`, `÷ subtle`])]
+  const head = ['scenario', ...ok.flatMap((r) => [`${r.runtime.name} isojwt/web`, `÷ jose`, `÷ subtle`, 'node backend ÷ isojwt/web'])]
   const names = [...new Set(ok.flatMap((r) => r.scenarios.map((s) => s.name)))]
   const rows = [head]
   for (const name of names) {
@@ -71,12 +71,12 @@ export function runtimeRows(runtimes) {
     for (const r of ok) {
       const s = r.scenarios.find((x) => x.name === name)
       if (!s || s.unsupported) {
-        cells.push(s?.unsupported ? 'unsupported' : '', '', '')
+        cells.push(s?.unsupported ? 'unsupported' : '', '', '', '')
         continue
       }
       if (s.group === 'floor') {
         const d = s.contenders.find((c) => c.name.startsWith('subtle.digest'))
-        cells.push(d ? `${fmtOps(d.median)} (digest)` : '', '', '')
+        cells.push(d ? `${fmtOps(d.median)} (digest)` : '', '', '', '')
         continue
       }
       const me = s.contenders.find((c) => c.name === 'isojwt/web')
@@ -84,7 +84,8 @@ export function runtimeRows(runtimes) {
         const x = s.ratios.find((q) => q.subject === 'isojwt/web' && pred(q))
         return x ? fmtRatio(x.median) : '—'
       }
-      cells.push(me ? fmtOps(me.median) : 'failed', ratio((q) => q.other === 'jose'), ratio((q) => q.kind === 'ceiling'))
+      const node = s.ratios.find((q) => q.subject === 'isojwt node backend' && q.other === 'isojwt/web')
+      cells.push(me ? fmtOps(me.median) : 'failed', ratio((q) => q.other === 'jose'), ratio((q) => q.kind === 'ceiling'), node ? fmtRatio(node.median) : '')
     }
     rows.push(cells)
   }
@@ -183,6 +184,8 @@ export function resultsMarkdown(doc) {
     out.push('## Other runtimes (WebCrypto): Node, Deno, Bun')
     out.push('')
     out.push(`The same script (bench/run-webcrypto.mjs) in each runtime, \`isojwt/web\` against the bare \`crypto.subtle\` call, after the runtime's dispatch floor (\`subtle.digest\` of 32 bytes). Run ${doc.runtimes.date} (\`npm run bench -- --runtimes\`).`)
+    out.push('')
+    out.push('`node backend ÷ isojwt/web` is the node:crypto build (`dist/node.js`, keys from its own `importKey`) over `isojwt/web` in the same rounds: the measurement that gives each runtime its backend (Bun: the node:crypto build; Deno: WebCrypto, its `node:crypto` being slower for ES256 verify and RS256 sign; bench/README.md has the decision and its runs).')
     out.push('')
     out.push(`Runtimes: ${doc.runtimes.runs.map((r) => (r.error ? `${r.name}: ${r.error}` : `${r.runtime.name} ${r.runtime.version} (${r.runtime.engine})`)).join('; ')}`)
     out.push('')

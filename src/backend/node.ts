@@ -1,18 +1,21 @@
 /**
  * The node:crypto backend, for speed on Node: every call into `crypto.subtle` there pays
- * a fixed dispatch cost, while node:crypto signs and verifies synchronously. Keys are
- * still imported (and checked) through WebCrypto by the shared layer; this backend takes
- * the KeyObject behind each CryptoKey (`KeyObject.from`), so key text is never parsed
- * by node:crypto. Verdicts do not depend on the backend:
+ * a fixed dispatch cost, while node:crypto signs and verifies synchronously. Key text is
+ * never parsed by node:crypto: its KeyObjects are made from the material src/keys/ has
+ * parsed and checked (JWK members, DER, secret bytes), and a CryptoKey is never turned
+ * into a KeyObject (Node 24 deprecates it: DEP0203, DEP0204), so a caller's own
+ * CryptoKey goes through `crypto.subtle` (the WebCrypto backend). Verdicts do not depend
+ * on the backend:
  * - RSA-PSS uses saltLength = hash length on sign and verify (RFC 7518 §3.5);
  * - HMAC tags are compared in constant time, length first (as canonical base64url text
  *   or as bytes);
  * - ECDSA signatures are IEEE P1363 (r‖s), their length checked above.
  */
 import { Buffer } from 'node:buffer'
-import { constants, createHmac, KeyObject, sign as nodeSign, timingSafeEqual, verify as nodeVerify } from 'node:crypto'
+import { constants, createHmac, createPrivateKey, createPublicKey, createSecretKey, generateKeyPair, type KeyObject, sign as nodeSign, timingSafeEqual, verify as nodeVerify } from 'node:crypto'
 import type { AlgEntry } from '../jwa/registry.ts'
-import type { BackendCodecs, SignatureInput, SigningData } from './webcrypto.ts'
+import * as web from './webcrypto.ts'
+import type { BackendCodecs, KeyForm, KeyMaterial, SignatureInput, SigningData } from './webcrypto.ts'
 
 export const BACKEND = 'node'
 
@@ -33,7 +36,7 @@ const HASH: Record<string, string> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384',
 type Family = 'HMAC' | 'RSASSA-PKCS1-v1_5' | 'RSA-PSS' | 'ECDSA' | 'Ed25519'
 type KeyArg = KeyObject | { key: KeyObject; padding?: number; saltLength?: number; dsaEncoding?: 'ieee-p1363' }
 
-/** What node:crypto needs for one CryptoKey, worked out once: its KeyObject and the key argument for `entry`. */
+/** What node:crypto needs for one imported CryptoKey: its KeyObject and the key argument for `entry`. */
 interface Prepared {
   entry: AlgEntry
   key: KeyObject
@@ -41,6 +44,7 @@ interface Prepared {
   hash: string | null
 }
 
+/** The KeyObject of every CryptoKey this backend imported; any other CryptoKey is the caller's own. */
 const prepared = new WeakMap<CryptoKey, Prepared>()
 
 function keyArg(entry: AlgEntry, key: KeyObject): KeyArg {
@@ -50,14 +54,72 @@ function keyArg(entry: AlgEntry, key: KeyObject): KeyArg {
   return key
 }
 
-function prepare(entry: AlgEntry, cryptoKey: CryptoKey): Prepared {
-  let p = prepared.get(cryptoKey)
-  if (p?.entry !== entry) {
-    const key = p?.key ?? KeyObject.from(cryptoKey)
-    p = { entry, key, arg: keyArg(entry, key), hash: entry.signParams.name === 'Ed25519' ? null : HASH[entry.hash]! }
-    prepared.set(cryptoKey, p)
+const prepare = (entry: AlgEntry, key: KeyObject): Prepared =>
+  ({ entry, key, arg: keyArg(entry, key), hash: entry.signParams.name === 'Ed25519' ? null : HASH[entry.hash]! })
+
+/** The prepared KeyObject of a CryptoKey this backend imported, or undefined for a caller's own. */
+function preparedFor(entry: AlgEntry, cryptoKey: CryptoKey): Prepared | undefined {
+  const p = prepared.get(cryptoKey)
+  if (p === undefined || p.entry === entry) return p
+  const q = prepare(entry, p.key)
+  prepared.set(cryptoKey, q)
+  return q
+}
+
+/** A KeyObject from checked material: a secret, or a public or private key from JWK members or DER. */
+function keyObjectOf(form: KeyForm, m: KeyMaterial): KeyObject {
+  if (form === 'raw') return createSecretKey(m as Uint8Array)
+  if (form === 'jwk') {
+    const jwk = m as Record<string, string>
+    if (jwk.kty === 'oct') return createSecretKey(jwk.k!, 'base64url')
+    return (jwk.d === undefined ? createPublicKey : createPrivateKey)({ key: jwk, format: 'jwk' })
   }
-  return p
+  const der = { key: Buffer.from((m as Uint8Array).buffer, (m as Uint8Array).byteOffset, (m as Uint8Array).byteLength), format: 'der' as const }
+  return form === 'spki' ? createPublicKey({ ...der, type: 'spki' }) : createPrivateKey({ ...der, type: 'pkcs8' })
+}
+
+type ToCryptoKey = (algorithm: unknown, extractable: boolean, usages: KeyUsage[]) => CryptoKey
+
+/**
+ * The CryptoKey that API results carry for `key`, remembered with its KeyObject: made from
+ * the KeyObject (`KeyObject#toCryptoKey`, Node 22.10 and later, Deno, Bun) or, where that
+ * is missing, imported by WebCrypto from the same material.
+ */
+function cryptoKeyFor(key: KeyObject, entry: AlgEntry, extractable: boolean, usages: KeyUsage[], material: () => [KeyForm, KeyMaterial]): CryptoKey | Promise<CryptoKey> {
+  const toCryptoKey = (key as KeyObject & { toCryptoKey?: ToCryptoKey }).toCryptoKey
+  const remember = (cryptoKey: CryptoKey): CryptoKey => {
+    prepared.set(cryptoKey, prepare(entry, key))
+    return cryptoKey
+  }
+  if (toCryptoKey) return remember(toCryptoKey.call(key, entry.importParams, extractable, usages))
+  return web.backendImport(...material(), entry, extractable, usages).then(remember)
+}
+
+/** A key for `entry`: a KeyObject made here from checked material, and its CryptoKey. */
+export function backendImport(form: KeyForm, material: KeyMaterial, entry: AlgEntry, extractable: boolean, usages: KeyUsage[]): CryptoKey | Promise<CryptoKey> {
+  return cryptoKeyFor(keyObjectOf(form, material), entry, extractable, usages, () => [form, material])
+}
+
+/** node:crypto's generator and options for the key type of `entry` (RSA keys are plain rsaEncryption keys, as WebCrypto's). */
+function generatorOf(entry: AlgEntry, params: Readonly<Record<string, unknown>>): [string, object] {
+  if (entry.kty === 'RSA') return ['rsa', { modulusLength: params.modulusLength, publicExponent: 0x10001 }]
+  return entry.kty === 'EC' ? ['ec', { namedCurve: entry.crv }] : ['ed25519', {}]
+}
+
+/**
+ * A key pair made by node:crypto (off the main thread), so that the keys it gives sign
+ * and verify with node:crypto too. The public key is extractable, as WebCrypto's is.
+ */
+export async function backendGenerate(entry: AlgEntry, params: Readonly<Record<string, unknown>>, extractable: boolean): Promise<CryptoKeyPair> {
+  const [type, options] = generatorOf(entry, params)
+  const generate = generateKeyPair as unknown as (type: string, options: object, done: (e: Error | null, publicKey: KeyObject, privateKey: KeyObject) => void) => void
+  const pair = await new Promise<{ publicKey: KeyObject; privateKey: KeyObject }>((resolve, reject) =>
+    generate(type, options, (e, publicKey, privateKey) => (e ? reject(e) : resolve({ publicKey, privateKey }))))
+  const der = (key: KeyObject, form: 'spki' | 'pkcs8') => (): [KeyForm, KeyMaterial] => [form, key.export({ format: 'der', type: form })]
+  return {
+    publicKey: await cryptoKeyFor(pair.publicKey, entry, true, ['verify'], der(pair.publicKey, 'spki')),
+    privateKey: await cryptoKeyFor(pair.privateKey, entry, extractable, ['sign'], der(pair.privateKey, 'pkcs8')),
+  }
 }
 
 function hmac(p: Prepared, data: SigningData): ReturnType<typeof createHmac> {
@@ -81,15 +143,17 @@ function sameText(a: string, b: string): boolean {
  * Synchronous, like verify: node:crypto signs in the calling thread. The result is only
  * ever encoded (or compared) by the shared layer: node's Buffer serves as is.
  */
-export function backendSign(entry: AlgEntry, key: CryptoKey, data: SigningData): Uint8Array {
-  const p = prepare(entry, key)
+export function backendSign(entry: AlgEntry, key: CryptoKey, data: SigningData): Uint8Array | Promise<Uint8Array> {
+  const p = preparedFor(entry, key)
+  if (p === undefined) return web.backendSign(entry, key, data)
   if (entry.signParams.name === 'HMAC') return hmac(p, data).digest()
   return nodeSign(p.hash, bytesOf(data), p.arg)
 }
 
 /** The signature as base64url: node encodes a digest to text faster than it makes a Buffer of it. */
-export function backendSignText(entry: AlgEntry, key: CryptoKey, data: SigningData): string {
-  const p = prepare(entry, key)
+export function backendSignText(entry: AlgEntry, key: CryptoKey, data: SigningData): string | Promise<string> {
+  const p = preparedFor(entry, key)
+  if (p === undefined) return web.backendSign(entry, key, data).then((b) => Buffer.from(b).toString('base64url'))
   if (entry.signParams.name === 'HMAC') return hmac(p, data).digest('base64url')
   return nodeSign(p.hash, bytesOf(data), p.arg).toString('base64url')
 }
@@ -100,8 +164,9 @@ export function backendSignText(entry: AlgEntry, key: CryptoKey, data: SigningDa
  * when there is one (its bytes are then never decoded), else as bytes; both in constant
  * time, length first.
  */
-export function backendVerify(entry: AlgEntry, key: CryptoKey, sig: SignatureInput, data: SigningData): boolean {
-  const p = prepare(entry, key)
+export function backendVerify(entry: AlgEntry, key: CryptoKey, sig: SignatureInput, data: SigningData): boolean | Promise<boolean> {
+  const p = preparedFor(entry, key)
+  if (p === undefined) return web.backendVerify(entry, key, sig, data)
   if (entry.signParams.name === 'HMAC') {
     const text = sig.signatureSegment
     if (text !== undefined) return sameText(hmac(p, data).digest('base64url'), text)

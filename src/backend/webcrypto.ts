@@ -1,8 +1,9 @@
 /**
- * The WebCrypto backend: signs and verifies with an already validated CryptoKey.
- * Everything that decides validity (key checks, policy, signature lengths) lives above
- * the backends, in the shared layers; `src/backend/index.ts` names the backend a build
- * uses (the node build swaps it for `node.ts`, see tsup.config.ts).
+ * The WebCrypto backend: imports key material the shared layer has parsed and checked,
+ * and signs and verifies with the CryptoKeys. Everything that decides validity (key
+ * checks, policy, signature lengths) lives above the backends, in the shared layers;
+ * `src/backend/index.ts` names the backend a build uses (the node build swaps it for
+ * `node.ts`, see tsup.config.ts).
  */
 import type { AlgEntry } from '../jwa/registry.ts'
 
@@ -28,11 +29,30 @@ export const codecs: BackendCodecs = {}
  */
 export type SigningData = Uint8Array | string
 
+/**
+ * Key material, parsed and checked by src/keys/: JWK key members only, DER (SPKI, PKCS#8)
+ * or secret bytes.
+ */
+export type KeyForm = 'jwk' | 'spki' | 'pkcs8' | 'raw'
+export type KeyMaterial = Readonly<Record<string, string>> | Uint8Array
+
+/** A CryptoKey for `entry` (its import parameters) from checked material. */
+export function backendImport(form: KeyForm, material: KeyMaterial, entry: AlgEntry, extractable: boolean, usages: KeyUsage[]): Promise<CryptoKey> {
+  // One call for every form (typed as the binary overload: a JWK goes the same way).
+  return crypto.subtle.importKey(form as 'raw', (form === 'jwk' ? { ...material, ext: true } : material) as BufferSource,
+    entry.importParams as unknown as Algorithm, extractable, usages)
+}
+
+/** A key pair for `entry`; `params` are its WebCrypto generation parameters (RSA: modulus length, exponent). */
+export function backendGenerate(entry: AlgEntry, params: Readonly<Record<string, unknown>>, extractable: boolean): Promise<CryptoKeyPair> {
+  return crypto.subtle.generateKey(params as unknown as Algorithm, extractable, ['sign', 'verify']) as Promise<CryptoKeyPair>
+}
+
 const encoder = /* @__PURE__ */ new TextEncoder()
 const bytesOf = (data: SigningData): BufferSource => (typeof data === 'string' ? encoder.encode(data) : data) as BufferSource
 
 /** A backend may sign synchronously (node) or not (WebCrypto); callers take either. */
-export function backendSign(entry: AlgEntry, key: CryptoKey, data: SigningData): Uint8Array | Promise<Uint8Array> {
+export function backendSign(entry: AlgEntry, key: CryptoKey, data: SigningData): Promise<Uint8Array> {
   return crypto.subtle.sign(entry.signParams as unknown as Algorithm, key, bytesOf(data)).then((b) => new Uint8Array(b))
 }
 
@@ -40,7 +60,7 @@ export function backendSign(entry: AlgEntry, key: CryptoKey, data: SigningData):
  * The signature as base64url text in one step, for a backend that has it cheaper than
  * bytes then encoding (node's HMAC digest); none here: the shared layer encodes.
  */
-export const backendSignText: ((entry: AlgEntry, key: CryptoKey, data: SigningData) => string) | undefined = undefined
+export const backendSignText: ((entry: AlgEntry, key: CryptoKey, data: SigningData) => string | Promise<string>) | undefined = undefined
 
 /** A signature to check: its bytes (possibly decoded on first use), and its canonical base64url text when it came in a token. */
 export interface SignatureInput {
@@ -49,6 +69,6 @@ export interface SignatureInput {
 }
 
 /** A backend may answer synchronously (node) or not (WebCrypto); callers take either. */
-export function backendVerify(entry: AlgEntry, key: CryptoKey, sig: SignatureInput, data: SigningData): boolean | Promise<boolean> {
+export function backendVerify(entry: AlgEntry, key: CryptoKey, sig: SignatureInput, data: SigningData): Promise<boolean> {
   return crypto.subtle.verify(entry.signParams as unknown as Algorithm, key, sig.signature as BufferSource, bytesOf(data))
 }

@@ -33,7 +33,8 @@ export function signWith(entry: AlgEntry, key: CryptoKey, data: SigningData): Ui
 export function signText(entry: AlgEntry, key: CryptoKey, data: SigningData): string | Promise<string> {
   if (backendSignText) {
     try {
-      return backendSignText(entry, key, data)
+      const r = backendSignText(entry, key, data)
+      return typeof r === 'string' ? r : r.then(undefined, (e: unknown) => signFailed(entry, e))
     } catch (e) {
       signFailed(entry, e)
     }

@@ -1,4 +1,5 @@
 /** Public key functions (API.md, Keys). */
+import { backendGenerate } from '../backend/index.ts'
 import { fail, toJoseError } from '../errors.ts'
 import { encode } from '../encoding/base64url.ts'
 import { utf8 } from '../encoding/utf8.ts'
@@ -155,7 +156,7 @@ export async function generateKeyPair(alg: Alg, options?: { extractable?: boolea
       ? { ...entry.importParams, modulusLength: (o.modulusLength as number | undefined) ?? 2048, publicExponent: new Uint8Array([1, 0, 1]) }
       : entry.importParams
     try {
-      return (await crypto.subtle.generateKey(params as unknown as Algorithm, extractable, ['sign', 'verify'])) as CryptoKeyPair
+      return await backendGenerate(entry, params, extractable)
     } catch (e) {
       fail('ERR_JOSE_NOT_SUPPORTED', `this runtime cannot generate ${entry.alg} keys`, { cause: toJoseError(e, 'ERR_JOSE_NOT_SUPPORTED', 'key generation failed').cause })
     }

@@ -1,8 +1,9 @@
 /**
  * Import of a described key for one algorithm and usage, with the per-algorithm
- * minimums. Each import is cached on the key's description, so verifying with the same
- * JWK object or PEM string again does no WebCrypto work.
+ * minimums. The backend imports (src/backend/); each import is cached on the key's
+ * description, so verifying with the same JWK object or PEM string again imports nothing.
  */
+import { backendImport, type KeyForm, type KeyMaterial } from '../backend/index.ts'
 import { fail, scrub } from '../errors.ts'
 import type { AlgEntry } from '../jwa/registry.ts'
 import type { KeyDesc } from './describe.ts'
@@ -33,13 +34,9 @@ function checkFit(desc: KeyDesc, entry: AlgEntry, usages: readonly KeyUsage[]): 
 }
 
 async function doImport(desc: KeyDesc, entry: AlgEntry, usages: KeyUsage[], extractable: boolean): Promise<CryptoKey> {
-  const m = desc.material
-  const params = entry.importParams as unknown as Algorithm
-  const jwk = desc.form === 'jwk'
   try {
-    // One call for every form (typed as the binary overload: a JWK goes the same way).
-    return await crypto.subtle.importKey((jwk ? 'jwk' : desc.form === 'secret' ? 'raw' : desc.form) as 'raw',
-      (jwk ? { ...(m as JsonWebKey), ext: true } : m) as BufferSource, params, extractable, usages)
+    // The backend makes its own key from the checked material (API.md, Runtimes and backends).
+    return await backendImport(desc.form === 'secret' ? 'raw' : desc.form as KeyForm, desc.material as KeyMaterial, entry, extractable, usages)
   } catch (e) {
     const name = e instanceof Error ? e.name : undefined
     if (name === 'NotSupportedError') fail('ERR_JOSE_NOT_SUPPORTED', `this runtime cannot import ${entry.alg} keys`, { cause: scrub(e, 'import not supported') })

@@ -10,4 +10,4 @@ export interface MatrixRow {
   readonly jwksInflight: 'shared' | 'per-request'
 }
 export const ALGS: readonly string[]
-export const MATRIX: Readonly<Record<'node20' | 'node22' | 'node24' | 'node-cjs' | 'node20-web' | 'deno' | 'bun' | 'workerd' | 'edge-runtime' | 'chromium', MatrixRow>>
+export const MATRIX: Readonly<Record<'node20' | 'node22' | 'node24' | 'node26' | 'node20-cjs' | 'node26-cjs' | 'node20-web' | 'deno' | 'bun' | 'workerd' | 'edge-runtime' | 'chromium', MatrixRow>>

@@ -12,8 +12,8 @@
 // `backend` is the value of `JoseError[Symbol.for('isojwt.backend')]` that the copy of
 // isojwt loaded by name ('isojwt', through package.json `exports`) must carry in that
 // runtime; a mismatch means the export conditions picked the wrong build. The `node`
-// condition selects the node:crypto backend (dist/node.*), so the Node rows say 'node';
-// every other runtime, and `isojwt/web` everywhere, is 'webcrypto'.
+// and `bun` conditions select the node:crypto backend (dist/node.*), so the Node and Bun
+// rows say 'node'; every other runtime, and `isojwt/web` everywhere, is 'webcrypto'.
 //
 // Runtime differences stay out of src/ (STYLE.md): src/ feature-tests WebCrypto and
 // never asks which runtime it runs in, with ONE documented exception, the key-set code
@@ -60,10 +60,12 @@ export const MATRIX = Object.freeze({
   'node20': row('node', ALGS, [], 'Node 20, ESM import (`node` condition: node:crypto backend)'),
   'node22': row('node', ALGS, [], 'Node 22, ESM import (`node` condition: node:crypto backend)'),
   'node24': row('node', ALGS, [], 'Node 24, ESM import (`node` condition: node:crypto backend)'),
-  'node-cjs': row('node', ALGS, [], 'Node, CommonJS require (dist/node.cjs)'),
+  'node26': row('node', ALGS, [], 'Node 26, ESM import (`node` condition: node:crypto backend)'),
+  'node20-cjs': row('node', ALGS, [], 'Node 20, CommonJS require (dist/node.cjs)'),
+  'node26-cjs': row('node', ALGS, [], 'Node 26, CommonJS require (dist/node.cjs)'),
   'node20-web': row('webcrypto', ALGS, [], 'Node 20 with the WebCrypto build (`isojwt/web`, and the vitest webcrypto project)'),
   'deno': row('webcrypto', ALGS, [], 'Deno 2, `deno` export condition'),
-  'bun': row('webcrypto', ALGS, [], 'Bun, `bun` export condition'),
+  'bun': row('node', ALGS, [], 'Bun, `bun` export condition: the node:crypto backend (measured faster there, bench/RESULTS.md)'),
   'workerd': row('webcrypto', ALGS, [], 'Cloudflare workerd, `workerd` condition; the one runtime check in src/ (remote key sets) is for this row',
     { jwksInflight: 'per-request' }),
   'edge-runtime': row('webcrypto', ALGS, [], '@edge-runtime/vm, `edge-light` condition'),

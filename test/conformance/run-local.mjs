@@ -2,7 +2,7 @@
 // test/runtimes/ install the packed tarball and import it by name).
 //
 //   npm run build && node test/conformance/run-local.mjs            # imports 'isojwt' (self-reference)
-//   ISOJWT_RUNTIME=node-cjs node test/conformance/run-local.mjs     # pick a MATRIX row
+//   ISOJWT_RUNTIME=node20-cjs node test/conformance/run-local.mjs     # pick a MATRIX row
 //   ISOJWT_ENTRY=../../dist/index.js deno run -A test/conformance/run-local.mjs
 //   ISOJWT_ENTRY=../../dist/index.js bun test/conformance/run-local.mjs
 //

@@ -29,6 +29,23 @@ const TOOLS_DIR = join(ROOT, 'test/runtimes/tools')
 const NPM_FLAGS = ['--no-audit', '--no-fund', '--loglevel=error']
 const KEEP = process.argv.includes('--keep')
 // Commands run in the repo unless told otherwise.
+/** The build each runtime's export condition must select (the first key that matches wins). */
+const BUILD_OF_CONDITION = [
+  ['node', 'node'], ['bun', 'node'], ['deno', 'index'], ['workerd', 'index'], ['worker', 'index'],
+  ['browser', 'index'], ['edge-light', 'index'], ['default', 'index'],
+]
+
+/** The target an exports-map entry gives for `conditions`, as a resolver reads it: the first matching key, in order, wins. */
+function conditionTarget(node, conditions) {
+  if (typeof node === 'string') return node
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'types' || !(key === 'default' || conditions.includes(key))) continue
+    const found = conditionTarget(value, conditions)
+    if (found !== undefined) return found
+  }
+  return undefined
+}
+
 const run = (cmd, args, options = {}) => runIn(cmd, args, { cwd: ROOT, ...options })
 const runOk = (cmd, args, options = {}) => runOkIn(cmd, args, { cwd: ROOT, ...options })
 
@@ -93,6 +110,21 @@ async function main() {
     const extra = shipped.filter((f) => !needed.has(f))
     assert(absent.length === 0 && extra.length === 0,
       `${absent.length ? `needed but not shipped: ${absent.join(', ')}\n` : ''}${extra.length ? `shipped but not needed: ${extra.join(', ')}` : ''}\nshipped: ${shipped.join(', ')}`)
+  })
+
+  await check('each runtime\'s export condition leads to its build: node:crypto for node and bun, WebCrypto elsewhere', () => {
+    // API.md, Runtimes and backends; Bun measured faster with node:crypto (bench/RESULTS.md).
+    const map = JSON.parse(readFileSync(join(installedDir, 'package.json'), 'utf8')).exports
+    for (const [condition, build] of BUILD_OF_CONDITION) {
+      for (const [kind, ext] of [['import', 'js'], ['require', 'cjs']]) {
+        const got = conditionTarget(map['.'], [condition, kind])
+        assert(got === `./dist/${build}.${ext}`, `'${condition}' + '${kind}' leads to ${got}, expected ./dist/${build}.${ext}`)
+      }
+    }
+    for (const kind of ['import', 'require']) {
+      const got = conditionTarget(map['./web'], ['node', 'bun', kind])
+      assert(got?.startsWith('./dist/index.'), `isojwt/web under '${kind}' leads to ${got}, expected the WebCrypto build`)
+    }
   })
 
   await check('no runtime dependencies, no install scripts', () => {

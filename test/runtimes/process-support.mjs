@@ -1,6 +1,8 @@
-// Shared by the process runners (run-node, run-node-cjs, run-deno, run-bun): runs one of the
+// Shared by the process runners (run-node, run-deno, run-bun): runs one of the
 // entry scripts of .runtimes/app in the runtime's own process and turns its ISOJWT_RESULT
 // line into the RESULT line (web-support.mjs's runMain: watchdog, cleanup, exit code).
+// The runtime's stderr is read too: every line of it is a failure (API.md: nothing the
+// library does prints to stderr or triggers a runtime warning).
 // The loopback JWK Set server of the suite's remote section runs here, in the runner's
 // Node; the entry learns its origin from ISOJWT_JWKS_BASE_URL.
 import { existsSync, readdirSync } from 'node:fs'
@@ -25,15 +27,18 @@ export function nativeTool(scope, file) {
  * Run `cmd args` in .runtimes/app, echo its output (the suite prints its own failures) and
  * check what it reports: the suite's counts, the export condition the runtime picked
  * (`condition`, e.g. 'deno/import') and, when given, the runtime version (`version`, a
- * RegExp). A wrong condition or version, or a non-zero exit, adds one failure.
+ * RegExp); the suite itself checks the backend against its matrix row. A wrong condition
+ * or version, a non-zero exit, and each line the runtime writes to stderr add one failure.
  */
 export function runEntry(runtime, { cmd, args, condition, version, env = {}, timeoutMs = 90_000 }) {
   return runMain(runtime, async () => {
     const jwks = await startJwksServer()
     onCleanup(jwks.close)
     const child = spawnTracked(cmd, args, {
-      cwd: APP_DIR, env: { ...process.env, ...env, ISOJWT_JWKS_BASE_URL: jwks.url }, stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: APP_DIR, env: { ...process.env, ...env, ISOJWT_JWKS_BASE_URL: jwks.url }, stdio: ['ignore', 'pipe', 'pipe'],
     })
+    let stderr = ''
+    child.stderr.setEncoding('utf8').on('data', (d) => { stderr += d })
     let result
     let rest = ''
     const onLine = (line) => {
@@ -55,6 +60,7 @@ export function runEntry(runtime, { cmd, args, condition, version, env = {}, tim
     const problems = [
       version && !version.test(result.version) && `version ${result.version}, expected ${version}`,
       code !== 0 && `exit code ${code}`,
+      ...stderr.split('\n').filter((l) => l.trim()).map((l) => `stderr: ${l}`),
     ].filter(Boolean)
     for (const p of problems) console.log(`  FAIL ${p}`)
     const failed = result.failed + problems.length + conditionProblem(result, [condition])

@@ -11,13 +11,16 @@ import { ROOT } from './web-support.mjs'
 const HERE = join(ROOT, 'test/runtimes')
 const TIMEOUT_S = Number(process.env.ISOJWT_RUNNER_TIMEOUT ?? 150) // per runner
 const PREPARE_TIMEOUT_S = 300 // a fresh machine unpacks ~750 MB of runtimes
-// The expected rows; run-node.mjs serves three Node versions. Any other run-*.mjs found
-// in the folder runs too (without arguments), so a new runner cannot be forgotten.
+// The expected rows; run-node.mjs serves four Node versions, by `import` and (`--require`)
+// by `require`. Any other run-*.mjs found in the folder runs too (without arguments), so a
+// new runner cannot be forgotten.
 const RUNNERS = [
   ['node20', 'run-node.mjs', ['node20']],
   ['node22', 'run-node.mjs', ['node22']],
   ['node24', 'run-node.mjs', ['node24']],
-  ['node-cjs', 'run-node-cjs.mjs'],
+  ['node26', 'run-node.mjs', ['node26']],
+  ['node20-cjs', 'run-node.mjs', ['node20', '--require']],
+  ['node26-cjs', 'run-node.mjs', ['node26', '--require']],
   ['deno', 'run-deno.mjs'],
   ['bun', 'run-bun.mjs'],
   ['workerd', 'run-workerd.mjs'],
@@ -28,15 +31,21 @@ for (const file of readdirSync(HERE).filter((f) => /^run-.*\.mjs$/.test(f)).sort
   if (file !== 'run-all.mjs' && !RUNNERS.some((r) => r[1] === file)) RUNNERS.push([file.slice(4, -4), file])
 }
 
-/** Run `node file args` in its own process group, echo its output, kill it at the time limit. */
+/**
+ * Run `node file args` in its own process group, echo its output, kill it at the time
+ * limit. A runner's stderr is a failure: runners print what they expect to stdout, so
+ * stderr carries only a runtime's unexpected output (the Edge Runtime VM runs inside the
+ * runner's own Node, hence --pending-deprecation here too) or a runner's crash.
+ */
 function runner(file, args, timeoutS = TIMEOUT_S) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(HERE, file), ...args], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--pending-deprecation', join(HERE, file), ...args], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
+    let err = ''
     let timedOut = false
     const echo = (stream) => (d) => { out += d; stream.write(d) }
     child.stdout.on('data', echo(process.stdout))
-    child.stderr.on('data', echo(process.stderr))
+    child.stderr.on('data', (d) => { err += d; process.stderr.write(d) })
     const timer = setTimeout(() => {
       timedOut = true
       try { process.kill(-child.pid, 'SIGKILL') } catch { /* already gone */ }
@@ -46,7 +55,7 @@ function runner(file, args, timeoutS = TIMEOUT_S) {
       const line = out.trimEnd().split('\n').at(-1) ?? ''
       let result
       try { result = line.startsWith('RESULT ') ? JSON.parse(line.slice(7)) : undefined } catch { /* not JSON */ }
-      resolve({ code, timedOut, result })
+      resolve({ code, timedOut, result, stderrLines: err.split('\n').filter((l) => l.trim()).length })
     })
   })
 }
@@ -72,13 +81,17 @@ for (const [runtime, file, runnerArgs = []] of RUNNERS) {
   }
   console.log(`\n== ${runtime}: ${[file, ...runnerArgs].join(' ')}`)
   const t = performance.now()
-  const { code, timedOut, result } = await runner(file, runnerArgs)
+  const { code, timedOut, result, stderrLines } = await runner(file, runnerArgs)
   row.seconds = (performance.now() - t) / 1000
   if (result) Object.assign(row, { version: result.version, backend: result.backend, passed: result.passed, failed: result.failed })
   // A runner that broke without counting a failure still counts as one.
   const broken = timedOut ? `timed out after ${TIMEOUT_S} s` : !result ? `no RESULT line (exit ${code})`
     : code !== 0 && result.failed === 0 ? `exit ${code}` : ''
   if (broken) row.note = broken
+  if (stderrLines > 0) {
+    row.failed += stderrLines
+    row.note = [row.note, `${stderrLines} stderr line(s)`].filter(Boolean).join('; ')
+  }
   if ((broken || row.passed === 0) && row.failed === 0) row.failed = 1
 }
 

@@ -21,6 +21,16 @@ globalThis.__isojwtConformance = async (jwksBaseUrl) => JSON.stringify({
 })
 `
 
+// The VM runs in this process: what it (or Node, for it) writes to stderr while the suite
+// runs is the runtime's stderr, and each line is a failure. (run-all runs this runner with
+// --pending-deprecation, as the Node runners.)
+const stderrLines = []
+const writeStderr = process.stderr.write.bind(process.stderr)
+process.stderr.write = (chunk, ...rest) => {
+  stderrLines.push(...String(chunk).split('\n').filter((l) => l.trim()))
+  return writeStderr(chunk, ...rest)
+}
+
 await runMain('edge-runtime', async () => {
   const version = `@edge-runtime/vm ${toolVersion('@edge-runtime/vm')} on Node ${process.version}`
   console.log(`${NAME}: ${version}`)
@@ -37,5 +47,6 @@ await runMain('edge-runtime', async () => {
   onCleanup(jwks.close)
   const result = JSON.parse(await vm.evaluate(`__isojwtConformance(${JSON.stringify(jwks.url)})`))
   printFailures(result.failures)
-  return { version, backend: result.backend, passed: result.passed, failed: result.failed + conditionProblem(result, EDGE_BRANCHES) }
+  for (const line of stderrLines) console.log(`  FAIL stderr: ${line}`)
+  return { version, backend: result.backend, passed: result.passed, failed: result.failed + stderrLines.length + conditionProblem(result, EDGE_BRANCHES) }
 })

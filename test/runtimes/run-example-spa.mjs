@@ -26,7 +26,7 @@ await runMain('example: browser-spa', async () => {
   const origin = await serveFiles(new Map([
     ['/', html], ['/index.html', html], ['/style.css', readFileSync(join(DIR, 'style.css'))], ['/dist/app.js', code],
   ]))
-  const { page, version, errors } = await launchChromium({ origin, viewport: { width: 1200, height: 860 } })
+  const { page, version, errors, unexpected } = await launchChromium({ origin, viewport: { width: 1200, height: 860 } })
   console.log(`Chromium ${version} (headless), page ${origin}/`)
   await page.goto(origin + '/')
 
@@ -94,6 +94,9 @@ await runMain('example: browser-spa', async () => {
   })
   await check('no page errors (strict CSP, no eval)', async () => {
     if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('; '))
+  })
+  await check('no console error or warning, no failed request', async () => {
+    if (unexpected.length > 0) throw new Error(unexpected.join('; '))
   })
   return { version, backend: await backendFor(CONDITIONS), passed, failed }
 })

@@ -19,7 +19,7 @@ await runMain('example: cloudflare-worker', async () => {
   const jwk = { ...(await lib.exportJwk(publicKey)), alg: 'ES256', kid: 'example-1' }
 
   await bundle(join(DIR, 'src/index.js'), { conditions: CONDITIONS, outfile: join(DIR, 'dist/worker.js') })
-  const { origin, output } = await serveWorkerd(join(DIR, 'config.capnp'), { cwd: DIR, env: { JWT_PUBLIC_JWK: JSON.stringify(jwk) } })
+  const { origin, output, stderr } = await serveWorkerd(join(DIR, 'config.capnp'), { cwd: DIR, env: { JWT_PUBLIC_JWK: JSON.stringify(jwk) } })
   console.log(`serving ${origin}`)
 
   const mint = (payload, options = {}) =>
@@ -65,5 +65,6 @@ await runMain('example: cloudflare-worker', async () => {
   const log = output().trim()
   if (log) console.log(`workerd output:\n${log}`)
   if (/uncaught|exception|different request/i.test(log)) record('workerd logged no errors', ['see output above'])
+  record('workerd wrote nothing to stderr', stderr().split('\n').filter((l) => l.trim()).map((l) => `stderr: ${l}`))
   return { version, backend: await backendFor(CONDITIONS), passed, failed }
 })

@@ -1,7 +1,8 @@
 // Conformance suite in workerd (Cloudflare Workers' runtime), without nodejs_compat.
 // Bundles the installed tarball with the workerd conditions, runs `workerd test` on
 // test/runtimes/workerd/conformance.capnp; the worker's test() handler runs the suite,
-// prints one ISOJWT_RESULT line and throws when anything failed. The suite's remote
+// prints one ISOJWT_RESULT line and throws when anything failed; any stderr line but
+// workerd's own test status is a failure. The suite's remote
 // key-set section fetches from a loopback JWK Set server started here.
 // Then the remote key-set concurrency check (workerd/jwks-concurrency.mjs).
 import { readFileSync } from 'node:fs'
@@ -15,6 +16,8 @@ import { remoteJwksConcurrency, run } from './workerd/jwks-concurrency.mjs'
 const CONFIG = join(ROOT, 'test/runtimes/workerd/conformance.capnp')
 const COMPAT_DATE = /compatibilityDate = "([\d-]+)"/.exec(readFileSync(CONFIG, 'utf8'))?.[1]
 const CONDITIONS = ['workerd', 'worker', 'browser']
+/** The lines `workerd test` itself writes to stderr for a passing test. */
+const EXPECTED_STDERR = /^\S+: debug: \[ (TEST|PASS) \] conformance( \([\d.]+m?s\))?$/
 const ENTRY = `
 import * as lib from 'isojwt'
 import probe from 'isojwt-probe'
@@ -40,8 +43,10 @@ await runMain('workerd', async () => {
     if (line.startsWith('ISOJWT_RESULT ')) result = JSON.parse(line.slice('ISOJWT_RESULT '.length))
     else if (line.trim()) console.log(line)
   }
-  const status = r.stderr.split('\n').filter((l) => /\[ (PASS|FAIL|TEST) \]|error|exception|warn/i.test(l))
-  for (const l of status) console.log(l.replace(/^.*?debug: /, ''))
+  // workerd's own test status lines are expected on stderr; any other line is a failure.
+  const stderr = r.stderr.split('\n').filter((l) => l.trim())
+  const unexpected = stderr.filter((l) => !EXPECTED_STDERR.test(l))
+  for (const l of stderr) console.log(unexpected.includes(l) ? `  FAIL stderr: ${l}` : l.replace(/^.*?debug: /, ''))
   if (!result) throw new Error(`workerd test produced no result (exit ${r.code ?? r.signal})\n${r.stderr}`)
   printFailures(result.failures)
   if ((r.code !== 0) !== (result.failed > 0)) throw new Error(`workerd exit ${r.code} disagrees with ${result.failed} failures`)
@@ -50,6 +55,6 @@ await runMain('workerd', async () => {
     version,
     backend: result.backend,
     passed: result.passed + concurrency.passed,
-    failed: result.failed + concurrency.failed + conditionProblem(result, ['workerd/import']),
+    failed: result.failed + concurrency.failed + unexpected.length + conditionProblem(result, ['workerd/import']),
   }
 })

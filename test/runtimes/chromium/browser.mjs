@@ -68,9 +68,11 @@ function freshProfile() {
 /**
  * Launch headless Chromium with a fresh temporary profile. Requests to anything but our
  * loopback origin are aborted, so a page can never reach the network. Page errors and
- * console output are forwarded (errors are collected in `errors`).
+ * console output are forwarded (errors are collected in `errors`). A browser's stderr is
+ * its console: every console error or warning and every failed request is collected in
+ * `unexpected` (a failure for the runner) unless its line matches one of `expected`.
  */
-export async function launchChromium({ origin, viewport = { width: 1100, height: 900 } } = {}) {
+export async function launchChromium({ origin, viewport = { width: 1100, height: 900 }, expected = [] } = {}) {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found (apt-get install chromium, or set CHROMIUM_PATH)`)
   const { chromium } = tool('playwright-core')
   const profile = freshProfile()
@@ -85,8 +87,18 @@ export async function launchChromium({ origin, viewport = { width: 1100, height:
   })
   const page = context.pages()[0] ?? await context.newPage()
   const errors = []
+  const unexpected = []
+  const judge = (line) => {
+    const ok = expected.some((re) => re.test(line))
+    if (!ok) unexpected.push(line)
+    console.log(ok ? line : `  FAIL unexpected: ${line}`)
+  }
   page.on('pageerror', (e) => { errors.push(e); console.log(`[page error] ${e.message}`) })
-  page.on('console', (m) => console.log(`[${m.type()}] ${m.text()}`))
-  page.on('requestfailed', (r) => console.log(`[request failed] ${r.url()} ${r.failure()?.errorText ?? ''}`))
-  return { context, page, version, errors }
+  page.on('console', (m) => {
+    const line = `[${m.type()}] ${m.text()}`
+    if (m.type() === 'error' || m.type() === 'warning' || m.type() === 'assert') judge(`${line} (${m.location()?.url ?? ''})`)
+    else console.log(line)
+  })
+  page.on('requestfailed', (r) => judge(`[request failed] ${r.url()} ${r.failure()?.errorText ?? ''}`))
+  return { context, page, version, errors, unexpected }
 }

@@ -4,8 +4,8 @@
 // concurrent requests hit the cold isolate while the JWK Set server holds its answer
 // back, so every one of them needs the set at once. All must answer within a deadline,
 // each request context fetches for itself (API.md: no promise crosses requests on
-// workerd), and workerd must log no cross-request I/O warning. Each check adds one pass
-// or failure.
+// workerd), and workerd must log no cross-request I/O warning, nor anything on stderr.
+// Each check adds one pass or failure.
 import { join } from 'node:path'
 import { OUT_DIR, ROOT, bundle, installedIsojwt, spawnTracked } from '../web-support.mjs'
 import { serveWorkerd } from './serve.mjs'
@@ -48,7 +48,7 @@ export async function remoteJwksConcurrency(jwks) {
     jwks.put(slot, doc, { delayMs: JWKS_DELAY_MS })
     const jwksUrl = `${jwks.url}/jwks/ok/${slot}`
     const served = await serveWorkerd(REMOTE_CONFIG, { env: { ISOJWT_JWKS_URL: jwksUrl } })
-    logs.push(served.output)
+    logs.push(served)
     console.log(`remote key sets in workerd serve (${served.origin}), JWK Set ${jwksUrl} answering after ${JWKS_DELAY_MS} ms`)
     return served.origin
   }
@@ -115,9 +115,10 @@ export async function remoteJwksConcurrency(jwks) {
     beside.filter((r) => r.status !== 200).map((r) => `${r.status} ${JSON.stringify(r.body)}`))
 
   await new Promise((r) => setTimeout(r, 200)) // let workerd flush what it logs about the abandoned request
-  const log = logs.map((output) => output()).join('\n').trim()
+  const log = logs.map((served) => served.output()).join('\n').trim()
   if (log) console.log(`  workerd output:\n${log.replace(/^/gm, '    ')}`)
   check('workerd logged no cross-request warning or uncaught error', CROSS_REQUEST.test(log) ? [`matched ${CROSS_REQUEST}`] : [])
+  check('workerd wrote nothing to stderr', logs.flatMap((served) => served.stderr().split('\n')).filter((l) => l.trim()).map((l) => `stderr: ${l}`))
   return { passed, failed, fetches: seen.requests.ok ?? 0, times: burst.map((r) => Math.round(r.ms)) }
 }
 

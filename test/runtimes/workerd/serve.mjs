@@ -5,15 +5,17 @@ import { spawnTracked, workerdBinary } from '../web-support.mjs'
 
 /**
  * @param {string} config path of a .capnp file with a socket named `socket`
- * @returns {Promise<{ origin: string, child: import('node:child_process').ChildProcess, output: () => string }>}
+ * @returns {Promise<{ origin: string, child: import('node:child_process').ChildProcess, output: () => string, stderr: () => string }>}
+ * `output` is stdout and stderr as they came, `stderr` stderr alone (callers fail on any of it).
  */
 export async function serveWorkerd(config, { socket = 'http', cwd, env = {}, timeoutMs = 15_000 } = {}) {
   const child = spawnTracked(workerdBinary(), ['serve', config, '-s', `${socket}=127.0.0.1:0`, '--control-fd', '3'], {
     cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
   })
   let output = ''
+  let stderr = ''
   child.stdout.on('data', (d) => { output += d })
-  child.stderr.on('data', (d) => { output += d })
+  child.stderr.on('data', (d) => { output += d; stderr += d })
   const port = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`workerd did not listen within ${timeoutMs} ms\n${output}`)), timeoutMs)
     child.once('error', (e) => { clearTimeout(timer); reject(e) })
@@ -24,5 +26,5 @@ export async function serveWorkerd(config, { socket = 'http', cwd, env = {}, tim
       if (msg.event === 'listen' && msg.socket === socket) { clearTimeout(timer); resolve(msg.port) }
     })
   })
-  return { origin: `http://127.0.0.1:${port}`, child, output: () => output }
+  return { origin: `http://127.0.0.1:${port}`, child, output: () => output, stderr: () => stderr }
 }
