@@ -47,13 +47,27 @@ const objectCache = /* @__PURE__ */ new WeakMap<object, KeyDesc>()
 const stringCache = /* @__PURE__ */ new Map<string, KeyDesc>()
 const STRING_CACHE_MAX = 64
 
+/** What a reader found out about a key input: the description's facts before the size checks. */
+interface Facts {
+  form: KeyDesc['form']
+  kty: Kty
+  crv?: string | undefined
+  visibility: Visibility
+  material: KeyDesc['material']
+  /** RSA modulus size. */
+  rsaBits?: number | undefined
+  secretBytes?: number | undefined
+  pinned?: readonly Alg[] | undefined
+  ops?: ReadonlySet<string> | undefined
+  policy?: readonly unknown[] | undefined
+}
+
 /**
  * A description, after the size checks: RSA moduli of RSA_MIN_BITS or more, HMAC secrets
  * of HMAC_MIN_BYTES or more. Without `pinned`, EC and OKP keys pin by curve, RSA keys
  * and secrets pin nothing.
  */
-function make(form: KeyDesc['form'], kty: Kty, crv: string | undefined, visibility: Visibility, material: KeyDesc['material'],
-  rsaBits?: number, secretBytes?: number, pinned?: readonly Alg[], ops?: ReadonlySet<string>, policy?: readonly unknown[]): KeyDesc {
+function make({ form, kty, crv, visibility, material, rsaBits, secretBytes, pinned, ops, policy }: Facts): KeyDesc {
   if (rsaBits !== undefined && rsaBits < RSA_MIN_BITS) fail('ERR_KEY_INVALID', `RSA keys must be at least ${RSA_MIN_BITS} bits (RFC 7518 §3.3)`)
   // (undefined < HMAC_MIN_BYTES is false: keys without secretBytes pass)
   if (secretBytes! < HMAC_MIN_BYTES) {
@@ -69,7 +83,7 @@ function fromString(s: string): KeyDesc {
   if (text.startsWith('-----BEGIN ')) {
     const { form, der } = pemKey(parsePem(text))
     const info = form === 'spki' ? spkiInfo(der) : pkcs8Info(der)
-    return make(form, info.kty, info.crv, form === 'spki' ? 'public' : 'private', der, info.rsaBits)
+    return make({ ...info, form, visibility: form === 'spki' ? 'public' : 'private', material: der })
   }
   refuseKeyText(text)
   if (!isWellFormed(s)) fail('ERR_KEY_INVALID', 'an HMAC secret string must be well-formed Unicode')
@@ -82,19 +96,20 @@ function fromCryptoKey(key: CryptoKey): KeyDesc {
   const first = pinned[0]
   if (!first) fail('ERR_JOSE_NOT_SUPPORTED', `CryptoKey algorithm ${String(alg.name).slice(0, 32)} is not a supported JWS key`)
   if (first.kty === 'RSA') checkExponent(alg.publicExponent!)
-  return make('cryptokey', first.kty, first.crv, key.type, key, first.kty === 'RSA' ? alg.modulusLength : undefined,
-    first.kty === 'oct' ? Math.floor((alg.length ?? 0) / 8) : undefined, pinned.map((e) => e.alg), new Set(key.usages))
+  return make({
+    form: 'cryptokey', kty: first.kty, crv: first.crv, visibility: key.type, material: key, pinned: pinned.map((e) => e.alg), ops: new Set(key.usages),
+    rsaBits: first.kty === 'RSA' ? alg.modulusLength : undefined, secretBytes: first.kty === 'oct' ? Math.floor((alg.length ?? 0) / 8) : undefined,
+  })
 }
 
 function fromJwk(jwk: Record<string, unknown>): KeyDesc {
   const info = inspectJwk(jwk)
-  return make('jwk', info.kty, info.crv, info.visibility, info.members, info.rsaBits, info.secretBytes,
-    info.alg ? [info.alg] : undefined, info.ops, policyOf(jwk, true))
+  return make({ ...info, form: 'jwk', material: info.members, pinned: info.alg ? [info.alg] : undefined, policy: policyOf(jwk, true) })
 }
 
 /** A secret: its own copy of the bytes (a caller's array may change later). */
 function secret(bytes: Uint8Array): KeyDesc {
-  return make('secret', 'oct', undefined, 'secret', bytes.slice(), undefined, bytes.length)
+  return make({ form: 'secret', kty: 'oct', visibility: 'secret', material: bytes.slice(), secretBytes: bytes.length })
 }
 
 /** Bytes: the same key-text rules as strings, then a secret. */
