@@ -73,11 +73,35 @@ class Parts implements CompactParts {
   }
 }
 
+/**
+ * A common paste mistake, named when a token is refused (never echoing it): these
+ * characters are outside base64url, so such a token fails a structural check anyway.
+ */
+function mistake(t: string): string | undefined {
+  const s = t.trim()
+  const what = !s ? 0
+    : /^(bearer|dpop) /i.test(s) ? 'starts with a "Bearer "/"DPoP " scheme to strip'
+    : /^["'`]|["'`]$/.test(s) ? 'has quotes around it'
+    : /[\r\n]/.test(t) ? 'has a line break'
+    : s !== t ? 'has whitespace around it'
+    : /\s/.test(s) && 'has whitespace in it'
+  return what === 0 ? 'the token is empty' : what ? `the token ${what}: pass the bare token` : undefined
+}
+
 /** Splits and decodes a compact JWS; checks structure and header shape only. */
 export function parseCompact(token: unknown, maxLength: number): CompactParts {
   if (typeof token !== 'string') fail('ERR_JWS_INVALID', 'the token must be a string')
   // RFC 8725 §3.11 spirit: bound the work before doing any.
   if (token.length > maxLength) fail('ERR_JWS_INVALID', `the token is longer than ${maxLength} characters`)
+  try {
+    return split(token)
+  } catch (e) {
+    const m = mistake(token)
+    throw m ? fail('ERR_JWS_INVALID', m) : e
+  }
+}
+
+function split(token: string): CompactParts {
   const a = token.indexOf('.')
   const b = a < 0 ? -1 : token.indexOf('.', a + 1)
   if (b < 0 || token.indexOf('.', b + 1) >= 0) fail('ERR_JWS_INVALID', 'a compact JWS has exactly three segments')

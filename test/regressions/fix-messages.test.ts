@@ -1,0 +1,118 @@
+/**
+ * Issue 15, "Errors that say how to fix them": each common mistake is refused (or, for
+ * unambiguous PEM text, accepted) with a message that names the fix. Codes are the
+ * contract; these tests pin the hint in the message as well, since the hint is the fix.
+ */
+import { generateKeyPairSync } from 'node:crypto'
+import { beforeAll, describe, expect, it } from 'vitest'
+import {
+  createVerifier, decode, importKey, isJoseError, sign, verify, verifyAccessToken, verifyJws, type JoseError,
+} from '../../src/index.ts'
+import type { JoseErrorCode } from '../../src/errors.ts'
+import type { Jwk, KeyInput } from '../../src/types.ts'
+
+const SECRET = 'correct horse battery staple, 40 chars!!'
+const HS = { algorithms: ['HS256' as const] }
+let token: string
+
+beforeAll(async () => {
+  token = await sign({ sub: 'u' }, SECRET, { alg: 'HS256' })
+})
+
+async function refused(run: () => unknown, code: JoseErrorCode, hint: RegExp): Promise<JoseError> {
+  let e: unknown
+  try {
+    await run()
+  } catch (err) {
+    e = err
+  }
+  expect(isJoseError(e), String(e)).toBe(true)
+  const j = e as JoseError
+  expect(j.code).toBe(code)
+  expect(j.message).toMatch(hint)
+  if (token) expect(j.message).not.toContain(token.slice(0, 20))
+  return j
+}
+
+/** Every entry point that reads a token. */
+const READERS: [string, (t: string) => unknown][] = [
+  ['verify', (t) => verify(t, SECRET, HS)],
+  ['decode', (t) => decode(t)],
+  ['createVerifier', (t) => createVerifier(SECRET, HS)(t)],
+  ['verifyJws', (t) => verifyJws(t, SECRET, HS)],
+]
+
+describe('tokens: rows 1-3 (still refused, the message says what is wrong)', () => {
+  const cases: [string, () => string, RegExp][] = [
+    ['an empty token', () => '', /the token is empty/],
+    ['a token of whitespace', () => '  \t ', /the token is empty/],
+    ['a newline only', () => '\n', /the token is empty/],
+    ['"Bearer " + token', () => `Bearer ${token}`, /starts with a "Bearer "\/"DPoP " scheme to strip: pass the bare token/],
+    ['"bearer " + token', () => `bearer ${token}`, /starts with a "Bearer "\/"DPoP " scheme to strip: pass the bare token/],
+    ['"DPoP " + token', () => `DPoP ${token}`, /starts with a "Bearer "\/"DPoP " scheme to strip: pass the bare token/],
+    ['a token in double quotes', () => `"${token}"`, /has quotes around it: pass the bare token/],
+    ['a token in single quotes', () => `'${token}'`, /has quotes around it: pass the bare token/],
+    ['a trailing newline', () => `${token}\n`, /has a line break: pass the bare token/],
+    ['a newline inside', () => `${token.slice(0, 30)}\r\n${token.slice(30)}`, /has a line break: pass the bare token/],
+    ['leading whitespace', () => ` ${token}`, /has whitespace around it: pass the bare token/],
+    ['trailing whitespace', () => `${token}  `, /has whitespace around it: pass the bare token/],
+    ['a space inside', () => `${token.slice(0, 30)} ${token.slice(30)}`, /has whitespace in it: pass the bare token/],
+  ]
+  for (const [reader, run] of READERS) {
+    for (const [name, make, hint] of cases) {
+      it(`${reader}: ${name}`, async () => {
+        await refused(() => run(make()), 'ERR_JWS_INVALID', hint)
+      })
+    }
+  }
+
+  it('other malformed tokens keep their messages; the bare token verifies', async () => {
+    await refused(() => verify('a.b', SECRET, HS), 'ERR_JWS_INVALID', /exactly three segments/)
+    await refused(() => verify(`${token}.x`, SECRET, HS), 'ERR_JWS_INVALID', /exactly three segments/)
+    await refused(() => verify('Bearer', SECRET, HS), 'ERR_JWS_INVALID', /exactly three segments/)
+    expect((await verify(token, SECRET, HS)).payload.sub).toBe('u')
+  })
+})
+
+describe('keys: rows 4-6', () => {
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  const spki = rsa.publicKey.export({ type: 'spki', format: 'pem' }) as string
+  const pkcs8 = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string
+  const set = { keys: [rsa.publicKey.export({ format: 'jwk' })] } as unknown as Jwk
+
+
+  it('row 5: a JWKS URL string suggests createRemoteJwks, a PEM Buffer says to pass a string', async () => {
+    const url = 'https://id.example/.well-known/jwks.json'
+    const jwt = await sign({ sub: 'u' }, pkcs8, { alg: 'RS256' })
+    await refused(() => verify(token, url, HS), 'ERR_KEY_INVALID', /createRemoteJwks/)
+    await refused(() => sign({}, url, { alg: 'HS256' }), 'ERR_KEY_INVALID', /createRemoteJwks/)
+    await refused(() => verify(jwt, Buffer.from(spki)), 'ERR_KEY_INVALID', /PEM as a string/)
+    await refused(() => sign({}, Buffer.from(pkcs8), { alg: 'RS256' }), 'ERR_KEY_INVALID', /PEM as a string/)
+  })
+
+  const oneLine = (pem: string): string => pem.replace(/\n/g, '')
+  const escaped = (pem: string): string => pem.replace(/\n/g, '\\n')
+  const rewrap = (pem: string, width: number): string => {
+    const [, label, body] = /^(-----BEGIN [A-Z ]+-----)\n([\s\S]*?)\n-----END/.exec(pem)!
+    const b = body!.replace(/\n/g, '')
+    const lines = b.match(new RegExp(`.{1,${width}}`, 'g'))!
+    return `${label}\n${lines.join('\n')}\n${pem.slice(pem.indexOf('-----END'))}`
+  }
+  const forms: [string, (pem: string) => string][] = [
+    ['literal \\n escapes', escaped], ['one line', oneLine], ['wrapped at 76', (p) => rewrap(p, 76)], ['wrapped at 20', (p) => rewrap(p, 20)],
+  ]
+  const pairs: [string, string, string, 'RS256' | 'ES256'][] = [
+    ['SPKI/PKCS#8', spki, pkcs8, 'RS256'],
+    ['PKCS#1', rsa.publicKey.export({ type: 'pkcs1', format: 'pem' }) as string, rsa.privateKey.export({ type: 'pkcs1', format: 'pem' }) as string, 'RS256'],
+    ['SEC1', ec.publicKey.export({ type: 'spki', format: 'pem' }) as string, ec.privateKey.export({ type: 'sec1', format: 'pem' }) as string, 'ES256'],
+  ]
+  for (const [kind, pub, priv, alg] of pairs) {
+    for (const [form, f] of [['as is', (p: string) => p] as const, ...forms]) {
+      it(`row 6: ${kind} PEM, ${form}, signs and verifies`, async () => {
+        const jwt = await sign({ sub: 'u' }, f(priv) as KeyInput, { alg })
+        expect((await verify(jwt, f(pub), { algorithms: [alg] })).payload.sub).toBe('u')
+      })
+    }
+  }
+})
