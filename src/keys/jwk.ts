@@ -96,7 +96,10 @@ function curveKey(jwk: Obj, crv: string, size: number, names: readonly string[],
 /** Validates a JWK object and describes it. */
 export function inspectJwk(jwk: Obj): JwkInfo {
   const kty = jwk.kty
-  if (typeof kty !== 'string') fail('ERR_KEY_INVALID', 'JWK "kty" must be a string')
+  if (typeof kty !== 'string') {
+    // RFC 7517 §5: a JWK Set is { keys: [...] }, not a key.
+    fail('ERR_KEY_INVALID', Array.isArray(jwk.keys) ? 'a JWK Set is not a key: use createLocalJwks(set)' : 'JWK "kty" must be a string')
+  }
   const ops = checkUse(jwk)
   const members: Record<string, string> = { kty }
   let info: Omit<JwkInfo, 'ops' | 'members' | 'alg'>

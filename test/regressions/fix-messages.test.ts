@@ -81,6 +81,13 @@ describe('keys: rows 4-6', () => {
   const pkcs8 = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string
   const set = { keys: [rsa.publicKey.export({ format: 'jwk' })] } as unknown as Jwk
 
+  it('row 4: a JWK Set given as the key suggests createLocalJwks', async () => {
+    const jwt = await sign({ sub: 'u' }, pkcs8, { alg: 'RS256' })
+    await refused(() => verify(jwt, set), 'ERR_KEY_INVALID', /JWK Set is not a key: use createLocalJwks/)
+    await refused(() => sign({}, set, { alg: 'RS256' }), 'ERR_KEY_INVALID', /JWK Set is not a key: use createLocalJwks/)
+    await refused(() => importKey(set, 'RS256'), 'ERR_KEY_INVALID', /JWK Set is not a key: use createLocalJwks/)
+    await refused(() => verify(jwt, { keys: 'x' } as unknown as Jwk), 'ERR_KEY_INVALID', /"kty" must be a string/)
+  })
 
   it('row 5: a JWKS URL string suggests createRemoteJwks, a PEM Buffer says to pass a string', async () => {
     const url = 'https://id.example/.well-known/jwks.json'
