@@ -2,7 +2,7 @@
  * JWT access tokens at a resource server (RFC 9068 §4): `typ` `at+jwt`, the seven
  * required claims, HS* only when the caller lists it, and scopes by whole words.
  */
-import { toJoseError } from '../errors.ts'
+import { JoseError, toJoseError } from '../errors.ts'
 import type { JsonObject } from '../jose/json.ts'
 import { stringList, validating } from '../jose/options.ts'
 import type { KeyInput, KeyResolver } from '../types.ts'
@@ -75,6 +75,8 @@ export async function verifyAccessToken(token: string, key: KeyInput | KeyResolv
     const r = await verifyProfile(planAccessToken(options), token, key)
     return { header: r.header, payload: r.payload, key: r.key, scopes: scopesOf(r.payload) }
   } catch (e) {
+    // RFC 9068 §2.1: access tokens are typed at+jwt; other JWTs are verify's to check.
+    if (e instanceof JoseError && e.claim === 'typ' && e.reason === 'mismatch') e.message += ': RFC 9068 requires "at+jwt"; verify other JWTs with verify()'
     throw toJoseError(e, 'ERR_JWS_INVALID', 'access token verification failed')
   }
 }

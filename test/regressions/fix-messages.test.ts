@@ -123,3 +123,15 @@ describe('keys: rows 4-6', () => {
     }
   }
 })
+
+describe('row 7: verifyAccessToken on a typ JWT token', () => {
+  it('names verify and at+jwt', async () => {
+    const now = Math.floor(Date.now() / 1000)
+    const claims = { iss: 'https://as.example', aud: 'api', sub: 'u', client_id: 'c', jti: 'j', iat: now, exp: now + 60 }
+    const jwt = await sign(claims, SECRET, { alg: 'HS256', typ: 'JWT' })
+    const e = await refused(() => verifyAccessToken(jwt, SECRET, { issuer: 'https://as.example', audience: 'api', algorithms: ['HS256'] }),
+      'ERR_JWT_CLAIM_INVALID', /"JWT".*RFC 9068 requires "at\+jwt".*verify\(\)/)
+    expect(e.claim).toBe('typ')
+    expect(e.reason).toBe('mismatch')
+  })
+})
