@@ -20,19 +20,50 @@ export function validating<T>(check: () => T): T {
 }
 
 /**
+ * Other libraries' option names (jsonwebtoken's): our names to suggest, the first one
+ * known here wins, else a sentence saying how isojwt does it.
+ */
+const FOREIGN = /* @__PURE__ */ new Map([
+  ['algorithm', 'alg algorithms'],
+  ['algorithms', 'alg'],
+  ['alg', 'algorithms'],
+  ['keyid', 'kid'],
+  ['jwtid', 'jwtId:compare payload.jti yourself'],
+  ['expiresIn', ':a sign option; verify checks exp itself'],
+  ['notBefore', ':a sign option; verify checks nbf itself'],
+  ['maxAge', ':a verify option; sign with expiresIn'],
+  ['ignoreExpiration', ':not supported; use clockTolerance, or decode for an unverified read'],
+  ['complete', ':verify always returns { header, payload, key }'],
+])
+
+/** The hint for an unknown option name (passed by the API functions that take jsonwebtoken's options). */
+export function foreignHint(name: string, names: readonly string[]): string {
+  const [ours, how] = (FOREIGN.get(name) ?? '').split(':')
+  const known = ours!.split(' ').find((n) => names.includes(n))
+  return known ? `: did you mean "${known}"?` : how ? `: ${how}` : ''
+}
+
+/** jsonwebtoken's habit, a callback where isojwt returns a promise: the app would wait for it forever. */
+export function noCallback(args: ArrayLike<unknown>, from: number): void {
+  for (let i = from; i < args.length; i++) if (typeof args[i] === 'function') fail('ERR_JOSE_INVALID_ARGUMENT', 'isojwt returns promises: use await (no callback)')
+}
+
+/**
  * The value of every known name, in the order of `names`, read by property access (own
  * or inherited, getter or Proxy alike, each once), after refusing own enumerable names
  * that are not known. One reading for one-shot and prepared calls (API.md, Prepared):
  * a non-enumerable `audience` or one a Proxy hides from ownKeys is still read.
  */
-function readValues(options: unknown, names: readonly string[], what: string, allowOthers: boolean): unknown[] {
+type Tip = (name: string, names: readonly string[]) => string
+
+function readValues(options: unknown, names: readonly string[], what: string, allowOthers: boolean, tip?: Tip): unknown[] {
   if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
     fail('ERR_JOSE_INVALID_ARGUMENT', `${what} must be an object`)
   }
   const o = options as Record<string, unknown> | undefined
   try {
     if (!allowOthers && o) for (const k of Object.keys(o)) {
-      if (!names.includes(k)) fail('ERR_JOSE_INVALID_ARGUMENT', `unknown option ${JSON.stringify(k.slice(0, 40))} in ${what}`)
+      if (!names.includes(k)) fail('ERR_JOSE_INVALID_ARGUMENT', `unknown option ${JSON.stringify(k.slice(0, 40))} in ${what}${tip?.(k, names) ?? ''}`)
     }
     return names.map((n) => o?.[n])
   } catch (e) {
@@ -48,8 +79,8 @@ function record<K extends string>(names: readonly K[], values: readonly unknown[
   return out
 }
 
-export function readOptions<K extends string>(options: unknown, names: readonly K[], what = 'options', allowOthers = false): Options<K> {
-  return record(names, readValues(options, names, what, allowOthers))
+export function readOptions<K extends string>(options: unknown, names: readonly K[], what = 'options', allowOthers = false, tip?: Tip): Options<K> {
+  return record(names, readValues(options, names, what, allowOthers, tip))
 }
 
 export function optString(value: unknown, name: string): string | undefined {
@@ -112,7 +143,7 @@ function rememberable(v: unknown): boolean {
  * afresh every call, and forgets the remembered plan.
  */
 export function reusePlan<K extends string, P>(slot: PlanSlot<P>, options: unknown, names: readonly K[], make: (o: Options<K>, remembered: boolean) => P): P {
-  const values = readValues(options, names, 'options', false)
+  const values = readValues(options, names, 'options', false, foreignHint)
   const m = slot.memo
   if (m !== undefined) {
     let i = 0

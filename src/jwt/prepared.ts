@@ -5,7 +5,7 @@
 import { fail, toJoseError } from '../errors.ts'
 import { remember } from '../jose/bounded.ts'
 import { deepFreeze } from '../jose/json.ts'
-import { readOptions } from '../jose/options.ts'
+import { foreignHint, readOptions } from '../jose/options.ts'
 import type { JsonObject } from '../jose/json.ts'
 import { firstTried, resolveKeys } from '../jws/verify.ts'
 import { describeKey, sameKey, type KeyDesc } from '../keys/describe.ts'
@@ -100,7 +100,7 @@ export function createVerifier<P = JwtPayload>(key: KeyInput | KeyResolver, opti
   let size = 0
   let ttlMs = 60_000
   try {
-    const o = readOptions(options, [...VERIFY_OPTIONS, 'cache', 'cacheTtl'] as const)
+    const o = readOptions(options, [...VERIFY_OPTIONS, 'cache', 'cacheTtl'] as const, 'options', false, foreignHint)
     plan = planVerify(o)
     if (o.cache !== undefined && (typeof o.cache !== 'number' || !Number.isSafeInteger(o.cache) || o.cache < 0)) {
       fail('ERR_JOSE_INVALID_ARGUMENT', 'options.cache must be a non-negative integer')

@@ -1,7 +1,7 @@
 /** `sign` (API.md, JWT): a JWT from a plain-object payload and options; the payload is never modified. */
 import { fail, toJoseError } from '../errors.ts'
 import { isPlainObject, stringify, type JsonObject } from '../jose/json.ts'
-import { optString, optStrings, readOptions, reusePlan, validating, type Options, type PlanSlot } from '../jose/options.ts'
+import { foreignHint, noCallback, optString, optStrings, readOptions, reusePlan, validating, type Options, type PlanSlot } from '../jose/options.ts'
 import { lookup } from '../jwa/registry.ts'
 import { checkExtraHeader, signCompact, type HeaderMemo } from '../jws/sign.ts'
 import type { KeyDesc } from '../keys/describe.ts'
@@ -28,7 +28,7 @@ export interface SignPlan {
 }
 
 export function planSign(options: unknown): SignPlan {
-  return validating(() => plan(readOptions(options, SIGN_OPTIONS)))
+  return validating(() => plan(readOptions(options, SIGN_OPTIONS, 'options', false, foreignHint)))
 }
 
 function plan(o: Options<(typeof SIGN_OPTIONS)[number]>): SignPlan {
@@ -106,6 +106,7 @@ const planOneShot = (o: Options<(typeof SIGN_OPTIONS)[number]>, remembered: bool
  */
 export async function sign(payload: JwtPayload, key: KeyInput, options?: SignOptions): Promise<string> {
   try {
+    noCallback(arguments, 2)
     if (!isPlainObject(payload)) fail('ERR_JOSE_INVALID_ARGUMENT', 'the payload must be a plain object')
     const token = signPlanned(reusePlan(PLANS, options, SIGN_OPTIONS, planOneShot), payload, key)
     return typeof token === 'string' ? token : await token // no await (and no hop) when it signed synchronously

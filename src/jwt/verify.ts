@@ -2,7 +2,7 @@
 import { toJoseError } from '../errors.ts'
 import { checkCritOption } from '../jose/header.ts'
 import { parseObject, type JsonObject } from '../jose/json.ts'
-import { reusePlan, validating, type Options, type PlanSlot } from '../jose/options.ts'
+import { noCallback, reusePlan, validating, type Options, type PlanSlot } from '../jose/options.ts'
 import { checkAlgorithms } from '../jwa/policy.ts'
 import { checkMaxLength, DEFAULT_MAX_TOKEN, parseCompact, type CompactParts } from '../jws/compact.ts'
 import { verifyParts, type Verified, type VerifyCore } from '../jws/verify.ts'
@@ -112,6 +112,7 @@ const PLANS: PlanSlot<VerifyPlan> = { memo: undefined }
  */
 export async function verify<P = JwtPayload>(token: string, key: KeyInput | KeyResolver, options?: VerifyOptions): Promise<VerifyResult<P>> {
   try {
+    noCallback(arguments, 2)
     const v = verifyPlanned(reusePlan(PLANS, options, VERIFY_OPTIONS, planVerify), token, key)
     const r = 'then' in v ? await v : v // no await (and no hop) when it verified synchronously
     return { header: r.header, payload: r.payload as P, key: r.key }

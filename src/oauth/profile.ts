@@ -5,7 +5,7 @@
  */
 import { fail, type ClaimFailureReason } from '../errors.ts'
 import type { JsonObject } from '../jose/json.ts'
-import { optString, optStrings, readOptions } from '../jose/options.ts'
+import { foreignHint, optString, optStrings, readOptions } from '../jose/options.ts'
 import { checkAlgorithms } from '../jwa/policy.ts'
 import { lookup, type AlgEntry } from '../jwa/registry.ts'
 import { compileClaims } from '../jwt/claims.ts'
@@ -34,7 +34,7 @@ export function claimFail(claim: string, reason: ClaimFailureReason, message: st
 /** Reads a profile's options object: required, no unknown names. */
 export function readProfileOptions<K extends string>(options: unknown, names: readonly K[]): ReturnType<typeof readOptions<K>> {
   if (options === undefined) fail('ERR_JOSE_INVALID_ARGUMENT', 'options are required')
-  return readOptions(options, names)
+  return readOptions(options, names, 'options', false, foreignHint)
 }
 
 /** A required option: a non-empty string. */

@@ -135,3 +135,64 @@ describe('row 7: verifyAccessToken on a typ JWT token', () => {
     expect(e.reason).toBe('mismatch')
   })
 })
+
+describe('row 8: a callback argument (jsonwebtoken habit)', () => {
+  const cb = (): void => {}
+  const CALLBACK = /isojwt returns promises: use await \(no callback\)/
+  const call = (f: (...a: never[]) => unknown, ...a: unknown[]): unknown => (f as (...a: unknown[]) => unknown)(...a)
+
+  it('sign and verify reject (a 4th argument, or options that are a function)', async () => {
+    for (const p of [
+      call(sign, { sub: 'u' }, SECRET, { alg: 'HS256' }, cb),
+      call(sign, { sub: 'u' }, SECRET, cb),
+      call(verify, token, SECRET, HS, cb),
+      call(verify, token, SECRET, cb),
+    ]) {
+      expect(p).toBeInstanceOf(Promise)
+      await refused(() => p, 'ERR_JOSE_INVALID_ARGUMENT', CALLBACK)
+    }
+  })
+
+  it('decode throws', async () => {
+    expect(() => call(decode, token, {}, cb)).toThrow(CALLBACK)
+    await refused(() => call(decode, token, cb), 'ERR_JOSE_INVALID_ARGUMENT', CALLBACK)
+  })
+
+  it('a resolver as verify\'s key is not a callback', async () => {
+    expect((await verify(token, () => SECRET, HS)).payload.sub).toBe('u')
+  })
+})
+
+describe('row 9: jsonwebtoken option names', () => {
+  const signs: [Record<string, unknown>, RegExp][] = [
+    [{ algorithm: 'HS256' }, /unknown option "algorithm".*did you mean "alg"\?/],
+    [{ alg: 'HS256', algorithms: ['HS256'] }, /did you mean "alg"\?/],
+    [{ alg: 'HS256', keyid: 'k' }, /did you mean "kid"\?/],
+    [{ alg: 'HS256', jwtid: 'j' }, /did you mean "jwtId"\?/],
+    [{ alg: 'HS256', maxAge: '1h' }, /"maxAge" in options: a verify option; sign with expiresIn/],
+  ]
+  for (const [options, hint] of signs) {
+    it(`sign ${Object.keys(options).at(-1)}`, async () => {
+      await refused(() => sign({ sub: 'u' }, SECRET, options), 'ERR_JOSE_INVALID_ARGUMENT', hint)
+    })
+  }
+  const verifies: [Record<string, unknown>, RegExp][] = [
+    [{ algorithm: 'HS256' }, /unknown option "algorithm".*did you mean "algorithms"\?/],
+    [{ alg: 'HS256' }, /did you mean "algorithms"\?/],
+    [{ expiresIn: '1h' }, /"expiresIn" in options: a sign option; verify checks exp itself/],
+    [{ notBefore: 0 }, /"notBefore" in options: a sign option; verify checks nbf itself/],
+    [{ ignoreExpiration: true }, /not supported; use clockTolerance, or decode for an unverified read/],
+    [{ complete: true }, /verify always returns \{ header, payload, key \}/],
+    [{ jwtid: 'j' }, /compare payload\.jti yourself/],
+  ]
+  for (const [options, hint] of verifies) {
+    it(`verify ${Object.keys(options)[0]}`, async () => {
+      await refused(() => verify(token, SECRET, { ...HS, ...options }), 'ERR_JOSE_INVALID_ARGUMENT', hint)
+      await refused(() => createVerifier(SECRET, { ...HS, ...options }), 'ERR_JOSE_INVALID_ARGUMENT', hint)
+    })
+  }
+  it('other unknown names keep the plain message', async () => {
+    const e = await refused(() => verify(token, SECRET, { ...HS, audiance: 'x' } as never), 'ERR_JOSE_INVALID_ARGUMENT', /unknown option "audiance" in options$/)
+    expect(e.message).not.toContain('did you mean')
+  })
+})
