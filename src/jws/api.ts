@@ -7,7 +7,7 @@ import { checkCritOption } from '../jose/header.ts'
 import { optString, readOptions, validating } from '../jose/options.ts'
 import { checkAlgorithms } from '../jwa/policy.ts'
 import type { KeyInput, KeyResolver, SignJwsOptions, VerifyJwsOptions, VerifyJwsResult } from '../types.ts'
-import { checkMaxLength, DEFAULT_MAX_JWS, parseCompact } from './compact.ts'
+import { checkMaxLength, DEFAULT_MAX_JWS, parseExplained } from './compact.ts'
 import { checkExtraHeader, signCompact } from './sign.ts'
 import { verifyParts } from './verify.ts'
 
@@ -65,7 +65,7 @@ export async function verifyJws(jws: string, key: KeyInput | KeyResolver, option
       const o = readOptions(options, ['algorithms', 'crit', 'maxTokenLength'] as const)
       return { algorithms: checkAlgorithms(o.algorithms), understood: checkCritOption(o.crit), maxLength: checkMaxLength(o.maxTokenLength, DEFAULT_MAX_JWS) }
     })
-    const parts = parseCompact(jws, maxLength)
+    const parts = parseExplained(jws, maxLength)
     const v = await verifyParts(parts, key, {
       algorithms, understood, b64FalseCode: 'ERR_JOSE_NOT_SUPPORTED', resolverPayload: (p) => new Uint8Array(p.payload),
     })

@@ -88,20 +88,25 @@ function mistake(t: string): string | undefined {
   return what === 0 ? 'the token is empty' : what ? `the token ${what}: pass the bare token` : undefined
 }
 
+/**
+ * `parseCompact` for the verifying functions: a refused token that shows a paste mistake
+ * gets a message naming it (API users meet these; `decode` keeps the plain message, and
+ * its bundle stays small).
+ */
+export function parseExplained(token: unknown, maxLength: number): CompactParts {
+  try {
+    return parseCompact(token, maxLength)
+  } catch (e) {
+    const m = typeof token === 'string' && token.length <= maxLength ? mistake(token) : undefined
+    throw m ? fail('ERR_JWS_INVALID', m) : e
+  }
+}
+
 /** Splits and decodes a compact JWS; checks structure and header shape only. */
 export function parseCompact(token: unknown, maxLength: number): CompactParts {
   if (typeof token !== 'string') fail('ERR_JWS_INVALID', 'the token must be a string')
   // RFC 8725 §3.11 spirit: bound the work before doing any.
   if (token.length > maxLength) fail('ERR_JWS_INVALID', `the token is longer than ${maxLength} characters`)
-  try {
-    return split(token)
-  } catch (e) {
-    const m = mistake(token)
-    throw m ? fail('ERR_JWS_INVALID', m) : e
-  }
-}
-
-function split(token: string): CompactParts {
   const a = token.indexOf('.')
   const b = a < 0 ? -1 : token.indexOf('.', a + 1)
   if (b < 0 || token.indexOf('.', b + 1) >= 0) fail('ERR_JWS_INVALID', 'a compact JWS has exactly three segments')

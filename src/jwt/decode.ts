@@ -2,7 +2,7 @@
 import { toJoseError } from '../errors.ts'
 import { ownBytes } from '../encoding/base64url.ts'
 import { parseObject } from '../jose/json.ts'
-import { noCallback, readOptions, validating } from '../jose/options.ts'
+import { readOptions, validating } from '../jose/options.ts'
 import { checkMaxLength, DEFAULT_MAX_TOKEN, parseCompact } from '../jws/compact.ts'
 import type { DecodeResult, DecodedHeader, JwtPayload, Now, Duration } from '../types.ts'
 import { checkNumericDate } from './claims.ts'
@@ -25,7 +25,6 @@ import { checkNow, epochSeconds, parseDuration } from './time.ts'
  */
 export function decode<P = JwtPayload>(token: string, options?: { maxTokenLength?: number }): DecodeResult<P> {
   try {
-    noCallback(arguments, 1)
     const maxLength = validating(() => checkMaxLength(readOptions(options, ['maxTokenLength'] as const).maxTokenLength, DEFAULT_MAX_TOKEN))
     const parts = parseCompact(token, maxLength)
     const payload = parseObject(parts.payload, 'ERR_JWT_INVALID', 'the JWT payload')

@@ -4,7 +4,7 @@ import { checkCritOption } from '../jose/header.ts'
 import { parseObject, type JsonObject } from '../jose/json.ts'
 import { noCallback, reusePlan, validating, type Options, type PlanSlot } from '../jose/options.ts'
 import { checkAlgorithms } from '../jwa/policy.ts'
-import { checkMaxLength, DEFAULT_MAX_TOKEN, parseCompact, type CompactParts } from '../jws/compact.ts'
+import { checkMaxLength, DEFAULT_MAX_TOKEN, parseExplained, type CompactParts } from '../jws/compact.ts'
 import { verifyParts, type Verified, type VerifyCore } from '../jws/verify.ts'
 import type { KeyDesc } from '../keys/describe.ts'
 import type { Alg, JwtPayload, KeyInput, KeyResolver, VerifyOptions, VerifyResult } from '../types.ts'
@@ -70,7 +70,7 @@ function claimsOf(plan: VerifyPlan, v: Verified, payload: JsonObject, t?: number
  * verifier passes the time it read and the resolver's answer, when it has them.
  */
 export function verifyPlanned(plan: VerifyPlan, token: unknown, key: KeyInput | KeyResolver, t?: number, answer?: unknown[]): VerifiedJwt | Promise<VerifiedJwt> {
-  const parts = parseCompact(token, plan.maxLength)
+  const parts = parseExplained(token, plan.maxLength)
   const v = verifyParts(parts, key, plan.core, answer)
   // A thenable, not `instanceof Promise`: WebCrypto's promises may come from another realm (Edge VM).
   if (!('then' in v)) return claimsOf(plan, v, parsePayload(parts), t)

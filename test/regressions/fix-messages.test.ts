@@ -34,10 +34,9 @@ async function refused(run: () => unknown, code: JoseErrorCode, hint: RegExp): P
   return j
 }
 
-/** Every entry point that reads a token. */
+/** Every entry point that verifies a token (decode keeps the plain message: its bundle stays small, issue 15). */
 const READERS: [string, (t: string) => unknown][] = [
   ['verify', (t) => verify(t, SECRET, HS)],
-  ['decode', (t) => decode(t)],
   ['createVerifier', (t) => createVerifier(SECRET, HS)(t)],
   ['verifyJws', (t) => verifyJws(t, SECRET, HS)],
 ]
@@ -153,9 +152,9 @@ describe('row 8: a callback argument (jsonwebtoken habit)', () => {
     }
   })
 
-  it('decode throws', async () => {
-    expect(() => call(decode, token, {}, cb)).toThrow(CALLBACK)
-    await refused(() => call(decode, token, cb), 'ERR_JOSE_INVALID_ARGUMENT', CALLBACK)
+  it('decode takes no callback in jsonwebtoken either: an extra argument is ignored, a function as options is refused', async () => {
+    expect(call(decode, token, {}, cb)).toMatchObject({ payload: { sub: 'u' } })
+    await refused(() => call(decode, token, cb), 'ERR_JOSE_INVALID_ARGUMENT', /options must be an object/)
   })
 
   it('a resolver as verify\'s key is not a callback', async () => {
