@@ -12,11 +12,11 @@ import { firstTried, resolveKeys } from '../jws/verify.ts'
 import { describeKey, sameKey, type KeyDesc } from '../keys/describe.ts'
 import { importFor } from '../keys/import.ts'
 import { allows, signingAlg } from '../keys/policy.ts'
-import type { Alg, JwtPayload, KeyInput, KeyResolver, SignOptions, VerifyOptions, VerifyResult } from '../types.ts'
+import type { Alg, InferOutput, JwtPayload, KeyInput, KeyResolver, SignOptions, StandardSchemaV1, VerifyOptions, VerifyResult } from '../types.ts'
 import { checkClaims } from './claims.ts'
 import { planSign, signPlanned } from './sign.ts'
 import { epochSeconds, parseDuration } from './time.ts'
-import { planVerify, VERIFY_OPTIONS, verifyPlanned, type VerifiedJwt, type VerifyPlan } from './verify.ts'
+import { planVerify, shaped, VERIFY_OPTIONS, verifyPlanned, type VerifiedJwt, type VerifyPlan } from './verify.ts'
 
 /** What createSigner and createVerifier return: the function, and `ready()` (API.md, Prepared). */
 type Prepared<F> = F & { ready(): Promise<void> }
@@ -46,7 +46,7 @@ async function readyVerify(key: unknown, algorithms: readonly Alg[] | undefined)
   }
   const desc = describeKey(key)
   const entries = ENTRIES.filter((e) => allows(desc, algorithms, e.alg))
-  if (entries.length === 0) fail('ERR_JOSE_ALG_NOT_ALLOWED', `this key allows none of the algorithms${algorithms ? ' in options.algorithms' : ' (it pins none: pass options.algorithms)'}`)
+  if (entries.length === 0) fail('ERR_JOSE_ALG_NOT_ALLOWED', 'the key allows no algorithm here (RSA and secret keys need options.algorithms)')
   await Promise.all(entries.map((e) => importFor(desc, e, ['verify'])))
 }
 
@@ -138,7 +138,10 @@ function describedOrNot(key: unknown): KeyDesc | undefined {
  * const { payload } = await verifyToken(token)
  * ```
  */
-export function createVerifier<P = JwtPayload>(key: KeyInput | KeyResolver, options?: VerifierOptions): Prepared<(token: string) => Promise<VerifyResult<P>>> {
+export function createVerifier<P = JwtPayload>(key: KeyInput | KeyResolver, options?: VerifierOptions & { schema?: undefined }): Prepared<(token: string) => Promise<VerifyResult<P>>>
+export function createVerifier<S extends StandardSchemaV1>(key: KeyInput | KeyResolver, options: Omit<VerifierOptions, 'schema'> & { schema: S }): Prepared<(token: string) => Promise<VerifyResult<InferOutput<S>>>>
+export function createVerifier<P = JwtPayload>(key: KeyInput | KeyResolver, options?: VerifierOptions): Prepared<(token: string) => Promise<VerifyResult<P>>>
+export function createVerifier(key: KeyInput | KeyResolver, options?: VerifierOptions): Prepared<(token: string) => Promise<VerifyResult<unknown>>> {
   let plan: VerifyPlan
   let size = 0
   let ttlMs = 60_000
@@ -156,12 +159,16 @@ export function createVerifier<P = JwtPayload>(key: KeyInput | KeyResolver, opti
   }
   const cache = new Map<string, Entry>()
   const p = plan
-  return withReady(async (token: string): Promise<VerifyResult<P>> => {
+  // The schema runs on every call, cache hits included (API.md, Prepared); its output is left as it made it.
+  // Without a schema the frozen result itself, no hop; runSchema only ever rejects with a JoseError.
+  const out = (r: VerifyResult<unknown>): VerifyResult<unknown> | Promise<VerifyResult<unknown>> => p.schema ? (shaped(p, r) as Promise<VerifyResult<unknown>>).then((s) => Object.freeze(s)) : r
+  return withReady(async (token: string): Promise<VerifyResult<unknown>> => {
     try {
       if (size === 0) {
         const v = verifyPlanned(p, token, key)
         const r = 'then' in v ? await v : v
-        return { header: r.header, payload: r.payload as P, key: r.key }
+        const o = shaped(p, { header: r.header, payload: r.payload as unknown, key: r.key })
+        return 'then' in o ? await o : o
       }
       const cacheable = typeof token === 'string' && token.length <= MAX_CACHED_TOKEN
       const e = cacheable ? cache.get(token) : undefined
@@ -182,7 +189,7 @@ export function createVerifier<P = JwtPayload>(key: KeyInput | KeyResolver, opti
           if (now && sameKey(now, e.desc)) {
             checkClaims(p.claims, header, payload as JsonObject, t, p.claims.again)
             cache.set(token, e) // most recently used last
-            return e.result as VerifyResult<P>
+            return out(e.result)
           }
         }
       }
@@ -190,7 +197,7 @@ export function createVerifier<P = JwtPayload>(key: KeyInput | KeyResolver, opti
       const r = 'then' in v ? await v : v
       const result = frozen(r)
       if (cacheable) remember(cache, token, { result, storedAt: r.t * 1000, desc: r.desc, alg: r.alg }, size)
-      return result as VerifyResult<P>
+      return out(result)
     } catch (e) {
       throw toJoseError(e, 'ERR_JWS_INVALID', 'verification failed')
     }
