@@ -44,12 +44,15 @@ export type JoseErrorCode =
  * }
  * ```
  */
-export type ClaimFailureReason = 'missing' | 'invalid' | 'mismatch' | 'too_old' | 'in_future' | 'replayed'
+export type ClaimFailureReason = 'missing' | 'invalid' | 'mismatch' | 'too_old' | 'in_future' | 'replayed' | 'schema'
+
+/** A schema issue as `JoseError.issues` holds it: `StandardSchemaIssue` (src/types.ts), restated so this file imports nothing. */
+type Issue = { readonly message: string; readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined }
 
 const BRAND: unique symbol = /* @__PURE__ */ Symbol.for('isojwt.JoseError') as never
 
 /** The details an error carries as own properties when given (in this order). */
-const DETAILS = ['claim', 'reason', 'expiredAt', 'notBefore', 'payload'] as const
+const DETAILS = ['claim', 'reason', 'expiredAt', 'notBefore', 'payload', 'issues'] as const
 
 export interface JoseErrorDetails {
   cause?: unknown
@@ -58,12 +61,14 @@ export interface JoseErrorDetails {
   expiredAt?: Date
   notBefore?: Date
   payload?: unknown
+  issues?: readonly Issue[]
 }
 
 /**
  * The error every isojwt function throws or rejects with. `code` is stable; `claim` and
- * `reason` describe claim failures, `expiredAt` and `notBefore` time failures, and
- * `payload` holds the verified payload on failures after the signature verified.
+ * `reason` describe claim failures, `expiredAt` and `notBefore` time failures, `issues`
+ * a schema's findings, and `payload` holds the verified payload on failures after the
+ * signature verified.
  *
  * @example
  * ```ts
@@ -91,6 +96,8 @@ export class JoseError extends Error {
   declare readonly notBefore?: Date
   /** The verified payload, on failures after the signature verified. */
   declare readonly payload?: unknown
+  /** The schema's issues (`reason: 'schema'`). */
+  declare readonly issues?: readonly Issue[]
 
   constructor(code: JoseErrorCode, message: string, details?: JoseErrorDetails) {
     super(message, details && 'cause' in details ? { cause: details.cause } : undefined)

@@ -19,6 +19,7 @@ export type { JoseErrorCode, ClaimFailureReason } from './errors.ts'
 export type {
   Alg, Duration, Now, Jwk, JwksDocument, KeyInput, KeyResolver, JwsHeader, DecodedHeader, JwtPayload,
   SignOptions, VerifyOptions, VerifyResult, DecodeResult, SignJwsOptions, VerifyJwsOptions, VerifyJwsResult,
+  StandardSchemaV1, StandardSchemaResult, StandardSchemaIssue, InferOutput,
 } from './types.ts'
 export type {
   ReplayStore, ClientAssertionOptions, VerifyClientAssertionOptions, VerifyAccessTokenOptions, AccessTokenResult, VerifyIdTokenOptions,

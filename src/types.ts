@@ -256,7 +256,78 @@ export interface VerifyOptions {
   crit?: Record<string, true>
   /** Longest token accepted, checked before any work. Default 16 384. */
   maxTokenLength?: number
+  /** A Standard Schema (zod, valibot, arktype, …) run last on the verified payload; the result's payload is its output. */
+  schema?: StandardSchemaV1
 }
+
+/**
+ * A Standard Schema v1 (https://standardschema.dev), as zod ≥ 3.24, valibot ≥ 1 and
+ * arktype ≥ 2 implement it; no schema package is a dependency. Pass one as
+ * `options.schema`: it runs last, on the verified payload, and its issues fail as
+ * `ERR_JWT_CLAIM_INVALID` with `reason: 'schema'`.
+ *
+ * @example
+ * ```ts
+ * import { verify, type StandardSchemaV1 } from 'isojwt'
+ * declare const token: string, secret: Uint8Array
+ * // A hand-written schema; zod, valibot or arktype give one.
+ * const hasRole: StandardSchemaV1<unknown, { role: string }> = {
+ *   '~standard': {
+ *     version: 1, vendor: 'example',
+ *     validate: (v) => typeof (v as { role?: unknown }).role === 'string' ? { value: v as { role: string } } : { issues: [{ message: 'no role', path: ['role'] }] },
+ *   },
+ * }
+ * const { payload } = await verify(token, secret, { algorithms: ['HS256'], schema: hasRole })
+ * console.log(payload.role)
+ * ```
+ */
+export interface StandardSchemaV1<Input = unknown, Output = Input> {
+  readonly '~standard': {
+    readonly version: 1
+    readonly vendor: string
+    readonly validate: (value: unknown) => StandardSchemaResult<Output> | Promise<StandardSchemaResult<Output>>
+    readonly types?: { readonly input: Input; readonly output: Output } | undefined
+  }
+}
+
+/**
+ * What a Standard Schema's `validate` answers: the output `value`, or `issues`.
+ *
+ * @example
+ * ```ts
+ * import type { StandardSchemaResult } from 'isojwt'
+ * const ok: StandardSchemaResult<number> = { value: 1 }
+ * const bad: StandardSchemaResult<number> = { issues: [{ message: 'not a number', path: ['n'] }] }
+ * ```
+ */
+export type StandardSchemaResult<Output> = { readonly value: Output; readonly issues?: undefined } | { readonly issues: readonly StandardSchemaIssue[] }
+
+/**
+ * One problem a Standard Schema found; `JoseError.issues` lists them.
+ *
+ * @example
+ * ```ts
+ * import { isJoseError, type StandardSchemaIssue } from 'isojwt'
+ * declare const e: unknown
+ * const issues: readonly StandardSchemaIssue[] = isJoseError(e) ? e.issues ?? [] : []
+ * ```
+ */
+export interface StandardSchemaIssue {
+  readonly message: string
+  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined
+}
+
+/**
+ * The output type of a Standard Schema: the payload type `verify` gives with it.
+ *
+ * @example
+ * ```ts
+ * import type { InferOutput, StandardSchemaV1 } from 'isojwt'
+ * declare const schema: StandardSchemaV1<unknown, { sub: string }>
+ * type Claims = InferOutput<typeof schema> // { sub: string }
+ * ```
+ */
+export type InferOutput<S extends StandardSchemaV1> = NonNullable<S['~standard']['types']>['output']
 
 /**
  * What `verify` and a `createVerifier` function resolve to: the verified header and

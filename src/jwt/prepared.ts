@@ -7,21 +7,57 @@ import { remember } from '../jose/bounded.ts'
 import { deepFreeze } from '../jose/json.ts'
 import { foreignHint, readOptions } from '../jose/options.ts'
 import type { JsonObject } from '../jose/json.ts'
+import { ENTRIES } from '../jwa/registry.ts'
 import { firstTried, resolveKeys } from '../jws/verify.ts'
 import { describeKey, sameKey, type KeyDesc } from '../keys/describe.ts'
-import type { Alg, JwtPayload, KeyInput, KeyResolver, SignOptions, VerifyOptions, VerifyResult } from '../types.ts'
+import { importFor } from '../keys/import.ts'
+import { allows, signingAlg } from '../keys/policy.ts'
+import type { Alg, InferOutput, JwtPayload, KeyInput, KeyResolver, SignOptions, StandardSchemaV1, VerifyOptions, VerifyResult } from '../types.ts'
 import { checkClaims } from './claims.ts'
 import { planSign, signPlanned } from './sign.ts'
 import { epochSeconds, parseDuration } from './time.ts'
-import { planVerify, VERIFY_OPTIONS, verifyPlanned, type VerifiedJwt, type VerifyPlan } from './verify.ts'
+import { planVerify, shaped, VERIFY_OPTIONS, verifyPlanned, type VerifiedJwt, type VerifyPlan } from './verify.ts'
+
+/** What createSigner and createVerifier return: the function, and `ready()` (API.md, Prepared). */
+type Prepared<F> = F & { ready(): Promise<void> }
+
+/** `ready()`: rejects (never throws) with a JoseError; the imports it makes are the ones calls reuse. */
+function withReady<F extends object>(f: F, prepare: () => unknown): Prepared<F> {
+  const ready = async (): Promise<void> => {
+    try {
+      await prepare()
+    } catch (e) {
+      throw toJoseError(e, 'ERR_KEY_INVALID', 'the key could not be prepared')
+    }
+  }
+  return Object.assign(f, { ready })
+}
+
+/**
+ * A verifier's key made ready: a key given directly is imported for every algorithm the
+ * options allow it; a remote set (it has `reload`) is loaded once; other resolvers are
+ * ready at once (a local set was read when it was made).
+ */
+async function readyVerify(key: unknown, algorithms: readonly Alg[] | undefined): Promise<void> {
+  if (typeof key === 'function') {
+    const set = key as { reload?: unknown; jwks?: unknown }
+    if (typeof set.reload === 'function' && set.jwks === undefined) await set.reload()
+    return
+  }
+  const desc = describeKey(key)
+  const entries = ENTRIES.filter((e) => allows(desc, algorithms, e.alg))
+  if (entries.length === 0) fail('ERR_JOSE_ALG_NOT_ALLOWED', 'the key allows no algorithm here (RSA and secret keys need options.algorithms)')
+  await Promise.all(entries.map((e) => importFor(desc, e, ['verify'])))
+}
 
 /**
  * A signer for one key and one set of options, validated now (a bad option throws a
- * JoseError synchronously); the key is imported on first use, the clock read per call.
+ * JoseError synchronously), and so is the key's form (no crypto yet); the key is imported
+ * on first use, or by `ready()` (await it at startup to fail there), the clock read per call.
  *
  * @param key - private key or secret, as for `sign`
  * @param options - as for `sign`; `expiresIn` and `notBefore` count from each call's time
- * @returns a function that signs one payload
+ * @returns a function that signs one payload, with `ready()`: imports the key for `alg`
  *
  * @example
  * ```ts
@@ -31,15 +67,16 @@ import { planVerify, VERIFY_OPTIONS, verifyPlanned, type VerifiedJwt, type Verif
  * const token = await signAccess({ sub: 'user-42' })
  * ```
  */
-export function createSigner(key: KeyInput, options: SignOptions): (payload: JwtPayload) => Promise<string> {
+export function createSigner(key: KeyInput, options: SignOptions): Prepared<(payload: JwtPayload) => Promise<string>> {
   let plan
   try {
     plan = planSign(options)
+    describeKey(key) // its form now (API.md, Prepared): no crypto, a JoseError thrown at creation
   } catch (e) {
     throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'invalid signer options')
   }
   const p = { ...plan, headers: new WeakMap() }
-  return async (payload) => {
+  const signer = async (payload: JwtPayload): Promise<string> => {
     try {
       const token = signPlanned(p, payload, key)
       return typeof token === 'string' ? token : await token
@@ -47,6 +84,10 @@ export function createSigner(key: KeyInput, options: SignOptions): (payload: Jwt
       throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'signing failed')
     }
   }
+  return withReady(signer, () => {
+    const desc = describeKey(key)
+    return importFor(desc, signingAlg(desc, p.alg), ['sign'])
+  })
 }
 
 /** Tokens longer than this are never cached (API.md). */
@@ -75,7 +116,9 @@ function describedOrNot(key: unknown): KeyDesc | undefined {
 
 /**
  * A verifier for one key (or resolver) and one set of options, validated now (a bad
- * option throws a JoseError synchronously). With `cache: n`, the last n verified tokens
+ * option, or a key given directly whose form is wrong, throws a JoseError synchronously);
+ * `ready()` imports that key for the algorithms the options allow, or loads a remote set
+ * once, rejecting with the JoseError a call would give. With `cache: n`, the last n verified tokens
  * are remembered (exact token match, never failures, not tokens over 4 096 characters)
  * for at most `cacheTtl` (60 s); a hit skips only the signature: the resolver runs, the
  * key must equal the one that verified, and the claims are checked again. Every result
@@ -83,7 +126,7 @@ function describedOrNot(key: unknown): KeyDesc | undefined {
  *
  * @param key - public key or secret, or a key resolver such as `createRemoteJwks(url)`
  * @param options - `VerifyOptions`, plus `cache` (entries, default 0: off) and `cacheTtl` (a Duration, default 60 s)
- * @returns a function that verifies one token, as `verify` does
+ * @returns a function that verifies one token, as `verify` does, with `ready()`
  *
  * @example
  * ```ts
@@ -95,7 +138,10 @@ function describedOrNot(key: unknown): KeyDesc | undefined {
  * const { payload } = await verifyToken(token)
  * ```
  */
-export function createVerifier<P = JwtPayload>(key: KeyInput | KeyResolver, options?: VerifierOptions): (token: string) => Promise<VerifyResult<P>> {
+export function createVerifier<P = JwtPayload>(key: KeyInput | KeyResolver, options?: VerifierOptions & { schema?: undefined }): Prepared<(token: string) => Promise<VerifyResult<P>>>
+export function createVerifier<S extends StandardSchemaV1>(key: KeyInput | KeyResolver, options: Omit<VerifierOptions, 'schema'> & { schema: S }): Prepared<(token: string) => Promise<VerifyResult<InferOutput<S>>>>
+export function createVerifier<P = JwtPayload>(key: KeyInput | KeyResolver, options?: VerifierOptions): Prepared<(token: string) => Promise<VerifyResult<P>>>
+export function createVerifier(key: KeyInput | KeyResolver, options?: VerifierOptions): Prepared<(token: string) => Promise<VerifyResult<unknown>>> {
   let plan: VerifyPlan
   let size = 0
   let ttlMs = 60_000
@@ -107,17 +153,22 @@ export function createVerifier<P = JwtPayload>(key: KeyInput | KeyResolver, opti
     }
     size = (o.cache as number | undefined) ?? 0
     if (o.cacheTtl !== undefined) ttlMs = parseDuration(o.cacheTtl, 'options.cacheTtl') * 1000
+    if (typeof key !== 'function') describeKey(key) // its form now, as createSigner
   } catch (e) {
     throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'invalid verifier options')
   }
   const cache = new Map<string, Entry>()
   const p = plan
-  return async (token) => {
+  // The schema runs on every call, cache hits included (API.md, Prepared); its output is left as it made it.
+  // Without a schema the frozen result itself, no hop; runSchema only ever rejects with a JoseError.
+  const out = (r: VerifyResult<unknown>): VerifyResult<unknown> | Promise<VerifyResult<unknown>> => p.schema ? (shaped(p, r) as Promise<VerifyResult<unknown>>).then((s) => Object.freeze(s)) : r
+  return withReady(async (token: string): Promise<VerifyResult<unknown>> => {
     try {
       if (size === 0) {
         const v = verifyPlanned(p, token, key)
         const r = 'then' in v ? await v : v
-        return { header: r.header, payload: r.payload as P, key: r.key }
+        const o = shaped(p, { header: r.header, payload: r.payload as unknown, key: r.key })
+        return 'then' in o ? await o : o
       }
       const cacheable = typeof token === 'string' && token.length <= MAX_CACHED_TOKEN
       const e = cacheable ? cache.get(token) : undefined
@@ -138,7 +189,7 @@ export function createVerifier<P = JwtPayload>(key: KeyInput | KeyResolver, opti
           if (now && sameKey(now, e.desc)) {
             checkClaims(p.claims, header, payload as JsonObject, t, p.claims.again)
             cache.set(token, e) // most recently used last
-            return e.result as VerifyResult<P>
+            return out(e.result)
           }
         }
       }
@@ -146,9 +197,9 @@ export function createVerifier<P = JwtPayload>(key: KeyInput | KeyResolver, opti
       const r = 'then' in v ? await v : v
       const result = frozen(r)
       if (cacheable) remember(cache, token, { result, storedAt: r.t * 1000, desc: r.desc, alg: r.alg }, size)
-      return result as VerifyResult<P>
+      return out(result)
     } catch (e) {
       throw toJoseError(e, 'ERR_JWS_INVALID', 'verification failed')
     }
-  }
+  }, () => readyVerify(key, p.core.algorithms))
 }

@@ -7,11 +7,12 @@ import { checkAlgorithms } from '../jwa/policy.ts'
 import { checkMaxLength, DEFAULT_MAX_TOKEN, parseExplained, type CompactParts } from '../jws/compact.ts'
 import { verifyParts, type Verified, type VerifyCore } from '../jws/verify.ts'
 import type { KeyDesc } from '../keys/describe.ts'
-import type { Alg, JwtPayload, KeyInput, KeyResolver, VerifyOptions, VerifyResult } from '../types.ts'
+import type { Alg, InferOutput, JwtPayload, KeyInput, KeyResolver, StandardSchemaV1, VerifyOptions, VerifyResult } from '../types.ts'
 import { CLAIM_OPTIONS, checkClaims, compileClaims, type ClaimPolicy } from './claims.ts'
+import { checkSchema, runSchema } from './schema.ts'
 
 // Built in a pure call: a top-level spread would keep both lists in bundles that never verify.
-export const VERIFY_OPTIONS = /* @__PURE__ */ (() => [...CLAIM_OPTIONS, 'algorithms', 'crit', 'maxTokenLength'] as const)()
+export const VERIFY_OPTIONS = /* @__PURE__ */ (() => [...CLAIM_OPTIONS, 'algorithms', 'crit', 'maxTokenLength', 'schema'] as const)()
 
 /** The payload as a resolver may see it: parsed when it is a JSON object, else undefined. */
 function peekPayload(parts: CompactParts): unknown {
@@ -29,6 +30,8 @@ export interface VerifyPlan {
   claims: ClaimPolicy
   /** What the JWS layer checks, built once per plan. */
   core: VerifyCore
+  /** `options.schema`, run after every other check. */
+  schema?: StandardSchemaV1 | undefined
 }
 
 /**
@@ -36,9 +39,10 @@ export interface VerifyPlan {
  * compiled into `claims`, their policy flag into the core): one pipeline for both.
  */
 export function planFrom(algorithms: readonly Alg[] | undefined, maxTokenLength: unknown, claims: ClaimPolicy,
-  understood?: Record<string, true>, hmacOnlyIfListed?: boolean): VerifyPlan {
+  schema: unknown, understood?: Record<string, true>, hmacOnlyIfListed?: boolean): VerifyPlan {
   return {
     algorithms,
+    schema: checkSchema(schema),
     maxLength: checkMaxLength(maxTokenLength, DEFAULT_MAX_TOKEN),
     claims,
     core: { algorithms, understood, b64FalseCode: 'ERR_JWT_INVALID', resolverPayload: peekPayload, hmacOnlyIfListed },
@@ -47,7 +51,7 @@ export function planFrom(algorithms: readonly Alg[] | undefined, maxTokenLength:
 
 /** The plan for option values read by readOptions or reusePlan. */
 export function planVerify(o: Options<(typeof VERIFY_OPTIONS)[number]>): VerifyPlan {
-  return validating(() => planFrom(checkAlgorithms(o.algorithms), o.maxTokenLength, compileClaims(o), checkCritOption(o.crit)))
+  return validating(() => planFrom(checkAlgorithms(o.algorithms), o.maxTokenLength, compileClaims(o), o.schema, checkCritOption(o.crit)))
 }
 
 export interface VerifiedJwt extends VerifyResult<JsonObject> {
@@ -56,6 +60,11 @@ export interface VerifiedJwt extends VerifyResult<JsonObject> {
   alg: Alg
   /** The time (seconds) the claims were checked at: the one read of the clock. */
   t: number
+}
+
+/** The result's payload: `options.schema`'s output when there is one (run last), else the payload itself, without a hop. */
+export function shaped<R extends { payload: unknown }>(plan: VerifyPlan, r: R): R | Promise<R> {
+  return plan.schema ? runSchema(plan.schema, r.payload).then((payload) => ({ ...r, payload })) : r
 }
 
 const parsePayload = (parts: CompactParts): JsonObject => parseObject(parts.payload, 'ERR_JWT_INVALID', 'the JWT payload')
@@ -110,12 +119,17 @@ const PLANS: PlanSlot<VerifyPlan> = { memo: undefined }
  * const { payload } = await verify(token, publicJwk, { issuer: 'https://id.example', audience: 'api' })
  * ```
  */
-export async function verify<P = JwtPayload>(token: string, key: KeyInput | KeyResolver, options?: VerifyOptions): Promise<VerifyResult<P>> {
+export function verify<P = JwtPayload>(token: string, key: KeyInput | KeyResolver, options?: VerifyOptions & { schema?: undefined }): Promise<VerifyResult<P>>
+export function verify<S extends StandardSchemaV1>(token: string, key: KeyInput | KeyResolver, options: Omit<VerifyOptions, 'schema'> & { schema: S }): Promise<VerifyResult<InferOutput<S>>>
+export function verify<P = JwtPayload>(token: string, key: KeyInput | KeyResolver, options?: VerifyOptions): Promise<VerifyResult<P>>
+export async function verify(token: string, key: KeyInput | KeyResolver, options?: VerifyOptions): Promise<VerifyResult<unknown>> {
   try {
     noCallback(arguments, 2)
-    const v = verifyPlanned(reusePlan(PLANS, options, VERIFY_OPTIONS, planVerify), token, key)
+    const plan = reusePlan(PLANS, options, VERIFY_OPTIONS, planVerify)
+    const v = verifyPlanned(plan, token, key)
     const r = 'then' in v ? await v : v // no await (and no hop) when it verified synchronously
-    return { header: r.header, payload: r.payload as P, key: r.key }
+    const out = shaped(plan, { header: r.header, payload: r.payload as unknown, key: r.key })
+    return 'then' in out ? await out : out
   } catch (e) {
     throw toJoseError(e, 'ERR_JWS_INVALID', 'verification failed')
   }

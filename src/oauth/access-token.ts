@@ -5,11 +5,11 @@
 import { JoseError, toJoseError } from '../errors.ts'
 import type { JsonObject } from '../jose/json.ts'
 import { stringList, validating } from '../jose/options.ts'
-import type { KeyInput, KeyResolver } from '../types.ts'
+import type { InferOutput, JwtPayload, KeyInput, KeyResolver, StandardSchemaV1 } from '../types.ts'
 import type { AccessTokenResult, VerifyAccessTokenOptions } from './types.ts'
-import { claimFail, planProfile, readProfileOptions, requiredString, requiredStrings, stringClaim, verifyProfile, type ProfileCheck, type ProfilePlan } from './profile.ts'
+import { claimFail, planProfile, readProfileOptions, requiredString, requiredStrings, stringClaim, verifyProfile, withSchema, type ProfileCheck, type ProfilePlan } from './profile.ts'
 
-const NAMES = ['issuer', 'audience', 'algorithms', 'requiredScopes', 'now', 'clockTolerance', 'maxTokenLength'] as const
+const NAMES = ['issuer', 'audience', 'algorithms', 'requiredScopes', 'now', 'clockTolerance', 'maxTokenLength', 'schema'] as const
 
 /** RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti are REQUIRED. */
 const REQUIRED = ['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti'] as const
@@ -50,7 +50,7 @@ function planAccessToken(options: unknown): ProfilePlan {
       algorithms: o.algorithms, maxTokenLength: o.maxTokenLength, now: o.now, clockTolerance: o.clockTolerance,
       issuer: [issuer], audience: requiredStrings(o.audience, 'options.audience'),
       typ: 'at+jwt', required: REQUIRED, checks: profileChecks(checkRequiredScopes(o.requiredScopes)),
-      hmacOnlyIfListed: true,
+      hmacOnlyIfListed: true, schema: o.schema,
     })
   })
 }
@@ -70,10 +70,15 @@ function planAccessToken(options: unknown): ProfilePlan {
  * })
  * ```
  */
-export async function verifyAccessToken(token: string, key: KeyInput | KeyResolver, options: VerifyAccessTokenOptions): Promise<AccessTokenResult> {
+export function verifyAccessToken<P = JwtPayload>(token: string, key: KeyInput | KeyResolver, options: VerifyAccessTokenOptions & { schema?: undefined }): Promise<AccessTokenResult<P>>
+export function verifyAccessToken<S extends StandardSchemaV1>(token: string, key: KeyInput | KeyResolver,
+  options: Omit<VerifyAccessTokenOptions, 'schema'> & { schema: S }): Promise<AccessTokenResult<InferOutput<S>>>
+export function verifyAccessToken<P = JwtPayload>(token: string, key: KeyInput | KeyResolver, options: VerifyAccessTokenOptions): Promise<AccessTokenResult<P>>
+export async function verifyAccessToken(token: string, key: KeyInput | KeyResolver, options: VerifyAccessTokenOptions): Promise<AccessTokenResult<unknown>> {
   try {
-    const r = await verifyProfile(planAccessToken(options), token, key)
-    return { header: r.header, payload: r.payload, key: r.key, scopes: scopesOf(r.payload) }
+    const plan = planAccessToken(options)
+    const r = await verifyProfile(plan, token, key)
+    return await withSchema(plan, { header: r.header, payload: r.payload as unknown, key: r.key, scopes: scopesOf(r.payload) })
   } catch (e) {
     // RFC 9068 §2.1: access tokens are typed at+jwt; other JWTs are verify's to check.
     if (e instanceof JoseError && e.claim === 'typ' && e.reason === 'mismatch') e.message += ': RFC 9068 requires "at+jwt"; verify other JWTs with verify()'

@@ -9,14 +9,14 @@ import { normaliseTyp } from '../jwt/claims.ts'
 import { planSign, signPlanned } from '../jwt/sign.ts'
 import { parseDuration } from '../jwt/time.ts'
 import { validating } from '../jose/options.ts'
-import type { JwtPayload, KeyInput, KeyResolver, VerifyResult } from '../types.ts'
+import type { InferOutput, JwtPayload, KeyInput, KeyResolver, StandardSchemaV1, VerifyResult } from '../types.ts'
 import type { ClientAssertionOptions, ReplayStore, VerifyClientAssertionOptions } from './types.ts'
 import {
-  claimFail, planProfile, readProfileOptions, requiredString, requiredStrings, verifyProfile, type ProfileCheck, type ProfilePlan,
+  claimFail, planProfile, readProfileOptions, requiredString, requiredStrings, verifyProfile, withSchema, type ProfileCheck, type ProfilePlan,
 } from './profile.ts'
 
 const SIGN_NAMES = ['clientId', 'audience', 'key', 'alg', 'expiresIn', 'jwtId', 'now'] as const
-const VERIFY_NAMES = ['clientId', 'audience', 'algorithms', 'now', 'clockTolerance', 'maxLifetime', 'replayStore', 'maxTokenLength'] as const
+const VERIFY_NAMES = ['clientId', 'audience', 'algorithms', 'now', 'clockTolerance', 'maxLifetime', 'replayStore', 'maxTokenLength', 'schema'] as const
 
 /** RFC 7523 §3 item 7: a `jti` nobody can guess or repeat (128 random bits). */
 function randomJti(): string {
@@ -110,7 +110,7 @@ function planAssertion(options: unknown): AssertionPlan {
       issuer: [clientId], subject: clientId, audience,
       typ: assertionTyp,
       required: store ? ['exp', 'jti'] : ['exp'],
-      checks: [singleAudience, lifetimeCheck(maxLifetime), ...(store ? [jtiPresent] : [])],
+      checks: [singleAudience, lifetimeCheck(maxLifetime), ...(store ? [jtiPresent] : [])], schema: o.schema,
     })
     return { profile, store, add }
   })
@@ -147,12 +147,18 @@ async function recordJti(plan: AssertionPlan, payload: JwtPayload): Promise<void
  * })
  * ```
  */
-export async function verifyClientAssertion(assertion: string, key: KeyInput | KeyResolver, options: VerifyClientAssertionOptions): Promise<VerifyResult> {
+export function verifyClientAssertion<P = JwtPayload>(assertion: string, key: KeyInput | KeyResolver, options: VerifyClientAssertionOptions & { schema?: undefined }): Promise<VerifyResult<P>>
+export function verifyClientAssertion<S extends StandardSchemaV1>(assertion: string, key: KeyInput | KeyResolver,
+  options: Omit<VerifyClientAssertionOptions, 'schema'> & { schema: S }): Promise<VerifyResult<InferOutput<S>>>
+export function verifyClientAssertion<P = JwtPayload>(assertion: string, key: KeyInput | KeyResolver, options: VerifyClientAssertionOptions): Promise<VerifyResult<P>>
+export async function verifyClientAssertion(assertion: string, key: KeyInput | KeyResolver, options: VerifyClientAssertionOptions): Promise<VerifyResult<unknown>> {
   try {
     const plan = planAssertion(options)
     const r = await verifyProfile(plan.profile, assertion, key)
+    // The schema is a check: it runs before the jti is recorded, which comes after every check (API.md, client assertions).
+    const out = await withSchema(plan.profile, { header: r.header, payload: r.payload as unknown, key: r.key })
     if (plan.store) await recordJti(plan, r.payload)
-    return { header: r.header, payload: r.payload, key: r.key }
+    return out
   } catch (e) {
     throw toJoseError(e, 'ERR_JWS_INVALID', 'client assertion verification failed')
   }

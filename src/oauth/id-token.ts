@@ -8,12 +8,12 @@ import { optString, validating } from '../jose/options.ts'
 import type { AlgEntry } from '../jwa/registry.ts'
 import { checkNumericDate } from '../jwt/claims.ts'
 import { parseDuration } from '../jwt/time.ts'
-import type { KeyInput, KeyResolver, VerifyResult } from '../types.ts'
+import type { InferOutput, JwtPayload, KeyInput, KeyResolver, StandardSchemaV1, VerifyResult } from '../types.ts'
 import type { VerifyIdTokenOptions } from './types.ts'
 import { checkHashInput, halfHash } from './hash-claims.ts'
-import { claimFail, planProfile, readProfileOptions, requiredString, stringClaim, verifyProfile, type ProfileCheck, type ProfilePlan } from './profile.ts'
+import { claimFail, planProfile, readProfileOptions, requiredString, stringClaim, verifyProfile, withSchema, type ProfileCheck, type ProfilePlan } from './profile.ts'
 
-const NAMES = ['issuer', 'clientId', 'nonce', 'maxAge', 'accessToken', 'code', 'algorithms', 'now', 'clockTolerance', 'maxTokenLength'] as const
+const NAMES = ['issuer', 'clientId', 'nonce', 'maxAge', 'accessToken', 'code', 'algorithms', 'now', 'clockTolerance', 'maxTokenLength', 'schema'] as const
 
 /** OIDC Core §3.1.3.7 items 4–5: azp equals the client id when present; required with several audiences. */
 function azpCheck(clientId: string): ProfileCheck {
@@ -68,7 +68,7 @@ function planIdToken(options: unknown): IdTokenPlan {
       algorithms: o.algorithms, maxTokenLength: o.maxTokenLength, now: o.now, clockTolerance: o.clockTolerance,
       issuer: [requiredString(o.issuer, 'options.issuer')], audience: [clientId],
       // The generic default: absent or JWT; at+jwt and logout+jwt are other token kinds.
-      typ: undefined, required: ['sub', 'exp', 'iat'], checks,
+      typ: undefined, required: ['sub', 'exp', 'iat'], checks, schema: o.schema,
     })
     return { profile, accessToken: checkHashInput(o.accessToken, 'options.accessToken'), code: checkHashInput(o.code, 'options.code') }
   })
@@ -96,13 +96,17 @@ async function hashCheck(entry: AlgEntry, payload: JsonObject, claim: 'at_hash' 
  * const { payload } = await verifyIdToken(idToken, jwks, { issuer: 'https://id.example', clientId: 'my-app', nonce })
  * ```
  */
-export async function verifyIdToken(token: string, key: KeyInput | KeyResolver, options: VerifyIdTokenOptions): Promise<VerifyResult> {
+export function verifyIdToken<P = JwtPayload>(token: string, key: KeyInput | KeyResolver, options: VerifyIdTokenOptions & { schema?: undefined }): Promise<VerifyResult<P>>
+export function verifyIdToken<S extends StandardSchemaV1>(token: string, key: KeyInput | KeyResolver,
+  options: Omit<VerifyIdTokenOptions, 'schema'> & { schema: S }): Promise<VerifyResult<InferOutput<S>>>
+export function verifyIdToken<P = JwtPayload>(token: string, key: KeyInput | KeyResolver, options: VerifyIdTokenOptions): Promise<VerifyResult<P>>
+export async function verifyIdToken(token: string, key: KeyInput | KeyResolver, options: VerifyIdTokenOptions): Promise<VerifyResult<unknown>> {
   try {
     const plan = planIdToken(options)
     const r = await verifyProfile(plan.profile, token, key)
     await hashCheck(r.entry, r.payload, 'at_hash', plan.accessToken)
     await hashCheck(r.entry, r.payload, 'c_hash', plan.code)
-    return { header: r.header, payload: r.payload, key: r.key }
+    return await withSchema(plan.profile, { header: r.header, payload: r.payload as unknown, key: r.key })
   } catch (e) {
     throw toJoseError(e, 'ERR_JWS_INVALID', 'ID token verification failed')
   }

@@ -9,7 +9,7 @@ import { foreignHint, optString, optStrings, readOptions } from '../jose/options
 import { checkAlgorithms } from '../jwa/policy.ts'
 import { lookup, type AlgEntry } from '../jwa/registry.ts'
 import { compileClaims } from '../jwt/claims.ts'
-import { planFrom, verifyPlanned, type VerifyPlan } from '../jwt/verify.ts'
+import { planFrom, shaped, verifyPlanned, type VerifyPlan } from '../jwt/verify.ts'
 import type { JwsHeader, KeyInput, KeyResolver } from '../types.ts'
 
 /** What a profile check sees: the verified header and payload, t (seconds) and the tolerance. */
@@ -64,6 +64,7 @@ export interface ProfileSpec {
   required: readonly string[]
   checks: readonly ProfileCheck[]
   hmacOnlyIfListed?: boolean
+  schema: unknown
 }
 
 /** Compiles a profile into `verify`'s plan, through the generic claim compiler (same order, same codes). */
@@ -76,7 +77,7 @@ export function planProfile(spec: ProfileSpec): ProfilePlan {
   }, spec.checks)
   // typ runs first (API.md, claim order): a profile's own typ rule replaces the no-op one.
   return planFrom(checkAlgorithms(spec.algorithms), spec.maxTokenLength, ownTyp ? { ...claims, checks: [ownTyp, ...claims.checks] } : claims,
-    undefined, spec.hmacOnlyIfListed)
+    spec.schema, undefined, spec.hmacOnlyIfListed)
 }
 
 /** Verifies a token under a profile plan, as `verify` does; the caller runs any asynchronous checks after. */
@@ -85,6 +86,9 @@ export async function verifyProfile(plan: ProfilePlan, token: unknown, key: KeyI
   const r = 'then' in v ? await v : v
   return { header: r.header, payload: r.payload, key: r.key, entry: lookup(r.alg)! }
 }
+
+/** The profile's result with `options.schema`'s output as its payload: run last, after the caller's asynchronous checks. */
+export const withSchema = async <R extends { payload: unknown }>(plan: ProfilePlan, r: R): Promise<R> => shaped(plan, r)
 
 /** Claim-type guard for profile claims (not RFC 7519 ones): a string, when present. */
 export function stringClaim(payload: JsonObject, claim: string): string | undefined {

@@ -1,5 +1,5 @@
 /** Public types of the OAuth 2.0 / OpenID Connect profiles (API.md, OAuth profiles). */
-import type { Alg, Duration, JwtPayload, KeyInput, Now, VerifyResult } from '../types.ts'
+import type { Alg, Duration, JwtPayload, KeyInput, Now, StandardSchemaV1, VerifyResult } from '../types.ts'
 
 /**
  * A store of client assertion `jti`s. `add` must be atomic: it returns `false` when the
@@ -65,6 +65,8 @@ export interface VerifyClientAssertionOptions {
   replayStore?: ReplayStore
   /** Longest token accepted, before any other work (UTF-16 code units). Default 16 384. */
   maxTokenLength?: number
+  /** A Standard Schema run last on the verified payload; the result's payload is its output. */
+  schema?: StandardSchemaV1
 }
 
 /**
@@ -85,6 +87,8 @@ export interface VerifyAccessTokenOptions {
   clockTolerance?: Duration
   /** Longest token accepted, before any other work (UTF-16 code units). Default 16 384. */
   maxTokenLength?: number
+  /** A Standard Schema run last on the verified payload; the result's payload is its output. */
+  schema?: StandardSchemaV1
 }
 
 /**
@@ -96,7 +100,7 @@ export interface VerifyAccessTokenOptions {
  * const canWrite = (r: AccessTokenResult) => r.scopes.includes('write')
  * ```
  */
-export interface AccessTokenResult extends VerifyResult<JwtPayload> {
+export interface AccessTokenResult<P = JwtPayload> extends VerifyResult<P> {
   scopes: string[]
 }
 
@@ -124,4 +128,6 @@ export interface VerifyIdTokenOptions {
   clockTolerance?: Duration
   /** Longest token accepted, before any other work (UTF-16 code units). Default 16 384. */
   maxTokenLength?: number
+  /** A Standard Schema run last on the verified payload; the result's payload is its output. */
+  schema?: StandardSchemaV1
 }

@@ -36,8 +36,9 @@ describe('createSigner', () => {
     expect(payload.exp).toBe(T0.getTime() / 1000 + 15)
   })
 
-  it('a bad key rejects the call (not creation), and the next call tries again', async () => {
-    const s = createSigner('short', { alg: 'HS256' })
+  it('a malformed key throws at creation (API.md v3, Prepared); one that misfits rejects each call', async () => {
+    expect(() => createSigner('short', { alg: 'HS256' })).toThrow(expect.objectContaining({ code: 'ERR_KEY_INVALID' }))
+    const s = createSigner(secret, { alg: 'RS256' })
     expect(await code(s({}))).toBe('ERR_KEY_INVALID')
     expect(await code(s({}))).toBe('ERR_KEY_INVALID')
   })
