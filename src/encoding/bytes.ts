@@ -12,6 +12,13 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out
 }
 
+/** The same length and the same items in order (===): bytes, or lists of primitives. */
+export function sameItems(a: ArrayLike<unknown>, b: ArrayLike<unknown>): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
 /** True for a Uint8Array (Buffer included), never for other views. */
 export function isBytes(x: unknown): x is Uint8Array {
   return x instanceof Uint8Array || (ArrayBuffer.isView(x) && Object.prototype.toString.call(x) === '[object Uint8Array]')

@@ -3,6 +3,7 @@
  * inside a try, and unknown names are refused (a misspelt `audiance` must not silently
  * turn a check off).
  */
+import { sameItems } from '../encoding/bytes.ts'
 import { fail, scrub, toJoseError } from '../errors.ts'
 
 export type Options<K extends string> = { readonly [P in K]?: unknown }
@@ -120,12 +121,7 @@ export interface PlanSlot<P> {
   memo: { plan: P; values: unknown[] } | undefined
 }
 
-function same(a: unknown, b: unknown): boolean {
-  if (a === b) return true
-  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
-}
+const same = (a: unknown, b: unknown): boolean => a === b || (Array.isArray(a) && Array.isArray(b) && sameItems(a, b))
 
 /** Values a plan may be remembered by: primitives, functions, arrays of primitives. */
 function rememberable(v: unknown): boolean {

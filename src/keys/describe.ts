@@ -4,7 +4,7 @@
  * Descriptions are cached per input: a WeakMap for objects, a bounded map for strings.
  */
 import { fail, toJoseError } from '../errors.ts'
-import { isBytes } from '../encoding/bytes.ts'
+import { isBytes, sameItems } from '../encoding/bytes.ts'
 import { isWellFormed, utf8 } from '../encoding/utf8.ts'
 import { remember } from '../jose/bounded.ts'
 import { isPlainObject } from '../jose/json.ts'
@@ -125,12 +125,6 @@ const bytesOf = (x: object): Uint8Array | undefined => (isBytes(x) ? x : x insta
 const policyOf = (jwk: Record<string, unknown>, keep = false): unknown[] => {
   const ops = jwk.key_ops
   return [jwk.alg, jwk.use, keep && Array.isArray(ops) ? [...(ops as unknown[])] : ops]
-}
-
-function sameItems(a: ArrayLike<unknown>, b: ArrayLike<unknown>): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
 }
 
 /** Equal JWK policies: alg and use the same, key_ops the same list (or both absent). */

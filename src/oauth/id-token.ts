@@ -2,7 +2,7 @@
  * ID token validation (OIDC Core §3.1.3.7, §3.2.2.11, §3.3.2.11): required claims, `aud`
  * and `azp`, `nonce`, `max_age` against `auth_time`, and the `at_hash`/`c_hash` bindings.
  */
-import { fail, toJoseError } from '../errors.ts'
+import { toJoseError } from '../errors.ts'
 import type { JsonObject } from '../jose/json.ts'
 import { optString, validating } from '../jose/options.ts'
 import type { AlgEntry } from '../jwa/registry.ts'
