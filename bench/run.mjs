@@ -8,11 +8,16 @@
 //   npm run bench -- --runtimes          also the WebCrypto scenarios under Node, Deno and Bun
 //   npm run bench -- --memory            also the cached-verifier memory run (1,000,000 tokens; a few minutes)
 //   npm run bench -- --list              names of the scenarios
+//   npm run bench -- --node 22,26        only these Node versions (default: 20, 22, 24 and 26; --quick: 24)
+//   npm run bench -- --targets           only the scenarios bench/targets.mjs reads (sign, verify, cold import)
 //   node bench/run.mjs --report          rewrite RESULTS.md from results/latest.json, measuring nothing
 //
-// A full run writes bench/results/latest.json and bench/RESULTS.md. A run limited by
-// --scenario (or only --memory / --runtimes via `--scenario memory`) replaces just those
-// sections in latest.json and rewrites RESULTS.md; --quick writes results/quick.json.
+// Every Node version runs in its own process (the machine's node for its own major, the
+// npm `node` packages of test/runtimes/nodeNN for the others, installed when missing),
+// one after the other; the Deno/Bun runs (--runtimes) and the memory run (--memory) go
+// with the newest LTS only. A full run writes bench/results/latest.json (one document per
+// version) and bench/RESULTS.md. A run limited by --scenario or --node replaces just
+// those sections in latest.json and rewrites RESULTS.md; --quick writes results/quick.json.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -31,9 +36,15 @@ const PEER_NAMES = ['jose', 'jsonwebtoken', 'fast-jwt', 'hono', '@tsndr/cloudfla
 const argv = process.argv.slice(2)
 const flag = (name) => argv.includes(name)
 const filters = []
+let nodeList
+let childOut // set in a per-version child: where it writes its results document
 for (let k = 0; k < argv.length; k++) {
   if (argv[k] === '--scenario' && argv[k + 1]) filters.push(...argv[++k].split(','))
   else if (argv[k].startsWith('--scenario=')) filters.push(...argv[k].slice(11).split(','))
+  else if (argv[k] === '--node' && argv[k + 1]) nodeList = argv[++k].split(',').map((v) => v.trim())
+  else if (argv[k] === '--child' && argv[k + 1]) childOut = argv[++k]
+  // The scenarios bench/targets.mjs reads, and nothing else.
+  else if (argv[k] === '--targets') filters.push('sign', ...['HS256', 'RS256', 'PS256', 'ES256', 'EdDSA'].map((a) => `verify ${a}$`), 'cold import$')
   else if (!['--quick', '--runtimes', '--memory', '--list', '--report', '--help', '-h'].includes(argv[k])) {
     console.error(`unknown argument ${argv[k]} (see the top of bench/run.mjs)`)
     process.exit(2)
@@ -190,14 +201,86 @@ function mergeResults(previous, current, fullRun) {
   }
 }
 
+// ---- Node versions: one child process each ----
+const NODE_VERSIONS = ['20', '22', '24', '26']
+const NEWEST_LTS = '24'
+const OPT_IN = ['memory', 'runtimes']
+const major = (version) => version.replace(/^v/, '').split('.')[0]
+
+/** The node binary of a major version: this process's own, or test/runtimes/nodeNN's (installed when missing). */
+function nodeBinary(v) {
+  if (major(process.version) === v) return process.execPath
+  const dir = join(REPO, 'test/runtimes', `node${v}`)
+  if (!existsSync(join(dir, 'package.json'))) throw new Error(`no test/runtimes/node${v} folder: Node ${v} is not one of ${NODE_VERSIONS.join(', ')}`)
+  const bin = join(dir, 'node_modules/.bin/node')
+  if (!existsSync(bin)) {
+    console.log(`installing Node ${v}: npm ci --prefix test/runtimes/node${v}`)
+    const r = spawnSync('npm', ['ci', '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error'], { stdio: 'inherit' })
+    if (r.status !== 0) process.exit(r.status ?? 1)
+  }
+  return bin
+}
+
+/** The results document of several versions, `{ runs: [one document per version] }`. */
+const runsOf = (doc) => (doc?.runs ? doc.runs : doc?.scenarios ? [doc] : [])
+
+async function orchestrate() {
+  const { resultsMarkdown } = await import('./lib/report.mjs')
+  ensurePeers()
+  // Only opt-in sections asked for: they run with the newest LTS alone.
+  const onlyOptIn = filt.length > 0 && filt.every((f) => OPT_IN.includes(f))
+  const versions = nodeList ?? (QUICK || onlyOptIn ? [NEWEST_LTS] : NODE_VERSIONS)
+  for (const v of versions) if (!NODE_VERSIONS.includes(v)) throw new Error(`--node ${v}: the bench runs Node ${NODE_VERSIONS.join(', ')}`)
+  const primary = versions.includes(NEWEST_LTS) ? NEWEST_LTS : versions.at(-1)
+  const own = argv.filter((a, k) => !['--node', '--child'].includes(a) && !['--node', '--child'].includes(argv[k - 1]))
+  const started = performance.now()
+  const runs = []
+  mkdirSync(RESULTS, { recursive: true })
+  for (const v of versions) {
+    const bin = nodeBinary(v)
+    const out = join(RESULTS, `node${v}.tmp.json`)
+    rmSync(out, { force: true })
+    // Deno, Bun and the memory run once, with the primary version; filters naming them likewise.
+    const args = v === primary ? own : own.filter((a) => !['--runtimes', '--memory'].includes(a))
+    log(`\n==== Node ${v} (${bin.startsWith(REPO) ? bin.slice(REPO.length) : bin}) ====`)
+    const r = spawnSync(bin, [fileURLToPath(import.meta.url), ...args, '--child', out], { cwd: BENCH, stdio: 'inherit', timeout: 90 * 60_000 })
+    if (!existsSync(out)) {
+      console.error(`Node ${v}: no results (exit ${r.status ?? r.signal})`)
+      process.exitCode = 1
+      continue
+    }
+    runs.push(JSON.parse(readFileSync(out, 'utf8')))
+    rmSync(out)
+    if (r.status !== 0) process.exitCode = 1
+  }
+  const minutes = +((performance.now() - started) / 60_000).toFixed(1)
+  const { node, v8: _v8, ...m } = machine()
+  const doc = { date: new Date().toISOString(), machine: m, durationMinutes: minutes, runs }
+  if (QUICK) {
+    writeFileSync(join(RESULTS, 'quick.json'), `${JSON.stringify(doc, null, 2)}\n`)
+    log(`\nquick run, ${minutes} min: bench/results/quick.json (RESULTS.md untouched)`)
+    return
+  }
+  const latest = join(RESULTS, 'latest.json')
+  const previous = existsSync(latest) ? runsOf(JSON.parse(readFileSync(latest, 'utf8'))) : []
+  const fullRun = filt.length === 0
+  const merged = new Map(previous.map((r) => [major(r.machine.node), r]))
+  for (const r of runs) merged.set(major(r.machine.node), mergeResults(merged.get(major(r.machine.node)), r, fullRun))
+  const all = { ...doc, partial: !fullRun || versions.length < NODE_VERSIONS.length, runs: NODE_VERSIONS.flatMap((v) => merged.get(v) ?? []) }
+  writeFileSync(latest, `${JSON.stringify(all, null, 2)}\n`)
+  writeFileSync(join(BENCH, 'RESULTS.md'), `${resultsMarkdown(all)}\n`)
+  log(`\n${minutes} min: bench/results/latest.json and bench/RESULTS.md written (Node ${versions.join(', ')})`)
+}
+
 async function main() {
   const { printScenario, resultsMarkdown, coldRows, memoryRows, runtimeRows } = await import('./lib/report.mjs')
   if (flag('--report')) {
     const doc = JSON.parse(readFileSync(join(RESULTS, 'latest.json'), 'utf8'))
-    writeFileSync(join(BENCH, 'RESULTS.md'), `${resultsMarkdown(doc)}\n`)
+    writeFileSync(join(BENCH, 'RESULTS.md'), `${resultsMarkdown({ ...doc, runs: runsOf(doc) })}\n`)
     log('bench/RESULTS.md rewritten from bench/results/latest.json')
     return
   }
+  if (!childOut && !flag('--list')) return orchestrate()
   ensurePeers()
   const { makeFixtures, portableFixtures } = await import('./lib/fixtures.mjs')
   const { buildScenarios } = await import('./lib/scenarios.mjs')
@@ -261,21 +344,10 @@ async function main() {
     log(`\nmemory\n${textTable(memoryRows(doc.memory))}`)
   }
 
-  mkdirSync(RESULTS, { recursive: true })
   const minutes = ((performance.now() - started) / 60_000).toFixed(1)
   doc.durationMinutes = +minutes
-  if (QUICK) {
-    writeFileSync(join(RESULTS, 'quick.json'), `${JSON.stringify(doc, null, 2)}\n`)
-    log(`\nquick run, ${minutes} min: bench/results/quick.json (RESULTS.md untouched)`)
-  } else {
-    const latest = join(RESULTS, 'latest.json')
-    const previous = existsSync(latest) ? JSON.parse(readFileSync(latest, 'utf8')) : undefined
-    const fullRun = filt.length === 0
-    const merged = mergeResults(previous, doc, fullRun)
-    writeFileSync(latest, `${JSON.stringify(merged, null, 2)}\n`)
-    writeFileSync(join(BENCH, 'RESULTS.md'), `${resultsMarkdown(merged)}\n`)
-    log(`\n${minutes} min: bench/results/latest.json and bench/RESULTS.md written`)
-  }
+  writeFileSync(childOut, `${JSON.stringify(doc, null, 2)}\n`)
+  log(`\nNode ${m.node}: ${minutes} min`)
   const failures = doc.scenarios.flatMap((s) => s.failed.filter((f) => f.kind === 'subject' || f.kind === 'ceiling').map((f) => `${s.name}: ${f.name}: ${f.error}`))
   const unbounded = (doc.memory?.runs ?? []).filter((r) => r.contender === 'isojwt' && (r.error || !r.bounded))
   for (const f of failures) console.error(`FAILED ${f}`)
