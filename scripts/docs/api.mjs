@@ -77,7 +77,7 @@ const fileOf = (project, reflection) => project.getSymbolIdFromReflection(reflec
  */
 function arrange(context) {
   const project = context.project
-  const indexText = readFileSync(INDEX, 'utf8')
+  const indexText = readFileSync(INDEX, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '') // the export lines, not the comments
   const position = (name) => indexText.search(new RegExp(`\\b${name}\\b`))
   const platform = (m) => (m.inheritedFrom && !m.inheritedFrom.reflection) || (m.overwrites && !m.overwrites.reflection && !m.comment && !m.getSignature?.comment)
   const dropped = (m) => m.name.startsWith('[') || (platform(m) && !m.kindOf(ReflectionKind.Constructor))
@@ -101,7 +101,8 @@ function arrange(context) {
   }).filter((c) => c.children.length > 0)
 }
 
-const commentText = (c) => JSON.stringify([c?.summary, c?.blockTags.map((t) => [t.tag, t.content])])
+const partsText = (parts) => parts.map((p) => p.text).join('')
+const commentText = (c) => JSON.stringify([partsText(c?.summary ?? []), c?.blockTags.map((t) => [t.tag, partsText(t.content)])])
 const sameComment = (a, b) => commentText(a) === commentText(b)
 
 /** The list of sections and their names under the page's introduction (the headings' anchors: the names in lower case). */
