@@ -1,12 +1,15 @@
 import { defineConfig, type Options } from 'tsup'
-import { fileURLToPath } from 'node:url'
 
 /**
  * Two builds of the same source, ESM + CJS each:
  * - dist/index.*: WebCrypto only (the `default`, `browser`, `workerd`, `deno`, … and
  *   `isojwt/web` targets);
- * - dist/node.*: the same code with src/backend/index.ts resolved to src/backend/node.ts
- *   (node:crypto), for the `node` export condition. Types are shared (dist/index.d.*).
+ * - dist/node.*: the same code built with the `isojwt-node` condition, under which
+ *   package.json `imports` maps `#backend` (src/backend/index.ts) to src/backend/node.ts
+ *   (node:crypto); served under the `node` export condition. Types are shared (dist/index.d.*).
+ * The web build sets no condition of its own and is `platform: 'neutral'` (esbuild adds no
+ * `node` or `browser` condition), so `#backend` takes `default`, WebCrypto, wherever it
+ * is built. `#backend` never reaches dist/: it is bundled away.
  * Plus the CLI, dist/cli.js (ESM, Node): its imports of the library become the external
  * './node.js', so the package ships one copy of the library, not two.
  */
@@ -32,8 +35,6 @@ const GLOBAL_TYPES = `declare global {
   interface CryptoKeyPair { privateKey: CryptoKey; publicKey: CryptoKey }
 }`
 
-const nodeBackend = fileURLToPath(new URL('./src/backend/node.ts', import.meta.url))
-
 export default defineConfig([
   { ...common, entry: { index: 'src/index.ts' }, dts: { footer: GLOBAL_TYPES }, clean: true },
   {
@@ -41,12 +42,9 @@ export default defineConfig([
     entry: { node: 'src/index.ts' },
     dts: false,
     clean: false,
-    esbuildPlugins: [{
-      name: 'isojwt-node-backend',
-      setup(build) {
-        build.onResolve({ filter: /[\\/]backend[\\/]index\.ts$/ }, () => ({ path: nodeBackend }))
-      },
-    }],
+    esbuildOptions(options) {
+      options.conditions = ['isojwt-node']
+    },
   },
   {
     entry: { cli: 'src/cli/main.ts' },

@@ -1,9 +1,11 @@
-import { fileURLToPath } from 'node:url'
+import { defaultServerConditions } from 'vite'
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config'
 
 // The suite runs twice: against the WebCrypto backend and against the node:crypto
-// backend (src/backend/index.ts resolved to src/backend/node.ts, as the node build does).
-const nodeBackend = fileURLToPath(new URL('./src/backend/node.ts', import.meta.url))
+// backend. package.json `imports` maps `#backend` (src/backend/index.ts) to node.ts under
+// the `isojwt-node` condition, which the node project adds (as the node build does), and
+// to webcrypto.ts by default. Vite's own server conditions (`module`, `node`, …) stay, for
+// the dependencies; they cannot pick the node backend, whose condition is our own name.
 
 // Files whose outcome no backend can change run once, in the node project: the CLI and
 // the demo (child processes on dist/), the repository checks, the export list, the
@@ -28,14 +30,7 @@ function project(backend: 'webcrypto' | 'node', alone: boolean): TestProjectInli
       pool: 'threads',
       ...(alone ? { maxWorkers: 1, sequence: { groupOrder: 1 } } : {}),
     },
-    plugins: backend === 'webcrypto' ? [] : [{
-      name: 'isojwt-node-backend',
-      enforce: 'pre' as const,
-      resolveId(source: string, importer: string | undefined) {
-        if (importer && /[\\/]backend[\\/]index\.ts$/.test(source.replace(/^\.\.?\//, '/'))) return nodeBackend
-        return null
-      },
-    }],
+    ...(backend === 'node' ? { ssr: { resolve: { conditions: ['isojwt-node', ...defaultServerConditions] } } } : {}),
   }
 }
 

@@ -36,11 +36,11 @@ export function isCheckedTs(block) {
 
 /**
  * Relative link targets outside code blocks and inline code: `[text](target)`, with the
- * line they are on. External (scheme:) and same-page (#…) links are left out.
+ * line they are on. External (scheme:) links are left out, and same-page (#…) ones unless asked for.
  * @param {string} text
  * @returns {{ target: string, line: number }[]}
  */
-export function relativeLinks(text) {
+export function relativeLinks(text, { samePage = false } = {}) {
   const out = []
   let inFence = false
   text.split('\n').forEach((raw, i) => {
@@ -49,9 +49,34 @@ export function relativeLinks(text) {
     const line = raw.replace(/`[^`]*`/g, '')
     for (const m of line.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) {
       const target = m[1]
-      if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('#')) continue
+      if (/^[a-z][a-z0-9+.-]*:/i.test(target) || (target.startsWith('#') && !samePage)) continue
       out.push({ target, line: i + 1 })
     }
   })
+  return out
+}
+
+/**
+ * The anchors a Markdown page offers: its headings as GitHub slugs them (lower case,
+ * punctuation dropped, spaces to dashes, `-1`, `-2`… on repeats) and `<a id>`/`<a name>`.
+ * @param {string} text
+ * @returns {Set<string>}
+ */
+export function anchors(text) {
+  const out = new Set()
+  const seen = new Map()
+  let inFence = false
+  for (const raw of text.split('\n')) {
+    if (/^ {0,3}(`{3,}|~{3,})/.test(raw)) inFence = !inFence
+    if (inFence) continue
+    for (const m of raw.matchAll(/<a\s+(?:id|name)="([^"]+)"/g)) out.add(m[1])
+    const h = /^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$/.exec(raw)
+    if (!h) continue
+    const plain = h[1].replace(/<[^>]*>/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[`*\\]/g, '')
+    const base = plain.toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '').replace(/ /g, '-')
+    const n = seen.get(base) ?? 0
+    seen.set(base, n + 1)
+    out.add(n === 0 ? base : `${base}-${n}`)
+  }
   return out
 }

@@ -1,5 +1,7 @@
 /**
- * The crypto backend of this build. This file is the WebCrypto default; the `node`
- * build (selected by the `node` export condition) resolves it to `node.ts` instead.
+ * The crypto backend of this build. package.json `imports` maps `#backend` to
+ * `node.ts` under the `isojwt-node` condition (the node build, the node test project) and
+ * to `webcrypto.ts` by default (the web build, TypeScript, JSR). ARCHITECTURE.md, the
+ * backend seam.
  */
-export { BACKEND, backendGenerate, backendImport, backendSign, backendSignText, backendVerify, codecs, type BackendCodecs, type KeyForm, type KeyMaterial, type SignatureInput, type SigningData } from './webcrypto.ts'
+export * from '#backend'

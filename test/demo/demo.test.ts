@@ -2,11 +2,12 @@
  * The demo, end to end: `node demo/tour.mjs` as a child process must exit 0 after printing
  * the six steps in order and the refusals with their codes. The demo imports 'isojwt' by
  * name; here that name resolves to a bundle of the current source for this project's
- * backend (built with esbuild into a temporary package), so the test never depends on,
+ * backend (built with esbuild into a temporary package, with the build's `isojwt-node`
+ * condition in the node project), so the test never depends on,
  * or races with, a build of dist/.
  */
 import { spawnSync } from 'node:child_process'
-import { cpSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -27,12 +28,8 @@ beforeAll(async () => {
   await build({
     entryPoints: [join(root, 'src/index.ts')], bundle: true, format: 'esm', platform: 'neutral', target: 'es2022',
     outfile: join(pkg, 'index.js'), external: ['node:*'], logLevel: 'silent',
-    plugins: backend === 'node' ? [{
-      name: 'node-backend',
-      setup(b) {
-        b.onResolve({ filter: /[\\/]backend[\\/]index\.ts$/ }, () => ({ path: join(root, 'src/backend/node.ts') }))
-      },
-    }] : [],
+    // package.json `imports`: `#backend` is node.ts under this condition, WebCrypto without.
+    conditions: backend === 'node' ? ['isojwt-node'] : [],
   })
   run = spawnSync(process.execPath, ['demo/tour.mjs'], { cwd: dir, encoding: 'utf8', timeout: 60_000 })
 }, 90_000)
@@ -42,6 +39,12 @@ afterAll(() => {
 })
 
 describe(`npm run demo (${backend} backend)`, () => {
+  it('runs on a bundle of this project\'s backend', () => {
+    const bundle = readFileSync(join(dir, 'node_modules/isojwt/index.js'), 'utf8')
+    expect(bundle.includes('node:crypto')).toBe(backend === 'node')
+    expect(bundle).not.toContain('#backend')
+  })
+
   it('exits 0', () => {
     expect(run.error).toBeUndefined()
     expect(run.stderr, 'stderr').toBe('')

@@ -9,7 +9,8 @@
 //   resolution, and deliberate type errors are reported (consumers.mjs);
 // - publint (every level, strict) and @arethetypeswrong/cli report nothing;
 // - the CLI runs through `npx` (when package.json has a `bin`);
-// - jsr.json: `deno publish --dry-run`, offline (deno from test/runtimes/tools).
+// - jsr.json: `deno publish --dry-run`, offline (deno from test/runtimes/tools), and the
+//   JSR sources get the WebCrypto backend (`#backend` unfurled to ./webcrypto.ts).
 // Ends with `package: N passed, N failed`; exits 1 on any failure.
 // Usage: node test/package/run.mjs [--keep]   (--keep: leave the scratch folder)
 import { createHash } from 'node:crypto'
@@ -124,6 +125,17 @@ async function main() {
     for (const kind of ['import', 'require']) {
       const got = conditionTarget(map['./web'], ['node', 'bun', kind])
       assert(got?.startsWith('./dist/index.'), `isojwt/web under '${kind}' leads to ${got}, expected the WebCrypto build`)
+    }
+  })
+
+  await check('the builds are bundled with their backend: no `#backend` left, node:crypto in dist/node.*, not in dist/index.*', () => {
+    // package.json `imports` picks the backend at build time (tsup.config.ts); nothing of it ships.
+    const loadsCrypto = /(?:\bfrom\s*|\brequire\s*\(\s*)['"](?:node:)?crypto['"]/
+    for (const file of shipped.filter((f) => /\.c?js$/.test(f))) {
+      const text = readFileSync(join(installedDir, file), 'utf8')
+      assert(!/['"]#backend['"]/.test(text), `${file} still imports #backend`)
+      const expected = /^dist\/node\./.test(file) ? true : /^dist\/index\./.test(file) ? false : undefined
+      if (expected !== undefined) assert(loadsCrypto.test(text) === expected, `${file} ${expected ? 'does not load' : 'loads'} node:crypto`)
     }
   })
 
@@ -261,20 +273,29 @@ async function checkJsr() {
     assert(Object.keys(jsr.exports).sort().join() === Object.keys(pkg.exports).filter((s) => s !== './package.json').sort().join(),
       `jsr.json exports ${Object.keys(jsr.exports)} differ from the npm subpaths`)
   })
+  // A dead proxy: any network access fails the run, so passing proves it works offline.
+  const publish = async (...flags) => run(await findDeno(), ['publish', '--dry-run', '--allow-dirty', '--config', 'jsr.json', ...flags], {
+    env: {
+      DENO_DIR: join(scratch, 'deno-dir'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1',
+      HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '',
+    },
+  })
   await check('deno publish --dry-run (jsr.json, offline): passes, no slow types, only library sources', async () => {
-    const deno = await findDeno()
-    // A dead proxy: any network access fails the run, so passing proves it works offline.
-    const r = await run(deno, ['publish', '--dry-run', '--allow-dirty', '--config', 'jsr.json'], {
-      env: {
-        DENO_DIR: join(scratch, 'deno-dir'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1',
-        HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '',
-      },
-    })
+    const r = await publish()
     assert(r.code === 0 && /Dry run complete/.test(r.all), `exit ${r.code}\n${r.all}`)
     const files = [...r.all.matchAll(/file:\/\/(\S+)/g)].map((m) => m[1].slice(ROOT.length + 1))
     const stray = files.filter((f) => !/^src\/.+\.ts$/.test(f) && !['README.md', 'LICENSE', 'jsr.json'].includes(f))
     const nodeOnly = files.filter((f) => f === 'src/backend/node.ts' || f.startsWith('src/cli/'))
     assert(files.includes('src/index.ts') && stray.length === 0 && nodeOnly.length === 0,
       `published files: ${files.join(', ')}`)
+  })
+  await check('deno publish: `#backend` (package.json imports) is published as ./webcrypto.ts', async () => {
+    // JSR ships src/ without package.json: publishing rewrites ("unfurls") the specifier,
+    // through the `default` target (Deno resolves with its own conditions, `node` among
+    // them, which is why the node backend's condition is our own name, `isojwt-node`).
+    const r = await publish('--log-level=debug')
+    const unfurled = [...r.all.matchAll(/Unfurled specifier: #backend from \S+\/src\/backend\/index\.ts -> (\S+)/g)].map((m) => m[1])
+    assert(r.code === 0 && unfurled.length > 0 && unfurled.every((t) => t === './webcrypto.ts'),
+      `exit ${r.code}, unfurled to: ${unfurled.join(', ') || 'nothing'}`)
   })
 }

@@ -2,7 +2,8 @@
  * The layer rule (STYLE.md, ARCHITECTURE.md): imports go one way, encoding → jose → jwa →
  * backend → keys → jws → jwt → oauth → the public index → the CLI, with jwks beside jwt
  * (neither imports the other). `errors.ts` and `types.ts` import nothing and anyone may
- * import them. Read from the source text: every relative import of every file in src/.
+ * import them. Read from the source text: every relative import of every file in src/, and
+ * every `#name` import (package.json `imports`, e.g. `#backend`), ranked by its default target.
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
@@ -36,12 +37,24 @@ function files(dir: string): string[] {
 /** 'jwt/verify.ts' → 'jwt'; 'errors.ts' → 'errors.ts'. */
 const top = (rel: string): string => rel.split('/')[0]!
 
+/** package.json `imports` (`#backend`): each name's `default` target, as a path from the root. */
+const SUBPATHS: ReadonlyMap<string, string> = new Map(Object.entries(
+  JSON.parse(readFileSync(path.resolve(SRC, '../package.json'), 'utf8')).imports ?? {},
+).map(([name, target]) => [name, typeof target === 'string' ? target : (target as { default: string }).default]))
+
+/** A specifier's file: relative to the importer, or a package.json `imports` name. */
+function resolveSpecifier(file: string, spec: string): string {
+  if (!spec.startsWith('#')) return path.resolve(path.dirname(file), spec)
+  const target = SUBPATHS.get(spec)
+  return target === undefined ? path.join(SRC, spec) : path.resolve(SRC, '..', target)
+}
+
 function imports(): [string, string][] {
   const out: [string, string][] = []
   for (const file of files(SRC)) {
     const text = readFileSync(file, 'utf8')
-    for (const m of text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"](\.[^'"]+)['"]/gm)) {
-      const target = path.relative(SRC, path.resolve(path.dirname(file), m[1]!)).split(path.sep).join('/')
+    for (const m of text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"]([.#][^'"]+)['"]/gm)) {
+      const target = path.relative(SRC, resolveSpecifier(file, m[1]!)).split(path.sep).join('/')
       out.push([path.relative(SRC, file).split(path.sep).join('/'), target])
     }
   }
@@ -64,6 +77,7 @@ describe('layers: imports go one way', () => {
 
   it('reads the imports of every source file', () => {
     expect(all.length).toBeGreaterThan(100)
+    expect(all, 'the backend seam').toContainEqual(['backend/index.ts', 'backend/webcrypto.ts'])
     for (const [, to] of all) expect(RANK.has(top(to)), `${to}: a folder the rule does not know`).toBe(true)
   })
 
