@@ -191,7 +191,8 @@ export function render(entries) {
   for (const s of sections) {
     out.push('', `## ${s.title}`)
     for (const e of s.items) {
-      out.push('', `### ${e.name}`, '', `*${e.kind}*, from [\`${e.file}\`](../${e.file})`, '')
+      // The repository's copy: docs/ ships in the npm package, src/ does not (test/package/run.mjs).
+      out.push('', `### ${e.name}`, '', `*${e.kind}*, from [\`${e.file}\`](https://github.com/isojwt/isojwt/blob/main/${e.file})`, '')
       for (const sig of e.signatures) out.push('```ts signature', sig, '```', '')
       if (e.doc.deprecated !== undefined) out.push(`**Deprecated.** ${e.doc.deprecated}`, '')
       out.push(e.doc.summary)
