@@ -10,7 +10,7 @@ export async function startResourceServer({ issuer, jwksUri, log }) {
   const server = await listen(async (req, res) => {
     const url = new URL(req.url, audience)
     if (req.method !== 'GET' || url.pathname !== '/orders') return send(res, 404, { error: 'not_found' })
-    const m = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(req.headers.authorization ?? '')
+    const m = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(req.headers.authorization ?? '')
     if (!m) return send(res, 401, { error: 'invalid_request' }, { 'www-authenticate': 'Bearer' })
     try {
       const { payload, scopes } = await verifyAccessToken(m[1], jwks, { issuer, audience, requiredScopes: ['orders:read'] })

@@ -92,6 +92,7 @@ const planOneShot = (o: Options<(typeof SIGN_OPTIONS)[number]>, remembered: bool
  * Signs a JWT. `iat` is set unless the payload has one; `typ` is `JWT` unless given.
  * The payload is never modified.
  *
+ * @typeParam P - the payload's type, checked against the registered claims' types (inferred when not given: `sign<Claims>(…)` makes a missing claim of `Claims` a type error)
  * @param payload - a plain object of claims (registered claims with their RFC 7519 types)
  * @param key - private key or secret: CryptoKey, JWK, PKCS#8 PEM, `Uint8Array` or string secret
  * @param options - `alg` (unless the key pins exactly one), `kid`, `expiresIn`, `issuer`, `audience`, …
@@ -104,7 +105,7 @@ const planOneShot = (o: Options<(typeof SIGN_OPTIONS)[number]>, remembered: bool
  * const token = await sign({ sub: 'user-1' }, privateKey, { issuer: 'https://id.example', audience: 'api', expiresIn: '15m' })
  * ```
  */
-export async function sign(payload: JwtPayload, key: KeyInput, options?: SignOptions): Promise<string> {
+export async function sign<P extends object = JwtPayload>(payload: P & Pick<JwtPayload, 'iss' | 'sub' | 'aud' | 'exp' | 'nbf' | 'iat' | 'jti'>, key: KeyInput, options?: SignOptions): Promise<string> {
   try {
     noCallback(arguments, 2)
     if (!isPlainObject(payload)) fail('ERR_JOSE_INVALID_ARGUMENT', 'the payload must be a plain object')

@@ -1,7 +1,36 @@
-// Which files the packed package must hold: what package.json points at, and what those
-// files import, nothing more (used by test/package/run.mjs).
-import { existsSync, readFileSync } from 'node:fs'
-import { join, posix } from 'node:path'
+// Which files the packed package must hold: what package.json points at, what those
+// files import, and the Markdown docs, nothing more (used by test/package/run.mjs).
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join, posix, relative, sep } from 'node:path'
+import { relativeLinks } from '../../scripts/docs/markdown.mjs'
+
+/** Every file under `dir` (relative to `root`, POSIX separators), sorted. */
+export function filesUnder(root, dir) {
+  if (!existsSync(join(root, dir))) return []
+  return readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(root, join(e.parentPath ?? e.path, e.name)).split(sep).join('/'))
+    .sort()
+}
+
+/**
+ * Relative links of the shipped Markdown files (README.md, docs/**) whose target is not a
+ * shipped file: what an npm user reading the installed docs would find broken. Anchors are
+ * dropped; a link that leaves the package (`../..`) is broken too.
+ */
+export function brokenDocLinks(pkgDir, shipped) {
+  const have = new Set(shipped)
+  const broken = []
+  for (const md of shipped.filter((f) => f.endsWith('.md') && (f === 'README.md' || f.startsWith('docs/')))) {
+    for (const { target, line } of relativeLinks(readFileSync(join(pkgDir, md), 'utf8'))) {
+      const path = decodeURIComponent(target.split('#')[0] ?? '')
+      if (!path) continue
+      const to = posix.normalize(posix.join(posix.dirname(md), path)).replace(/\/$/, '')
+      if (!have.has(to)) broken.push(`${md}:${line}: ${target}`)
+    }
+  }
+  return broken
+}
 
 /** Every string leaf of an exports map (types included). */
 export function exportTargets(node, out = []) {
@@ -25,11 +54,11 @@ function relativeImports(text) {
 /**
  * The files a user of the installed package can reach: every target named by package.json
  * (exports, main, module, types, bin, and the legacy `<subpath>/package.json` stubs
- * that give node10 resolution its subpaths), the files those import, and README.md,
- * LICENSE, package.json.
+ * that give node10 resolution its subpaths), the files those import, README.md,
+ * LICENSE, package.json, and `docs` (the repository's docs/ files, which the README links to).
  */
-export function neededFiles(pkgDir, pkg) {
-  const needed = new Set(['package.json', 'README.md', 'LICENSE'])
+export function neededFiles(pkgDir, pkg, docs = []) {
+  const needed = new Set(['package.json', 'README.md', 'LICENSE', ...docs])
   const queue = []
   const add = (base, rel) => {
     const p = posix.normalize(posix.join(base, rel))

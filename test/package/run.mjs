@@ -2,7 +2,9 @@
 // built: `npm test` builds it), installs the tarball into a fresh scratch project outside
 // the repo (zero dependencies: no network) and checks there, as a user would meet it:
 // - the tarball holds exactly what users need (entry points, the files they import, README,
-//   LICENSE, package.json) and declares no runtime dependency;
+//   docs/, LICENSE, package.json) and declares no runtime dependency;
+// - every relative link of the packed README.md and docs/**/*.md leads to a packed file, and
+//   package.json has the repository, homepage and bugs fields the registry shows;
 // - `import` and `require` of 'isojwt' and 'isojwt/web' load the right build and backend,
 //   round-trip tokens, and isJoseError works across the four copies (app/*.mjs, app/*.cjs);
 // - TypeScript consumers type-check under node16 (ESM and CJS), bundler and node10
@@ -19,7 +21,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { consumers } from './consumers.mjs'
-import { exportTargets, neededFiles } from './files.mjs'
+import { brokenDocLinks, exportTargets, filesUnder, neededFiles } from './files.mjs'
 import { assert, check, counts, record, run as runIn, runOk as runOkIn, section } from './harness.mjs'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
@@ -106,11 +108,27 @@ async function main() {
   const shipped = packed.files.map((f) => f.path).sort()
 
   await check('the tarball holds exactly what users need', () => {
-    const needed = neededFiles(installedDir, JSON.parse(readFileSync(join(installedDir, 'package.json'), 'utf8')))
+    const needed = neededFiles(installedDir, JSON.parse(readFileSync(join(installedDir, 'package.json'), 'utf8')), filesUnder(ROOT, 'docs'))
     const absent = [...needed].filter((f) => !shipped.includes(f))
     const extra = shipped.filter((f) => !needed.has(f))
     assert(absent.length === 0 && extra.length === 0,
       `${absent.length ? `needed but not shipped: ${absent.join(', ')}\n` : ''}${extra.length ? `shipped but not needed: ${extra.join(', ')}` : ''}\nshipped: ${shipped.join(', ')}`)
+  })
+
+  await check('docs/ is shipped, and every relative link of the packed README.md and docs/ leads to a packed file', () => {
+    const docs = shipped.filter((f) => f.startsWith('docs/'))
+    assert(docs.includes('docs/README.md') && docs.length === filesUnder(ROOT, 'docs').length, `shipped docs: ${docs.join(', ') || 'none'}`)
+    const broken = brokenDocLinks(installedDir, shipped)
+    assert(broken.length === 0, `links an npm user would find broken (link to the repository instead):\n${broken.join('\n')}`)
+  })
+
+  await check('package.json has repository, homepage and bugs for the registry page', () => {
+    const installed = JSON.parse(readFileSync(join(installedDir, 'package.json'), 'utf8'))
+    const repo = installed.repository
+    assert(repo?.type === 'git' && /^git\+https:\/\/github\.com\/[\w.-]+\/[\w.-]+\.git$/.test(repo.url ?? ''), `repository: ${JSON.stringify(repo)}`)
+    const web = repo.url.slice(4, -4)
+    assert(installed.homepage?.startsWith(web), `homepage ${installed.homepage} is not under ${web}`)
+    assert(installed.bugs?.url === `${web}/issues`, `bugs: ${JSON.stringify(installed.bugs)}`)
   })
 
   await check('each runtime\'s export condition leads to its build: node:crypto for node and bun, WebCrypto elsewhere', () => {

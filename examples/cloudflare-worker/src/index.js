@@ -52,7 +52,7 @@ export default {
  * @returns {string | undefined}
  */
 function bearerToken(header) {
-  const m = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header ?? '')
+  const m = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(header ?? '')
   return m ? m[1] : undefined
 }
 
