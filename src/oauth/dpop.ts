@@ -121,7 +121,7 @@ export async function verifyDpopProof(proof: string, options: VerifyDpopProofOpt
     if (typeof proof !== 'string' || proof.indexOf('.') > MAX_HEADER) invalid(undefined, 'invalid', 'the DPoP proof is not a compact JWS with a header of at most 8 KiB')
     let jwk: Jwk | undefined
     const r = await verifyJws(proof, (header) => (jwk = header.jwk as Jwk, proofKey(header)), { algorithms: [...plan.algorithms], maxTokenLength: MAX_PROOF })
-    const payload = parseObject(r.payload, 'ERR_DPOP_INVALID', 'the DPoP proof payload')
+    const payload = parseObject(r.payload, 'ERR_JWT_INVALID', 'the DPoP proof payload')
     const jkt = await thumbprint(jwk!)
     const iat = await checkClaims(payload, plan, t, jkt)
     await checkNonce(payload, plan)
