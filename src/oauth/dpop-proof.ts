@@ -46,13 +46,13 @@ export async function createDpopProof(keyPair: CryptoKeyPair, options: CreateDpo
     })
     const privateKey = keyOf(keyPair, 'privateKey')
     const jwk = await exportJwk(keyOf(keyPair, 'publicKey'))
-    const alg = o.alg ?? (privateKey.algorithm.name === 'Ed25519' ? 'EdDSA' : undefined)
+    const alg = o.alg !== undefined ? o.alg : privateKey.algorithm.name === 'Ed25519' ? 'EdDSA' : undefined
     const payload = {
       jti: encode(crypto.getRandomValues(new Uint8Array(16))), htm: o.htm, htu: o.htu, iat: o.iat,
       ...(o.accessToken === undefined ? {} : { ath: await sha256Text(o.accessToken) }),
       ...(o.nonce === undefined ? {} : { nonce: o.nonce }),
     }
-    return await signJws(JSON.stringify(payload), privateKey, { ...(alg ? { alg } : {}), header: { typ: 'dpop+jwt', jwk } })
+    return await signJws(JSON.stringify(payload), privateKey, { ...(alg === undefined ? {} : { alg }), header: { typ: 'dpop+jwt', jwk } })
   } catch (e) {
     throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'creating the DPoP proof failed')
   }
