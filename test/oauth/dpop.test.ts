@@ -119,7 +119,8 @@ describe('verifyDpopProof: one defect per rule', () => {
   })
 
   type Row = [name: string, proof: () => Promise<unknown>, o: Partial<VerifyDpopProofOptions>, code: string, claim?: string, reason?: string]
-  const bigJwk = () => ({ kty: 'RSA', n: 'q'.repeat(1367), e: 'AQAB' })
+  // 1368 characters: 1026 bytes, an 8208-bit modulus (canonical base64url)
+  const bigJwk = () => ({ kty: 'RSA', n: 'q'.repeat(1368), e: 'AQAB' })
   const ROWS: Row[] = [
     ['not a string', async () => 42, {}, 'ERR_DPOP_INVALID', undefined, 'invalid'],
     ['two segments', async () => (await craft()).split('.').slice(0, 2).join('.'), {}, 'ERR_DPOP_INVALID', undefined, 'invalid'],
@@ -180,6 +181,13 @@ describe('verifyDpopProof: one defect per rule', () => {
       if (claim === undefined && code === 'ERR_DPOP_INVALID') expect(e).not.toHaveProperty('claim')
     })
   }
+
+  it('keys from proofs are bounded before any import: RSA modulus ≤ 8192 bits, exponent < 2^32', async () => {
+    const big = await rejects(verifyDpopProof(await craft({ header: { jwk: bigJwk() } }), opts()), 'ERR_DPOP_INVALID', 'jwk', 'invalid')
+    expect(big.message).toMatch(/8192/)
+    const e = await rejects(verifyDpopProof(await craft({ header: { jwk: { kty: 'RSA', n: 'q'.repeat(344), e: 'AQABAQAB' } } }), opts()), 'ERR_DPOP_INVALID', 'jwk', 'invalid')
+    expect(e.message).toMatch(/8192/)
+  })
 
   it('errors after the signature verified carry the payload; messages never carry the proof', async () => {
     const proof = await withClaims({ htm: 'GET' })
