@@ -29,6 +29,9 @@ export type JoseErrorCode =
   | 'ERR_KEY_INVALID'
   | 'ERR_JWKS_NO_MATCHING_KEY'
   | 'ERR_JWKS_FETCH_FAILED'
+  | 'ERR_DPOP_INVALID'
+  | 'ERR_DPOP_NONCE_REQUIRED'
+  | 'ERR_STORE_UNAVAILABLE'
 
 /**
  * Why a claim check failed (`JoseError.reason`, with `JoseError.claim` naming the claim).

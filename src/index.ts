@@ -14,6 +14,8 @@ export type { JwksCacheStore, JwksEvent, JwksEventType, RemoteJwks, RemoteJwksOp
 export { signClientAssertion, verifyClientAssertion } from './oauth/client-assertion.ts'
 export { verifyAccessToken } from './oauth/access-token.ts'
 export { verifyIdToken } from './oauth/id-token.ts'
+export { createDpopProof } from './oauth/dpop-proof.ts'
+export { verifyDpopProof } from './oauth/dpop.ts'
 export { JoseError, isJoseError } from './errors.ts'
 export type { JoseErrorCode, ClaimFailureReason } from './errors.ts'
 export type {
@@ -24,6 +26,7 @@ export type {
 export type {
   ReplayStore, ClientAssertionOptions, VerifyClientAssertionOptions, VerifyAccessTokenOptions, AccessTokenResult, VerifyIdTokenOptions,
 } from './oauth/types.ts'
+export type { CreateDpopProofOptions, VerifyDpopProofOptions, DpopProofResult, DpopNonceCheck } from './oauth/dpop-types.ts'
 
 // Which crypto backend this build uses (an internal tag read by the runtime test runners).
 import { JoseError } from './errors.ts'

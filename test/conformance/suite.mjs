@@ -1628,6 +1628,21 @@ function oauthTests(t, ctx) {
     const ed256 = await lib.signJws(JSON.stringify(p), privateKey, { alg: 'EdDSA' })
     await ctx.rejects(() => lib.verifyIdToken(ed256, publicKey, { issuer: AS, clientId: 'c1', now: ctx.NOW, accessToken }), CLAIM, 'EdDSA with a SHA-256 at_hash', claim('at_hash', 'mismatch'))
   })
+  // RFC 9449 §4.1 Figure 2 (the proof) and §6.1 Figure 9 (its key's thumbprint).
+  const RFC9449_PROOF = 'eyJ0eXAiOiJkcG9wK2p3dCIsImFsZyI6IkVTMjU2IiwiandrIjp7Imt0eSI6IkVDIiwieCI6Imw4dEZyaHgtMzR0VjNoUklDUkRZOXpDa0RscEJoRjQyVVFVZldWQVdCRnMiLCJ5IjoiOVZFNGpmX09rX282NHpiVFRsY3VOSmFqSG10NnY5VERWclUwQ2R2R1JEQSIsImNydiI6IlAtMjU2In19'
+    + '.eyJqdGkiOiItQndDM0VTYzZhY2MybFRjIiwiaHRtIjoiUE9TVCIsImh0dSI6Imh0dHBzOi8vc2VydmVyLmV4YW1wbGUuY29tL3Rva2VuIiwiaWF0IjoxNTYyMjYyNjE2fQ'
+    + '.2-GxA6T8lP4vfrg8v-FdWP0A0zdrj8igiMLvqRMUvwnQg4PtFLbdLXiOSsX0x7NVY-FNyJK70nfbV37xRZT3Lg'
+  t('DPoP: RFC 9449 example proof and thumbprint; createDpopProof (non-extractable key) → verifyDpopProof; replay; another URL; no nonce', async () => {
+    const o = { htm: 'POST', htu: 'https://server.example.com/token', now: new Date(1562262616000) }
+    eq((await lib.verifyDpopProof(RFC9449_PROOF, o)).jkt, '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I', 'RFC 9449 thumbprint')
+    const pair = await lib.generateKeyPair('ES256')
+    const proof = await lib.createDpopProof(pair, { htm: 'GET', htu: 'https://RS.example:443/a/./b?q=1', accessToken: 'at', now: ctx.NOW })
+    const v = { htm: 'GET', htu: 'https://rs.example/a/b', accessToken: 'at', now: ctx.NOW, replayStore: setStore() }
+    eq((await lib.verifyDpopProof(proof, v)).jkt, await lib.thumbprint(await lib.exportJwk(pair.publicKey)), 'jkt')
+    await ctx.rejects(() => lib.verifyDpopProof(proof, v), 'ERR_DPOP_INVALID', 'second use', claim('jti', 'replayed'))
+    await ctx.rejects(() => lib.verifyDpopProof(proof, { ...v, htu: 'https://rs.example/a/c', replayStore: undefined }), 'ERR_DPOP_INVALID', 'other URL', claim('htu', 'mismatch'))
+    await ctx.rejects(() => lib.verifyDpopProof(proof, { ...v, nonce: 'n', replayStore: undefined }), 'ERR_DPOP_NONCE_REQUIRED', 'no nonce', claim('nonce', 'missing'))
+  })
 }
 
 // ───────────────────────────── sections and the runner ─────────────────────────────

@@ -11,6 +11,8 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import * as lib from '../../src/index.ts'
 import {
+  DPOP_HTU,
+  DPOP_PROOF,
   EC_PRIVATE_JWK,
   EC_PUBLIC_JWK,
   JWS,
@@ -365,6 +367,39 @@ const SPECS: FnSpec[] = [
       return [
         arg('signClientAssertion', 0, base, true, ALL),
         ...['clientId', 'audience', 'key', 'alg', 'expiresIn', 'jwtId', 'now'].map((f) => member('signClientAssertion', 0, [f], base, true, NONE)),
+      ]
+    },
+  },
+  {
+    name: 'createDpopProof',
+    isAsync: true,
+    positions: () => {
+      const base = () => [ecPair, { htm: 'GET', htu: DPOP_HTU, now: NOW }]
+      return [
+        arg('createDpopProof', 0, base, true, ALL),
+        arg('createDpopProof', 1, base, true, ALL),
+        member('createDpopProof', 0, ['privateKey'], base, true, ALL),
+        member('createDpopProof', 0, ['publicKey'], base, true, ALL),
+        // a method, an access token or a nonce may be any (long) string of the right characters
+        ...['htm', 'accessToken', 'nonce'].map((f) => member('createDpopProof', 1, [f], base, true, f === 'htm' ? stringsOk : (h) => !isString(h) && h.value !== undefined && h.value !== '')),
+        ...['htu', 'alg', 'now'].map((f) => member('createDpopProof', 1, [f], base, true, f === 'htu' ? ALL : exceptUndefined)),
+      ]
+    },
+  },
+  {
+    name: 'verifyDpopProof',
+    isAsync: true,
+    positions: () => {
+      // DPOP_PROOF verifies with these options: only the hostile value can make a call fail
+      const base = () => [DPOP_PROOF, { htm: 'GET', htu: DPOP_HTU, now: NOW }]
+      return [
+        arg('verifyDpopProof', 0, base, true, ALL),
+        arg('verifyDpopProof', 1, base, true, ALL),
+        ...['htm', 'htu'].map((f) => member('verifyDpopProof', 1, [f], base, true, ALL)),
+        ...['accessToken', 'jkt', 'nonce', 'algorithms', 'replayStore', 'now'].map((f) => member('verifyDpopProof', 1, [f], base, true, exceptUndefined)),
+        ...['maxAge', 'clockTolerance'].map((f) => member('verifyDpopProof', 1, [f], base, true, NONE)),
+        derived('verifyDpopProof', 1, 'algorithms', 'list', base, true, ALL),
+        derived('verifyDpopProof', 1, 'now', 'clock', base, true, ALL),
       ]
     },
   },

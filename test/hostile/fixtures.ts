@@ -2,7 +2,7 @@
  * Valid base material for the hostile suites, built with node:crypto (not with the
  * library under test), so a call fails only because of the hostile value put in.
  */
-import { createHmac, generateKeyPairSync, randomBytes } from 'node:crypto'
+import { createHmac, generateKeyPairSync, randomBytes, sign } from 'node:crypto'
 import { b64u } from '../support/base64url.ts'
 
 export const T = 1_760_000_000
@@ -30,8 +30,13 @@ export const EC_PUBLIC_JWK = ec.publicKey.export({ format: 'jwk' }) as { kty: st
 export const OCT_JWK = { kty: 'oct', k: OCT_K }
 export const OCT_TOKEN = hsToken('{"alg":"HS256","typ":"JWT"}', `{"sub":"oct","iat":${T}}`, Buffer.from(OCT_K, 'base64url'))
 
+/** A DPoP proof (RFC 9449 §4.2) for GET https://rs.example/x at T, with the EC key in its header. */
+export const DPOP_HTU = 'https://rs.example/x'
+const dpopInput = `${b64u(JSON.stringify({ typ: 'dpop+jwt', alg: 'ES256', jwk: EC_PUBLIC_JWK }))}.${b64u(JSON.stringify({ jti: 'hostile-1', htm: 'GET', htu: DPOP_HTU, iat: T }))}`
+export const DPOP_PROOF = `${dpopInput}.${sign('sha256', Buffer.from(dpopInput), { key: ec.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`
+
 /** Strings that must never appear in any error text. */
-export const SECRETS: readonly string[] = [SECRET, 'MARKER', OCT_K, EC_PRIVATE_JWK.d, TOKEN, TOKEN_SIG, JWS.split('.')[2]!, OCT_TOKEN.split('.')[2]!]
+export const SECRETS: readonly string[] = [SECRET, 'MARKER', OCT_K, EC_PRIVATE_JWK.d, TOKEN, TOKEN_SIG, JWS.split('.')[2]!, OCT_TOKEN.split('.')[2]!, DPOP_PROOF.split('.')[2]!]
 
 export async function ecCryptoKeys(): Promise<CryptoKeyPair> {
   return (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair
