@@ -33,8 +33,8 @@ export interface KeyDesc {
   readonly ops?: ReadonlySet<string> | undefined
   /** The material WebCrypto imports: a CryptoKey, JWK members, DER or secret bytes. */
   readonly material: CryptoKey | Record<string, string> | Uint8Array
-  /** For JWKs: alg, use and key_ops as read (key_ops copied), to notice a JWK changed in place. */
-  readonly policy?: readonly unknown[] | undefined
+  /** For JWKs: key members, alg, use and key_ops as read (`policyOf`), to notice a JWK changed in place. */
+  readonly policy?: string | undefined
   /** Imports of this key, by alg|usages|extractable: the promise, then the key. */
   readonly imports: Map<string, CryptoKey | Promise<CryptoKey>>
 }
@@ -88,7 +88,7 @@ function fromCryptoKey(key: CryptoKey): KeyDesc {
 
 function fromJwk(jwk: Record<string, unknown>): KeyDesc {
   const { members, alg, ...info } = inspectJwk(jwk)
-  return make({ ...info, form: 'jwk', material: members, pinned: alg && [alg], policy: policyOf(jwk, true) })
+  return make({ ...info, form: 'jwk', material: members, pinned: alg && [alg], policy: policyOf(jwk, members) })
 }
 
 /** A secret: its own copy of the bytes (a caller's array may change later). */
@@ -105,44 +105,26 @@ function fromBytes(bytes: Uint8Array): KeyDesc {
 /** A Uint8Array (Buffer included) as is, an ArrayBuffer through a view. */
 const bytesOf = (x: object): Uint8Array | undefined => (isBytes(x) ? x : x instanceof ArrayBuffer ? new Uint8Array(x) : undefined)
 
-/** Members that decide how a JWK is used, beyond its key material (key_ops copied to keep). */
-const policyOf = (jwk: Record<string, unknown>, keep = false): unknown[] => {
-  const ops = jwk.key_ops
-  return [jwk.alg, jwk.use, keep && Array.isArray(ops) ? [...(ops as unknown[])] : ops]
-}
-
-/** Equal JWK policies: alg and use the same, key_ops the same list (or both absent). */
-const samePolicy = (p: readonly unknown[] = [], q: readonly unknown[] = []): boolean =>
-  p[0] === q[0] && p[1] === q[1] && (p[2] === q[2] || (Array.isArray(p[2]) && Array.isArray(q[2]) && sameItems(p[2], q[2])))
-
-/** Whether a JWK still has every key member of `members`, with the same value. */
-function hasMembers(jwk: Record<string, unknown>, members: Record<string, string>): boolean {
-  for (const k in members) if (jwk[k] !== members[k]) return false
-  return true
-}
+/** What decides how a JWK verifies, as text: the values of its key members (named by `members`), alg, use and key_ops. */
+const policyOf = (jwk: Record<string, unknown>, members: object): string => JSON.stringify([...Object.keys(members), 'alg', 'use', 'key_ops'].map((k) => jwk[k]))
 
 /**
  * Objects are cached by identity, so a JWK or secret array changed in place (a key
  * rotated by mutation) must not keep verifying with the old key: compare what was read.
  */
 function unchanged(desc: KeyDesc, input: object): boolean {
-  if (desc.form === 'cryptokey') return true
   if (desc.form === 'secret') return sameItems(bytesOf(input)!, desc.material as Uint8Array)
-  return hasMembers(input as Record<string, unknown>, desc.material as Record<string, string>) && samePolicy(policyOf(input as Record<string, unknown>), desc.policy)
+  return desc.form === 'cryptokey' || policyOf(input as Record<string, unknown>, desc.material) === desc.policy
 }
 
 /**
  * Whether two descriptions are of one key under one policy (API.md, Prepared: "equal in
- * content"): the same CryptoKey, or the same form, material (JWK key members, DER or
- * secret bytes) and JWK alg/use/key_ops. What else a description holds follows from these.
+ * content"): the same CryptoKey, or the same form and material (DER or secret bytes; JWK
+ * key members, alg, use and key_ops). What else a description holds follows from these.
  */
 export function sameKey(a: KeyDesc, b: KeyDesc): boolean {
-  if (a === b) return true
-  if (a.form !== b.form || a.form === 'cryptokey' || !samePolicy(a.policy, b.policy)) return false
   const x = a.material
-  const y = b.material
-  if (ArrayBuffer.isView(x)) return sameItems(x as Uint8Array, y as Uint8Array)
-  return Object.keys(x).length === Object.keys(y).length && hasMembers(x as Record<string, string>, y as Record<string, string>)
+  return a === b || (a.form === b.form && a.form !== 'cryptokey' && (ArrayBuffer.isView(x) ? sameItems(x as Uint8Array, b.material as Uint8Array) : a.policy === b.policy))
 }
 
 const isCryptoKey = (x: unknown): x is CryptoKey => typeof CryptoKey === 'function' && x instanceof CryptoKey
@@ -157,11 +139,13 @@ export function describeKey(input: unknown): KeyDesc {
   }
 }
 
+const unsupported: () => never = () => fail('ERR_KEY_INVALID', 'a key is a CryptoKey, a JWK, a Uint8Array secret or a string (a Node KeyObject: export it to JWK or PEM)')
+
 function describe(input: unknown): KeyDesc {
   if (typeof input === 'string') {
     return stringCache.get(input) ?? remember(stringCache, input, fromString(input), 64)
   }
-  if (typeof input !== 'object' || input === null) fail('ERR_KEY_INVALID', `a key must be a CryptoKey, JWK, Uint8Array or string, not ${input === null ? 'null' : typeof input}`)
+  if (typeof input !== 'object' || input === null) unsupported()
   const hit = objectCache.get(input)
   if (hit && unchanged(hit, input)) return hit
   let desc: KeyDesc
@@ -169,7 +153,7 @@ function describe(input: unknown): KeyDesc {
   if (isCryptoKey(input)) desc = fromCryptoKey(input)
   else if (bytes) desc = fromBytes(bytes)
   else if (isPlainObject(input)) desc = fromJwk(input)
-  else fail('ERR_KEY_INVALID', 'unsupported key object: pass a CryptoKey, a JWK, a Uint8Array secret or a PEM string (Node KeyObjects: export them to JWK or PEM)')
+  else unsupported()
   objectCache.set(input, desc)
   return desc
 }
