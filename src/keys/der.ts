@@ -33,11 +33,7 @@ export const SHAPES: ReadonlyMap<string, RegExp> = /* @__PURE__ */ new Map([
 ])
 
 const EC = '2a8648ce3d0201' // 1.2.840.10045.2.1 id-ecPublicKey
-/** Key algorithms we know and refuse, named in the message. */
-const UNSUPPORTED: ReadonlyMap<string, string> = /* @__PURE__ */ new Map([
-  ['2a864886f70d01010a', 'RSASSA-PSS-restricted keys (id-RSASSA-PSS)'],
-  ['2b656e', 'X25519 keys'], ['2b6571', 'Ed448 keys'], ['2b656f', 'X448 keys'],
-])
+const RSA_PSS = '2a864886f70d01010a' // 1.2.840.113549.1.1.10 id-RSASSA-PSS, a common surprise
 
 /** The children of the one SEQUENCE that fills `within` (default: all of `der`), shaped as `label`. */
 function body(der: Uint8Array, label: PemLabel, what: string = label, within = { start: 0, end: der.length }): Tlv[] {
@@ -62,7 +58,7 @@ function algorithm(der: Uint8Array, algId: Tlv, what: string): Pick<DerKey, 'kty
   const ec = id === EC
   if (ec) id = param?.tag === OID ? hex(der, param) : ''
   const e = ENTRIES.find((e) => e.oid === id && (e.kty === 'EC') === ec)
-  if (!e) fail('ERR_JOSE_NOT_SUPPORTED', ec ? 'unsupported EC curve' : `unsupported key algorithm${UNSUPPORTED.has(id) ? `: ${UNSUPPORTED.get(id)}` : ''}`)
+  if (!e) fail('ERR_JOSE_NOT_SUPPORTED', ec ? 'unsupported EC curve' : `unsupported key algorithm${id === RSA_PSS ? ': RSASSA-PSS-restricted keys (id-RSASSA-PSS)' : ''}`)
   return { kty: e.kty, crv: e.crv }
 }
 
