@@ -25,8 +25,8 @@ export interface KeyDesc {
   readonly visibility: Visibility
   /** Algorithms the key itself pins; empty when it pins nothing. */
   readonly pinned: readonly Alg[]
-  /** Algorithms its key type can be used with at all. */
-  readonly compatible: readonly Alg[]
+  /** Algorithms the key may be used with: `pinned`, or when it pins nothing, all those of its key type (API.md, Which algorithms a key pins). */
+  readonly allowed: readonly Alg[]
   /** RSA modulus or secret size in bits, checked against each algorithm's minimum (src/jwa/registry.ts). */
   readonly bits?: number | undefined
   /** Usages the key permits (JWK key_ops, CryptoKey usages); undefined = any. */
@@ -43,7 +43,7 @@ const objectCache = /* @__PURE__ */ new WeakMap<object, KeyDesc>()
 const stringCache = /* @__PURE__ */ new Map<string, KeyDesc>()
 
 /** What a reader found out about a key input: the description before the size check and the algorithm lists. */
-type Facts = Omit<KeyDesc, 'pinned' | 'compatible' | 'imports'> & { pinned?: readonly Alg[] | undefined }
+type Facts = Omit<KeyDesc, 'pinned' | 'allowed' | 'imports'> & { pinned?: readonly Alg[] | undefined }
 
 /** The least an algorithm of `entry`'s key type needs, in words. */
 export const minimum = (e: AlgEntry): string =>
@@ -60,7 +60,8 @@ function make(f: Facts): KeyDesc {
   // (undefined < n is false: curve keys, whose size their curve fixes, pass)
   if (f.bits! < least.minKeyBits) fail('ERR_KEY_INVALID', f.bits === 0 ? 'the HMAC key is empty' : `${f.kty === 'oct' ? 'HMAC' : f.kty} keys must be at least ${minimum(least)}`)
   const compatible = entries.map((e) => e.alg)
-  return { ...f, pinned: f.pinned ?? (f.crv ? compatible : []), compatible, imports: new Map() }
+  const pinned = f.pinned ?? (f.crv ? compatible : [])
+  return { ...f, pinned, allowed: pinned.length ? pinned : compatible, imports: new Map() }
 }
 
 function fromString(s: string): KeyDesc {

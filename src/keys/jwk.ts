@@ -29,9 +29,6 @@ type Obj = Record<string, unknown>
 /** Whether the JWK has its own member `name` (undefined counts as absent). */
 const has = (jwk: Obj, name: string): boolean => Object.hasOwn(jwk, name) && jwk[name] !== undefined
 
-/** `RSA`, `EC P-256`, … as messages name a kind of key. */
-export const keyKind = (kty: string, crv: string | undefined): string => `${kty}${crv ? ` ${crv}` : ''}`
-
 /** RFC 7517 §4.2–4.3: "use" is "sig" (an "enc" key never verifies); key_ops holds unique strings. */
 function checkUse(jwk: Obj): ReadonlySet<string> | undefined {
   if (has(jwk, 'use') && jwk.use !== 'sig') fail('ERR_KEY_INVALID', `JWK "use" is ${quote(jwk.use)}, not "sig"`)
@@ -90,7 +87,7 @@ export function inspectJwk(jwk: Obj): JwkInfo {
   if (has(jwk, 'alg')) {
     const e = lookup(jwk.alg)
     if (!e) fail('ERR_KEY_INVALID', `JWK "alg" ${quote(jwk.alg)} is not a supported JWS algorithm`)
-    if (e.kty !== kty || e.crv !== info.crv) fail('ERR_KEY_INVALID', `JWK "alg" ${e.alg} does not fit a ${keyKind(kty, info.crv)} key`)
+    if (e.kty !== kty || e.crv !== info.crv) fail('ERR_KEY_INVALID', `JWK "alg" ${e.alg} does not fit a ${kty}${info.crv ? ` ${info.crv}` : ''} key`)
     alg = e.alg
   }
   return { ...info, members, alg, ops }
