@@ -97,12 +97,6 @@ function secret(bytes: Uint8Array): KeyDesc {
   return make({ form: 'secret', kty: 'oct', visibility: 'secret', material: bytes.slice(), bits: bytes.length * 8 })
 }
 
-/** Bytes: the same key-text rules as strings, then a secret. */
-function fromBytes(bytes: Uint8Array): KeyDesc {
-  refuseKeyBytes(bytes)
-  return secret(bytes)
-}
-
 /** A Uint8Array (Buffer included) as is, an ArrayBuffer through a view. */
 const bytesOf = (x: object): Uint8Array | undefined => (isBytes(x) ? x : x instanceof ArrayBuffer ? new Uint8Array(x) : undefined)
 
@@ -152,7 +146,8 @@ function describe(input: unknown): KeyDesc {
   let desc: KeyDesc
   const bytes = bytesOf(input)
   if (isCryptoKey(input)) desc = fromCryptoKey(input)
-  else if (bytes) desc = fromBytes(bytes)
+  // Bytes: the same key-text rules as strings, then a secret.
+  else if (bytes) desc = (refuseKeyBytes(bytes), secret(bytes))
   else if (isPlainObject(input)) desc = fromJwk(input)
   else unsupported()
   objectCache.set(input, desc)

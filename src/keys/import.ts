@@ -22,7 +22,7 @@ export function usagesOf(desc: KeyDesc, { usages: [priv, pub] }: AlgEntry): KeyU
 function checkFit(desc: KeyDesc, entry: AlgEntry, usages: readonly KeyUsage[]): void {
   for (const u of usages) {
     if (desc.visibility !== 'secret' && (u === entry.usages[0] ? 'private' : 'public') !== desc.visibility) {
-      fail('ERR_KEY_INVALID', desc.visibility === 'private' ? 'a private key was given where a public key is needed' : `a public key cannot ${u}`)
+      fail('ERR_KEY_INVALID', `a ${desc.visibility} key cannot ${u}`)
     }
     if (desc.ops && !desc.ops.has(u)) fail('ERR_KEY_INVALID', `the key does not permit "${u}" (key_ops / usages)`)
   }

@@ -50,10 +50,10 @@ export function inspectJwk(jwk: Obj): JwkInfo {
   const members: Record<string, string> = { kty }
   /** A base64url member, canonical, copied into `members`; its bytes (undefined when absent and optional). */
   const member = (name: string, required = true): Uint8Array | undefined => {
-    if (!has(jwk, name)) return required ? fail('ERR_KEY_INVALID', `JWK member "${name}" is missing`) : undefined
+    if (!has(jwk, name) && !required) return undefined
     const v = jwk[name]
     const bytes = typeof v === 'string' ? tryDecode(v) : undefined
-    if (!bytes) fail('ERR_KEY_INVALID', `JWK member "${name}" is not a base64url string`)
+    if (!bytes) fail('ERR_KEY_INVALID', `JWK member "${name}" must be a base64url string`)
     members[name] = v as string
     return bytes
   }
@@ -86,7 +86,7 @@ export function inspectJwk(jwk: Obj): JwkInfo {
   let alg: Alg | undefined
   if (has(jwk, 'alg')) {
     const e = lookup(jwk.alg)
-    if (!e) fail('ERR_KEY_INVALID', `JWK "alg" ${quote(jwk.alg)} is not a supported JWS algorithm`)
+    if (!e) fail('ERR_KEY_INVALID', `JWK "alg" ${quote(jwk.alg)} is not supported`)
     if (e.kty !== kty || e.crv !== info.crv) fail('ERR_KEY_INVALID', `JWK "alg" ${e.alg} does not fit a ${kty}${info.crv ? ` ${info.crv}` : ''} key`)
     alg = e.alg
   }

@@ -31,12 +31,12 @@ export function parsePem(pem: string): { label: PemLabel; der: Uint8Array } {
   const blocks = text.split('-----BEGIN ').length - 1
   if (blocks > 1) fail('ERR_KEY_INVALID', `this PEM holds ${blocks} blocks (a certificate chain?): pass one key or certificate`)
   const label = BEGIN.exec(text)?.[1]
-  if (!label) fail('ERR_KEY_INVALID', 'malformed PEM: the "-----BEGIN …-----" line is not valid')
+  if (!label) fail('ERR_KEY_INVALID', 'malformed PEM: no valid "-----BEGIN …-----" line')
   if (!SHAPES.has(label)) {
     fail('ERR_KEY_INVALID', 'unsupported PEM label: convert with `openssl pkcs8 -topk8 -nocrypt` (an encrypted or other private key) or `ssh-keygen -e -m PKCS8` (OpenSSH)')
   }
   const footer = `-----END ${label}-----`
-  if (!text.endsWith(footer)) fail('ERR_KEY_INVALID', `malformed PEM: expected a single block ending in "${footer}"`)
+  if (!text.endsWith(footer)) fail('ERR_KEY_INVALID', `malformed PEM: it must end with "${footer}"`)
   const body = text.slice(label.length + 16, -footer.length)
   if (body.includes('-')) fail('ERR_KEY_INVALID', 'malformed PEM: stray dashes in the body')
   // RFC 7468 §3: base64 lines, whitespace between them.
