@@ -33,8 +33,8 @@ export interface KeyDesc {
   readonly ops?: ReadonlySet<string> | undefined
   /** The material WebCrypto imports: a CryptoKey, JWK members, DER or secret bytes. */
   readonly material: CryptoKey | Record<string, string> | Uint8Array
-  /** For JWKs: key members, alg, use and key_ops as read (`policyOf`), to notice a JWK changed in place. */
-  readonly policy?: string | undefined
+  /** For JWKs: the names of the key members, alg, use and key_ops, and their values as read (`policyOf`). */
+  readonly policy?: readonly [readonly string[], readonly unknown[]] | undefined
   /** Imports of this key, by alg|usages|extractable: the promise, then the key. */
   readonly imports: Map<string, CryptoKey | Promise<CryptoKey>>
 }
@@ -100,8 +100,17 @@ function secret(bytes: Uint8Array): KeyDesc {
 /** A Uint8Array (Buffer included) as is, an ArrayBuffer through a view. */
 const bytesOf = (x: object): Uint8Array | undefined => (isBytes(x) ? x : x instanceof ArrayBuffer ? new Uint8Array(x) : undefined)
 
-/** What decides how a JWK verifies, as text: the values of its key members (named by `members`), alg, use and key_ops. */
-const policyOf = (jwk: Record<string, unknown>, members: object): string => JSON.stringify([...Object.keys(members), 'alg', 'use', 'key_ops'].map((k) => jwk[k]))
+/** Equal values: the same, or arrays of the same items (key_ops). */
+const same = (a: unknown, b: unknown): boolean => a === b || (Array.isArray(a) && Array.isArray(b) && sameItems(a, b))
+
+/**
+ * What decides how a JWK verifies: the names of its key members plus alg, use and
+ * key_ops, and their values as read (key_ops copied: the caller's array may change).
+ */
+function policyOf(jwk: Record<string, unknown>, members: object): KeyDesc['policy'] {
+  const names = [...Object.keys(members), 'alg', 'use', 'key_ops']
+  return [names, names.map((k) => (Array.isArray(jwk[k]) ? [...(jwk[k] as unknown[])] : jwk[k]))]
+}
 
 /**
  * Objects are cached by identity, so a JWK or secret array changed in place (a key
@@ -109,7 +118,9 @@ const policyOf = (jwk: Record<string, unknown>, members: object): string => JSON
  */
 function unchanged(desc: KeyDesc, input: object): boolean {
   if (desc.form === 'secret') return sameItems(bytesOf(input)!, desc.material as Uint8Array)
-  return desc.form === 'cryptokey' || policyOf(input as Record<string, unknown>, desc.material) === desc.policy
+  const [names, values] = desc.policy ?? [[]]
+  for (let i = 0; i < names.length; i++) if (!same((input as Record<string, unknown>)[names[i]!], values![i])) return false
+  return true
 }
 
 /**
@@ -118,8 +129,11 @@ function unchanged(desc: KeyDesc, input: object): boolean {
  * key members, alg, use and key_ops). What else a description holds follows from these.
  */
 export function sameKey(a: KeyDesc, b: KeyDesc): boolean {
-  const x = a.material
-  return a === b || (a.form === b.form && a.form !== 'cryptokey' && (ArrayBuffer.isView(x) ? sameItems(x as Uint8Array, b.material as Uint8Array) : a.policy === b.policy))
+  if (a === b) return true
+  if (a.form !== b.form || a.form === 'cryptokey') return false
+  if (a.form !== 'jwk') return sameItems(a.material as Uint8Array, b.material as Uint8Array)
+  const [names, values] = a.policy!
+  return sameItems(names, b.policy![0]) && values.every((v, i) => same(v, b.policy![1][i]))
 }
 
 const isCryptoKey = (x: unknown): x is CryptoKey => typeof CryptoKey === 'function' && x instanceof CryptoKey
