@@ -17,6 +17,9 @@ export const isHmac = (alg: string): boolean => lookup(alg)?.kty === 'oct'
 /** The algorithms of Ed25519 keys, as words: "EdDSA and Ed25519". */
 export const ED25519_ALGS = ENTRIES.filter((e) => e.crv === 'Ed25519').map((e) => e.alg).join(' and ')
 
+/** The shortest RSA modulus any algorithm takes, in bits (RFC 7518 §3.3). */
+export const RSA_MIN_BITS = Math.min(...ENTRIES.filter((e) => e.kty === 'RSA').map((e) => e.minKeyBits))
+
 /** The names of the curves of a key type: "P-256/P-384/P-521". */
 export const curves = (kty: string): string => [...new Set(ENTRIES.filter((e) => e.kty === kty).map((e) => e.crv))].join('/')
 

@@ -6,7 +6,7 @@
  */
 import { createLocalJwks, createRemoteJwks, exportJwk, importKey, isJoseError, thumbprint } from '../index.ts'
 import type { Alg, Jwk, JwksDocument, KeyInput, KeyResolver } from '../index.ts'
-import { curves, PROBE } from './algs.ts'
+import { curves, PROBE, RSA_MIN_BITS } from './algs.ts'
 import { usage } from './args.ts'
 import { CliError } from './errors.ts'
 import { readBytes, readText, shownPath } from './io.ts'
@@ -136,7 +136,7 @@ function probeFailure(failures: unknown[], label: string): Error {
   const first = failures[0]
   const same = failures.every((e) => isJoseError(e) && isJoseError(first) && e.code === first.code && e.message === first.message)
   if (same && isJoseError(first)) return first
-  return new CliError('ERR_KEY_INVALID', `${label}: not an RSA (≥ 2048 bits), EC ${curves('EC')} or ${curves('OKP')} key`)
+  return new CliError('ERR_KEY_INVALID', `${label}: not an RSA (≥ ${RSA_MIN_BITS} bits), EC ${curves('EC')} or ${curves('OKP')} key`)
 }
 
 /** A JWK with `kid` set to its RFC 7638 thumbprint when it has none, `kid` listed first. */

@@ -1,21 +1,39 @@
 /**
- * The algorithm registry (RFC 7518 §3, RFC 8037 §3.1, RFC 9864): one frozen,
- * null-prototype entry per JWS `alg`. Everything that depends on an algorithm reads
- * it from here; nothing else switches on an `alg` string.
+ * The algorithm registry (RFC 7518 §3, RFC 8037 §3.1, RFC 9864): one frozen entry per JWS
+ * `alg`, holding every fact the library knows about it. Key checks (minimum sizes, curve
+ * sizes and OIDs, usages), the backends, the CLI, the docs check and the tests read them
+ * from here; nothing else switches on an `alg` string.
  */
 import type { Alg } from '../types.ts'
 
 export type Kty = 'oct' | 'RSA' | 'EC' | 'OKP'
 export type Hash = 'SHA-256' | 'SHA-384' | 'SHA-512'
+/** The WebCrypto algorithm name, which names the signature scheme. */
+export type Family = 'HMAC' | 'RSASSA-PKCS1-v1_5' | 'RSA-PSS' | 'ECDSA' | 'Ed25519'
 
 export interface AlgEntry {
   readonly alg: Alg
+  readonly family: Family
   readonly kty: Kty
   /** Curve for EC/OKP entries. */
   readonly crv?: string
   readonly hash: Hash
-  /** Hash output in bytes: the HMAC minimum key length (RFC 7518 §3.2). */
+  /** Hash output in bytes (the PSS salt length, RFC 7518 §3.5). */
   readonly hashBytes: number
+  /**
+   * Shortest key, in bits: an HMAC secret as long as the hash (RFC 7518 §3.2), an RSA
+   * modulus of 2048 (§3.3); for curves, the size the curve fixes.
+   */
+  readonly minKeyBits: number
+  /** EC coordinate or OKP key length in bytes (RFC 7518 §6.2.1.2, RFC 8037 §2). */
+  readonly keyBytes?: number
+  /**
+   * The OID that names the key in DER, as hex of its content: rsaEncryption (RFC 8017
+   * A.1), the named curve (RFC 5480 §2.1.1.1), or the key algorithm (RFC 8410 §3).
+   */
+  readonly oid?: string
+  /** [what a private key (or secret) does, what a public key does]. JWE entries would say decrypt/encrypt. */
+  readonly usages: readonly [KeyUsage, KeyUsage]
   /** WebCrypto algorithm for importKey/generateKey. */
   readonly importParams: Readonly<Record<string, unknown>> & { readonly name: string }
   /** WebCrypto algorithm for sign/verify. */
@@ -24,36 +42,46 @@ export interface AlgEntry {
   readonly sigBytes: number
 }
 
+const KTY: Readonly<Record<Family, Kty>> = { HMAC: 'oct', 'RSASSA-PKCS1-v1_5': 'RSA', 'RSA-PSS': 'RSA', ECDSA: 'EC', Ed25519: 'OKP' }
+const RSA_OID = '2a864886f70d010101' // 1.2.840.113549.1.1.1
+
+/**
+ * Every algorithm: alg, family, hash bits, minimum key bits, then for curves the curve,
+ * its key bytes and OID. Order matters: the CLI and docs list algorithms in this order.
+ */
+const TABLE: ReadonlyArray<readonly [Alg, Family, number, number, string?, number?, string?]> = [
+  ['HS256', 'HMAC', 256, 256],
+  ['HS384', 'HMAC', 384, 384],
+  ['HS512', 'HMAC', 512, 512],
+  ['RS256', 'RSASSA-PKCS1-v1_5', 256, 2048],
+  ['RS384', 'RSASSA-PKCS1-v1_5', 384, 2048],
+  ['RS512', 'RSASSA-PKCS1-v1_5', 512, 2048],
+  ['PS256', 'RSA-PSS', 256, 2048],
+  ['PS384', 'RSA-PSS', 384, 2048],
+  ['PS512', 'RSA-PSS', 512, 2048],
+  ['ES256', 'ECDSA', 256, 256, 'P-256', 32, '2a8648ce3d030107'], // 1.2.840.10045.3.1.7
+  ['ES384', 'ECDSA', 384, 384, 'P-384', 48, '2b81040022'], // 1.3.132.0.34
+  ['ES512', 'ECDSA', 512, 521, 'P-521', 66, '2b81040023'], // 1.3.132.0.35
+  ['EdDSA', 'Ed25519', 512, 256, 'Ed25519', 32, '2b6570'], // 1.3.101.112
+  ['Ed25519', 'Ed25519', 512, 256, 'Ed25519', 32, '2b6570'],
+]
+
 /* @__NO_SIDE_EFFECTS__ */
-function entry(alg: string, kty: Kty, bits: number, importParams: Record<string, unknown>, signParams: Record<string, unknown>, sigBytes: number, crv?: string): AlgEntry {
+function entry([alg, family, bits, minKeyBits, crv, keyBytes, oid]: (typeof TABLE)[number]): AlgEntry {
+  const hash = `SHA-${bits}`
+  const kty = KTY[family]
   return Object.freeze({
-    __proto__: null, alg, kty, hash: `SHA-${bits}`, hashBytes: bits / 8, importParams: Object.freeze(importParams),
-    signParams: Object.freeze(signParams), sigBytes, ...(crv === undefined ? {} : { crv }),
+    alg, family, kty, crv, hash, hashBytes: bits / 8, minKeyBits, keyBytes, oid: kty === 'RSA' ? RSA_OID : oid, usages: ['sign', 'verify'] as const,
+    importParams: family === 'ECDSA' ? { name: family, namedCurve: crv } : kty === 'OKP' ? { name: family } : { name: family, hash },
+    // RFC 7518 §3.5: the PSS salt is as long as the hash output.
+    signParams: family === 'ECDSA' ? { name: family, hash } : family === 'RSA-PSS' ? { name: family, saltLength: bits / 8 } : { name: family },
+    // §3.2: an HMAC is as long as the hash; §3.4: ECDSA's is r‖s; RFC 8032: Ed25519's is 64 bytes.
+    sigBytes: kty === 'oct' ? bits / 8 : keyBytes! * 2 || 0,
   }) as unknown as AlgEntry
 }
 
-/* @__NO_SIDE_EFFECTS__ */
-function build(): AlgEntry[] {
-  const out: AlgEntry[] = []
-  for (const [prefix, name] of [['HS', 'HMAC'], ['RS', 'RSASSA-PKCS1-v1_5'], ['PS', 'RSA-PSS']] as const) {
-    for (const bits of [256, 384, 512]) {
-      const hash = `SHA-${bits}`
-      // RFC 7518 §3.2: HMAC signatures are as long as the hash; §3.5: the PSS salt is as long as the hash output.
-      out.push(entry(prefix + bits, prefix === 'HS' ? 'oct' : 'RSA', bits, { name, hash },
-        prefix === 'PS' ? { name, saltLength: bits / 8 } : { name }, prefix === 'HS' ? bits / 8 : 0))
-    }
-  }
-  // RFC 7518 §3.4: the JWS signature is r‖s, each the curve's coordinate size.
-  for (const [bits, crv, coord] of [[256, 'P-256', 32], [384, 'P-384', 48], [512, 'P-521', 66]] as const) {
-    out.push(entry(`ES${bits}`, 'EC', bits, { name: 'ECDSA', namedCurve: crv }, { name: 'ECDSA', hash: `SHA-${bits}` }, 2 * coord, crv))
-  }
-  // RFC 8037 §3.1 (EdDSA) and RFC 9864 (Ed25519): Ed25519 signatures are 64 bytes.
-  for (const alg of ['EdDSA', 'Ed25519']) out.push(entry(alg, 'OKP', 512, { name: 'Ed25519' }, { name: 'Ed25519' }, 64, 'Ed25519'))
-  return out
-}
-
-/** Every entry, in registry order: HS*, RS*, PS*, ES*, EdDSA, Ed25519 (the CLI lists them from here). */
-export const ENTRIES: readonly AlgEntry[] = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ build())
+/** Every entry, in registry order: HS*, RS*, PS*, ES*, EdDSA, Ed25519. */
+export const ENTRIES: readonly AlgEntry[] = /* @__PURE__ */ TABLE.map(entry)
 
 const BY_ALG: ReadonlyMap<string, AlgEntry> = /* @__PURE__ */ new Map(/* @__PURE__ */ ENTRIES.map((e) => [e.alg, e]))
 
@@ -64,12 +92,11 @@ export function lookup(alg: unknown): AlgEntry | undefined {
 
 /** Entries usable with a key of this type and curve. */
 export function entriesFor(kty: Kty, crv?: string): AlgEntry[] {
-  return ENTRIES.filter((e) => e.kty === kty && (e.crv === undefined || e.crv === crv))
+  return ENTRIES.filter((e) => e.kty === kty && e.crv === crv)
 }
 
 /** Entries a CryptoKey's own algorithm pins (name plus hash or curve). */
 export function entriesForCryptoKey(algorithm: KeyAlgorithm): AlgEntry[] {
   const a = algorithm as KeyAlgorithm & { hash?: { name?: string }; namedCurve?: string }
-  return ENTRIES.filter(({ importParams: p }) => p.name === a.name
-    && ('hash' in p ? a.hash?.name === p.hash : !('namedCurve' in p) || a.namedCurve === p.namedCurve))
+  return ENTRIES.filter(({ importParams: p }) => p.name === a.name && p.hash === a.hash?.name && p.namedCurve === a.namedCurve)
 }

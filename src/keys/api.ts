@@ -41,7 +41,7 @@ export async function importKey(input: Jwk | string | Uint8Array, alg: Alg, opti
     if (!lookup(alg)) fail('ERR_JOSE_INVALID_ARGUMENT', 'alg must be a supported JWS algorithm')
     const desc = describeKey(input)
     const entry = signingAlg(desc, alg)
-    const usages = usagesOf(desc)
+    const usages = usagesOf(desc, entry)
     if (usages.length === 0) fail('ERR_KEY_INVALID', 'the key permits neither "sign" nor "verify"')
     return await importFor(desc, entry, usages, extractable)
   } catch (e) {

@@ -1,28 +1,33 @@
 /**
- * A minimal DER reader (X.690): just enough to tell key types apart, take the
- * SubjectPublicKeyInfo out of an X.509 certificate (RFC 5280 §4.1) and read an RSA
- * modulus size. Definite lengths only; every length is bounds-checked.
+ * A minimal DER reader (X.690): definite lengths only, every length bounds-checked. A
+ * structure is checked as a whole by the tags of its children (a regular expression over
+ * their hex), so each key format is one line of data (src/keys/der.ts) instead of code.
  */
 import { fail } from '../errors.ts'
 
 export interface Tlv {
   readonly tag: number
+  /** First byte of the element (its tag). */
+  readonly at: number
   /** First content byte. */
   readonly start: number
   /** One past the last content byte. */
   readonly end: number
 }
 
-/** Throws ERR_KEY_INVALID for malformed DER. */
-export const bad: (what: string) => never = (what) => fail('ERR_KEY_INVALID', `malformed DER in ${what}`)
+export const SEQUENCE = 0x30
+export const OID = 0x06
 
-/** Reads one element at `pos`, which must end at or before `limit`. */
-export function read(der: Uint8Array, pos: number, limit: number, what: string): Tlv {
-  if (pos + 2 > limit) bad(what)
-  const tag = der[pos]!
-  if ((tag & 0x1f) === 0x1f) bad(what) // multi-byte tags never occur in keys
-  let len = der[pos + 1]!
-  let start = pos + 2
+/** Throws ERR_KEY_INVALID for malformed DER. */
+export const bad = (what: string): never => fail('ERR_KEY_INVALID', `malformed DER in ${what}`)
+
+/** Reads one element at `at`, which must end at or before `limit`. */
+export function read(der: Uint8Array, at: number, limit: number, what: string): Tlv {
+  const tag = der[at]!
+  let len = der[at + 1]!
+  let start = at + 2
+  // Multi-byte tags never occur in keys.
+  if (start > limit || (tag & 0x1f) === 0x1f) bad(what)
   if (len & 0x80) {
     const n = len & 0x7f
     if (n === 0 || n > 4 || start + n > limit) bad(what)
@@ -33,38 +38,31 @@ export function read(der: Uint8Array, pos: number, limit: number, what: string):
   }
   const end = start + len
   if (end > limit) bad(what)
-  return { tag, start, end }
+  return { tag, at, start, end }
 }
 
-/** Reads an element and checks its tag. */
-export function expect(der: Uint8Array, pos: number, limit: number, tag: number, what: string): Tlv {
-  const t = read(der, pos, limit, what)
-  if (t.tag !== tag) bad(what)
-  return t
-}
-
-/** The children of a constructed element. */
-export function children(der: Uint8Array, parent: Tlv, what: string): Tlv[] {
+/**
+ * The elements that fill `within` exactly; their tags, as hex, must match `shape`. No
+ * key structure has more than 10 children, so reading stops after 12 (a 2 MB run of
+ * zero bytes is a million empty elements).
+ */
+export function kids(der: Uint8Array, within: { start: number; end: number }, what: string, shape: RegExp): Tlv[] {
   const out: Tlv[] = []
-  let pos = parent.start
-  while (pos < parent.end) {
-    const t = read(der, pos, parent.end, what)
+  let tags = ''
+  for (let at = within.start; at < within.end; at = out[out.length - 1]!.end) {
+    if (out.length > 12) bad(what)
+    const t = read(der, at, within.end, what)
     out.push(t)
-    pos = t.end
+    tags += (t.tag | 256).toString(16).slice(1)
   }
+  if (!shape.test(tags)) bad(what)
   return out
 }
-
-export const SEQUENCE = 0x30
-export const INTEGER = 0x02
-export const BIT_STRING = 0x03
-export const OCTET_STRING = 0x04
-export const OID = 0x06
 
 /** Hex of an element's content (OIDs are compared this way). */
 export function hex(der: Uint8Array, t: Tlv): string {
   let s = ''
-  for (let i = t.start; i < t.end; i++) s += der[i]!.toString(16).padStart(2, '0')
+  for (let i = t.start; i < t.end; i++) s += (der[i]! | 256).toString(16).slice(1)
   return s
 }
 

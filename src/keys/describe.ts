@@ -8,9 +8,9 @@ import { isBytes, sameItems } from '../encoding/bytes.ts'
 import { isWellFormed, utf8 } from '../encoding/utf8.ts'
 import { remember } from '../jose/bounded.ts'
 import { isPlainObject } from '../jose/json.ts'
-import { entriesFor, entriesForCryptoKey, type Kty } from '../jwa/registry.ts'
+import { entriesFor, entriesForCryptoKey, type AlgEntry, type Kty } from '../jwa/registry.ts'
 import type { Alg } from '../types.ts'
-import { pemKey, pkcs8Info, spkiInfo } from './der.ts'
+import { pemKey } from './der.ts'
 import { inspectJwk } from './jwk.ts'
 import { parsePem, trimKeyText } from './pem.ts'
 import { refuseKeyBytes, refuseKeyText } from './text.ts'
@@ -25,65 +25,50 @@ export interface KeyDesc {
   readonly visibility: Visibility
   /** Algorithms the key itself pins; empty when it pins nothing. */
   readonly pinned: readonly Alg[]
-  /** Algorithms its key type can be used with at all. */
-  readonly compatible: readonly Alg[]
-  /** Secret length in bytes, for HMAC keys. */
-  readonly secretBytes?: number | undefined
+  /** Algorithms the key may be used with: `pinned`, or when it pins nothing, all those of its key type (API.md, Which algorithms a key pins). */
+  readonly allowed: readonly Alg[]
+  /** RSA modulus or secret size in bits, checked against each algorithm's minimum (src/jwa/registry.ts). */
+  readonly bits?: number | undefined
   /** Usages the key permits (JWK key_ops, CryptoKey usages); undefined = any. */
   readonly ops?: ReadonlySet<string> | undefined
   /** The material WebCrypto imports: a CryptoKey, JWK members, DER or secret bytes. */
   readonly material: CryptoKey | Record<string, string> | Uint8Array
-  /** For JWKs: alg, use and key_ops as read (key_ops copied), to notice a JWK changed in place. */
-  readonly policy?: readonly unknown[]
+  /** For JWKs: the names of the key members, alg, use and key_ops, and their values as read (`policyOf`). */
+  readonly policy?: readonly [readonly string[], readonly unknown[]] | undefined
   /** Imports of this key, by alg|usages|extractable: the promise, then the key. */
   readonly imports: Map<string, CryptoKey | Promise<CryptoKey>>
 }
 
-const RSA_MIN_BITS = 2048
-/** Shortest HMAC key for any HS* (RFC 7518 §3.2: at least the hash size). */
-const HMAC_MIN_BYTES = 32
-
 const objectCache = /* @__PURE__ */ new WeakMap<object, KeyDesc>()
 const stringCache = /* @__PURE__ */ new Map<string, KeyDesc>()
-const STRING_CACHE_MAX = 64
 
-/** What a reader found out about a key input: the description's facts before the size checks. */
-interface Facts {
-  form: KeyDesc['form']
-  kty: Kty
-  crv?: string | undefined
-  visibility: Visibility
-  material: KeyDesc['material']
-  /** RSA modulus size. */
-  rsaBits?: number | undefined
-  secretBytes?: number | undefined
-  pinned?: readonly Alg[] | undefined
-  ops?: ReadonlySet<string> | undefined
-  policy?: readonly unknown[] | undefined
-}
+/** What a reader found out about a key input: the description before the size check and the algorithm lists. */
+type Facts = Omit<KeyDesc, 'pinned' | 'allowed' | 'imports'> & { pinned?: readonly Alg[] | undefined }
+
+/** The least an algorithm of `entry`'s key type needs, in words. */
+export const minimum = (e: AlgEntry): string =>
+  e.kty === 'oct' ? `${e.minKeyBits / 8} bytes (RFC 7518 §3.2)` : `${e.minKeyBits} bits (RFC 7518 §3.3)`
 
 /**
- * A description, after the size checks: RSA moduli of RSA_MIN_BITS or more, HMAC secrets
- * of HMAC_MIN_BYTES or more. Without `pinned`, EC and OKP keys pin by curve, RSA keys
- * and secrets pin nothing.
+ * A description, after the size check: the key must be long enough for the least
+ * demanding of its algorithms (each algorithm's own minimum is checked on import).
+ * Without `pinned`, EC and OKP keys pin by curve, RSA keys and secrets pin nothing.
  */
-function make({ form, kty, crv, visibility, material, rsaBits, secretBytes, pinned, ops, policy }: Facts): KeyDesc {
-  if (rsaBits !== undefined && rsaBits < RSA_MIN_BITS) fail('ERR_KEY_INVALID', `RSA keys must be at least ${RSA_MIN_BITS} bits (RFC 7518 §3.3)`)
-  // (undefined < HMAC_MIN_BYTES is false: keys without secretBytes pass)
-  if (secretBytes! < HMAC_MIN_BYTES) {
-    fail('ERR_KEY_INVALID', secretBytes === 0 ? 'the HMAC key is empty' : `HMAC keys must be at least as long as the hash output (RFC 7518 §3.2): ${HMAC_MIN_BYTES} bytes or more`)
-  }
-  const compatible = entriesFor(kty, crv).map((e) => e.alg)
-  pinned ??= kty === 'EC' || kty === 'OKP' ? compatible : []
-  return { form, kty, crv, visibility, pinned, compatible, ops, material, secretBytes, policy, imports: new Map() }
+function make(f: Facts): KeyDesc {
+  const entries = entriesFor(f.kty, f.crv)
+  const least = entries.reduce((a, b) => (b.minKeyBits < a.minKeyBits ? b : a))
+  // (undefined < n is false: curve keys, whose size their curve fixes, pass)
+  if (f.bits! < least.minKeyBits) fail('ERR_KEY_INVALID', f.bits === 0 ? 'the HMAC key is empty' : `${f.kty === 'oct' ? 'HMAC' : f.kty} keys must be at least ${minimum(least)}`)
+  const compatible = entries.map((e) => e.alg)
+  const pinned = f.pinned ?? (f.crv ? compatible : [])
+  return { ...f, pinned, allowed: pinned.length ? pinned : compatible, imports: new Map() }
 }
 
 function fromString(s: string): KeyDesc {
   const text = trimKeyText(s)
   if (text.startsWith('-----BEGIN ')) {
-    const { form, der } = pemKey(parsePem(text))
-    const info = form === 'spki' ? spkiInfo(der) : pkcs8Info(der)
-    return make({ ...info, form, visibility: form === 'spki' ? 'public' : 'private', material: der })
+    const { form, der, kty, crv, rsaBits } = pemKey(parsePem(text))
+    return make({ form, kty, crv, bits: rsaBits, visibility: form === 'spki' ? 'public' : 'private', material: der })
   }
   refuseKeyText(text)
   if (!isWellFormed(s)) fail('ERR_KEY_INVALID', 'an HMAC secret string must be well-formed Unicode')
@@ -98,43 +83,33 @@ function fromCryptoKey(key: CryptoKey): KeyDesc {
   if (first.kty === 'RSA') checkExponent(alg.publicExponent!)
   return make({
     form: 'cryptokey', kty: first.kty, crv: first.crv, visibility: key.type, material: key, pinned: pinned.map((e) => e.alg), ops: new Set(key.usages),
-    rsaBits: first.kty === 'RSA' ? alg.modulusLength : undefined, secretBytes: first.kty === 'oct' ? Math.floor((alg.length ?? 0) / 8) : undefined,
+    bits: first.kty === 'RSA' ? alg.modulusLength : first.kty === 'oct' ? alg.length ?? 0 : undefined,
   })
 }
 
 function fromJwk(jwk: Record<string, unknown>): KeyDesc {
-  const info = inspectJwk(jwk)
-  return make({ ...info, form: 'jwk', material: info.members, pinned: info.alg ? [info.alg] : undefined, policy: policyOf(jwk, true) })
+  const { members, alg, ...info } = inspectJwk(jwk)
+  return make({ ...info, form: 'jwk', material: members, pinned: alg && [alg], policy: policyOf(jwk, members) })
 }
 
 /** A secret: its own copy of the bytes (a caller's array may change later). */
 function secret(bytes: Uint8Array): KeyDesc {
-  return make({ form: 'secret', kty: 'oct', visibility: 'secret', material: bytes.slice(), secretBytes: bytes.length })
-}
-
-/** Bytes: the same key-text rules as strings, then a secret. */
-function fromBytes(bytes: Uint8Array): KeyDesc {
-  refuseKeyBytes(bytes)
-  return secret(bytes)
+  return make({ form: 'secret', kty: 'oct', visibility: 'secret', material: bytes.slice(), bits: bytes.length * 8 })
 }
 
 /** A Uint8Array (Buffer included) as is, an ArrayBuffer through a view. */
 const bytesOf = (x: object): Uint8Array | undefined => (isBytes(x) ? x : x instanceof ArrayBuffer ? new Uint8Array(x) : undefined)
 
-/** Members that decide how a JWK is used, beyond its key material (key_ops copied to keep). */
-const policyOf = (jwk: Record<string, unknown>, keep = false): unknown[] => {
-  const ops = jwk.key_ops
-  return [jwk.alg, jwk.use, keep && Array.isArray(ops) ? [...(ops as unknown[])] : ops]
-}
+/** Equal values: the same, or arrays of the same items (key_ops). */
+const same = (a: unknown, b: unknown): boolean => a === b || (Array.isArray(a) && Array.isArray(b) && sameItems(a, b))
 
-/** Equal JWK policies: alg and use the same, key_ops the same list (or both absent). */
-const samePolicy = (p: readonly unknown[] = [], q: readonly unknown[] = []): boolean =>
-  p[0] === q[0] && p[1] === q[1] && (p[2] === q[2] || (Array.isArray(p[2]) && Array.isArray(q[2]) && sameItems(p[2], q[2])))
-
-/** Whether a JWK still has every key member of `members`, with the same value. */
-function hasMembers(jwk: Record<string, unknown>, members: Record<string, string>): boolean {
-  for (const k in members) if (jwk[k] !== members[k]) return false
-  return true
+/**
+ * What decides how a JWK verifies: the names of its key members plus alg, use and
+ * key_ops, and their values as read (key_ops copied: the caller's array may change).
+ */
+function policyOf(jwk: Record<string, unknown>, members: object): KeyDesc['policy'] {
+  const names = [...Object.keys(members), 'alg', 'use', 'key_ops']
+  return [names, names.map((k) => (Array.isArray(jwk[k]) ? [...(jwk[k] as unknown[])] : jwk[k]))]
 }
 
 /**
@@ -142,23 +117,23 @@ function hasMembers(jwk: Record<string, unknown>, members: Record<string, string
  * rotated by mutation) must not keep verifying with the old key: compare what was read.
  */
 function unchanged(desc: KeyDesc, input: object): boolean {
-  if (desc.form === 'cryptokey') return true
   if (desc.form === 'secret') return sameItems(bytesOf(input)!, desc.material as Uint8Array)
-  return hasMembers(input as Record<string, unknown>, desc.material as Record<string, string>) && samePolicy(policyOf(input as Record<string, unknown>), desc.policy)
+  const [names, values] = desc.policy ?? [[]]
+  for (let i = 0; i < names.length; i++) if (!same((input as Record<string, unknown>)[names[i]!], values![i])) return false
+  return true
 }
 
 /**
  * Whether two descriptions are of one key under one policy (API.md, Prepared: "equal in
- * content"): the same CryptoKey, or the same form, material (JWK key members, DER or
- * secret bytes) and JWK alg/use/key_ops. What else a description holds follows from these.
+ * content"): the same CryptoKey, or the same form and material (DER or secret bytes; JWK
+ * key members, alg, use and key_ops). What else a description holds follows from these.
  */
 export function sameKey(a: KeyDesc, b: KeyDesc): boolean {
   if (a === b) return true
-  if (a.form !== b.form || a.form === 'cryptokey' || !samePolicy(a.policy, b.policy)) return false
-  const x = a.material
-  const y = b.material
-  if (ArrayBuffer.isView(x)) return sameItems(x as Uint8Array, y as Uint8Array)
-  return Object.keys(x).length === Object.keys(y).length && hasMembers(x as Record<string, string>, y as Record<string, string>)
+  if (a.form !== b.form || a.form === 'cryptokey') return false
+  if (a.form !== 'jwk') return sameItems(a.material as Uint8Array, b.material as Uint8Array)
+  const [names, values] = a.policy!
+  return sameItems(names, b.policy![0]) && values.every((v, i) => same(v, b.policy![1][i]))
 }
 
 const isCryptoKey = (x: unknown): x is CryptoKey => typeof CryptoKey === 'function' && x instanceof CryptoKey
@@ -173,19 +148,22 @@ export function describeKey(input: unknown): KeyDesc {
   }
 }
 
+const unsupported: () => never = () => fail('ERR_KEY_INVALID', 'a key is a CryptoKey, a JWK, a Uint8Array secret or a string (a Node KeyObject: export it to JWK or PEM)')
+
 function describe(input: unknown): KeyDesc {
   if (typeof input === 'string') {
-    return stringCache.get(input) ?? remember(stringCache, input, fromString(input), STRING_CACHE_MAX)
+    return stringCache.get(input) ?? remember(stringCache, input, fromString(input), 64)
   }
-  if (typeof input !== 'object' || input === null) fail('ERR_KEY_INVALID', `a key must be a CryptoKey, JWK, Uint8Array or string, not ${input === null ? 'null' : typeof input}`)
+  if (typeof input !== 'object' || input === null) unsupported()
   const hit = objectCache.get(input)
   if (hit && unchanged(hit, input)) return hit
   let desc: KeyDesc
   const bytes = bytesOf(input)
   if (isCryptoKey(input)) desc = fromCryptoKey(input)
-  else if (bytes) desc = fromBytes(bytes)
+  // Bytes: the same key-text rules as strings, then a secret.
+  else if (bytes) desc = (refuseKeyBytes(bytes), secret(bytes))
   else if (isPlainObject(input)) desc = fromJwk(input)
-  else fail('ERR_KEY_INVALID', 'unsupported key object: pass a CryptoKey, a JWK, a Uint8Array secret or a PEM string (Node KeyObjects: export them to JWK or PEM)')
+  else unsupported()
   objectCache.set(input, desc)
   return desc
 }

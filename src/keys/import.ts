@@ -6,31 +6,27 @@
 import { backendImport, type KeyForm, type KeyMaterial } from '../backend/index.ts'
 import { fail, scrub } from '../errors.ts'
 import type { AlgEntry } from '../jwa/registry.ts'
-import type { KeyDesc } from './describe.ts'
-import { keyKind } from './jwk.ts'
+import { minimum, type KeyDesc } from './describe.ts'
 import { checkEd25519 } from './weak.ts'
 
-/** Usages that need a private key; the others (verify, encrypt, wrapKey) need a public one. */
-const PRIVATE_USAGES: ReadonlySet<string> = /* @__PURE__ */ new Set(['sign', 'decrypt', 'unwrapKey', 'deriveBits', 'deriveKey'])
-
-/** The usages a key can be imported with for signing work. */
-export function usagesOf(desc: KeyDesc): KeyUsage[] {
-  const all: KeyUsage[] = desc.visibility === 'secret' ? ['sign', 'verify'] : desc.visibility === 'private' ? ['sign'] : ['verify']
+/** The usages a key can be imported with for `entry`: a secret both, a private key the first, a public key the second. */
+export function usagesOf(desc: KeyDesc, { usages: [priv, pub] }: AlgEntry): KeyUsage[] {
+  const all = desc.visibility === 'secret' ? [priv, pub] : [desc.visibility === 'private' ? priv : pub]
   return desc.ops ? all.filter((u) => desc.ops!.has(u)) : all
 }
 
+/**
+ * What the policy (src/keys/policy.ts, which every caller asks first) does not check:
+ * a private or public key for each usage, key_ops, and the algorithm's own minimum size.
+ */
 function checkFit(desc: KeyDesc, entry: AlgEntry, usages: readonly KeyUsage[]): void {
-  if (!desc.compatible.includes(entry.alg)) fail('ERR_KEY_INVALID', `a ${keyKind(desc.kty, desc.crv)} key cannot be used with ${entry.alg}`)
-  if (desc.pinned.length > 0 && !desc.pinned.includes(entry.alg)) fail('ERR_KEY_INVALID', `this key is pinned to ${desc.pinned.join(', ')}, not ${entry.alg}`)
   for (const u of usages) {
-    if (desc.visibility !== 'secret' && (PRIVATE_USAGES.has(u) ? 'private' : 'public') !== desc.visibility) {
-      fail('ERR_KEY_INVALID', u === 'verify' ? 'a private key was given where a public key is needed' : 'a public key cannot sign')
+    if (desc.visibility !== 'secret' && (u === entry.usages[0] ? 'private' : 'public') !== desc.visibility) {
+      fail('ERR_KEY_INVALID', `a ${desc.visibility} key cannot ${u}`)
     }
     if (desc.ops && !desc.ops.has(u)) fail('ERR_KEY_INVALID', `the key does not permit "${u}" (key_ops / usages)`)
   }
-  if (desc.secretBytes !== undefined && desc.secretBytes < entry.hashBytes) {
-    fail('ERR_KEY_INVALID', `${entry.alg} needs a key of at least ${entry.hashBytes} bytes (RFC 7518 §3.2)`)
-  }
+  if (desc.bits! < entry.minKeyBits) fail('ERR_KEY_INVALID', `${entry.alg} needs a key of at least ${minimum(entry)}`)
 }
 
 async function doImport(desc: KeyDesc, entry: AlgEntry, usages: KeyUsage[], extractable: boolean): Promise<CryptoKey> {

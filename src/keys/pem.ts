@@ -4,22 +4,20 @@
  */
 import { fail } from '../errors.ts'
 import { decodeStdPadded } from '../encoding/base64url.ts'
+import { SHAPES, type PemLabel } from './der.ts'
 
-export type PemLabel = 'PUBLIC KEY' | 'PRIVATE KEY' | 'CERTIFICATE' | 'RSA PUBLIC KEY' | 'RSA PRIVATE KEY' | 'EC PRIVATE KEY'
+export type { PemLabel }
 
-const LABELS: ReadonlySet<string> = /* @__PURE__ */ new Set<PemLabel>(['PUBLIC KEY', 'PRIVATE KEY', 'CERTIFICATE', 'RSA PUBLIC KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY'])
+/** Space, \t \n \v \f \r. */
+const isAsciiSpace = (c: number): boolean => c === 0x20 || (c > 8 && c < 14)
 
 /** After one leading U+FEFF and ASCII whitespace (API.md, String keys). */
 export function trimKeyText(s: string): string {
   let i = s.charCodeAt(0) === 0xfeff ? 1 : 0
-  while (i < s.length && isAsciiSpace(s.charCodeAt(i))) i++
   let j = s.length
+  while (i < j && isAsciiSpace(s.charCodeAt(i))) i++
   while (j > i && isAsciiSpace(s.charCodeAt(j - 1))) j--
   return s.slice(i, j)
-}
-
-function isAsciiSpace(c: number): boolean {
-  return c === 0x20 || (c >= 0x09 && c <= 0x0d) // space, \t \n \v \f \r
 }
 
 const BEGIN = /^-----BEGIN ([A-Z0-9 ]{1,40})-----/
@@ -32,18 +30,17 @@ export function parsePem(pem: string): { label: PemLabel; der: Uint8Array } {
   const text = trimKeyText(pem.replace(/\\[rn]/g, '\n'))
   const blocks = text.split('-----BEGIN ').length - 1
   if (blocks > 1) fail('ERR_KEY_INVALID', `this PEM holds ${blocks} blocks (a certificate chain?): pass one key or certificate`)
-  const m = BEGIN.exec(text)
-  if (!m) fail('ERR_KEY_INVALID', 'malformed PEM: the "-----BEGIN …-----" line is not valid')
-  const label = m[1]!
-  if (!LABELS.has(label)) {
+  const label = BEGIN.exec(text)?.[1]
+  if (!label) fail('ERR_KEY_INVALID', 'malformed PEM: no valid "-----BEGIN …-----" line')
+  if (!SHAPES.has(label)) {
     fail('ERR_KEY_INVALID', 'unsupported PEM label: convert with `openssl pkcs8 -topk8 -nocrypt` (an encrypted or other private key) or `ssh-keygen -e -m PKCS8` (OpenSSH)')
   }
   const footer = `-----END ${label}-----`
-  if (!text.endsWith(footer)) fail('ERR_KEY_INVALID', `malformed PEM: expected a single block ending in "${footer}"`)
-  const body = text.slice(m[0].length, text.length - footer.length)
+  if (!text.endsWith(footer)) fail('ERR_KEY_INVALID', `malformed PEM: it must end with "${footer}"`)
+  const body = text.slice(label.length + 16, -footer.length)
   if (body.includes('-')) fail('ERR_KEY_INVALID', 'malformed PEM: stray dashes in the body')
   // RFC 7468 §3: base64 lines, whitespace between them.
   const der = decodeStdPadded(body.replace(/[ \t\r\n]+/g, ''))
-  if (der === undefined || der.length === 0) fail('ERR_KEY_INVALID', 'malformed PEM: the body is not valid base64')
+  if (!der?.length) fail('ERR_KEY_INVALID', 'malformed PEM: the body is not valid base64')
   return { label: label as PemLabel, der }
 }

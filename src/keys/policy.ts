@@ -14,7 +14,7 @@ import type { KeyDesc } from './describe.ts'
  */
 export function allows(desc: KeyDesc, algorithms: readonly Alg[] | undefined, alg: Alg): boolean {
   if (!algorithms) return desc.pinned.includes(alg)
-  return algorithms.includes(alg) && (desc.pinned.length > 0 ? desc.pinned : desc.compatible).includes(alg)
+  return algorithms.includes(alg) && desc.allowed.includes(alg)
 }
 
 /** The algorithm to sign with: `alg` must lie in pinned(key), or compatible(key) when nothing is pinned. */
@@ -26,7 +26,6 @@ export function signingAlg(desc: KeyDesc, alg: unknown): AlgEntry {
   }
   const entry = lookup(alg)
   if (!entry) fail('ERR_JOSE_INVALID_ARGUMENT', `options.alg must be a supported JWS algorithm${alg === 'none' ? ' ("none" is never produced)' : ''}`)
-  const set = desc.pinned.length > 0 ? desc.pinned : desc.compatible
-  if (!set.includes(entry.alg)) fail('ERR_KEY_INVALID', `this key cannot sign ${entry.alg} (it allows ${set.join(', ') || 'nothing'})`)
+  if (!desc.allowed.includes(entry.alg)) fail('ERR_KEY_INVALID', `this key cannot sign ${entry.alg} (it allows ${desc.allowed.join(', ')})`)
   return entry
 }

@@ -6,6 +6,7 @@
  */
 import { fail } from '../errors.ts'
 import { tryDecode } from '../encoding/base64url.ts'
+import { fromUtf8 } from '../encoding/utf8.ts'
 import { derLabel } from './der.ts'
 import { trimKeyText, type PemLabel } from './pem.ts'
 
@@ -33,8 +34,6 @@ export function refuseKeyText(s: string, bytes?: boolean): void {
   if (label) refuse(`${it} the base64 of a DER ${label}`, `wrap it in "-----BEGIN ${label}-----" and "-----END ${label}-----" lines`)
 }
 
-const decoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
-
 /** Throws when bytes are key text: a DER key, PEM armour anywhere, or key text in UTF-8. */
 export function refuseKeyBytes(b: Uint8Array): void {
   const label = derLabel(b)
@@ -46,18 +45,9 @@ export function refuseKeyBytes(b: Uint8Array): void {
   for (let i = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0; i < b.length; i += 4096) text += String.fromCharCode(...b.subarray(i, i + 4096))
   if (ARMOUR.test(text)) refuseKeyText(text, true)
   try {
-    refuseKeyText(text, true)
-  } catch (e) {
-    // Those rules apply to bytes that are UTF-8 text only (API.md, String keys).
-    if (isUtf8(b)) throw e
-  }
-}
-
-function isUtf8(b: Uint8Array): boolean {
-  try {
-    decoder.decode(b)
-    return true
+    fromUtf8(b, 'ERR_KEY_INVALID', 'key')
   } catch {
-    return false
+    return // the other rules apply to bytes that are UTF-8 text only (API.md, String keys)
   }
+  refuseKeyText(text, true)
 }

@@ -15,7 +15,8 @@ import {
 import { expect } from 'vitest'
 import { isJoseError, type JoseError } from '../../src/index.ts'
 import type { JoseErrorCode } from '../../src/errors.ts'
-import type { Jwk } from '../../src/types.ts'
+import type { Alg, Jwk } from '../../src/types.ts'
+import { ENTRIES } from '../../src/jwa/registry.ts'
 import { b64u, fromB64u } from '../support/base64url.ts'
 
 /** A fixed instant on a whole second: 2023-11-14T22:13:20Z. */
@@ -289,13 +290,8 @@ export async function cryptoKey(
   return crypto.subtle.importKey('jwk', clean as JsonWebKey, algorithm, extractable, [usage])
 }
 
-export const ALL_ALGS = [
-  'HS256', 'HS384', 'HS512',
-  'RS256', 'RS384', 'RS512',
-  'PS256', 'PS384', 'PS512',
-  'ES256', 'ES384', 'ES512',
-  'EdDSA', 'Ed25519',
-] as const
+/** Every algorithm, from the registry (test/repo/registry.test.ts pins it to the `Alg` type). */
+export const ALL_ALGS: readonly Alg[] = ENTRIES.map((e) => e.alg)
 
 /** Every string value (recursively) of an error: message, stack, cause chain, enumerable props. */
 export function errorTexts(e: unknown, depth = 0): string[] {
