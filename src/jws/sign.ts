@@ -11,7 +11,7 @@ import { signingAlg } from '../keys/policy.ts'
 import type { AlgEntry } from '../jwa/registry.ts'
 import { describeKey, type KeyDesc } from '../keys/describe.ts'
 import { importFor } from '../keys/import.ts'
-import { signText } from './signature.ts'
+import { signNow, signText } from './signature.ts'
 
 /** Header members a caller may never set through `header`. */
 const RESERVED = ['alg', 'b64', '__proto__']
@@ -94,10 +94,9 @@ const SIGN: KeyUsage[] = ['sign']
 /**
  * Signs a compact JWS. With `memo` (a prepared signer's), the encoded header is built
  * once per key description and reused while the key's default `kid` is unchanged;
- * without one, headers that have no extra members come from a small cache. Throws
- * synchronously or rejects: callers await it inside their try.
+ * without one, headers that have no extra members come from a small cache.
  */
-export function signCompact(req: SignRequest, memo?: WeakMap<KeyDesc, HeaderMemo>): string | Promise<string> {
+export async function signCompact(req: SignRequest, memo?: WeakMap<KeyDesc, HeaderMemo>): Promise<string> {
   const desc = describeKey(req.key)
   const kidInExtra = req.extra !== undefined && Object.hasOwn(req.extra, 'kid')
   if (req.kid !== undefined && kidInExtra) fail('ERR_JOSE_INVALID_ARGUMENT', '"kid" is given both in options.header and options.kid')
@@ -110,11 +109,7 @@ export function signCompact(req: SignRequest, memo?: WeakMap<KeyDesc, HeaderMemo
   }
   const input = `${m.segment}.${typeof req.payload === 'string' ? encodeText(req.payload) : encode(req.payload)}`
   const entry = m.entry
-  const withKey = (key: CryptoKey): string | Promise<string> => {
-    const signature = signText(entry, key, input)
-    return typeof signature === 'string' ? `${input}.${signature}` : signature.then((s) => `${input}.${s}`)
-  }
-  // Synchronous when the key is imported already and the backend signs at once (node).
+  // The backend's synchronous path first (src/jws/signature.ts), else the awaited one.
   const key = importFor(desc, entry, SIGN)
-  return 'then' in key ? key.then(withKey) : withKey(key)
+  return `${input}.${signNow(entry, key, input) ?? (await signText(entry, await key, input))}`
 }

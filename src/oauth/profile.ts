@@ -82,8 +82,7 @@ export function planProfile(spec: ProfileSpec): ProfilePlan {
 
 /** Verifies a token under a profile plan, as `verify` does; the caller runs any asynchronous checks after. */
 export async function verifyProfile(plan: ProfilePlan, token: unknown, key: KeyInput | KeyResolver): Promise<ProfileResult> {
-  const v = verifyPlanned(plan, token, key)
-  const r = 'then' in v ? await v : v
+  const r = await verifyPlanned(plan, token, key)
   return { header: r.header, payload: r.payload, key: r.key, entry: lookup(r.alg)! }
 }
 
