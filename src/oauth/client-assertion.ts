@@ -5,15 +5,14 @@
  */
 import { fail, isJoseError, toJoseError } from '../errors.ts'
 import { encode } from '../encoding/base64url.ts'
-import { normaliseTyp } from '../jwt/claims.ts'
 import { planSign, signPlanned } from '../jwt/sign.ts'
 import { parseDuration } from '../jwt/time.ts'
 import { validating } from '../jose/options.ts'
 import type { InferOutput, JwtPayload, KeyInput, KeyResolver, StandardSchemaV1, VerifyResult } from '../types.ts'
 import type { ClientAssertionOptions, ReplayStore, VerifyClientAssertionOptions } from './types.ts'
-import {
-  claimFail, planProfile, readProfileOptions, requiredString, requiredStrings, verifyProfile, withSchema, type ProfileCheck, type ProfilePlan,
-} from './profile.ts'
+import { claimError, normaliseTyp, type Check } from '../jwt/claims.ts'
+import { shaped, verifyPlanned, type VerifyPlan } from '../jwt/verify.ts'
+import { planProfile, readProfileOptions, requiredString, requiredStrings } from './profile.ts'
 
 const SIGN_NAMES = ['clientId', 'audience', 'key', 'alg', 'expiresIn', 'jwtId', 'now'] as const
 const VERIFY_NAMES = ['clientId', 'audience', 'algorithms', 'now', 'clockTolerance', 'maxLifetime', 'replayStore', 'maxTokenLength', 'schema'] as const
@@ -60,34 +59,34 @@ export async function signClientAssertion(options: ClientAssertionOptions): Prom
 
 /** typ: absent, `JWT` or `client-authentication+jwt` (rfc7523bis explicit typing). */
 const ASSERTION_TYPS = /* @__PURE__ */ new Set(['application/jwt', 'application/client-authentication+jwt'])
-const assertionTyp: ProfileCheck = ({ header, payload }) => {
+const assertionTyp: Check = ({ header, payload }) => {
   const typ = header.typ
-  if (typeof typ === 'string' && !ASSERTION_TYPS.has(normaliseTyp(typ))) claimFail('typ', 'mismatch', 'unexpected "typ" for a client assertion', payload)
+  if (typeof typ === 'string' && !ASSERTION_TYPS.has(normaliseTyp(typ))) claimError('typ', 'mismatch', 'unexpected "typ" for a client assertion', payload)
 }
 
 /** RFC 7523 §3 item 3: one audience value (or a one-element array). */
-const singleAudience: ProfileCheck = ({ payload }) => {
-  if (Array.isArray(payload.aud) && payload.aud.length !== 1) claimFail('aud', 'invalid', 'a client assertion must have exactly one audience', payload)
+const singleAudience: Check = ({ payload }) => {
+  if (Array.isArray(payload.aud) && payload.aud.length !== 1) claimError('aud', 'invalid', 'a client assertion must have exactly one audience', payload)
 }
 
-function lifetimeCheck(maxLifetime: number): ProfileCheck {
+function lifetimeCheck(maxLifetime: number): Check {
   return ({ payload, t, tol }) => {
     const exp = payload.exp as number
     const iat = payload.iat as number | undefined
-    if (iat !== undefined && iat > t + tol) claimFail('iat', 'in_future', 'the assertion was issued in the future', payload)
+    if (iat !== undefined && iat > t + tol) claimError('iat', 'in_future', 'the assertion was issued in the future', payload)
     // RFC 7523 §3 item 4: the server may bound how far ahead exp lies.
     if (exp - t > maxLifetime + tol || (iat !== undefined && exp - iat > maxLifetime)) {
-      claimFail('exp', 'in_future', 'the assertion expires too far in the future (maxLifetime)', payload)
+      claimError('exp', 'in_future', 'the assertion expires too far in the future (maxLifetime)', payload)
     }
   }
 }
 
-const jtiPresent: ProfileCheck = ({ payload }) => {
-  if (payload.jti === '') claimFail('jti', 'invalid', 'the assertion "jti" is empty', payload)
+const jtiPresent: Check = ({ payload }) => {
+  if (payload.jti === '') claimError('jti', 'invalid', 'the assertion "jti" is empty', payload)
 }
 
 interface AssertionPlan {
-  profile: ProfilePlan
+  profile: VerifyPlan
   store: ReplayStore | undefined
   add: ReplayStore['add'] | undefined
 }
@@ -126,7 +125,7 @@ async function recordJti(plan: AssertionPlan, payload: JwtPayload): Promise<void
     if (isJoseError(e)) throw e
     fail('ERR_JOSE_INVALID_ARGUMENT', 'options.replayStore.add failed', { cause: e, payload })
   }
-  if (added === false) claimFail('jti', 'replayed', 'this client assertion was already used', payload)
+  if (added === false) claimError('jti', 'replayed', 'this client assertion was already used', payload)
   // Anything but true is a broken store: failing loudly beats silently skipping replay protection.
   if (added !== true) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.replayStore.add must return true or false', { payload })
 }
@@ -154,9 +153,9 @@ export function verifyClientAssertion<P = JwtPayload>(assertion: string, key: Ke
 export async function verifyClientAssertion(assertion: string, key: KeyInput | KeyResolver, options: VerifyClientAssertionOptions): Promise<VerifyResult<unknown>> {
   try {
     const plan = planAssertion(options)
-    const r = await verifyProfile(plan.profile, assertion, key)
+    const r = await verifyPlanned(plan.profile, assertion, key)
     // The schema is a check: it runs before the jti is recorded, which comes after every check (API.md, client assertions).
-    const out = await withSchema(plan.profile, { header: r.header, payload: r.payload as unknown, key: r.key })
+    const out = await shaped(plan.profile, { header: r.header, payload: r.payload as unknown, key: r.key })
     if (plan.store) await recordJti(plan, r.payload)
     return out
   } catch (e) {
