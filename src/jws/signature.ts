@@ -1,8 +1,10 @@
 /**
  * The two signature primitives, above the backend: lengths are checked before the
  * backend sees a signature; a throwing verify means "invalid" (STYLE: WebCrypto facts).
- * Each has its awaited form and its synchronous one, `signNow`/`verifyNow`: the core's
- * only way to the backend's synchronous path (ARCHITECTURE.md, The backend seam).
+ * Each has an awaited form and, where the backend has a synchronous path (node), a
+ * synchronous one, `signNow`/`verifyNow`: the core's only way to that path
+ * (ARCHITECTURE.md, The backend seam). Without one (WebCrypto) they are undefined, and
+ * bundles drop them.
  */
 import { backendNow, backendSign, backendVerify, type SignatureInput, type SigningData } from '../backend/index.ts'
 import { encode } from '../encoding/base64url.ts'
@@ -50,32 +52,29 @@ export async function verifyWith(entry: AlgEntry, key: CryptoKey, sig: Signature
   }
 }
 
-/** Whether the backend has a synchronous path (node). */
-export const hasNow = backendNow !== undefined
+/** The backend's synchronous path, when it has one: what the `…Now` functions of src/jws/ are defined by. */
+export { backendNow }
 
-/** A key in hand: not the promise of an import still in flight (importFor gives either). */
-const inHand = (key: CryptoKey | Promise<CryptoKey>): key is CryptoKey => !('then' in key)
+/** What `importFor` gives: a key in hand, or the promise of an import still in flight (never synchronous). */
+type KeyOrImport = CryptoKey | Promise<CryptoKey>
 
-/**
- * `signText` without a promise, where the backend has a synchronous path and made `key`
- * (node:crypto); else undefined, and the caller awaits `signText`.
- */
-export function signNow(entry: AlgEntry, key: CryptoKey | Promise<CryptoKey>, data: SigningData): string | undefined {
-  if (!backendNow || !inHand(key)) return undefined
+/** `signText` without a promise, for a key in hand that the backend made; else undefined, and the caller awaits `signText`. */
+export const signNow = backendNow && ((entry: AlgEntry, key: KeyOrImport, data: SigningData): string | undefined => {
+  if ('then' in key) return undefined
   try {
-    return backendNow.sign(entry, key, data)
+    return backendNow!.sign(entry, key, data)
   } catch (e) {
     signFailed(entry, e)
   }
-}
+})
 
 /** `verifyWith` without a promise, likewise; undefined when the caller must await `verifyWith`. */
-export function verifyNow(entry: AlgEntry, key: CryptoKey | Promise<CryptoKey>, sig: SignatureInput, data: SigningData): boolean | undefined {
-  if (!backendNow || !inHand(key)) return undefined
+export const verifyNow = backendNow && ((entry: AlgEntry, key: KeyOrImport, sig: SignatureInput, data: SigningData): boolean | undefined => {
+  if ('then' in key) return undefined
   if (!lengthFits(entry, key, sig)) return false
   try {
-    return backendNow.verify(entry, key, sig, data)
+    return backendNow!.verify(entry, key, sig, data)
   } catch (e) {
     return verifyFailed(entry, e)
   }
-}
+})

@@ -11,7 +11,7 @@ import { describeKey, type KeyDesc } from '../keys/describe.ts'
 import { importFor } from '../keys/import.ts'
 import type { Alg, JwsHeader, KeyInput, KeyResolver } from '../types.ts'
 import type { CompactParts } from './compact.ts'
-import { hasNow, verifyNow, verifyWith } from './signature.ts'
+import { backendNow, verifyNow, verifyWith } from './signature.ts'
 
 export interface VerifyCore extends HeaderChecks {
   algorithms: readonly Alg[] | undefined
@@ -99,22 +99,23 @@ function entryOf(header: JwsHeader, core: VerifyCore): AlgEntry {
 
 /**
  * `verifyParts` for a key given directly, without a promise, where the backend can
- * (`verifyNow`, ARCHITECTURE.md, The backend seam). Undefined when it cannot, or when
- * the key does not allow the alg: the caller then awaits `verifyParts`, which starts over
- * and reports what is wrong. Anything thrown here is what `verifyParts` would throw.
+ * (`verifyNow`, ARCHITECTURE.md, The backend seam; undefined without one). It answers
+ * undefined when it cannot, or when the key does not allow the alg: the caller then
+ * awaits `verifyParts`, which starts over and says what is wrong. What it throws is
+ * what `verifyParts` would throw.
  */
-export function verifyPartsNow(parts: CompactParts, key: KeyInput | KeyResolver, core: VerifyCore): Verified | undefined {
-  if (!hasNow || typeof key === 'function') return undefined
+export const verifyPartsNow = backendNow && ((parts: CompactParts, key: KeyInput | KeyResolver, core: VerifyCore): Verified | undefined => {
+  if (typeof key === 'function') return undefined
   const header = parts.header as JwsHeader
   const entry = entryOf(header, core)
   const desc = describeKey(key)
   if (!allows(desc, core.algorithms, entry.alg)) return undefined
   const cryptoKey = importFor(desc, entry, VERIFY)
-  const ok = verifyNow(entry, cryptoKey, parts, parts.signingInput)
+  const ok = verifyNow!(entry, cryptoKey, parts, parts.signingInput)
   if (ok === undefined) return undefined
   if (!ok) fail('ERR_JWS_SIGNATURE_INVALID', 'the signature does not verify')
   return { header, entry, key: cryptoKey as CryptoKey, desc }
-}
+})
 
 /**
  * Header rules, algorithm policy, key, signature. `answer`: the resolver's answer for

@@ -77,7 +77,7 @@ export async function verifyPlanned(plan: VerifyPlan, token: unknown, key: KeyIn
   // is being checked (WebCrypto works off this thread), the payload is parsed. What the
   // parse found is only looked at once the signature verified, so a bad signature is
   // reported before a bad payload, and claims are checked after both.
-  const now = verifyPartsNow(parts, key, plan.core)
+  const now = verifyPartsNow?.(parts, key, plan.core)
   const verifying = now ? undefined : verifyParts(parts, key, plan.core, answer)
   let payload: JsonObject | undefined
   let parseError: unknown
