@@ -14,10 +14,12 @@ import { checkSchema, runSchema } from './schema.ts'
 // Built in a pure call: a top-level spread would keep both lists in bundles that never verify.
 export const VERIFY_OPTIONS = /* @__PURE__ */ (() => [...CLAIM_OPTIONS, 'algorithms', 'crit', 'maxTokenLength', 'schema'] as const)()
 
+const parsePayload = (parts: CompactParts): JsonObject => parseObject(parts.payload, 'ERR_JWT_INVALID', 'the JWT payload')
+
 /** The payload as a resolver may see it: parsed when it is a JSON object, else undefined. */
 function peekPayload(parts: CompactParts): unknown {
   try {
-    return parseObject(parts.payload, 'ERR_JWT_INVALID', 'the payload')
+    return parsePayload(parts)
   } catch {
     return undefined
   }
@@ -25,7 +27,6 @@ function peekPayload(parts: CompactParts): unknown {
 
 /** Verify options, validated once (createVerifier validates at creation). */
 export interface VerifyPlan {
-  algorithms: readonly Alg[] | undefined
   maxLength: number
   claims: ClaimPolicy
   /** What the JWS layer checks, built once per plan. */
@@ -41,7 +42,6 @@ export interface VerifyPlan {
 export function planFrom(algorithms: readonly Alg[] | undefined, maxTokenLength: unknown, claims: ClaimPolicy,
   schema: unknown, understood?: Record<string, true>, hmacOnlyIfListed?: boolean): VerifyPlan {
   return {
-    algorithms,
     schema: checkSchema(schema),
     maxLength: checkMaxLength(maxTokenLength, DEFAULT_MAX_TOKEN),
     claims,
@@ -82,7 +82,7 @@ export async function verifyPlanned(plan: VerifyPlan, token: unknown, key: KeyIn
   let payload: JsonObject | undefined
   let parseError: unknown
   try {
-    payload = parseObject(parts.payload, 'ERR_JWT_INVALID', 'the JWT payload')
+    payload = parsePayload(parts)
   } catch (e) {
     parseError = e
   }
