@@ -31,17 +31,15 @@ function checkRequiredScopes(value: unknown): readonly string[] {
   return stringList(value, 'options.requiredScopes', 0, (s) => SCOPE_TOKEN.test(s), 'an array of scope tokens (no spaces)')
 }
 
-function profileChecks(required: readonly string[]): Check[] {
-  return [
-    ({ payload }) => void stringClaim(payload, 'client_id'),
-    ({ payload }) => {
-      const granted = new Set(scopesOf(payload))
-      if (required.length === 0) return
-      if (!Object.hasOwn(payload, 'scope')) claimError('scope', 'missing', 'the token has no "scope" claim', payload)
-      // Whole words only: "rea" is not "read" (RFC 6749 §3.3).
-      for (const s of required) if (!granted.has(s)) claimError('scope', 'mismatch', 'the token lacks a required scope', payload)
-    },
-  ]
+/** RFC 9068 §2.2: client_id a string; §2.2.3: every required scope among the token's words. */
+function scopeCheck(required: readonly string[]): Check {
+  return ({ payload }) => {
+    stringClaim(payload, 'client_id')
+    const granted = new Set(scopesOf(payload))
+    if (required.length > 0 && !Object.hasOwn(payload, 'scope')) claimError('scope', 'missing', 'the token has no "scope" claim', payload)
+    // Whole words only: "rea" is not "read" (RFC 6749 §3.3).
+    for (const s of required) if (!granted.has(s)) claimError('scope', 'mismatch', 'the token lacks a required scope', payload)
+  }
 }
 
 function planAccessToken(options: unknown): VerifyPlan {
@@ -51,7 +49,7 @@ function planAccessToken(options: unknown): VerifyPlan {
     return planProfile({
       algorithms: o.algorithms, maxTokenLength: o.maxTokenLength, now: o.now, clockTolerance: o.clockTolerance,
       issuer: [issuer], audience: requiredStrings(o.audience, 'options.audience'),
-      typ: 'at+jwt', required: REQUIRED, checks: profileChecks(checkRequiredScopes(o.requiredScopes)),
+      typ: 'at+jwt', required: REQUIRED, checks: [scopeCheck(checkRequiredScopes(o.requiredScopes))],
       hmacOnlyIfListed: true, schema: o.schema,
     })
   })

@@ -42,8 +42,8 @@ export async function signClientAssertion(options: ClientAssertionOptions): Prom
       const o = readProfileOptions(options, SIGN_NAMES)
       const clientId = requiredString(o.clientId, 'options.clientId')
       // rfc7523bis: a single audience value; an array would let one assertion serve several servers.
-      if (typeof o.audience !== 'string') fail('ERR_JOSE_INVALID_ARGUMENT', 'options.audience must be one non-empty string')
-      const audience = requiredString(o.audience, 'options.audience')
+      const audience = o.audience
+      if (typeof audience !== 'string' || !audience) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.audience must be one non-empty string')
       if (o.key === undefined) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.key is required')
       const plan = planSign({
         alg: o.alg, issuer: clientId, subject: clientId, audience, jwtId: o.jwtId ?? randomJti(),
@@ -87,8 +87,8 @@ const jtiPresent: Check = ({ payload }) => {
 
 interface AssertionPlan {
   profile: VerifyPlan
-  store: ReplayStore | undefined
-  add: ReplayStore['add'] | undefined
+  /** The replay store's `add`, read once (options are read once), bound to the store. */
+  add: ((jti: string, until: Date) => unknown) | undefined
 }
 
 function planAssertion(options: unknown): AssertionPlan {
@@ -97,21 +97,21 @@ function planAssertion(options: unknown): AssertionPlan {
     const clientId = requiredString(o.clientId, 'options.clientId')
     const audience = requiredStrings(o.audience, 'options.audience')
     const maxLifetime = o.maxLifetime === undefined ? 300 : parseDuration(o.maxLifetime, 'options.maxLifetime')
-    let store: ReplayStore | undefined
-    let add: ReplayStore['add'] | undefined
-    if (o.replayStore !== undefined) {
-      store = o.replayStore as ReplayStore
-      add = typeof store === 'object' && store !== null ? store.add : undefined
-      if (typeof add !== 'function') fail('ERR_JOSE_INVALID_ARGUMENT', 'options.replayStore must have an add(jti, until) method')
+    const store = o.replayStore as ReplayStore | undefined
+    let add: AssertionPlan['add']
+    if (store !== undefined) {
+      const f = typeof store === 'object' && store !== null ? store.add : undefined
+      if (typeof f !== 'function') fail('ERR_JOSE_INVALID_ARGUMENT', 'options.replayStore must have an add(jti, until) method')
+      add = (jti, until) => f.call(store, jti, until)
     }
     const profile = planProfile({
       algorithms: o.algorithms, maxTokenLength: o.maxTokenLength, now: o.now, clockTolerance: o.clockTolerance,
       issuer: [clientId], subject: clientId, audience,
       typ: assertionTyp,
-      required: store ? ['exp', 'jti'] : ['exp'],
-      checks: [singleAudience, lifetimeCheck(maxLifetime), ...(store ? [jtiPresent] : [])], schema: o.schema,
+      required: add ? ['exp', 'jti'] : ['exp'],
+      checks: [singleAudience, lifetimeCheck(maxLifetime), ...(add ? [jtiPresent] : [])], schema: o.schema,
     })
-    return { profile, store, add }
+    return { profile, add }
   })
 }
 
@@ -120,7 +120,7 @@ async function recordJti(plan: AssertionPlan, payload: JwtPayload): Promise<void
   const until = new Date(((payload.exp as number) + plan.profile.claims.tol) * 1000)
   let added: unknown
   try {
-    added = await plan.add!.call(plan.store, payload.jti as string, until)
+    added = await plan.add!(payload.jti as string, until)
   } catch (e) {
     if (isJoseError(e)) throw e
     fail('ERR_JOSE_INVALID_ARGUMENT', 'options.replayStore.add failed', { cause: e, payload })
@@ -156,7 +156,7 @@ export async function verifyClientAssertion(assertion: string, key: KeyInput | K
     const r = await verifyPlanned(plan.profile, assertion, key)
     // The schema is a check: it runs before the jti is recorded, which comes after every check (API.md, client assertions).
     const out = await shaped(plan.profile, { header: r.header, payload: r.payload as unknown, key: r.key })
-    if (plan.store) await recordJti(plan, r.payload)
+    if (plan.add) await recordJti(plan, r.payload)
     return out
   } catch (e) {
     throw toJoseError(e, 'ERR_JWS_INVALID', 'client assertion verification failed')
