@@ -76,8 +76,12 @@ function claimsFrom(payload: JsonObject, plan: SignPlan): JsonObject {
   return claims
 }
 
-/** Signs one payload under a validated plan. */
-export async function signPlanned(plan: SignPlan, payload: unknown, key: unknown): Promise<string> {
+/**
+ * Signs one payload under a validated plan. Not `async` itself, so that signing takes one
+ * promise (signCompact's): a bad payload throws before it, and every caller awaits the
+ * call inside its try.
+ */
+export function signPlanned(plan: SignPlan, payload: unknown, key: unknown): Promise<string> {
   if (!isPlainObject(payload)) fail('ERR_JOSE_INVALID_ARGUMENT', 'the payload must be a plain object')
   checkClaimTypes(payload, 'ERR_JOSE_INVALID_ARGUMENT')
   const body = stringify(claimsFrom(payload, plan), 'the payload')
