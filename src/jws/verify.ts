@@ -119,9 +119,10 @@ export const verifyPartsNow = backendNow && ((parts: CompactParts, key: KeyInput
 
 /**
  * Header rules, algorithm policy, key, signature. `answer`: the resolver's answer for
- * this token when it already ran on this call.
+ * this token when it already ran on this call; `meanwhile`: work to do while a signature
+ * is being checked (WebCrypto works off this thread), run once the check has started.
  */
-export async function verifyParts(parts: CompactParts, key: KeyInput | KeyResolver, core: VerifyCore, answer?: unknown[]): Promise<Verified> {
+export async function verifyParts(parts: CompactParts, key: KeyInput | KeyResolver, core: VerifyCore, answer?: unknown[], meanwhile?: () => void): Promise<Verified> {
   const header = parts.header as JwsHeader
   const entry = entryOf(header, core)
   const alg = entry.alg
@@ -154,7 +155,9 @@ export async function verifyParts(parts: CompactParts, key: KeyInput | KeyResolv
       continue
     }
     tried++
-    if (await verifyWith(entry, cryptoKey, parts, parts.signingInput)) return { header, entry, key: cryptoKey, desc: desc! }
+    const verdict = verifyWith(entry, cryptoKey, parts, parts.signingInput)
+    meanwhile?.()
+    if (await verdict) return { header, entry, key: cryptoKey, desc: desc! }
   }
   if (tried > 0) fail('ERR_JWS_SIGNATURE_INVALID', 'the signature does not verify')
   // A key set reports ERR_JWKS_NO_MATCHING_KEY only when import failures alone left nothing.

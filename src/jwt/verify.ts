@@ -73,20 +73,22 @@ export async function shaped<R extends { payload: unknown }>(plan: VerifyPlan, r
  */
 export async function verifyPlanned(plan: VerifyPlan, token: unknown, key: KeyInput | KeyResolver, t?: number, answer?: unknown[]): Promise<VerifiedJwt> {
   const parts = parseExplained(token, plan.maxLength)
-  // The backend's synchronous path first (src/jws/signature.ts); else, while the signature
-  // is being checked (WebCrypto works off this thread), the payload is parsed. What the
-  // parse found is only looked at once the signature verified, so a bad signature is
-  // reported before a bad payload, and claims are checked after both.
-  const now = verifyPartsNow?.(parts, key, plan.core)
-  const verifying = now ? undefined : verifyParts(parts, key, plan.core, answer)
+  // The payload is parsed once the signature check has started (under WebCrypto, while it
+  // runs off this thread), but what the parse found is only looked at once the signature
+  // verified: a bad signature is reported before a bad payload, and claims after both.
   let payload: JsonObject | undefined
   let parseError: unknown
-  try {
-    payload = parsePayload(parts)
-  } catch (e) {
-    parseError = e
+  const parse = (): void => {
+    if (payload || parseError) return
+    try {
+      payload = parsePayload(parts)
+    } catch (e) {
+      parseError = e
+    }
   }
-  const v = now ?? (await verifying!)
+  // The backend's synchronous path first (src/jws/signature.ts), else the awaited one.
+  const v = verifyPartsNow?.(parts, key, plan.core) ?? (await verifyParts(parts, key, plan.core, answer, parse))
+  parse()
   if (!payload) throw parseError
   return { header: v.header, payload, key: v.key, desc: v.desc, alg: v.entry.alg, t: checkClaims(plan.claims, v.header, payload, t) }
 }
