@@ -136,7 +136,7 @@ export function createVerifier(key: KeyInput | KeyResolver, options?: VerifierOp
   try {
     const o = readOptions(options, [...VERIFY_OPTIONS, 'cache', 'cacheTtl'] as const, 'options', false, foreignHint)
     plan = planVerify(o)
-    if (o.cache !== undefined && (typeof o.cache !== 'number' || !Number.isSafeInteger(o.cache) || o.cache < 0)) {
+    if (o.cache !== undefined && !(Number.isSafeInteger(o.cache) && (o.cache as number) >= 0)) {
       fail('ERR_JOSE_INVALID_ARGUMENT', 'options.cache must be a non-negative integer')
     }
     size = (o.cache as number | undefined) ?? 0
