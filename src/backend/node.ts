@@ -15,7 +15,7 @@ import { Buffer } from 'node:buffer'
 import { constants, createHmac, createPrivateKey, createPublicKey, createSecretKey, generateKeyPair, type KeyObject, sign as nodeSign, timingSafeEqual, verify as nodeVerify } from 'node:crypto'
 import type { AlgEntry } from '../jwa/registry.ts'
 import * as web from './webcrypto.ts'
-import type { BackendCodecs, KeyForm, KeyMaterial, SignatureInput, SigningData } from './webcrypto.ts'
+import type { BackendCodecs, BackendNow, KeyForm, KeyMaterial, SignatureInput, SigningData } from './webcrypto.ts'
 
 export const BACKEND = 'node'
 
@@ -96,7 +96,7 @@ function cryptoKeyFor(key: KeyObject, entry: AlgEntry, extractable: boolean, usa
 }
 
 /** A key for `entry`: a KeyObject made here from checked material, and its CryptoKey. */
-export function backendImport(form: KeyForm, material: KeyMaterial, entry: AlgEntry, extractable: boolean, usages: KeyUsage[]): CryptoKey | Promise<CryptoKey> {
+export async function backendImport(form: KeyForm, material: KeyMaterial, entry: AlgEntry, extractable: boolean, usages: KeyUsage[]): Promise<CryptoKey> {
   return cryptoKeyFor(keyObjectOf(form, material), entry, extractable, usages, () => [form, material])
 }
 
@@ -140,38 +140,39 @@ function sameText(a: string, b: string): boolean {
 }
 
 /**
- * Synchronous, like verify: node:crypto signs in the calling thread. The result is only
- * ever encoded (or compared) by the shared layer: node's Buffer serves as is.
+ * The synchronous path (ARCHITECTURE.md, The backend seam): node:crypto signs and verifies
+ * in the calling thread, so for a key made here the core takes the answer without a
+ * promise; any other key (a caller's own CryptoKey, or a key's import still in flight)
+ * gets undefined and goes through `crypto.subtle`.
  */
-export function backendSign(entry: AlgEntry, key: CryptoKey, data: SigningData): Uint8Array | Promise<Uint8Array> {
-  const p = preparedFor(entry, key)
-  if (p === undefined) return web.backendSign(entry, key, data)
-  if (entry.signParams.name === 'HMAC') return hmac(p, data).digest()
-  return nodeSign(p.hash, bytesOf(data), p.arg)
-}
-
-/** The signature as base64url: node encodes a digest to text faster than it makes a Buffer of it. */
-export function backendSignText(entry: AlgEntry, key: CryptoKey, data: SigningData): string | Promise<string> {
-  const p = preparedFor(entry, key)
-  if (p === undefined) return web.backendSign(entry, key, data).then((b) => Buffer.from(b).toString('base64url'))
-  if (entry.signParams.name === 'HMAC') return hmac(p, data).digest('base64url')
-  return nodeSign(p.hash, bytesOf(data), p.arg).toString('base64url')
-}
-
-/**
- * Synchronous: node:crypto verifies in the calling thread, and an await would only add a
- * hop. An HMAC tag is compared as base64url text with the token's own (canonical) segment
- * when there is one (its bytes are then never decoded), else as bytes; both in constant
- * time, length first.
- */
-export function backendVerify(entry: AlgEntry, key: CryptoKey, sig: SignatureInput, data: SigningData): boolean | Promise<boolean> {
-  const p = preparedFor(entry, key)
-  if (p === undefined) return web.backendVerify(entry, key, sig, data)
-  if (entry.signParams.name === 'HMAC') {
+export const backendNow: BackendNow = {
+  /** The signature as base64url: node encodes a digest to text faster than it makes a Buffer of it. */
+  sign(entry, key, data) {
+    const p = preparedFor(entry, key)
+    if (p === undefined) return undefined
+    return entry.signParams.name === 'HMAC' ? hmac(p, data).digest('base64url') : nodeSign(p.hash, bytesOf(data), p.arg).toString('base64url')
+  },
+  /**
+   * An HMAC tag is compared as base64url text with the token's own (canonical) segment
+   * when there is one (its bytes are then never decoded), else as bytes; both in constant
+   * time, length first.
+   */
+  verify(entry, key, sig, data) {
+    const p = preparedFor(entry, key)
+    if (p === undefined) return undefined
+    if (entry.signParams.name !== 'HMAC') return nodeVerify(p.hash, bytesOf(data), p.arg, sig.signature)
     const text = sig.signatureSegment
     if (text !== undefined) return sameText(hmac(p, data).digest('base64url'), text)
     const tag = hmac(p, data).digest()
     return tag.length === sig.signature.length && timingSafeEqual(tag, sig.signature)
-  }
-  return nodeVerify(p.hash, bytesOf(data), p.arg, sig.signature)
+  },
+}
+
+export async function backendSign(entry: AlgEntry, key: CryptoKey, data: SigningData): Promise<Uint8Array> {
+  const s = backendNow.sign(entry, key, data)
+  return s === undefined ? web.backendSign(entry, key, data) : Buffer.from(s, 'base64url')
+}
+
+export async function backendVerify(entry: AlgEntry, key: CryptoKey, sig: SignatureInput, data: SigningData): Promise<boolean> {
+  return backendNow.verify(entry, key, sig, data) ?? web.backendVerify(entry, key, sig, data)
 }

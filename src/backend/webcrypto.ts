@@ -3,16 +3,15 @@
  * and signs and verifies with the CryptoKeys. Everything that decides validity (key
  * checks, policy, signature lengths) lives above the backends, in the shared layers;
  * `src/backend/index.ts` names the backend a build uses (the node build swaps it for
- * `node.ts`, see tsup.config.ts).
+ * `node.ts`, see tsup.config.ts). ARCHITECTURE.md, The backend seam, lists what a backend exports.
  */
 import type { AlgEntry } from '../jwa/registry.ts'
 
 export const BACKEND = 'webcrypto'
 
 /**
- * Byte codecs a backend may supply (API.md) for work the shared layer has already
- * checked: none here, the shared JavaScript ones serve. (Decoding stays in the shared
- * strict decoder: a native one measured no faster on token-sized segments.)
+ * Byte codecs a backend may supply for work the shared layer has already checked: none
+ * here, the shared JavaScript ones serve.
  */
 export interface BackendCodecs {
   base64urlEncode?: (b: Uint8Array) => string
@@ -29,12 +28,27 @@ export const codecs: BackendCodecs = {}
  */
 export type SigningData = Uint8Array | string
 
-/**
- * Key material, parsed and checked by src/keys/: JWK key members only, DER (SPKI, PKCS#8)
- * or secret bytes.
- */
+/** Key material, parsed and checked by src/keys/: JWK key members only, DER (SPKI, PKCS#8) or secret bytes. */
 export type KeyForm = 'jwk' | 'spki' | 'pkcs8' | 'raw'
 export type KeyMaterial = Readonly<Record<string, string>> | Uint8Array
+
+/** A signature to check: its bytes (possibly decoded on first use), and its canonical base64url text when it came in a token. */
+export interface SignatureInput {
+  readonly signature: Uint8Array
+  readonly signatureSegment?: string
+}
+
+/**
+ * A backend's synchronous path, the one place the core takes an answer without a promise
+ * (ARCHITECTURE.md, The backend seam): the signature as base64url text, or the verdict,
+ * for a key this backend made; undefined for any other key (or a key's promise), which
+ * then goes the awaited way. None here: WebCrypto answers only with promises.
+ */
+export interface BackendNow {
+  sign(entry: AlgEntry, key: CryptoKey, data: SigningData): string | undefined
+  verify(entry: AlgEntry, key: CryptoKey, sig: SignatureInput, data: SigningData): boolean | undefined
+}
+export const backendNow: BackendNow | undefined = undefined
 
 /** A CryptoKey for `entry` (its import parameters) from checked material. */
 export function backendImport(form: KeyForm, material: KeyMaterial, entry: AlgEntry, extractable: boolean, usages: KeyUsage[]): Promise<CryptoKey> {
@@ -51,24 +65,10 @@ export function backendGenerate(entry: AlgEntry, params: Readonly<Record<string,
 const encoder = /* @__PURE__ */ new TextEncoder()
 const bytesOf = (data: SigningData): BufferSource => (typeof data === 'string' ? encoder.encode(data) : data) as BufferSource
 
-/** A backend may sign synchronously (node) or not (WebCrypto); callers take either. */
-export function backendSign(entry: AlgEntry, key: CryptoKey, data: SigningData): Promise<Uint8Array> {
-  return crypto.subtle.sign(entry.signParams as unknown as Algorithm, key, bytesOf(data)).then((b) => new Uint8Array(b))
+export async function backendSign(entry: AlgEntry, key: CryptoKey, data: SigningData): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.sign(entry.signParams as unknown as Algorithm, key, bytesOf(data)))
 }
 
-/**
- * The signature as base64url text in one step, for a backend that has it cheaper than
- * bytes then encoding (node's HMAC digest); none here: the shared layer encodes.
- */
-export const backendSignText: ((entry: AlgEntry, key: CryptoKey, data: SigningData) => string | Promise<string>) | undefined = undefined
-
-/** A signature to check: its bytes (possibly decoded on first use), and its canonical base64url text when it came in a token. */
-export interface SignatureInput {
-  readonly signature: Uint8Array
-  readonly signatureSegment?: string
-}
-
-/** A backend may answer synchronously (node) or not (WebCrypto); callers take either. */
 export function backendVerify(entry: AlgEntry, key: CryptoKey, sig: SignatureInput, data: SigningData): Promise<boolean> {
   return crypto.subtle.verify(entry.signParams as unknown as Algorithm, key, sig.signature as BufferSource, bytesOf(data))
 }

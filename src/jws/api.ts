@@ -30,12 +30,11 @@ import { verifyParts } from './verify.ts'
 export async function signJws(payload: Uint8Array | string, key: KeyInput, options: SignJwsOptions): Promise<string> {
   try {
     const o = validating(() => readOptions(options ?? {}, ['alg', 'kid', 'header'] as const))
-    let bytes: Uint8Array
-    if (typeof payload === 'string') {
-      if (!isWellFormed(payload)) fail('ERR_JOSE_INVALID_ARGUMENT', 'the payload string is not well-formed Unicode')
-      bytes = utf8(payload)
-    } else if (isBytes(payload)) bytes = payload
-    else fail('ERR_JOSE_INVALID_ARGUMENT', 'the payload must be a Uint8Array or a string')
+    const text = typeof payload === 'string'
+    if (text ? !isWellFormed(payload) : !isBytes(payload)) {
+      fail('ERR_JOSE_INVALID_ARGUMENT', text ? 'the payload string is not well-formed Unicode' : 'the payload must be a Uint8Array or a string')
+    }
+    const bytes = text ? utf8(payload) : payload
     const { kid, extra } = validating(() => ({ kid: optString(o.kid, 'options.kid'), extra: checkExtraHeader(o.header, true) }))
     return await signCompact({ key, alg: o.alg, kid, extra, payload: bytes })
   } catch (e) {

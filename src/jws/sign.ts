@@ -4,32 +4,29 @@
  */
 import { fail } from '../errors.ts'
 import { encode, encodeText } from '../encoding/base64url.ts'
-import { remember } from '../jose/bounded.ts'
 import { checkCrit, STRING_MEMBERS } from '../jose/header.ts'
 import { isPlainObject, stringify, type JsonObject } from '../jose/json.ts'
 import { signingAlg } from '../keys/policy.ts'
 import type { AlgEntry } from '../jwa/registry.ts'
 import { describeKey, type KeyDesc } from '../keys/describe.ts'
 import { importFor } from '../keys/import.ts'
-import { signText } from './signature.ts'
+import { signNow, signText } from './signature.ts'
 
-/** Header members a caller may never set through `header`. */
-const RESERVED = ['alg', 'b64', '__proto__']
+function bad(message: string): never {
+  fail('ERR_JOSE_INVALID_ARGUMENT', message)
+}
 
 /** Validates a caller's extra header members (API.md: no alg, b64, __proto__; crit only if allowed). */
 export function checkExtraHeader(value: unknown, allowCrit: boolean): JsonObject | undefined {
   if (value === undefined) return undefined
-  if (!isPlainObject(value)) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.header must be a plain object')
-  for (const name of RESERVED) {
-    if (Object.hasOwn(value, name)) fail('ERR_JOSE_INVALID_ARGUMENT', `options.header may not set "${name}"`)
+  if (!isPlainObject(value)) bad('options.header must be a plain object')
+  for (const name of ['alg', 'b64', '__proto__', ...(allowCrit ? [] : ['crit'])]) {
+    if (Object.hasOwn(value, name)) bad(`options.header may not set "${name}"`)
   }
   for (const name of STRING_MEMBERS) {
-    if (Object.hasOwn(value, name) && typeof value[name] !== 'string') fail('ERR_JOSE_INVALID_ARGUMENT', `options.header "${name}" must be a string`)
+    if (Object.hasOwn(value, name) && typeof value[name] !== 'string') bad(`options.header "${name}" must be a string`)
   }
-  if (Object.hasOwn(value, 'crit')) {
-    if (!allowCrit) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.header may not set "crit"')
-    checkCrit(value, 'ERR_JOSE_INVALID_ARGUMENT', 'options.header: ')
-  }
+  if (Object.hasOwn(value, 'crit')) checkCrit(value, 'ERR_JOSE_INVALID_ARGUMENT', 'options.header: ')
   // A copy: what was checked is what gets signed, even if the caller's object changes
   // later (createSigner keeps its plan). Spread defines own properties, no setters run.
   return { ...value }
@@ -50,8 +47,7 @@ export interface SignRequest {
 /** The `kid` of a JWK key, used as the default header `kid`. */
 function jwkKid(key: unknown): string | undefined {
   try {
-    if (!isPlainObject(key) || !Object.hasOwn(key, 'kid')) return undefined
-    return typeof key.kid === 'string' ? key.kid : undefined
+    return isPlainObject(key) && Object.hasOwn(key, 'kid') && typeof key.kid === 'string' ? key.kid : undefined
   } catch {
     return undefined // a hostile key object: describeKey reports it
   }
@@ -64,57 +60,32 @@ export interface HeaderMemo {
   segment: string
 }
 
-function buildHeader(req: SignRequest, entry: AlgEntry, kid: string | undefined): string {
-  const extra = req.extra
-  const header: JsonObject = Object.create(null)
-  header.alg = entry.alg
-  if (req.typ !== undefined && !(extra && Object.hasOwn(extra, 'typ'))) header.typ = req.typ
-  if (kid !== undefined) header.kid = kid
-  if (extra) for (const k of Object.keys(extra)) header[k] = extra[k]
-  return encodeText(stringify(header, 'the header'))
-}
-
-/** Encoded headers without extra members, by alg, typ and kid: bounded, strings only. */
-const PLAIN_MAX = 256
-const plainHeaders = /* @__PURE__ */ new Map<string, string>()
-
-/**
- * The header of `alg`, `typ`, `kid` alone, encoded once: one-shot `sign` calls with the
- * same three build the same header. The key spells out each part's presence and the
- * length of `typ`, so no two triples share one.
- */
-function plainHeader(req: SignRequest, entry: AlgEntry, kid: string | undefined): string {
-  const typ = req.typ
-  const id = `${entry.alg}|${typ === undefined ? '-' : `${typ.length}:${typ}`}|${kid === undefined ? '-' : `:${kid}`}`
-  return plainHeaders.get(id) ?? remember(plainHeaders, id, buildHeader(req, entry, kid), PLAIN_MAX)
-}
-
 const SIGN: KeyUsage[] = ['sign']
 
 /**
- * Signs a compact JWS. With `memo` (a prepared signer's), the encoded header is built
- * once per key description and reused while the key's default `kid` is unchanged;
- * without one, headers that have no extra members come from a small cache. Throws
- * synchronously or rejects: callers await it inside their try.
+ * Signs a compact JWS. With `memo` (a prepared signer's, or a remembered one-shot plan's),
+ * the encoded header is built once per key description and reused while the key's
+ * default `kid` is unchanged.
  */
-export function signCompact(req: SignRequest, memo?: WeakMap<KeyDesc, HeaderMemo>): string | Promise<string> {
+export async function signCompact(req: SignRequest, memo?: WeakMap<KeyDesc, HeaderMemo>): Promise<string> {
   const desc = describeKey(req.key)
-  const kidInExtra = req.extra !== undefined && Object.hasOwn(req.extra, 'kid')
-  if (req.kid !== undefined && kidInExtra) fail('ERR_JOSE_INVALID_ARGUMENT', '"kid" is given both in options.header and options.kid')
+  const extra = req.extra
+  const kidInExtra = extra !== undefined && Object.hasOwn(extra, 'kid')
+  if (req.kid !== undefined && kidInExtra) bad('"kid" is given both in options.header and options.kid')
   const kid = req.kid ?? (kidInExtra ? undefined : jwkKid(req.key))
   let m = memo?.get(desc)
   if (!m || m.kid !== kid) {
     const entry = signingAlg(desc, req.alg)
-    m = { entry, kid, segment: req.extra === undefined ? plainHeader(req, entry, kid) : buildHeader(req, entry, kid) }
+    const header: JsonObject = Object.create(null)
+    header.alg = entry.alg
+    if (req.typ !== undefined && !(extra && Object.hasOwn(extra, 'typ'))) header.typ = req.typ
+    if (kid !== undefined) header.kid = kid
+    m = { entry, kid, segment: encodeText(stringify(Object.assign(header, extra), 'the header')) }
     memo?.set(desc, m)
   }
   const input = `${m.segment}.${typeof req.payload === 'string' ? encodeText(req.payload) : encode(req.payload)}`
   const entry = m.entry
-  const withKey = (key: CryptoKey): string | Promise<string> => {
-    const signature = signText(entry, key, input)
-    return typeof signature === 'string' ? `${input}.${signature}` : signature.then((s) => `${input}.${s}`)
-  }
-  // Synchronous when the key is imported already and the backend signs at once (node).
+  // The backend's synchronous path first (src/jws/signature.ts), else the awaited one.
   const key = importFor(desc, entry, SIGN)
-  return 'then' in key ? key.then(withKey) : withKey(key)
+  return `${input}.${signNow?.(entry, key, input) ?? (await signText(entry, await key, input))}`
 }

@@ -3,7 +3,7 @@
  * a resolver) → signature. JWT and JWS verification both run through here, so claims
  * are only ever looked at after this returned.
  */
-import { fail, isJoseError, quote } from '../errors.ts'
+import { fail, isJoseError, quote, type JoseErrorDetails } from '../errors.ts'
 import { checkHeader, type HeaderChecks } from '../jose/header.ts'
 import { allows } from '../keys/policy.ts'
 import { lookup, type AlgEntry } from '../jwa/registry.ts'
@@ -11,14 +11,14 @@ import { describeKey, type KeyDesc } from '../keys/describe.ts'
 import { importFor } from '../keys/import.ts'
 import type { Alg, JwsHeader, KeyInput, KeyResolver } from '../types.ts'
 import type { CompactParts } from './compact.ts'
-import { verifyWith } from './signature.ts'
+import { backendNow, verifyNow, verifyWith } from './signature.ts'
 
 export interface VerifyCore extends HeaderChecks {
   algorithms: readonly Alg[] | undefined
   /** What a resolver sees as `token.payload` (parsed lazily, unverified). */
   resolverPayload: (parts: CompactParts) => unknown
   /** HS* only when `algorithms` lists it (a profile's policy flag). */
-  hmacOnlyIfListed?: boolean
+  hmacOnlyIfListed?: boolean | undefined
 }
 
 export interface Verified {
@@ -38,6 +38,8 @@ export const KEY_SET: unique symbol = /* @__PURE__ */ Symbol.for('isojwt.keySet'
 /** At most this many candidate keys are tried per token (API.md, Key resolvers). */
 const MAX_CANDIDATES = 3
 
+const noKey = (why: string, details?: JoseErrorDetails): never => fail('ERR_JWKS_NO_MATCHING_KEY', why, details)
+
 /** Runs a resolver once (API.md, Key resolvers): its candidate keys, at most MAX_CANDIDATES. */
 export async function resolveKeys(key: KeyResolver, header: JwsHeader, payload: () => unknown): Promise<unknown[]> {
   let got: unknown
@@ -45,16 +47,25 @@ export async function resolveKeys(key: KeyResolver, header: JwsHeader, payload: 
     got = await key(header, Object.freeze({ payload: payload() }))
   } catch (e) {
     if (isJoseError(e)) throw e
-    fail('ERR_JWKS_NO_MATCHING_KEY', 'the key resolver failed', { cause: e })
+    noKey('the key resolver failed', { cause: e })
   }
-  if (got === undefined || got === null) fail('ERR_JWKS_NO_MATCHING_KEY', 'the key resolver returned no key')
+  if (got == null || (Array.isArray(got) && got.length === 0)) noKey('the key resolver returned no key')
   if (!Array.isArray(got)) return [got]
-  if (got.length === 0) fail('ERR_JWKS_NO_MATCHING_KEY', 'the key resolver returned no key')
-  if (got.length > MAX_CANDIDATES) fail('ERR_JWKS_NO_MATCHING_KEY', `the key resolver returned more than ${MAX_CANDIDATES} candidate keys`)
+  // The length first: a sparse array of 2^32 - 1 holes is not copied.
+  if (got.length > MAX_CANDIDATES) noKey(`the key resolver returned more than ${MAX_CANDIDATES} candidate keys`)
   return [...(got as unknown[])]
 }
 
-const isKeySet = (key: KeyResolver): boolean => (key as unknown as Record<symbol, unknown>)[KEY_SET] === true
+const isKeySet = (key: unknown): boolean => typeof key === 'function' && (key as unknown as Record<symbol, unknown>)[KEY_SET] === true
+
+/** describeKey, or undefined when the key does not describe. */
+export const described = (key: unknown): KeyDesc | undefined => {
+  try {
+    return describeKey(key)
+  } catch {
+    return undefined
+  }
+}
 
 /**
  * The description of the candidate verification would try first (describable, allowed
@@ -63,101 +74,96 @@ const isKeySet = (key: KeyResolver): boolean => (key as unknown as Record<symbol
  */
 export function firstTried(key: KeyResolver, list: readonly unknown[], algorithms: readonly Alg[] | undefined, alg: Alg): KeyDesc | undefined {
   for (const candidate of list) {
-    let desc: KeyDesc
-    try {
-      desc = describeKey(candidate)
-    } catch {
-      if (isKeySet(key)) continue
-      return undefined
-    }
-    if (allows(desc, algorithms, alg)) return desc
+    const desc = described(candidate)
+    if (desc ? allows(desc, algorithms, alg) : !isKeySet(key)) return desc
   }
   return undefined
 }
 
-function notAllowed(entry: AlgEntry, fromResolver: boolean, pinsNothing: boolean, core: VerifyCore): never {
-  fail('ERR_JOSE_ALG_NOT_ALLOWED', fromResolver
-    ? `no key from the resolver allows ${entry.alg}`
-    : `this key does not allow ${entry.alg}${pinsNothing && !core.algorithms ? ' (this key pins no algorithm: pass options.algorithms)' : ''}`)
-}
-
-/**
- * One key given directly (not a resolver): its errors are the caller's to see.
- * Synchronous when the key is already imported and the backend answers at once (node):
- * the hot path then allocates no promise of its own.
- */
-function verifyDirect(parts: CompactParts, key: unknown, header: JwsHeader, entry: AlgEntry, core: VerifyCore): Verified | Promise<Verified> {
-  const desc = describeKey(key)
-  if (!allows(desc, core.algorithms, entry.alg)) notAllowed(entry, false, desc.pinned.length === 0, core)
-  const cryptoKey = importFor(desc, entry, VERIFY)
-  if ('then' in cryptoKey) return cryptoKey.then((k) => checkSignature(parts, desc, header, entry, k))
-  return checkSignature(parts, desc, header, entry, cryptoKey)
-}
-
-function checkSignature(parts: CompactParts, desc: KeyDesc, header: JwsHeader, entry: AlgEntry, key: CryptoKey): Verified | Promise<Verified> {
-  const verdict = (ok: boolean): Verified => {
-    if (!ok) fail('ERR_JWS_SIGNATURE_INVALID', 'the signature does not verify')
-    return { header, entry, key, desc }
-  }
-  const ok = verifyWith(entry, key, parts, parts.signingInput)
-  return typeof ok === 'boolean' ? verdict(ok) : ok.then(verdict)
-}
-
 const VERIFY: KeyUsage[] = ['verify']
 
-/**
- * Header rules, algorithm policy, key, signature. Throws synchronously or rejects, alike.
- * `answer`: the resolver's answer for this token when it already ran on this call.
- */
-export function verifyParts(parts: CompactParts, key: KeyInput | KeyResolver, core: VerifyCore, answer?: unknown[]): Verified | Promise<Verified> {
+/** Header rules and algorithm policy: the registry entry of the token's `alg`. */
+function entryOf(header: JwsHeader, core: VerifyCore): AlgEntry {
   // The header is frozen (parseCompact) and its shape checked; crit, b64 and policy here.
-  const header = parts.header as JwsHeader
   checkHeader(header, core)
   const entry = lookup(header.alg)
+  const algorithms = core.algorithms
   // RFC 8725 §3.1: only algorithms the caller (and key) allow; "none" is not in the registry.
   if (!entry) fail('ERR_JOSE_ALG_NOT_ALLOWED', `algorithm ${quote(header.alg)} is not allowed`)
-  if (core.algorithms && !core.algorithms.includes(entry.alg)) fail('ERR_JOSE_ALG_NOT_ALLOWED', `algorithm ${entry.alg} is not in options.algorithms`)
+  const alg = entry.alg
+  if (algorithms && !algorithms.includes(alg)) fail('ERR_JOSE_ALG_NOT_ALLOWED', `algorithm ${alg} is not in options.algorithms`)
   // RFC 9068 §4, RFC 8725 §3.1 (the access-token profile): a key that pins HS* is not enough.
-  if (core.hmacOnlyIfListed && !core.algorithms && entry.kty === 'oct') fail('ERR_JOSE_ALG_NOT_ALLOWED', `algorithm ${entry.alg} is allowed only when options.algorithms lists it`)
-  return typeof key === 'function' ? verifyResolved(parts, key, header, entry, core, answer) : verifyDirect(parts, key, header, entry, core)
+  if (core.hmacOnlyIfListed && !algorithms && entry.kty === 'oct') fail('ERR_JOSE_ALG_NOT_ALLOWED', `algorithm ${alg} is allowed only when options.algorithms lists it`)
+  return entry
 }
 
-async function verifyResolved(parts: CompactParts, key: KeyResolver, header: JwsHeader, entry: AlgEntry, core: VerifyCore, answer?: unknown[]): Promise<Verified> {
-  const list = answer ?? (await resolveKeys(key, header, () => core.resolverPayload(parts)))
-  // Key sets skip keys that cannot be used (API.md, Key sets); other resolvers' keys must work.
+/**
+ * `verifyParts` for a key given directly, without a promise, where the backend can
+ * (`verifyNow`, ARCHITECTURE.md, The backend seam; undefined without one). It answers
+ * undefined when it cannot, or when the key does not allow the alg: the caller then
+ * awaits `verifyParts`, which starts over and says what is wrong. What it throws is
+ * what `verifyParts` would throw.
+ */
+export const verifyPartsNow = backendNow && ((parts: CompactParts, key: KeyInput | KeyResolver, core: VerifyCore): Verified | undefined => {
+  if (typeof key === 'function') return undefined
+  const header = parts.header as JwsHeader
+  const entry = entryOf(header, core)
+  const desc = describeKey(key)
+  if (!allows(desc, core.algorithms, entry.alg)) return undefined
+  const cryptoKey = importFor(desc, entry, VERIFY)
+  const ok = verifyNow!(entry, cryptoKey, parts, parts.signingInput)
+  if (ok === undefined) return undefined
+  if (!ok) fail('ERR_JWS_SIGNATURE_INVALID', 'the signature does not verify')
+  return { header, entry, key: cryptoKey as CryptoKey, desc }
+})
+
+/**
+ * Header rules, algorithm policy, key, signature. `answer`: the resolver's answer for
+ * this token when it already ran on this call; `meanwhile`: work to do while a signature
+ * is being checked (WebCrypto works off this thread), run once the check has started.
+ */
+export async function verifyParts(parts: CompactParts, key: KeyInput | KeyResolver, core: VerifyCore, answer?: unknown[], meanwhile?: () => void): Promise<Verified> {
+  const header = parts.header as JwsHeader
+  const entry = entryOf(header, core)
+  const alg = entry.alg
+  const algorithms = core.algorithms
+  const direct = typeof key !== 'function'
+  // A key given directly is a list of one whose errors are the caller's to see; key sets
+  // skip keys that cannot be used (API.md, Key sets); other resolvers' keys must work.
+  const list = direct ? [key] : answer ?? (await resolveKeys(key, header, () => core.resolverPayload(parts)))
   const keySet = isKeySet(key)
   let tried = 0
   let pinsNothing = false
   let misfit = false
   let importError: unknown
   for (const candidate of list) {
-    let desc: KeyDesc
-    try {
-      desc = describeKey(candidate)
-    } catch (e) {
-      if (!keySet) throw e
-      importError ??= e
-      continue
-    }
-    pinsNothing ||= desc.pinned.length === 0
-    if (!allows(desc, core.algorithms, entry.alg)) {
-      misfit = true
-      continue
-    }
+    let desc: KeyDesc | undefined
     let cryptoKey: CryptoKey
     try {
+      desc = describeKey(candidate)
+      pinsNothing ||= desc.pinned.length === 0
+      if (!allows(desc, algorithms, alg)) {
+        misfit = true
+        continue
+      }
       cryptoKey = await importFor(desc, entry, VERIFY)
     } catch (e) {
-      if (!keySet && list.length === 1) throw e
+      // Outside a key set, a key that does not describe is the caller's error, and so is
+      // the failed import of a lone candidate.
+      if (!keySet && (!desc || list.length === 1)) throw e
       importError ??= e
       continue
     }
     tried++
-    if (await verifyWith(entry, cryptoKey, parts, parts.signingInput)) return { header, entry, key: cryptoKey, desc }
+    const verdict = verifyWith(entry, cryptoKey, parts, parts.signingInput)
+    meanwhile?.()
+    if (await verdict) return { header, entry, key: cryptoKey, desc: desc! }
   }
   if (tried > 0) fail('ERR_JWS_SIGNATURE_INVALID', 'the signature does not verify')
   // A key set reports ERR_JWKS_NO_MATCHING_KEY only when import failures alone left nothing.
-  if (importError && keySet && !misfit) fail('ERR_JWKS_NO_MATCHING_KEY', 'no usable key in the set fits the token', { cause: importError })
+  if (importError && keySet && !misfit) noKey('no usable key in the set fits the token', { cause: importError })
   if (importError && !keySet) throw importError
-  notAllowed(entry, true, pinsNothing, core)
+  fail('ERR_JOSE_ALG_NOT_ALLOWED', direct
+    ? `this key does not allow ${alg}${pinsNothing && !algorithms ? ' (this key pins no algorithm: pass options.algorithms)' : ''}`
+    : `no key from the resolver allows ${alg}`)
 }

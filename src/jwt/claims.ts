@@ -11,8 +11,9 @@ import { checkNow, epochSeconds, parseDuration } from './time.ts'
 
 export const CLAIM_OPTIONS = ['issuer', 'audience', 'subject', 'typ', 'maxAge', 'clockTolerance', 'requiredClaims', 'now'] as const
 
-type Ctx = { header: Readonly<JsonObject>; payload: JsonObject; t: number; tol: number }
-type Check = (c: Ctx) => void
+/** What a claim check sees: the verified header and payload, t (seconds) and the tolerance. */
+export type Ctx = { header: Readonly<JsonObject>; payload: JsonObject; t: number; tol: number }
+export type Check = (c: Ctx) => void
 
 export interface ClaimPolicy {
   readonly now: Now | undefined
@@ -27,7 +28,8 @@ export interface ClaimPolicy {
   readonly again: readonly Check[]
 }
 
-function claimError(claim: string, reason: ClaimFailureReason, message: string, payload: unknown): never {
+/** A claim failure after the signature verified: carries the verified payload. */
+export function claimError(claim: string, reason: ClaimFailureReason, message: string, payload: unknown): never {
   // A caller-chosen claim name is echoed at most 64 characters long, like all outside text.
   fail('ERR_JWT_CLAIM_INVALID', message, { claim: claim.length > 64 ? claim.slice(0, 64) : claim, reason, payload })
 }

@@ -8,7 +8,7 @@ import { deepFreeze } from '../jose/json.ts'
 import { foreignHint, readOptions } from '../jose/options.ts'
 import type { JsonObject } from '../jose/json.ts'
 import { ENTRIES } from '../jwa/registry.ts'
-import { firstTried, resolveKeys } from '../jws/verify.ts'
+import { described, firstTried, resolveKeys } from '../jws/verify.ts'
 import { describeKey, sameKey, type KeyDesc } from '../keys/describe.ts'
 import { importFor } from '../keys/import.ts'
 import { allows, signingAlg } from '../keys/policy.ts'
@@ -16,7 +16,7 @@ import type { Alg, InferOutput, JwtPayload, KeyInput, KeyResolver, SignOptions, 
 import { checkClaims } from './claims.ts'
 import { planSign, signPlanned } from './sign.ts'
 import { epochSeconds, parseDuration } from './time.ts'
-import { planVerify, shaped, VERIFY_OPTIONS, verifyPlanned, type VerifiedJwt, type VerifyPlan } from './verify.ts'
+import { planVerify, shaped, VERIFY_OPTIONS, verifyPlanned, type VerifyPlan } from './verify.ts'
 
 /** What createSigner and createVerifier return: the function, and `ready()` (API.md, Prepared). */
 type Prepared<F> = F & { ready(): Promise<void> }
@@ -78,8 +78,7 @@ export function createSigner(key: KeyInput, options: SignOptions): Prepared<(pay
   const p = { ...plan, headers: new WeakMap() }
   const signer = async (payload: JwtPayload): Promise<string> => {
     try {
-      const token = signPlanned(p, payload, key)
-      return typeof token === 'string' ? token : await token
+      return await signPlanned(p, payload, key)
     } catch (e) {
       throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'signing failed')
     }
@@ -102,17 +101,6 @@ interface Entry {
 }
 
 type VerifierOptions = VerifyOptions & { cache?: number; cacheTtl?: number | string }
-
-const frozen = (r: VerifiedJwt): VerifyResult<unknown> => Object.freeze({ header: r.header, payload: deepFreeze(r.payload), key: r.key })
-
-/** The description of a key given directly, or undefined when it no longer describes (a fresh verification reports why). */
-function describedOrNot(key: unknown): KeyDesc | undefined {
-  try {
-    return describeKey(key)
-  } catch {
-    return undefined
-  }
-}
 
 /**
  * A verifier for one key (or resolver) and one set of options, validated now (a bad
@@ -148,7 +136,7 @@ export function createVerifier(key: KeyInput | KeyResolver, options?: VerifierOp
   try {
     const o = readOptions(options, [...VERIFY_OPTIONS, 'cache', 'cacheTtl'] as const, 'options', false, foreignHint)
     plan = planVerify(o)
-    if (o.cache !== undefined && (typeof o.cache !== 'number' || !Number.isSafeInteger(o.cache) || o.cache < 0)) {
+    if (o.cache !== undefined && !(Number.isSafeInteger(o.cache) && (o.cache as number) >= 0)) {
       fail('ERR_JOSE_INVALID_ARGUMENT', 'options.cache must be a non-negative integer')
     }
     size = (o.cache as number | undefined) ?? 0
@@ -159,21 +147,13 @@ export function createVerifier(key: KeyInput | KeyResolver, options?: VerifierOp
   }
   const cache = new Map<string, Entry>()
   const p = plan
-  // The schema runs on every call, cache hits included (API.md, Prepared); its output is left as it made it.
-  // Without a schema the frozen result itself, no hop; runSchema only ever rejects with a JoseError.
-  const out = (r: VerifyResult<unknown>): VerifyResult<unknown> | Promise<VerifyResult<unknown>> => p.schema ? (shaped(p, r) as Promise<VerifyResult<unknown>>).then((s) => Object.freeze(s)) : r
   return withReady(async (token: string): Promise<VerifyResult<unknown>> => {
     try {
-      if (size === 0) {
-        const v = verifyPlanned(p, token, key)
-        const r = 'then' in v ? await v : v
-        const o = shaped(p, { header: r.header, payload: r.payload as unknown, key: r.key })
-        return 'then' in o ? await o : o
-      }
-      const cacheable = typeof token === 'string' && token.length <= MAX_CACHED_TOKEN
+      const cacheable = size > 0 && typeof token === 'string' && token.length <= MAX_CACHED_TOKEN
       const e = cacheable ? cache.get(token) : undefined
       let t: number | undefined
       let answer: unknown[] | undefined
+      let result: VerifyResult<unknown> | undefined
       if (e) {
         // A hit skips only the signature (API.md, Prepared): the resolver runs, the key must
         // equal the one that verified, and every claim is checked again at this call's time.
@@ -185,19 +165,24 @@ export function createVerifier(key: KeyInput | KeyResolver, options?: VerifierOp
           if (typeof key === 'function') {
             answer = await resolveKeys(key, header, () => payload)
             now = firstTried(key, answer, p.core.algorithms, e.alg)
-          } else now = describedOrNot(key)
+          } else now = described(key)
           if (now && sameKey(now, e.desc)) {
             checkClaims(p.claims, header, payload as JsonObject, t, p.claims.again)
             cache.set(token, e) // most recently used last
-            return out(e.result)
+            result = e.result
           }
         }
       }
-      const v = verifyPlanned(p, token, key, t, answer)
-      const r = 'then' in v ? await v : v
-      const result = frozen(r)
-      if (cacheable) remember(cache, token, { result, storedAt: r.t * 1000, desc: r.desc, alg: r.alg }, size)
-      return out(result)
+      if (!result) {
+        const r = await verifyPlanned(p, token, key, t, answer)
+        // Every result of a caching verifier is deep-frozen (API.md, Prepared).
+        result = size ? Object.freeze({ header: r.header, payload: deepFreeze(r.payload), key: r.key }) : { header: r.header, payload: r.payload, key: r.key }
+        if (cacheable) remember(cache, token, { result, storedAt: r.t * 1000, desc: r.desc, alg: r.alg }, size)
+      }
+      // The schema runs on every call, cache hits included (API.md, Prepared); its output is left as it made it.
+      if (!p.schema) return result
+      const shapedResult = await shaped(p, result)
+      return size ? Object.freeze(shapedResult) : shapedResult
     } catch (e) {
       throw toJoseError(e, 'ERR_JWS_INVALID', 'verification failed')
     }

@@ -76,8 +76,12 @@ function claimsFrom(payload: JsonObject, plan: SignPlan): JsonObject {
   return claims
 }
 
-/** Signs one payload under a validated plan. Throws synchronously or rejects (callers await it inside their try). */
-export function signPlanned(plan: SignPlan, payload: unknown, key: unknown): string | Promise<string> {
+/**
+ * Signs one payload under a validated plan. Not `async` itself, so that signing takes one
+ * promise (signCompact's): a bad payload throws before it, and every caller awaits the
+ * call inside its try.
+ */
+export function signPlanned(plan: SignPlan, payload: unknown, key: unknown): Promise<string> {
   if (!isPlainObject(payload)) fail('ERR_JOSE_INVALID_ARGUMENT', 'the payload must be a plain object')
   checkClaimTypes(payload, 'ERR_JOSE_INVALID_ARGUMENT')
   const body = stringify(claimsFrom(payload, plan), 'the payload')
@@ -109,8 +113,7 @@ export async function sign<P extends object = JwtPayload>(payload: P & Pick<JwtP
   try {
     noCallback(arguments, 2)
     if (!isPlainObject(payload)) fail('ERR_JOSE_INVALID_ARGUMENT', 'the payload must be a plain object')
-    const token = signPlanned(reusePlan(PLANS, options, SIGN_OPTIONS, planOneShot), payload, key)
-    return typeof token === 'string' ? token : await token // no await (and no hop) when it signed synchronously
+    return await signPlanned(reusePlan(PLANS, options, SIGN_OPTIONS, planOneShot), payload, key)
   } catch (e) {
     throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'signing failed')
   }

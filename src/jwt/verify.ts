@@ -5,7 +5,7 @@ import { parseObject, type JsonObject } from '../jose/json.ts'
 import { noCallback, reusePlan, validating, type Options, type PlanSlot } from '../jose/options.ts'
 import { checkAlgorithms } from '../jwa/policy.ts'
 import { checkMaxLength, DEFAULT_MAX_TOKEN, parseExplained, type CompactParts } from '../jws/compact.ts'
-import { verifyParts, type Verified, type VerifyCore } from '../jws/verify.ts'
+import { verifyParts, verifyPartsNow, type VerifyCore } from '../jws/verify.ts'
 import type { KeyDesc } from '../keys/describe.ts'
 import type { Alg, InferOutput, JwtPayload, KeyInput, KeyResolver, StandardSchemaV1, VerifyOptions, VerifyResult } from '../types.ts'
 import { CLAIM_OPTIONS, checkClaims, compileClaims, type ClaimPolicy } from './claims.ts'
@@ -14,10 +14,12 @@ import { checkSchema, runSchema } from './schema.ts'
 // Built in a pure call: a top-level spread would keep both lists in bundles that never verify.
 export const VERIFY_OPTIONS = /* @__PURE__ */ (() => [...CLAIM_OPTIONS, 'algorithms', 'crit', 'maxTokenLength', 'schema'] as const)()
 
+const parsePayload = (parts: CompactParts): JsonObject => parseObject(parts.payload, 'ERR_JWT_INVALID', 'the JWT payload')
+
 /** The payload as a resolver may see it: parsed when it is a JSON object, else undefined. */
 function peekPayload(parts: CompactParts): unknown {
   try {
-    return parseObject(parts.payload, 'ERR_JWT_INVALID', 'the payload')
+    return parsePayload(parts)
   } catch {
     return undefined
   }
@@ -25,7 +27,6 @@ function peekPayload(parts: CompactParts): unknown {
 
 /** Verify options, validated once (createVerifier validates at creation). */
 export interface VerifyPlan {
-  algorithms: readonly Alg[] | undefined
   maxLength: number
   claims: ClaimPolicy
   /** What the JWS layer checks, built once per plan. */
@@ -41,7 +42,6 @@ export interface VerifyPlan {
 export function planFrom(algorithms: readonly Alg[] | undefined, maxTokenLength: unknown, claims: ClaimPolicy,
   schema: unknown, understood?: Record<string, true>, hmacOnlyIfListed?: boolean): VerifyPlan {
   return {
-    algorithms,
     schema: checkSchema(schema),
     maxLength: checkMaxLength(maxTokenLength, DEFAULT_MAX_TOKEN),
     claims,
@@ -62,41 +62,35 @@ export interface VerifiedJwt extends VerifyResult<JsonObject> {
   t: number
 }
 
-/** The result's payload: `options.schema`'s output when there is one (run last), else the payload itself, without a hop. */
-export function shaped<R extends { payload: unknown }>(plan: VerifyPlan, r: R): R | Promise<R> {
-  return plan.schema ? runSchema(plan.schema, r.payload).then((payload) => ({ ...r, payload })) : r
-}
-
-const parsePayload = (parts: CompactParts): JsonObject => parseObject(parts.payload, 'ERR_JWT_INVALID', 'the JWT payload')
-
-function claimsOf(plan: VerifyPlan, v: Verified, payload: JsonObject, t?: number): VerifiedJwt {
-  return { header: v.header, payload, key: v.key, desc: v.desc, alg: v.entry.alg, t: checkClaims(plan.claims, v.header, payload, t) }
+/** The result's payload: `options.schema`'s output when there is one (run last), else the payload itself. */
+export async function shaped<R extends { payload: unknown }>(plan: VerifyPlan, r: R): Promise<R> {
+  return plan.schema ? { ...r, payload: await runSchema(plan.schema, r.payload) } : r
 }
 
 /**
- * Verifies one token under a validated plan. Throws synchronously or rejects (callers
- * await it inside their try); synchronous all the way when the backend is. A caching
- * verifier passes the time it read and the resolver's answer, when it has them.
+ * Verifies one token under a validated plan. A caching verifier passes the time it read
+ * and the resolver's answer, when it has them.
  */
-export function verifyPlanned(plan: VerifyPlan, token: unknown, key: KeyInput | KeyResolver, t?: number, answer?: unknown[]): VerifiedJwt | Promise<VerifiedJwt> {
+export async function verifyPlanned(plan: VerifyPlan, token: unknown, key: KeyInput | KeyResolver, t?: number, answer?: unknown[]): Promise<VerifiedJwt> {
   const parts = parseExplained(token, plan.maxLength)
-  const v = verifyParts(parts, key, plan.core, answer)
-  // A thenable, not `instanceof Promise`: WebCrypto's promises may come from another realm (Edge VM).
-  if (!('then' in v)) return claimsOf(plan, v, parsePayload(parts), t)
-  // The signature is being checked (WebCrypto works off this thread): parse the payload
-  // meanwhile. What the parse found is only looked at once the signature verified, so a
-  // bad signature is reported before a bad payload, and claims are checked after both.
+  // The payload is parsed once the signature check has started (under WebCrypto, while it
+  // runs off this thread), but what the parse found is only looked at once the signature
+  // verified: a bad signature is reported before a bad payload, and claims after both.
   let payload: JsonObject | undefined
   let parseError: unknown
-  try {
-    payload = parsePayload(parts)
-  } catch (e) {
-    parseError = e
+  const parse = (): void => {
+    if (payload || parseError) return
+    try {
+      payload = parsePayload(parts)
+    } catch (e) {
+      parseError = e
+    }
   }
-  return v.then((v) => {
-    if (payload === undefined) throw parseError
-    return claimsOf(plan, v, payload, t)
-  })
+  // The backend's synchronous path first (src/jws/signature.ts), else the awaited one.
+  const v = verifyPartsNow?.(parts, key, plan.core) ?? (await verifyParts(parts, key, plan.core, answer, parse))
+  parse()
+  if (!payload) throw parseError
+  return { header: v.header, payload, key: v.key, desc: v.desc, alg: v.entry.alg, t: checkClaims(plan.claims, v.header, payload, t) }
 }
 
 /** The one-shot plan of the options seen last (see reusePlan). */
@@ -126,10 +120,9 @@ export async function verify(token: string, key: KeyInput | KeyResolver, options
   try {
     noCallback(arguments, 2)
     const plan = reusePlan(PLANS, options, VERIFY_OPTIONS, planVerify)
-    const v = verifyPlanned(plan, token, key)
-    const r = 'then' in v ? await v : v // no await (and no hop) when it verified synchronously
-    const out = shaped(plan, { header: r.header, payload: r.payload as unknown, key: r.key })
-    return 'then' in out ? await out : out
+    const r = await verifyPlanned(plan, token, key)
+    const out = { header: r.header, payload: r.payload as unknown, key: r.key }
+    return plan.schema ? await shaped(plan, out) : out
   } catch (e) {
     throw toJoseError(e, 'ERR_JWS_INVALID', 'verification failed')
   }

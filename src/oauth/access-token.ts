@@ -7,7 +7,9 @@ import type { JsonObject } from '../jose/json.ts'
 import { stringList, validating } from '../jose/options.ts'
 import type { InferOutput, JwtPayload, KeyInput, KeyResolver, StandardSchemaV1 } from '../types.ts'
 import type { AccessTokenResult, VerifyAccessTokenOptions } from './types.ts'
-import { claimFail, planProfile, readProfileOptions, requiredString, requiredStrings, stringClaim, verifyProfile, withSchema, type ProfileCheck, type ProfilePlan } from './profile.ts'
+import { claimError, type Check } from '../jwt/claims.ts'
+import { shaped, verifyPlanned, type VerifyPlan } from '../jwt/verify.ts'
+import { planProfile, readProfileOptions, requiredString, requiredStrings, stringClaim } from './profile.ts'
 
 const NAMES = ['issuer', 'audience', 'algorithms', 'requiredScopes', 'now', 'clockTolerance', 'maxTokenLength', 'schema'] as const
 
@@ -29,27 +31,25 @@ function checkRequiredScopes(value: unknown): readonly string[] {
   return stringList(value, 'options.requiredScopes', 0, (s) => SCOPE_TOKEN.test(s), 'an array of scope tokens (no spaces)')
 }
 
-function profileChecks(required: readonly string[]): ProfileCheck[] {
-  return [
-    ({ payload }) => void stringClaim(payload, 'client_id'),
-    ({ payload }) => {
-      const granted = new Set(scopesOf(payload))
-      if (required.length === 0) return
-      if (!Object.hasOwn(payload, 'scope')) claimFail('scope', 'missing', 'the token has no "scope" claim', payload)
-      // Whole words only: "rea" is not "read" (RFC 6749 §3.3).
-      for (const s of required) if (!granted.has(s)) claimFail('scope', 'mismatch', 'the token lacks a required scope', payload)
-    },
-  ]
+/** RFC 9068 §2.2: client_id a string; §2.2.3: every required scope among the token's words. */
+function scopeCheck(required: readonly string[]): Check {
+  return ({ payload }) => {
+    stringClaim(payload, 'client_id')
+    const granted = new Set(scopesOf(payload))
+    if (required.length > 0 && !Object.hasOwn(payload, 'scope')) claimError('scope', 'missing', 'the token has no "scope" claim', payload)
+    // Whole words only: "rea" is not "read" (RFC 6749 §3.3).
+    for (const s of required) if (!granted.has(s)) claimError('scope', 'mismatch', 'the token lacks a required scope', payload)
+  }
 }
 
-function planAccessToken(options: unknown): ProfilePlan {
+function planAccessToken(options: unknown): VerifyPlan {
   return validating(() => {
     const o = readProfileOptions(options, NAMES)
     const issuer = requiredString(o.issuer, 'options.issuer')
     return planProfile({
       algorithms: o.algorithms, maxTokenLength: o.maxTokenLength, now: o.now, clockTolerance: o.clockTolerance,
       issuer: [issuer], audience: requiredStrings(o.audience, 'options.audience'),
-      typ: 'at+jwt', required: REQUIRED, checks: profileChecks(checkRequiredScopes(o.requiredScopes)),
+      typ: 'at+jwt', required: REQUIRED, checks: [scopeCheck(checkRequiredScopes(o.requiredScopes))],
       hmacOnlyIfListed: true, schema: o.schema,
     })
   })
@@ -77,8 +77,8 @@ export function verifyAccessToken<P = JwtPayload>(token: string, key: KeyInput |
 export async function verifyAccessToken(token: string, key: KeyInput | KeyResolver, options: VerifyAccessTokenOptions): Promise<AccessTokenResult<unknown>> {
   try {
     const plan = planAccessToken(options)
-    const r = await verifyProfile(plan, token, key)
-    return await withSchema(plan, { header: r.header, payload: r.payload as unknown, key: r.key, scopes: scopesOf(r.payload) })
+    const r = await verifyPlanned(plan, token, key)
+    return await shaped(plan, { header: r.header, payload: r.payload as unknown, key: r.key, scopes: scopesOf(r.payload) })
   } catch (e) {
     // RFC 9068 §2.1: access tokens are typed at+jwt; other JWTs are verify's to check.
     if (e instanceof JoseError && e.claim === 'typ' && e.reason === 'mismatch') e.message += ': RFC 9068 requires "at+jwt"; verify other JWTs with verify()'

@@ -5,15 +5,14 @@
  */
 import { fail, isJoseError, toJoseError } from '../errors.ts'
 import { encode } from '../encoding/base64url.ts'
-import { normaliseTyp } from '../jwt/claims.ts'
 import { planSign, signPlanned } from '../jwt/sign.ts'
 import { parseDuration } from '../jwt/time.ts'
 import { validating } from '../jose/options.ts'
 import type { InferOutput, JwtPayload, KeyInput, KeyResolver, StandardSchemaV1, VerifyResult } from '../types.ts'
 import type { ClientAssertionOptions, ReplayStore, VerifyClientAssertionOptions } from './types.ts'
-import {
-  claimFail, planProfile, readProfileOptions, requiredString, requiredStrings, verifyProfile, withSchema, type ProfileCheck, type ProfilePlan,
-} from './profile.ts'
+import { claimError, normaliseTyp, type Check } from '../jwt/claims.ts'
+import { shaped, verifyPlanned, type VerifyPlan } from '../jwt/verify.ts'
+import { planProfile, readProfileOptions, requiredString, requiredStrings } from './profile.ts'
 
 const SIGN_NAMES = ['clientId', 'audience', 'key', 'alg', 'expiresIn', 'jwtId', 'now'] as const
 const VERIFY_NAMES = ['clientId', 'audience', 'algorithms', 'now', 'clockTolerance', 'maxLifetime', 'replayStore', 'maxTokenLength', 'schema'] as const
@@ -43,8 +42,8 @@ export async function signClientAssertion(options: ClientAssertionOptions): Prom
       const o = readProfileOptions(options, SIGN_NAMES)
       const clientId = requiredString(o.clientId, 'options.clientId')
       // rfc7523bis: a single audience value; an array would let one assertion serve several servers.
-      if (typeof o.audience !== 'string') fail('ERR_JOSE_INVALID_ARGUMENT', 'options.audience must be one non-empty string')
-      const audience = requiredString(o.audience, 'options.audience')
+      const audience = o.audience
+      if (typeof audience !== 'string' || !audience) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.audience must be one non-empty string')
       if (o.key === undefined) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.key is required')
       const plan = planSign({
         alg: o.alg, issuer: clientId, subject: clientId, audience, jwtId: o.jwtId ?? randomJti(),
@@ -60,36 +59,36 @@ export async function signClientAssertion(options: ClientAssertionOptions): Prom
 
 /** typ: absent, `JWT` or `client-authentication+jwt` (rfc7523bis explicit typing). */
 const ASSERTION_TYPS = /* @__PURE__ */ new Set(['application/jwt', 'application/client-authentication+jwt'])
-const assertionTyp: ProfileCheck = ({ header, payload }) => {
+const assertionTyp: Check = ({ header, payload }) => {
   const typ = header.typ
-  if (typeof typ === 'string' && !ASSERTION_TYPS.has(normaliseTyp(typ))) claimFail('typ', 'mismatch', 'unexpected "typ" for a client assertion', payload)
+  if (typeof typ === 'string' && !ASSERTION_TYPS.has(normaliseTyp(typ))) claimError('typ', 'mismatch', 'unexpected "typ" for a client assertion', payload)
 }
 
 /** RFC 7523 §3 item 3: one audience value (or a one-element array). */
-const singleAudience: ProfileCheck = ({ payload }) => {
-  if (Array.isArray(payload.aud) && payload.aud.length !== 1) claimFail('aud', 'invalid', 'a client assertion must have exactly one audience', payload)
+const singleAudience: Check = ({ payload }) => {
+  if (Array.isArray(payload.aud) && payload.aud.length !== 1) claimError('aud', 'invalid', 'a client assertion must have exactly one audience', payload)
 }
 
-function lifetimeCheck(maxLifetime: number): ProfileCheck {
+function lifetimeCheck(maxLifetime: number): Check {
   return ({ payload, t, tol }) => {
     const exp = payload.exp as number
     const iat = payload.iat as number | undefined
-    if (iat !== undefined && iat > t + tol) claimFail('iat', 'in_future', 'the assertion was issued in the future', payload)
+    if (iat !== undefined && iat > t + tol) claimError('iat', 'in_future', 'the assertion was issued in the future', payload)
     // RFC 7523 §3 item 4: the server may bound how far ahead exp lies.
     if (exp - t > maxLifetime + tol || (iat !== undefined && exp - iat > maxLifetime)) {
-      claimFail('exp', 'in_future', 'the assertion expires too far in the future (maxLifetime)', payload)
+      claimError('exp', 'in_future', 'the assertion expires too far in the future (maxLifetime)', payload)
     }
   }
 }
 
-const jtiPresent: ProfileCheck = ({ payload }) => {
-  if (payload.jti === '') claimFail('jti', 'invalid', 'the assertion "jti" is empty', payload)
+const jtiPresent: Check = ({ payload }) => {
+  if (payload.jti === '') claimError('jti', 'invalid', 'the assertion "jti" is empty', payload)
 }
 
 interface AssertionPlan {
-  profile: ProfilePlan
-  store: ReplayStore | undefined
-  add: ReplayStore['add'] | undefined
+  profile: VerifyPlan
+  /** The replay store's `add`, read once (options are read once), bound to the store. */
+  add: ((jti: string, until: Date) => unknown) | undefined
 }
 
 function planAssertion(options: unknown): AssertionPlan {
@@ -98,21 +97,21 @@ function planAssertion(options: unknown): AssertionPlan {
     const clientId = requiredString(o.clientId, 'options.clientId')
     const audience = requiredStrings(o.audience, 'options.audience')
     const maxLifetime = o.maxLifetime === undefined ? 300 : parseDuration(o.maxLifetime, 'options.maxLifetime')
-    let store: ReplayStore | undefined
-    let add: ReplayStore['add'] | undefined
-    if (o.replayStore !== undefined) {
-      store = o.replayStore as ReplayStore
-      add = typeof store === 'object' && store !== null ? store.add : undefined
-      if (typeof add !== 'function') fail('ERR_JOSE_INVALID_ARGUMENT', 'options.replayStore must have an add(jti, until) method')
+    const store = o.replayStore as ReplayStore | undefined
+    let add: AssertionPlan['add']
+    if (store !== undefined) {
+      const f = typeof store === 'object' && store !== null ? store.add : undefined
+      if (typeof f !== 'function') fail('ERR_JOSE_INVALID_ARGUMENT', 'options.replayStore must have an add(jti, until) method')
+      add = (jti, until) => f.call(store, jti, until)
     }
     const profile = planProfile({
       algorithms: o.algorithms, maxTokenLength: o.maxTokenLength, now: o.now, clockTolerance: o.clockTolerance,
       issuer: [clientId], subject: clientId, audience,
       typ: assertionTyp,
-      required: store ? ['exp', 'jti'] : ['exp'],
-      checks: [singleAudience, lifetimeCheck(maxLifetime), ...(store ? [jtiPresent] : [])], schema: o.schema,
+      required: add ? ['exp', 'jti'] : ['exp'],
+      checks: [singleAudience, lifetimeCheck(maxLifetime), ...(add ? [jtiPresent] : [])], schema: o.schema,
     })
-    return { profile, store, add }
+    return { profile, add }
   })
 }
 
@@ -121,12 +120,12 @@ async function recordJti(plan: AssertionPlan, payload: JwtPayload): Promise<void
   const until = new Date(((payload.exp as number) + plan.profile.claims.tol) * 1000)
   let added: unknown
   try {
-    added = await plan.add!.call(plan.store, payload.jti as string, until)
+    added = await plan.add!(payload.jti as string, until)
   } catch (e) {
     if (isJoseError(e)) throw e
     fail('ERR_JOSE_INVALID_ARGUMENT', 'options.replayStore.add failed', { cause: e, payload })
   }
-  if (added === false) claimFail('jti', 'replayed', 'this client assertion was already used', payload)
+  if (added === false) claimError('jti', 'replayed', 'this client assertion was already used', payload)
   // Anything but true is a broken store: failing loudly beats silently skipping replay protection.
   if (added !== true) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.replayStore.add must return true or false', { payload })
 }
@@ -154,10 +153,10 @@ export function verifyClientAssertion<P = JwtPayload>(assertion: string, key: Ke
 export async function verifyClientAssertion(assertion: string, key: KeyInput | KeyResolver, options: VerifyClientAssertionOptions): Promise<VerifyResult<unknown>> {
   try {
     const plan = planAssertion(options)
-    const r = await verifyProfile(plan.profile, assertion, key)
+    const r = await verifyPlanned(plan.profile, assertion, key)
     // The schema is a check: it runs before the jti is recorded, which comes after every check (API.md, client assertions).
-    const out = await withSchema(plan.profile, { header: r.header, payload: r.payload as unknown, key: r.key })
-    if (plan.store) await recordJti(plan, r.payload)
+    const out = await shaped(plan.profile, { header: r.header, payload: r.payload as unknown, key: r.key })
+    if (plan.add) await recordJti(plan, r.payload)
     return out
   } catch (e) {
     throw toJoseError(e, 'ERR_JWS_INVALID', 'client assertion verification failed')

@@ -6,7 +6,6 @@
 import { fail } from '../errors.ts'
 import { encode } from '../encoding/base64url.ts'
 import { utf8 } from '../encoding/utf8.ts'
-import type { AlgEntry } from '../jwa/registry.ts'
 
 // RFC 6749 Appendix A.12 / A.11: access tokens and codes are VSCHAR (%x20-7E).
 const VSCHAR = /^[\x20-\x7e]+$/
@@ -18,8 +17,8 @@ export function checkHashInput(value: unknown, name: string): string | undefined
   return value
 }
 
-/** The `at_hash`/`c_hash` value of `value` for a token signed with `entry`'s algorithm. */
-export async function halfHash(entry: AlgEntry, value: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest(entry.hash, utf8(value) as BufferSource))
+/** The `at_hash`/`c_hash` value of `value` for a token signed with an algorithm of this hash (its registry entry's). */
+export async function halfHash(hash: string, value: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest(hash, utf8(value) as BufferSource))
   return encode(digest.slice(0, digest.length / 2))
 }

@@ -5,54 +5,54 @@
 import { toJoseError } from '../errors.ts'
 import type { JsonObject } from '../jose/json.ts'
 import { optString, validating } from '../jose/options.ts'
-import type { AlgEntry } from '../jwa/registry.ts'
-import { checkNumericDate } from '../jwt/claims.ts'
+import { lookup } from '../jwa/registry.ts'
+import { checkNumericDate, claimError, type Check } from '../jwt/claims.ts'
 import { parseDuration } from '../jwt/time.ts'
 import type { InferOutput, JwtPayload, KeyInput, KeyResolver, StandardSchemaV1, VerifyResult } from '../types.ts'
 import type { VerifyIdTokenOptions } from './types.ts'
 import { checkHashInput, halfHash } from './hash-claims.ts'
-import { claimFail, planProfile, readProfileOptions, requiredString, stringClaim, verifyProfile, withSchema, type ProfileCheck, type ProfilePlan } from './profile.ts'
+import { shaped, verifyPlanned, type VerifyPlan } from '../jwt/verify.ts'
+import { planProfile, readProfileOptions, requiredString, stringClaim } from './profile.ts'
 
 const NAMES = ['issuer', 'clientId', 'nonce', 'maxAge', 'accessToken', 'code', 'algorithms', 'now', 'clockTolerance', 'maxTokenLength', 'schema'] as const
 
 /** OIDC Core §3.1.3.7 items 4–5: azp equals the client id when present; required with several audiences. */
-function azpCheck(clientId: string): ProfileCheck {
+function azpCheck(clientId: string): Check {
   return ({ payload }) => {
     const azp = stringClaim(payload, 'azp')
     if (azp === undefined) {
-      if (Array.isArray(payload.aud) && payload.aud.length > 1) claimFail('azp', 'missing', 'an ID token with several audiences needs "azp"', payload)
+      if (Array.isArray(payload.aud) && payload.aud.length > 1) claimError('azp', 'missing', 'an ID token with several audiences needs "azp"', payload)
       return
     }
-    if (azp !== clientId) claimFail('azp', 'mismatch', 'the ID token was issued to another party ("azp")', payload)
+    if (azp !== clientId) claimError('azp', 'mismatch', 'the ID token was issued to another party ("azp")', payload)
   }
 }
 
 /** OIDC Core §3.1.3.7 item 11: the nonce sent in the request comes back unchanged. */
-function nonceCheck(nonce: string): ProfileCheck {
+function nonceCheck(nonce: string): Check {
   return ({ payload }) => {
-    if (!Object.hasOwn(payload, 'nonce')) claimFail('nonce', 'missing', 'the ID token has no "nonce"', payload)
-    if (payload.nonce !== nonce) claimFail('nonce', 'mismatch', 'the ID token "nonce" does not match', payload)
+    if (!Object.hasOwn(payload, 'nonce')) claimError('nonce', 'missing', 'the ID token has no "nonce"', payload)
+    if (payload.nonce !== nonce) claimError('nonce', 'mismatch', 'the ID token "nonce" does not match', payload)
   }
 }
 
 /** OIDC Core §2 (auth_time a NumericDate) and §3.1.3.7 item 13 (max_age). */
-function authTimeCheck(maxAge: number | undefined): ProfileCheck {
+function authTimeCheck(maxAge: number | undefined): Check {
   return ({ payload, t, tol }) => {
     if (!Object.hasOwn(payload, 'auth_time')) {
-      if (maxAge !== undefined) claimFail('auth_time', 'missing', 'maxAge needs "auth_time"', payload)
+      if (maxAge !== undefined) claimError('auth_time', 'missing', 'maxAge needs "auth_time"', payload)
       return
     }
-    const at = payload.auth_time
-    if (typeof at !== 'number' || !Number.isFinite(at)) claimFail('auth_time', 'invalid', '"auth_time" must be a NumericDate', payload)
+    const at = payload.auth_time as number
     checkNumericDate(at, 'claim "auth_time"', 'ERR_JWT_CLAIM_INVALID', { claim: 'auth_time', reason: 'invalid', payload })
     if (maxAge === undefined) return
-    if (at > t + tol) claimFail('auth_time', 'in_future', 'the end-user authenticated in the future', payload)
-    if (t > at + maxAge + tol) claimFail('auth_time', 'too_old', 'the end-user authenticated longer ago than maxAge', payload)
+    if (at > t + tol) claimError('auth_time', 'in_future', 'the end-user authenticated in the future', payload)
+    if (t > at + maxAge + tol) claimError('auth_time', 'too_old', 'the end-user authenticated longer ago than maxAge', payload)
   }
 }
 
 interface IdTokenPlan {
-  profile: ProfilePlan
+  profile: VerifyPlan
   accessToken: string | undefined
   code: string | undefined
 }
@@ -75,11 +75,11 @@ function planIdToken(options: unknown): IdTokenPlan {
 }
 
 /** OIDC Core §3.2.2.9 / §3.3.2.10: the hash claim must be present and equal when a value is given. */
-async function hashCheck(entry: AlgEntry, payload: JsonObject, claim: 'at_hash' | 'c_hash', value: string | undefined): Promise<void> {
+async function hashCheck(hash: string, payload: JsonObject, claim: 'at_hash' | 'c_hash', value: string | undefined): Promise<void> {
   if (value === undefined) return
   const got = stringClaim(payload, claim)
-  if (got === undefined) claimFail(claim, 'missing', `the ID token has no "${claim}"`, payload)
-  if (got !== (await halfHash(entry, value))) claimFail(claim, 'mismatch', `"${claim}" does not match`, payload)
+  if (got === undefined) claimError(claim, 'missing', `the ID token has no "${claim}"`, payload)
+  if (got !== (await halfHash(hash, value))) claimError(claim, 'mismatch', `"${claim}" does not match`, payload)
 }
 
 /**
@@ -103,10 +103,11 @@ export function verifyIdToken<P = JwtPayload>(token: string, key: KeyInput | Key
 export async function verifyIdToken(token: string, key: KeyInput | KeyResolver, options: VerifyIdTokenOptions): Promise<VerifyResult<unknown>> {
   try {
     const plan = planIdToken(options)
-    const r = await verifyProfile(plan.profile, token, key)
-    await hashCheck(r.entry, r.payload, 'at_hash', plan.accessToken)
-    await hashCheck(r.entry, r.payload, 'c_hash', plan.code)
-    return await withSchema(plan.profile, { header: r.header, payload: r.payload as unknown, key: r.key })
+    const r = await verifyPlanned(plan.profile, token, key)
+    const hash = lookup(r.alg)!.hash
+    await hashCheck(hash, r.payload, 'at_hash', plan.accessToken)
+    await hashCheck(hash, r.payload, 'c_hash', plan.code)
+    return await shaped(plan.profile, { header: r.header, payload: r.payload as unknown, key: r.key })
   } catch (e) {
     throw toJoseError(e, 'ERR_JWS_INVALID', 'ID token verification failed')
   }

@@ -131,6 +131,13 @@ describe('what the resolver may return', () => {
     await rejects(() => verify(esTok(), () => [P256.pubJwk, ...four], opts), 'ERR_JWKS_NO_MATCHING_KEY')
   })
 
+  it('a sparse array of 2^32 - 1 holes is refused by its length, not copied first', async () => {
+    // Copying it (or iterating it) first would take minutes; the length is read before anything else.
+    const started = performance.now()
+    await rejects(() => verify(esTok(), () => new Array(2 ** 32 - 1), opts), 'ERR_JWKS_NO_MATCHING_KEY')
+    expect(performance.now() - started).toBeLessThan(1000)
+  }, 5000)
+
   it('undefined, null, [] → ERR_JWKS_NO_MATCHING_KEY', async () => {
     for (const value of [undefined, null, []]) {
       await rejects(() => verify(esTok(), (() => value) as KeyResolver, opts), 'ERR_JWKS_NO_MATCHING_KEY')
