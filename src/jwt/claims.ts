@@ -7,7 +7,7 @@ import { fail, quote, type ClaimFailureReason, type JoseErrorCode, type JoseErro
 import type { JsonObject } from '../jose/json.ts'
 import { optString, optStrings, stringList, type Options } from '../jose/options.ts'
 import type { Now } from '../types.ts'
-import { checkNow, epochSeconds, parseDuration } from './time.ts'
+import { checkNow, epochSeconds, parseDuration } from '../jose/time.ts'
 
 export const CLAIM_OPTIONS = ['issuer', 'audience', 'subject', 'typ', 'maxAge', 'clockTolerance', 'requiredClaims', 'now'] as const
 

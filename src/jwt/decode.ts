@@ -6,7 +6,7 @@ import { readOptions, validating } from '../jose/options.ts'
 import { checkMaxLength, DEFAULT_MAX_TOKEN, parseCompact } from '../jws/compact.ts'
 import type { DecodeResult, DecodedHeader, JwtPayload, Now, Duration } from '../types.ts'
 import { checkNumericDate } from './claims.ts'
-import { checkNow, epochSeconds, parseDuration } from './time.ts'
+import { checkNow, epochSeconds, parseDuration } from '../jose/time.ts'
 
 /**
  * Decodes a JWT without verifying anything. Never use the result for a security decision.

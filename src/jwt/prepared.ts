@@ -15,7 +15,7 @@ import { allows, signingAlg } from '../keys/policy.ts'
 import type { Alg, InferOutput, JwtPayload, KeyInput, KeyResolver, SignOptions, StandardSchemaV1, VerifyOptions, VerifyResult } from '../types.ts'
 import { checkClaims } from './claims.ts'
 import { planSign, signPlanned } from './sign.ts'
-import { epochSeconds, parseDuration } from './time.ts'
+import { epochSeconds, parseDuration } from '../jose/time.ts'
 import { planVerify, shaped, VERIFY_OPTIONS, verifyPlanned, type VerifiedJwt, type VerifyPlan } from './verify.ts'
 
 /** What createSigner and createVerifier return: the function, and `ready()` (API.md, Prepared). */

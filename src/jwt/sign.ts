@@ -7,7 +7,7 @@ import { checkExtraHeader, signCompact, type HeaderMemo } from '../jws/sign.ts'
 import type { KeyDesc } from '../keys/describe.ts'
 import type { JwtPayload, KeyInput, Now, SignOptions } from '../types.ts'
 import { checkClaimTypes, NUMERIC_DATE_LIMIT } from './claims.ts'
-import { checkNow, epochSeconds, parseDuration } from './time.ts'
+import { checkNow, epochSeconds, parseDuration } from '../jose/time.ts'
 
 export const SIGN_OPTIONS = ['alg', 'kid', 'typ', 'header', 'expiresIn', 'notBefore', 'issuedAt', 'issuer', 'subject', 'audience', 'jwtId', 'now'] as const
 
