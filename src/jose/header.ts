@@ -39,11 +39,10 @@ export interface HeaderChecks {
   b64FalseCode: 'ERR_JWT_INVALID' | 'ERR_JOSE_NOT_SUPPORTED'
 }
 
-/** Structural header checks shared by decode and verify. */
+/** Structural header checks shared by decode and verify: `alg` and the registered string members are strings. */
 export function checkHeaderShape(header: JsonObject): void {
-  if (typeof header.alg !== 'string') fail('ERR_JWS_INVALID', 'header "alg" must be a string')
-  for (const m of STRING_MEMBERS) {
-    if (Object.hasOwn(header, m) && typeof header[m] !== 'string') fail('ERR_JWS_INVALID', `header "${m}" must be a string`)
+  for (const m of ['alg', ...STRING_MEMBERS]) {
+    if ((m === 'alg' || Object.hasOwn(header, m)) && typeof header[m] !== 'string') fail('ERR_JWS_INVALID', `header "${m}" must be a string`)
   }
 }
 

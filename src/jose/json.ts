@@ -4,26 +4,29 @@ import { fromUtf8 } from '../encoding/utf8.ts'
 
 export type JsonObject = Record<string, unknown>
 
+/** An object that is neither null nor an array. */
+export const isObject = (x: unknown): x is JsonObject => typeof x === 'object' && x !== null && !Array.isArray(x)
+
 export function isPlainObject(x: unknown): x is JsonObject {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false
+  if (!isObject(x)) return false
   // Object.prototype of any realm (its own prototype is null), or no prototype at all.
   const proto: unknown = Object.getPrototypeOf(x)
   return proto === null || Object.getPrototypeOf(proto) === null
 }
 
-/** UTF-8 bytes → a JSON object (not an array, not null), or a JoseError with `code`. */
+/**
+ * UTF-8 bytes → a JSON object (not an array, not null), or a JoseError with `code`.
+ * Invalid UTF-8 is not JSON text either (RFC 8259 §8.1): one message for both, and no
+ * cause (a platform error's message could echo the input; ours says what failed).
+ */
 export function parseObject(bytes: Uint8Array, code: JoseErrorCode, what: string): JsonObject {
-  const text = fromUtf8(bytes, code, what)
   let value: unknown
   try {
-    value = JSON.parse(text)
-  } catch (e) {
-    fail(code, `${what} is not valid JSON`, { cause: scrub(e, 'invalid JSON') })
+    value = JSON.parse(fromUtf8(bytes))
+  } catch {
+    fail(code, `${what} is not valid JSON`)
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    fail(code, `${what} is not a JSON object`)
-  }
-  return value as JsonObject
+  return isObject(value) ? value : fail(code, `${what} is not a JSON object`)
 }
 
 /** Deeper than any real claim set; a bound that also stops cycles. */

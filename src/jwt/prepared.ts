@@ -146,7 +146,7 @@ export function createVerifier(key: KeyInput | KeyResolver, options?: VerifierOp
   let size = 0
   let ttlMs = 60_000
   try {
-    const o = readOptions(options, [...VERIFY_OPTIONS, 'cache', 'cacheTtl'] as const, 'options', false, foreignHint)
+    const o = readOptions(options, [...VERIFY_OPTIONS, 'cache', 'cacheTtl'] as const, foreignHint)
     plan = planVerify(o)
     if (o.cache !== undefined && (typeof o.cache !== 'number' || !Number.isSafeInteger(o.cache) || o.cache < 0)) {
       fail('ERR_JOSE_INVALID_ARGUMENT', 'options.cache must be a non-negative integer')

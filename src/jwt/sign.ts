@@ -28,7 +28,7 @@ export interface SignPlan {
 }
 
 export function planSign(options: unknown): SignPlan {
-  return validating(() => plan(readOptions(options, SIGN_OPTIONS, 'options', false, foreignHint)))
+  return validating(() => plan(readOptions(options, SIGN_OPTIONS, foreignHint)))
 }
 
 function plan(o: Options<(typeof SIGN_OPTIONS)[number]>): SignPlan {

@@ -34,7 +34,7 @@ export function claimFail(claim: string, reason: ClaimFailureReason, message: st
 /** Reads a profile's options object: required, no unknown names. */
 export function readProfileOptions<K extends string>(options: unknown, names: readonly K[]): ReturnType<typeof readOptions<K>> {
   if (options === undefined) fail('ERR_JOSE_INVALID_ARGUMENT', 'options are required')
-  return readOptions(options, names, 'options', false, foreignHint)
+  return readOptions(options, names, foreignHint)
 }
 
 /** A required option: a non-empty string. */
