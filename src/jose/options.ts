@@ -16,7 +16,7 @@ export function validating<T>(check: () => T): T {
   try {
     return check()
   } catch (e) {
-    throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'the options could not be read')
+    throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'options could not be read')
   }
 }
 
@@ -119,11 +119,7 @@ export interface PlanSlot<P> {
 const same = (a: unknown, b: unknown): boolean => a === b || (Array.isArray(a) && Array.isArray(b) && sameItems(a, b))
 
 /** Values a plan may be remembered by: primitives, functions, arrays of primitives. */
-function rememberable(v: unknown): boolean {
-  if (!Array.isArray(v)) return typeof v !== 'object' || v === null
-  for (let i = 0; i < v.length; i++) if (typeof v[i] === 'object' && v[i] !== null) return false
-  return true
-}
+const rememberable = (v: unknown): boolean => (Array.isArray(v) ? v : [v]).every((x) => typeof x !== 'object' || x === null)
 
 /**
  * The plan for `options`, reused while every known name reads the same value as when
@@ -136,11 +132,7 @@ function rememberable(v: unknown): boolean {
 export function reusePlan<K extends string, P>(slot: PlanSlot<P>, options: unknown, names: readonly K[], make: (o: Options<K>, remembered: boolean) => P): P {
   const values = readValues(options, names, foreignHint)
   const m = slot.memo
-  if (m !== undefined) {
-    let i = 0
-    while (i < values.length && same(values[i], m.values[i])) i++
-    if (i === values.length) return m.plan
-  }
+  if (m && values.every((v, i) => same(v, m.values[i]))) return m.plan
   const keep = values.every(rememberable)
   const copy = keep ? values.map((v) => (Array.isArray(v) ? v.slice() : v)) : values
   slot.memo = undefined
