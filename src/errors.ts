@@ -164,10 +164,7 @@ export function toJoseError(e: unknown, code: JoseErrorCode, text: string): Jose
  */
 export function quote(value: unknown): string {
   if (typeof value !== 'string') return `(${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value})`
-  let out = ''
-  for (const ch of value.slice(0, 64)) {
-    const c = ch.codePointAt(0) ?? 0
-    out += c >= 0x20 && c < 0x7f && ch !== '"' && ch !== '\\' ? ch : `\\u{${c.toString(16)}}`
-  }
-  return `"${out}${value.length > 64 ? '…' : ''}"`
+  // With the u flag a pair is one code point, so an emoji is escaped whole and a lone surrogate alone.
+  const shown = value.slice(0, 64).replace(/[^ -~]|["\\]/gu, (ch) => `\\u{${ch.codePointAt(0)!.toString(16)}}`)
+  return `"${shown}${value.length > 64 ? '…' : ''}"`
 }
