@@ -6,7 +6,7 @@ import { fail, quote, type JoseErrorCode } from '../errors.ts'
 import { isObject, type JsonObject } from './json.ts'
 
 /** Header parameter names registered by RFC 7515, 7516, 7518 and 7519; never valid in `crit`. */
-const REGISTERED = /* @__PURE__ */ new Set('alg jku jwk kid x5u x5c x5t x5t#S256 typ cty crit enc zip epk apu apv iv tag p2s p2c iss sub aud'.split(' '))
+const REGISTERED = /* @__PURE__ */ (() => new Set('alg jku jwk kid x5u x5c x5t x5t#S256 typ cty crit enc zip epk apu apv iv tag p2s p2c iss sub aud'.split(' ')))()
 
 /** Registered members whose value must be a string (RFC 7515 §4.1). */
 export const STRING_MEMBERS = ['typ', 'kid', 'cty', 'jku', 'x5u', 'x5t', 'x5t#S256'] as const
