@@ -43,7 +43,7 @@ export function checkMaxLength(value: unknown, fallback: number): number {
 /**
  * The segments of a compact JWS, after the structural checks, cheapest first: a string,
  * at most `maxLength` long (RFC 8725 §3.11 spirit: bound the work before doing any),
- * three canonical segments, the header's not empty.
+ * three segments, the header's not empty, payload and signature canonical.
  */
 export function split(token: unknown, maxLength: number): string[] {
   if (typeof token !== 'string') bad('the token must be a string')
@@ -51,12 +51,15 @@ export function split(token: unknown, maxLength: number): string[] {
   const s = (token as string).split('.', 4)
   if (s.length !== 3) bad('a compact JWS has exactly three segments')
   // The header segment may not be empty; the payload may (RFC 7515 §7.1, detached content).
-  s.forEach((seg, i) => (isCanonical(seg) && s[0]) || bad(`${SEGMENTS[i]} segment is ${seg ? 'not canonical base64url' : 'empty'}`))
+  // The header's own spelling is checked once per distinct header, by readHeader.
+  if (!s[0]) bad('the header segment is empty')
+  for (const i of [1, 2]) if (!isCanonical(s[i]!)) bad(`${SEGMENTS[i]} segment is not canonical base64url`)
   return s
 }
 
-/** A header segment `split` accepted → its JSON object, shape-checked (RFC 7515 §4). */
+/** A header segment → its JSON object: canonical base64url, then shape-checked (RFC 7515 §4). */
 export function readHeader(segment: string): JsonObject {
+  if (!isCanonical(segment)) bad('header segment is not canonical base64url')
   const header = parseObject(decodeCanonical(segment), 'ERR_JWS_INVALID', 'the JWS header')
   checkHeaderShape(header)
   return header

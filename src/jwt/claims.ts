@@ -74,13 +74,12 @@ export function checkClaimTypes(p: JsonObject, code: JoseErrorCode, payload?: Js
   TYPED.forEach((c, i) => {
     if (!Object.hasOwn(p, c)) return
     const v = p[c]
+    if (i > 3 ? Number.isFinite(v) && (v as number) < NUMERIC_DATE_LIMIT : typeof v === 'string' || (i === 3 && Array.isArray(v) && v.every((a) => typeof a === 'string'))) return
     // Without `payload` it is the caller's own payload (sign): the message says so.
     const label = `${payload ? '' : 'payload '}claim "${c}"`
     const details = payload && { claim: c, reason: 'invalid' as const, payload }
     if (i > 3) checkNumericDate(v, label, code, details)
-    else if (typeof v !== 'string' && !(i === 3 && Array.isArray(v) && v.every((a) => typeof a === 'string'))) {
-      fail(code, `${label} has the wrong type (RFC 7519 §4.1)`, details)
-    }
+    fail(code, `${label} has the wrong type (RFC 7519 §4.1)`, details)
   })
 }
 
@@ -116,8 +115,8 @@ export function compileClaims(o: Options<(typeof CLAIM_OPTIONS)[number]>, extra:
     for (const c of required) if (!Object.hasOwn(payload, c)) claimError(c, 'missing', `required claim ${quote(c)} is missing`, payload)
     checkClaimTypes(payload, 'ERR_JWT_INVALID', payload)
     for (const [c, allowed] of pinned) {
-      const v = payload[c] as string | string[]
-      if (!(Array.isArray(v) ? v : [v]).some((a) => allowed!.includes(a))) {
+      const v = payload[c]
+      if (!(Array.isArray(v) ? v.some((a) => allowed!.includes(a)) : allowed!.includes(v as string))) {
         claimError(c, 'mismatch', c === 'aud' ? 'the token is not for this audience' : `unexpected "${c}" ${quote(v)}`, payload)
       }
     }
