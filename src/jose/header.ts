@@ -18,10 +18,10 @@ export const STRING_MEMBERS = ['typ', 'kid', 'cty', 'jku', 'x5u', 'x5t', 'x5t#S2
 export function checkCrit(header: JsonObject, code: JoseErrorCode, prefix = ''): void {
   const bad = (message: string): never => fail(code, `${prefix}"crit" ${message}`)
   const crit = header.crit
-  if (!Array.isArray(crit) || !crit.length) bad('must be a non-empty array')
+  if (!Array.isArray(crit) || !crit.length) bad('must be a non-empty array of strings')
   const seen = new Set<unknown>()
   for (const name of crit as unknown[]) {
-    if (typeof name !== 'string') bad('entries must be strings')
+    if (typeof name !== 'string') bad('must be a non-empty array of strings')
     if (seen.has(name)) bad(`lists ${quote(name)} twice`)
     seen.add(name)
     if (REGISTERED.has(name as string)) bad(`may not list the registered name ${quote(name)}`)
@@ -63,8 +63,9 @@ export function checkHeader(header: JsonObject, checks: HeaderChecks): void {
 /** Validates an `options.crit` record: own properties whose value is `true`. */
 export function checkCritOption(crit: unknown): Record<string, true> | undefined {
   if (crit === undefined) return undefined
-  if (!isObject(crit)) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.crit must be an object of extension names mapped to true')
+  const bad = (): never => fail('ERR_JOSE_INVALID_ARGUMENT', 'options.crit must map extension names to true')
+  if (!isObject(crit)) bad()
   const out: Record<string, true> = Object.create(null)
-  for (const k of Object.keys(crit)) out[k] = (crit as JsonObject)[k] === true || fail('ERR_JOSE_INVALID_ARGUMENT', 'options.crit values must be true')
+  for (const k of Object.keys(crit as JsonObject)) out[k] = (crit as JsonObject)[k] === true || bad()
   return out
 }

@@ -62,7 +62,7 @@ export const NUMERIC_DATE_LIMIT = 1e11
 export function checkNumericDate(v: unknown, label: string, code: JoseErrorCode, details?: JoseErrorDetails): void {
   if (!Number.isFinite(v)) fail(code, `${label} has the wrong type (RFC 7519 §4.1)`, details)
   if ((v as number) >= NUMERIC_DATE_LIMIT) {
-    fail(code, `${label} is 10^11 or more: NumericDates count seconds, not milliseconds (RFC 7519 §2; use Math.floor(Date.now() / 1000))`, details)
+    fail(code, `${label} is 10^11 or more: NumericDates count seconds, not milliseconds (Math.floor(Date.now() / 1000))`, details)
   }
 }
 
