@@ -1,5 +1,5 @@
 /** `decode` and `isExpired` (API.md, JWT): structure only, never trust. */
-import { toJoseError } from '../errors.ts'
+import { fail, toJoseError } from '../errors.ts'
 import { decodeCanonical, ownBytes } from '../encoding/base64url.ts'
 import { parseObject } from '../jose/json.ts'
 import { readOptions, readValues, validating } from '../jose/options.ts'
@@ -27,8 +27,11 @@ export function decode<P = JwtPayload>(token: string, options?: { maxTokenLength
   try {
     // The checks verify makes before any key work, with the codes it gives; a header of its own.
     const [h, p, s] = split(token, checkMaxLength(readValues(options, ['maxTokenLength'])[0], DEFAULT_MAX_TOKEN))
+    const header = readHeader(h!)
+    // API.md: b64 false is ERR_JWT_INVALID in decode as in verify (RFC 7797 §7: never in a JWT).
+    if (header.b64 === false) fail('ERR_JWT_INVALID', 'unencoded payloads ("b64": false) are not allowed in a JWT (RFC 7797 §7)')
     return {
-      header: readHeader(h!) as DecodedHeader,
+      header: header as DecodedHeader,
       payload: parseObject(decodeCanonical(p!), 'ERR_JWT_INVALID', 'the JWT payload') as P,
       signature: ownBytes(decodeCanonical(s!)),
     }
