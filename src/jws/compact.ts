@@ -30,8 +30,6 @@ export interface CompactParts {
 export const DEFAULT_MAX_TOKEN = 16_384
 export const DEFAULT_MAX_JWS = 1_048_576
 
-const SEGMENTS = ['header', 'payload', 'signature']
-
 const bad = (message: string): never => fail('ERR_JWS_INVALID', message)
 
 /** A `maxTokenLength` option: a positive safe integer, else `fallback` when absent. */
@@ -53,7 +51,7 @@ export function split(token: unknown, maxLength: number): string[] {
   // The header segment may not be empty; the payload may (RFC 7515 §7.1, detached content).
   // The header's own spelling is checked once per distinct header, by readHeader.
   if (!s[0]) bad('the header segment is empty')
-  for (const i of [1, 2]) if (!isCanonical(s[i]!)) bad(`${SEGMENTS[i]} segment is not canonical base64url`)
+  for (const i of [1, 2]) if (!isCanonical(s[i]!)) bad(`${i < 2 ? 'payload' : 'signature'} segment is not canonical base64url`)
   return s
 }
 

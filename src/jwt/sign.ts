@@ -9,7 +9,11 @@ import type { JwtPayload, KeyInput, Now, SignOptions } from '../types.ts'
 import { checkClaimTypes, NUMERIC_DATE_LIMIT } from './claims.ts'
 import { checkNow, epochSeconds, parseDuration } from '../jose/time.ts'
 
-export const SIGN_OPTIONS = ['alg', 'kid', 'typ', 'header', 'expiresIn', 'notBefore', 'issuedAt', 'issuer', 'subject', 'audience', 'jwtId', 'now'] as const
+/** The claims sign options set, in the order they are written: [claim, option]. */
+const SET = [['iss', 'issuer'], ['sub', 'subject'], ['aud', 'audience'], ['jti', 'jwtId'], ['exp', 'expiresIn'], ['nbf', 'notBefore']] as const
+
+type SignOption = 'alg' | 'kid' | 'typ' | 'header' | 'issuedAt' | 'now' | (typeof SET)[number][1]
+const SIGN_OPTIONS: readonly SignOption[] = /* @__PURE__ */ (() => ['alg', 'kid', 'typ', 'header', 'issuedAt', 'now', ...SET.map((s) => s[1])] as SignOption[])()
 
 /** Sign options, validated once (createSigner validates at creation). */
 export interface SignPlan {
@@ -27,14 +31,11 @@ export interface SignPlan {
   headers?: WeakMap<KeyDesc, HeaderMemo>
 }
 
-/** The claims sign options set, in the order they are written. */
-const SET = [['iss', 'issuer'], ['sub', 'subject'], ['aud', 'audience'], ['jti', 'jwtId'], ['exp', 'expiresIn'], ['nbf', 'notBefore']] as const
-
 export function planSign(options: unknown): SignPlan {
   return validating(() => plan(readOptions(options, SIGN_OPTIONS, foreignHint)))
 }
 
-function plan(o: Options<(typeof SIGN_OPTIONS)[number]>): SignPlan {
+function plan(o: Options<SignOption>): SignPlan {
   if (o.alg !== undefined && !lookup(o.alg)) invalid(`options.alg must be a supported JWS algorithm${o.alg === 'none' ? ' ("none" is never produced)' : ''}`)
   const extra = checkExtraHeader(o.header, false)
   if (o.typ !== undefined && extra && Object.hasOwn(extra, 'typ')) invalid('"typ" is given both in options.header and options.typ')
@@ -84,7 +85,7 @@ export function signPlanned(plan: SignPlan, payload: unknown, key: unknown): str
 
 /** The one-shot plan of the options seen last (see reusePlan); a remembered plan keeps a header memo, as createSigner's does. */
 const PLANS: PlanSlot<SignPlan> = { memo: undefined }
-const planOneShot = (o: Options<(typeof SIGN_OPTIONS)[number]>, remembered: boolean): SignPlan => (remembered ? { ...plan(o), headers: new WeakMap() } : plan(o))
+const planOneShot = (o: Options<SignOption>, remembered: boolean): SignPlan => (remembered ? { ...plan(o), headers: new WeakMap() } : plan(o))
 
 /**
  * Signs a JWT. `iat` is set unless the payload has one; `typ` is `JWT` unless given.
