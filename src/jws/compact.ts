@@ -45,13 +45,18 @@ export function checkMaxLength(value: unknown, fallback: number): number {
  */
 export function split(token: unknown, maxLength: number): string[] {
   if (typeof token !== 'string') bad('the token must be a string')
-  if ((token as string).length > maxLength) bad(`the token is longer than ${maxLength} characters`)
-  const s = (token as string).split('.', 4)
-  if (s.length !== 3) bad('a compact JWS has exactly three segments')
+  const t = token as string
+  if (t.length > maxLength) bad(`the token is longer than ${maxLength} characters`)
+  // indexOf and slice: measured faster than split('.') on the verify path.
+  const a = t.indexOf('.')
+  const b = t.indexOf('.', a + 1) // also -1 when there is no dot at all
+  if (b < 0 || t.includes('.', b + 1)) bad('a compact JWS has exactly three segments')
+  const s = [t.slice(0, a), t.slice(a + 1, b), t.slice(b + 1)]
   // The header segment may not be empty; the payload may (RFC 7515 §7.1, detached content).
   // The header's own spelling is checked once per distinct header, by readHeader.
   if (!s[0]) bad('the header segment is empty')
-  for (const i of [1, 2]) if (!isCanonical(s[i]!)) bad(`${i < 2 ? 'payload' : 'signature'} segment is not canonical base64url`)
+  if (!isCanonical(s[1]!)) bad('payload segment is not canonical base64url')
+  if (!isCanonical(s[2]!)) bad('signature segment is not canonical base64url')
   return s
 }
 

@@ -71,16 +71,17 @@ const TYPED = ['iss', 'sub', 'jti', 'aud', 'exp', 'nbf', 'iat']
 
 /** RFC 7519 §4.1: registered claims must have their types; throws `code` naming the first that does not. */
 export function checkClaimTypes(p: JsonObject, code: JoseErrorCode, payload?: JsonObject): void {
-  TYPED.forEach((c, i) => {
-    if (!Object.hasOwn(p, c)) return
+  for (let i = 0; i < 7; i++) {
+    const c = TYPED[i]!
+    if (!Object.hasOwn(p, c)) continue
     const v = p[c]
-    if (i > 3 ? Number.isFinite(v) && (v as number) < NUMERIC_DATE_LIMIT : typeof v === 'string' || (i === 3 && Array.isArray(v) && v.every((a) => typeof a === 'string'))) return
+    if (i > 3 ? Number.isFinite(v) && (v as number) < NUMERIC_DATE_LIMIT : typeof v === 'string' || (i === 3 && Array.isArray(v) && v.every((a) => typeof a === 'string'))) continue
     // Without `payload` it is the caller's own payload (sign): the message says so.
     const label = `${payload ? '' : 'payload '}claim "${c}"`
     const details = payload && { claim: c, reason: 'invalid' as const, payload }
     if (i > 3) checkNumericDate(v, label, code, details)
     fail(code, `${label} has the wrong type (RFC 7519 §4.1)`, details)
-  })
+  }
 }
 
 // Types are checked first, so nbf and exp are numbers or absent (undefined compares false).
