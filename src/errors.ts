@@ -54,9 +54,6 @@ type Issue = { readonly message: string; readonly path?: ReadonlyArray<PropertyK
 
 const BRAND: unique symbol = /* @__PURE__ */ Symbol.for('isojwt.JoseError') as never
 
-/** The details an error carries as own properties when given (in this order). */
-const DETAILS = ['claim', 'reason', 'expiredAt', 'notBefore', 'payload', 'issues'] as const
-
 export interface JoseErrorDetails {
   cause?: unknown
   claim?: string
@@ -85,10 +82,10 @@ export interface JoseErrorDetails {
  * ```
  */
 export class JoseError extends Error {
+  // Every field is `declare`d: ES2022 class fields would otherwise define the optional
+  // details on every error as own properties set to undefined (`'claim' in e` always true).
   /** Stable machine-readable code. */
-  readonly code: JoseErrorCode
-  // The optional details are `declare`d: ES2022 class fields would otherwise define them
-  // on every error as own properties set to undefined (`'claim' in e` always true).
+  declare readonly code: JoseErrorCode
   /** The claim (or `typ`) that failed, for claim errors. */
   declare readonly claim?: string
   /** Why the claim failed. */
@@ -103,11 +100,11 @@ export class JoseError extends Error {
   declare readonly issues?: readonly Issue[]
 
   constructor(code: JoseErrorCode, message: string, details?: JoseErrorDetails) {
-    super(message, details && 'cause' in details ? { cause: details.cause } : undefined)
-    this.code = code
-    if (details) {
-      for (const k of DETAILS) if (details[k] !== undefined) (this as Record<string, unknown>)[k] = details[k]
-    }
+    // Error itself installs `cause` when the details have one (ES2022, InstallErrorCause).
+    super(message, details)
+    const self = this as Record<string, unknown>
+    self.code = code
+    for (const k in details) if (k !== 'cause' && details[k as keyof JoseErrorDetails] !== undefined) self[k] = details[k as keyof JoseErrorDetails]
   }
 
   override get name(): string {
@@ -132,8 +129,8 @@ export class JoseError extends Error {
  * ```
  */
 export function isJoseError(e: unknown): e is JoseError {
-  if (typeof e !== 'object' || e === null) return false
   try {
+    // null and undefined throw here, as a hostile Proxy may: neither is a JoseError.
     return (e as Record<symbol, unknown>)[BRAND] === true
   } catch {
     return false
@@ -161,8 +158,7 @@ export function scrub(e: unknown, text: string): Error {
 
 /** Anything caught at a public boundary becomes a JoseError; JoseErrors pass through. */
 export function toJoseError(e: unknown, code: JoseErrorCode, text: string): JoseError {
-  if (isJoseError(e)) return e
-  return new JoseError(code, text, { cause: scrub(e, text) })
+  return isJoseError(e) ? e : new JoseError(code, text, { cause: scrub(e, text) })
 }
 
 /**
@@ -171,10 +167,7 @@ export function toJoseError(e: unknown, code: JoseErrorCode, text: string): Jose
  */
 export function quote(value: unknown): string {
   if (typeof value !== 'string') return `(${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value})`
-  let out = ''
-  for (const ch of value.slice(0, 64)) {
-    const c = ch.codePointAt(0) ?? 0
-    out += c >= 0x20 && c < 0x7f && ch !== '"' && ch !== '\\' ? ch : `\\u{${c.toString(16)}}`
-  }
-  return `"${out}${value.length > 64 ? '…' : ''}"`
+  // With the u flag a pair is one code point, so an emoji is escaped whole and a lone surrogate alone.
+  const shown = value.slice(0, 64).replace(/[^ -~]|["\\]/gu, (ch) => `\\u{${ch.codePointAt(0)!.toString(16)}}`)
+  return `"${shown}${value.length > 64 ? '…' : ''}"`
 }

@@ -13,20 +13,22 @@
  */
 import { Buffer } from 'node:buffer'
 import { constants, createHmac, createPrivateKey, createPublicKey, createSecretKey, generateKeyPair, type KeyObject, sign as nodeSign, timingSafeEqual, verify as nodeVerify } from 'node:crypto'
+import { native, type Codecs } from '../encoding/base64url.ts'
 import type { AlgEntry } from '../jwa/registry.ts'
 import * as web from './webcrypto.ts'
-import type { BackendCodecs, BackendNow, KeyForm, KeyMaterial, SignatureInput, SigningData } from './webcrypto.ts'
+import type { BackendNow, KeyForm, KeyMaterial, SignatureInput, SigningData } from './webcrypto.ts'
 
 export const BACKEND = 'node'
 
-/** Native encoders: base64url output is canonical; the text given is well-formed. */
-export const codecs: BackendCodecs = {
-  base64urlEncode: (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64url'),
-  base64urlEncodeText: (s) => Buffer.from(s, 'utf8').toString('base64url'),
-  // Only text the shared layer found canonical gets here (Buffer would skip bad characters);
-  // a pooled Buffer costs less than a fresh Uint8Array (RS256 signatures are 342 characters).
-  base64urlDecode: (s) => Buffer.from(s, 'base64url'),
-}
+// Native codecs, passed down to the encoding layer (which never imports a backend): its
+// strict checks run first, so Buffer only ever decodes canonical text (it would skip bad
+// characters). A pooled Buffer costs less than a fresh Uint8Array (RS256 signatures are
+// 342 characters); ownBytes copies one before a caller sees it.
+Object.assign(native, {
+  encode: (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64url'),
+  encodeText: (s: string) => Buffer.from(s, 'utf8').toString('base64url'),
+  decode: (s: string) => Buffer.from(s, 'base64url'),
+} satisfies Codecs)
 
 /** A signing-input string is ASCII by construction: latin1 gives its bytes without a TextEncoder. */
 const bytesOf = (data: SigningData): Uint8Array => (typeof data === 'string' ? Buffer.from(data, 'latin1') : data)

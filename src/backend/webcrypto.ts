@@ -10,19 +10,6 @@ import type { AlgEntry } from '../jwa/registry.ts'
 export const BACKEND = 'webcrypto'
 
 /**
- * Byte codecs a backend may supply for work the shared layer has already checked: none
- * here, the shared JavaScript ones serve.
- */
-export interface BackendCodecs {
-  base64urlEncode?: (b: Uint8Array) => string
-  /** BASE64URL(UTF-8(s)) for well-formed text (JSON.stringify output), in one step. */
-  base64urlEncodeText?: (s: string) => string
-  /** Decodes text the shared layer has already found canonical (it may return a pooled view). */
-  base64urlDecode?: (s: string) => Uint8Array
-}
-export const codecs: BackendCodecs = {}
-
-/**
  * What gets signed: bytes, or a string the shared layer built from base64url segments
  * (a JWS signing input, RFC 7515 §5.1), hence ASCII, whose bytes are its char codes.
  */

@@ -1,6 +1,4 @@
 /** UTF-8 with fatal decoding: a token with invalid UTF-8 is malformed (RFC 7515 §5.2). */
-import { fail, scrub, type JoseErrorCode } from '../errors.ts'
-
 const encoder = /* @__PURE__ */ new TextEncoder()
 const decoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
@@ -8,12 +6,9 @@ export function utf8(s: string): Uint8Array {
   return encoder.encode(s)
 }
 
-export function fromUtf8(bytes: Uint8Array, code: JoseErrorCode, what: string): string {
-  try {
-    return decoder.decode(bytes)
-  } catch (e) {
-    fail(code, `${what} is not valid UTF-8`, { cause: scrub(e, 'invalid UTF-8') })
-  }
+/** Bytes → text; invalid UTF-8 throws the platform's TypeError (the caller turns it into its JoseError). */
+export function fromUtf8(bytes: Uint8Array): string {
+  return decoder.decode(bytes)
 }
 
 /**

@@ -3,13 +3,10 @@
  * jku, x5u, jwk, x5c, x5t and x5t#S256 are carried but never used to obtain a key.
  */
 import { fail, quote, type JoseErrorCode } from '../errors.ts'
-import type { JsonObject } from './json.ts'
+import { isObject, type JsonObject } from './json.ts'
 
 /** Header parameter names registered by RFC 7515, 7516, 7518 and 7519; never valid in `crit`. */
-const REGISTERED = /* @__PURE__ */ new Set([
-  'alg', 'jku', 'jwk', 'kid', 'x5u', 'x5c', 'x5t', 'x5t#S256', 'typ', 'cty', 'crit',
-  'enc', 'zip', 'epk', 'apu', 'apv', 'iv', 'tag', 'p2s', 'p2c', 'iss', 'sub', 'aud',
-])
+const REGISTERED = /* @__PURE__ */ (() => new Set('alg jku jwk kid x5u x5c x5t x5t#S256 typ cty crit enc zip epk apu apv iv tag p2s p2c iss sub aud'.split(' ')))()
 
 /** Registered members whose value must be a string (RFC 7515 §4.1). */
 export const STRING_MEMBERS = ['typ', 'kid', 'cty', 'jku', 'x5u', 'x5t', 'x5t#S256'] as const
@@ -19,16 +16,16 @@ export const STRING_MEMBERS = ['typ', 'kid', 'cty', 'jku', 'x5u', 'x5t', 'x5t#S2
  * for a received header, ERR_JOSE_INVALID_ARGUMENT for the caller's own) after `prefix`.
  */
 export function checkCrit(header: JsonObject, code: JoseErrorCode, prefix = ''): void {
-  const bad = (message: string): never => fail(code, prefix + message)
+  const bad = (message: string): never => fail(code, `${prefix}"crit" ${message}`)
   const crit = header.crit
-  if (!Array.isArray(crit) || crit.length === 0) bad('"crit" must be a non-empty array')
-  const seen = new Set<string>()
+  if (!Array.isArray(crit) || !crit.length) bad('must be a non-empty array of strings')
+  const seen = new Set<unknown>()
   for (const name of crit as unknown[]) {
-    if (typeof name !== 'string') bad('"crit" entries must be strings')
-    if (seen.has(name as string)) bad(`"crit" lists ${quote(name)} twice`)
-    seen.add(name as string)
-    if (REGISTERED.has(name as string)) bad(`"crit" may not list the registered name ${quote(name)}`)
-    if (!Object.hasOwn(header, name as string)) bad(`"crit" lists ${quote(name)}, which the header lacks`)
+    if (typeof name !== 'string') bad('must be a non-empty array of strings')
+    if (seen.has(name)) bad(`lists ${quote(name)} twice`)
+    seen.add(name)
+    if (REGISTERED.has(name as string)) bad(`may not list the registered name ${quote(name)}`)
+    if (!Object.hasOwn(header, name as string)) bad(`lists ${quote(name)}, which the header lacks`)
   }
 }
 
@@ -39,35 +36,26 @@ export interface HeaderChecks {
   b64FalseCode: 'ERR_JWT_INVALID' | 'ERR_JOSE_NOT_SUPPORTED'
 }
 
-/** Structural header checks shared by decode and verify. */
+/** Structural header checks shared by decode and verify: `alg` and the registered string members are strings. */
 export function checkHeaderShape(header: JsonObject): void {
-  if (typeof header.alg !== 'string') fail('ERR_JWS_INVALID', 'header "alg" must be a string')
-  for (const m of STRING_MEMBERS) {
-    if (Object.hasOwn(header, m) && typeof header[m] !== 'string') fail('ERR_JWS_INVALID', `header "${m}" must be a string`)
+  for (const m of ['alg', ...STRING_MEMBERS]) {
+    if ((m === 'alg' || Object.hasOwn(header, m)) && typeof header[m] !== 'string') fail('ERR_JWS_INVALID', `header "${m}" must be a string`)
   }
 }
 
 /** Verification-time header checks, `crit` and `b64`, on a header parseCompact has shape-checked. */
 export function checkHeader(header: JsonObject, checks: HeaderChecks): void {
-  const hasCrit = Object.hasOwn(header, 'crit')
-  if (hasCrit) checkCrit(header, 'ERR_JWS_INVALID')
+  const crit = Object.hasOwn(header, 'crit') ? (checkCrit(header, 'ERR_JWS_INVALID'), header.crit as string[]) : []
   if (Object.hasOwn(header, 'b64')) {
     if (typeof header.b64 !== 'boolean') fail('ERR_JWS_INVALID', 'header "b64" must be a boolean')
     // RFC 7797 §6: b64 must be listed in crit.
-    if (!hasCrit || !(header.crit as string[]).includes('b64')) fail('ERR_JWS_INVALID', 'header "b64" must be listed in "crit"')
-    if (header.b64 === false) {
-      fail(checks.b64FalseCode, checks.b64FalseCode === 'ERR_JWT_INVALID'
-        ? 'unencoded payloads ("b64": false) are not allowed in a JWT (RFC 7797 §7)'
-        : 'unencoded payloads ("b64": false) are not supported')
-    }
+    if (!crit.includes('b64')) fail('ERR_JWS_INVALID', 'header "b64" must be listed in "crit"')
+    const code = checks.b64FalseCode
+    if (!header.b64) fail(code, `unencoded payloads ("b64": false) are not ${code === 'ERR_JWT_INVALID' ? 'allowed in a JWT (RFC 7797 §7)' : 'supported'}`)
   }
-  if (hasCrit) {
-    for (const name of header.crit as string[]) {
-      if (name === 'b64') continue
-      const u = checks.understood
-      if (!u || !Object.hasOwn(u, name) || u[name] !== true) {
-        fail('ERR_JOSE_NOT_SUPPORTED', `critical header extension ${quote(name)} is not understood`)
-      }
+  for (const name of crit) {
+    if (name !== 'b64' && !(checks.understood && Object.hasOwn(checks.understood, name))) {
+      fail('ERR_JOSE_NOT_SUPPORTED', `critical header extension ${quote(name)} is not understood`)
     }
   }
 }
@@ -75,13 +63,9 @@ export function checkHeader(header: JsonObject, checks: HeaderChecks): void {
 /** Validates an `options.crit` record: own properties whose value is `true`. */
 export function checkCritOption(crit: unknown): Record<string, true> | undefined {
   if (crit === undefined) return undefined
-  if (typeof crit !== 'object' || crit === null || Array.isArray(crit)) {
-    fail('ERR_JOSE_INVALID_ARGUMENT', 'options.crit must be an object of extension names mapped to true')
-  }
+  const bad = (): never => fail('ERR_JOSE_INVALID_ARGUMENT', 'options.crit must map extension names to true')
+  if (!isObject(crit)) bad()
   const out: Record<string, true> = Object.create(null)
-  for (const k of Object.keys(crit)) {
-    if ((crit as JsonObject)[k] !== true) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.crit values must be true')
-    out[k] = true
-  }
+  for (const k of Object.keys(crit as JsonObject)) out[k] = (crit as JsonObject)[k] === true || bad()
   return out
 }

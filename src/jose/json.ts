@@ -1,29 +1,32 @@
 /** JSON for JOSE: parsed text must be an object; serialisation refuses what JSON cannot say. */
-import { fail, scrub, type JoseErrorCode } from '../errors.ts'
+import { fail, type JoseErrorCode } from '../errors.ts'
 import { fromUtf8 } from '../encoding/utf8.ts'
 
 export type JsonObject = Record<string, unknown>
 
+/** An object that is neither null nor an array. */
+export const isObject = (x: unknown): x is JsonObject => typeof x === 'object' && x !== null && !Array.isArray(x)
+
 export function isPlainObject(x: unknown): x is JsonObject {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false
+  if (!isObject(x)) return false
   // Object.prototype of any realm (its own prototype is null), or no prototype at all.
   const proto: unknown = Object.getPrototypeOf(x)
   return proto === null || Object.getPrototypeOf(proto) === null
 }
 
-/** UTF-8 bytes → a JSON object (not an array, not null), or a JoseError with `code`. */
+/**
+ * UTF-8 bytes → a JSON object (not an array, not null), or a JoseError with `code`.
+ * Invalid UTF-8 is not JSON text either (RFC 8259 §8.1): one message for both, and no
+ * cause (a platform error's message could echo the input; ours says what failed).
+ */
 export function parseObject(bytes: Uint8Array, code: JoseErrorCode, what: string): JsonObject {
-  const text = fromUtf8(bytes, code, what)
   let value: unknown
   try {
-    value = JSON.parse(text)
-  } catch (e) {
-    fail(code, `${what} is not valid JSON`, { cause: scrub(e, 'invalid JSON') })
+    value = JSON.parse(fromUtf8(bytes))
+  } catch {
+    fail(code, `${what} is not valid JSON`)
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    fail(code, `${what} is not a JSON object`)
-  }
-  return value as JsonObject
+  return isObject(value) ? value : fail(code, `${what} is not a JSON object`)
 }
 
 /** Deeper than any real claim set; a bound that also stops cycles. */
@@ -38,30 +41,25 @@ const MAX_VALUES = 1_000_000
  * Recursive, but never deeper than MAX_DEPTH; at most MAX_VALUES visits, so an object
  * that refers to itself twice fails fast instead of taking 2^128 steps.
  */
-function checkSerialisable(v: unknown, what: string, depth: number, seen: { n: number }): void {
-  if (++seen.n > MAX_VALUES) fail('ERR_JOSE_INVALID_ARGUMENT', `${what} has more than ${MAX_VALUES} values (or repeats itself)`)
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) fail('ERR_JOSE_INVALID_ARGUMENT', `${what} contains a non-finite number`)
-    return
-  }
-  if (typeof v === 'bigint') fail('ERR_JOSE_INVALID_ARGUMENT', `${what} contains a BigInt, which JSON cannot represent`)
-  if (typeof v !== 'object' || v === null || typeof (v as { toJSON?: unknown }).toJSON === 'function') return
-  if (depth >= MAX_DEPTH) fail('ERR_JOSE_INVALID_ARGUMENT', `${what} is nested too deeply (or contains a cycle)`)
-  const children = Array.isArray(v) ? v : Object.values(v)
-  for (let i = 0; i < children.length; i++) checkSerialisable(children[i], what, depth + 1, seen)
+function checkSerialisable(v: unknown, bad: (why: string) => never, depth: number, seen: { n: number }): void {
+  if (++seen.n > MAX_VALUES) bad(`has more than ${MAX_VALUES} values (or repeats itself)`)
+  if (typeof v === 'bigint' || (typeof v === 'number' && !Number.isFinite(v))) bad(`contains ${typeof v === 'bigint' ? 'a BigInt' : 'a non-finite number'}, which JSON cannot represent`)
+  if (!v || typeof v !== 'object' || typeof (v as { toJSON?: unknown }).toJSON === 'function') return
+  if (depth >= MAX_DEPTH) bad('is nested too deeply (or contains a cycle)')
+  for (const c of Object.values(v)) checkSerialisable(c, bad, depth + 1, seen)
 }
 
 /** JSON.stringify for values the caller gave us; refuses what JSON cannot say. */
 export function stringify(value: unknown, what: string): string {
-  checkSerialisable(value, what, 0, { n: 0 })
+  const bad = (why: string): never => fail('ERR_JOSE_INVALID_ARGUMENT', `${what} ${why}`)
+  checkSerialisable(value, bad, 0, { n: 0 })
   let out: string | undefined
   try {
     out = JSON.stringify(value)
-  } catch (e) {
-    fail('ERR_JOSE_INVALID_ARGUMENT', `${what} cannot be serialised as JSON`, { cause: scrub(e, 'JSON serialisation failed') })
+  } catch {
+    // a throwing toJSON or getter; its error could echo what it read
   }
-  if (out === undefined) fail('ERR_JOSE_INVALID_ARGUMENT', `${what} cannot be serialised as JSON`)
-  return out
+  return out ?? bad('cannot be serialised as JSON')
 }
 
 /** Freeze a parsed JSON value and everything below it, iteratively (no recursion limit). */

@@ -4,7 +4,7 @@
  * turn a check off).
  */
 import { sameItems } from '../encoding/bytes.ts'
-import { fail, scrub, toJoseError } from '../errors.ts'
+import { fail, toJoseError } from '../errors.ts'
 
 export type Options<K extends string> = { readonly [P in K]?: unknown }
 
@@ -16,7 +16,7 @@ export function validating<T>(check: () => T): T {
   try {
     return check()
   } catch (e) {
-    throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'the options could not be read')
+    throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'options could not be read')
   }
 }
 
@@ -49,27 +49,24 @@ export function noCallback(args: ArrayLike<unknown>, from: number): void {
   for (let i = from; i < args.length; i++) if (typeof args[i] === 'function') fail('ERR_JOSE_INVALID_ARGUMENT', 'isojwt returns promises: use await (no callback)')
 }
 
+type Tip = (name: string, names: readonly string[]) => string
+
 /**
  * The value of every known name, in the order of `names`, read by property access (own
  * or inherited, getter or Proxy alike, each once), after refusing own enumerable names
  * that are not known. One reading for one-shot and prepared calls (API.md, Prepared):
  * a non-enumerable `audience` or one a Proxy hides from ownKeys is still read.
  */
-type Tip = (name: string, names: readonly string[]) => string
-
-function readValues(options: unknown, names: readonly string[], what: string, allowOthers: boolean, tip?: Tip): unknown[] {
-  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-    fail('ERR_JOSE_INVALID_ARGUMENT', `${what} must be an object`)
-  }
+export function readValues(options: unknown, names: readonly string[], tip?: Tip): unknown[] {
+  if (options !== undefined && (typeof options !== 'object' || !options || Array.isArray(options))) invalid('options must be an object')
   const o = options as Record<string, unknown> | undefined
   try {
-    if (!allowOthers && o) for (const k of Object.keys(o)) {
-      if (!names.includes(k)) fail('ERR_JOSE_INVALID_ARGUMENT', `unknown option ${JSON.stringify(k.slice(0, 40))} in ${what}${tip?.(k, names) ?? ''}`)
+    for (const k of o ? Object.keys(o) : []) {
+      if (!names.includes(k)) invalid(`unknown option ${JSON.stringify(k.slice(0, 40))} in options${tip ? tip(k, names) : ''}`)
     }
     return names.map((n) => o?.[n])
   } catch (e) {
-    if (e instanceof Error && e.name === 'JoseError') throw e
-    fail('ERR_JOSE_INVALID_ARGUMENT', `${what} could not be read`, { cause: scrub(e, 'reading options failed') })
+    throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'options could not be read')
   }
 }
 
@@ -80,31 +77,30 @@ function record<K extends string>(names: readonly K[], values: readonly unknown[
   return out
 }
 
-export function readOptions<K extends string>(options: unknown, names: readonly K[], what = 'options', allowOthers = false, tip?: Tip): Options<K> {
-  return record(names, readValues(options, names, what, allowOthers, tip))
+/** readValues as a record of the names that have a value. */
+export function readOptions<K extends string>(options: unknown, names: readonly K[], tip?: Tip): Options<K> {
+  return record(names, readValues(options, names, tip))
 }
+
+/** The one way an option is refused. */
+export const invalid = (message: string): never => fail('ERR_JOSE_INVALID_ARGUMENT', message)
 
 export function optString(value: unknown, name: string): string | undefined {
-  if (value === undefined) return undefined
-  if (typeof value !== 'string' || value === '') fail('ERR_JOSE_INVALID_ARGUMENT', `${name} must be a non-empty string`)
-  return value
+  return value === undefined || (typeof value === 'string' && value) ? value as string | undefined : invalid(`${name} must be a non-empty string`)
 }
-
-const nonEmpty = (s: string): boolean => s !== ''
 
 /**
  * A caller's list of strings, copied: an array of at least `min` strings, each passing
  * `ok`, without holes (`['sub', , 'x']` is a mistake, refused when the option is read, not
  * an absent entry that breaks every later call); else ERR_JOSE_INVALID_ARGUMENT.
  */
-export function stringList(value: unknown, name: string, min = 0, ok = nonEmpty, what = 'an array of non-empty strings'): string[] {
-  const bad = (): never => fail('ERR_JOSE_INVALID_ARGUMENT', `${name} must be ${what}, without holes`)
+export function stringList(value: unknown, name: string, min = 0, ok = (s: string) => s !== '', what = 'an array of non-empty strings'): string[] {
+  const bad = (): never => invalid(`${name} must be ${what}, without holes`)
   if (!Array.isArray(value) || value.length < min) bad()
   const out: string[] = []
   for (let i = 0; i < (value as unknown[]).length; i++) {
     const s: unknown = Object.hasOwn(value as object, i) ? (value as unknown[])[i] : bad()
-    if (typeof s !== 'string' || !ok(s)) bad()
-    out.push(s as string)
+    out.push(typeof s === 'string' && ok(s) ? s : bad())
   }
   return out
 }
@@ -112,8 +108,7 @@ export function stringList(value: unknown, name: string, min = 0, ok = nonEmpty,
 /** A string or a non-empty array of strings, as an array. */
 export function optStrings(value: unknown, name: string): readonly string[] | undefined {
   if (value === undefined) return undefined
-  if (typeof value === 'string' && value !== '') return [value]
-  return stringList(value, name, 1, nonEmpty, 'a non-empty string or a non-empty array of them')
+  return typeof value === 'string' && value ? [value] : stringList(value, name, 1, undefined, 'a non-empty string or a non-empty array of them')
 }
 
 /** One remembered plan per one-shot function: the plan and the values it was made from (arrays copied). */
@@ -124,11 +119,7 @@ export interface PlanSlot<P> {
 const same = (a: unknown, b: unknown): boolean => a === b || (Array.isArray(a) && Array.isArray(b) && sameItems(a, b))
 
 /** Values a plan may be remembered by: primitives, functions, arrays of primitives. */
-function rememberable(v: unknown): boolean {
-  if (!Array.isArray(v)) return typeof v !== 'object' || v === null
-  for (let i = 0; i < v.length; i++) if (typeof v[i] === 'object' && v[i] !== null) return false
-  return true
-}
+const rememberable = (v: unknown): boolean => (Array.isArray(v) ? v : [v]).every((x) => typeof x !== 'object' || x === null)
 
 /**
  * The plan for `options`, reused while every known name reads the same value as when
@@ -139,13 +130,9 @@ function rememberable(v: unknown): boolean {
  * afresh every call, and forgets the remembered plan.
  */
 export function reusePlan<K extends string, P>(slot: PlanSlot<P>, options: unknown, names: readonly K[], make: (o: Options<K>, remembered: boolean) => P): P {
-  const values = readValues(options, names, 'options', false, foreignHint)
+  const values = readValues(options, names, foreignHint)
   const m = slot.memo
-  if (m !== undefined) {
-    let i = 0
-    while (i < values.length && same(values[i], m.values[i])) i++
-    if (i === values.length) return m.plan
-  }
+  if (m && values.every((v, i) => same(v, m.values[i]))) return m.plan
   const keep = values.every(rememberable)
   const copy = keep ? values.map((v) => (Array.isArray(v) ? v.slice() : v)) : values
   slot.memo = undefined

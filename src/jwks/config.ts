@@ -6,7 +6,7 @@
 import { fail } from '../errors.ts'
 import { isPlainObject } from '../jose/json.ts'
 import { readOptions } from '../jose/options.ts'
-import { checkNow, parseDuration } from '../jwt/time.ts'
+import { checkNow, parseDuration } from '../jose/time.ts'
 import type { Now } from '../types.ts'
 import type { FetchSettings } from './fetch.ts'
 import type { JwksCacheStore, JwksEvent, RemoteJwksOptions } from './remote.ts'

@@ -1,12 +1,12 @@
 /** `decode` and `isExpired` (API.md, JWT): structure only, never trust. */
-import { toJoseError } from '../errors.ts'
-import { ownBytes } from '../encoding/base64url.ts'
+import { fail, toJoseError } from '../errors.ts'
+import { decodeCanonical, ownBytes } from '../encoding/base64url.ts'
 import { parseObject } from '../jose/json.ts'
-import { readOptions, validating } from '../jose/options.ts'
-import { checkMaxLength, DEFAULT_MAX_TOKEN, parseCompact } from '../jws/compact.ts'
+import { readOptions, readValues, validating } from '../jose/options.ts'
+import { checkMaxLength, DEFAULT_MAX_TOKEN, readHeader, split } from '../jws/compact.ts'
 import type { DecodeResult, DecodedHeader, JwtPayload, Now, Duration } from '../types.ts'
 import { checkNumericDate } from './claims.ts'
-import { checkNow, epochSeconds, parseDuration } from './time.ts'
+import { checkNow, epochSeconds, parseDuration } from '../jose/time.ts'
 
 /**
  * Decodes a JWT without verifying anything. Never use the result for a security decision.
@@ -25,10 +25,16 @@ import { checkNow, epochSeconds, parseDuration } from './time.ts'
  */
 export function decode<P = JwtPayload>(token: string, options?: { maxTokenLength?: number }): DecodeResult<P> {
   try {
-    const maxLength = validating(() => checkMaxLength(readOptions(options, ['maxTokenLength'] as const).maxTokenLength, DEFAULT_MAX_TOKEN))
-    const parts = parseCompact(token, maxLength)
-    const payload = parseObject(parts.payload, 'ERR_JWT_INVALID', 'the JWT payload')
-    return { header: { ...parts.header } as DecodedHeader, payload: payload as P, signature: ownBytes(parts.signature) }
+    // The checks verify makes before any key work, with the codes it gives; a header of its own.
+    const [h, p, s] = split(token, checkMaxLength(readValues(options, ['maxTokenLength'])[0], DEFAULT_MAX_TOKEN))
+    const header = readHeader(h!)
+    // API.md: b64 false is ERR_JWT_INVALID in decode as in verify (RFC 7797 §7: never in a JWT).
+    if (header.b64 === false) fail('ERR_JWT_INVALID', 'unencoded payloads ("b64": false) are not allowed in a JWT (RFC 7797 §7)')
+    return {
+      header: header as DecodedHeader,
+      payload: parseObject(decodeCanonical(p!), 'ERR_JWT_INVALID', 'the JWT payload') as P,
+      signature: ownBytes(decodeCanonical(s!)),
+    }
   } catch (e) {
     throw toJoseError(e, 'ERR_JWS_INVALID', 'decoding failed')
   }

@@ -15,7 +15,7 @@ import { allows, signingAlg } from '../keys/policy.ts'
 import type { Alg, InferOutput, JwtPayload, KeyInput, KeyResolver, SignOptions, StandardSchemaV1, VerifyOptions, VerifyResult } from '../types.ts'
 import { checkClaims } from './claims.ts'
 import { planSign, signPlanned } from './sign.ts'
-import { epochSeconds, parseDuration } from './time.ts'
+import { epochSeconds, parseDuration } from '../jose/time.ts'
 import { planVerify, shaped, VERIFY_OPTIONS, verifyPlanned, type VerifyPlan } from './verify.ts'
 
 /** What createSigner and createVerifier return: the function, and `ready()` (API.md, Prepared). */
@@ -134,7 +134,7 @@ export function createVerifier(key: KeyInput | KeyResolver, options?: VerifierOp
   let size = 0
   let ttlMs = 60_000
   try {
-    const o = readOptions(options, [...VERIFY_OPTIONS, 'cache', 'cacheTtl'] as const, 'options', false, foreignHint)
+    const o = readOptions(options, [...VERIFY_OPTIONS, 'cache', 'cacheTtl'] as const, foreignHint)
     plan = planVerify(o)
     if (o.cache !== undefined && !(Number.isSafeInteger(o.cache) && (o.cache as number) >= 0)) {
       fail('ERR_JOSE_INVALID_ARGUMENT', 'options.cache must be a non-negative integer')

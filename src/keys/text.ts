@@ -45,7 +45,7 @@ export function refuseKeyBytes(b: Uint8Array): void {
   for (let i = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0; i < b.length; i += 4096) text += String.fromCharCode(...b.subarray(i, i + 4096))
   if (ARMOUR.test(text)) refuseKeyText(text, true)
   try {
-    fromUtf8(b, 'ERR_KEY_INVALID', 'key')
+    fromUtf8(b)
   } catch {
     return // the other rules apply to bytes that are UTF-8 text only (API.md, String keys)
   }

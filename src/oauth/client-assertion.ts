@@ -6,7 +6,7 @@
 import { fail, isJoseError, toJoseError } from '../errors.ts'
 import { encode } from '../encoding/base64url.ts'
 import { planSign, signPlanned } from '../jwt/sign.ts'
-import { parseDuration } from '../jwt/time.ts'
+import { parseDuration } from '../jose/time.ts'
 import { validating } from '../jose/options.ts'
 import type { InferOutput, JwtPayload, KeyInput, KeyResolver, StandardSchemaV1, VerifyResult } from '../types.ts'
 import type { ClientAssertionOptions, ReplayStore, VerifyClientAssertionOptions } from './types.ts'

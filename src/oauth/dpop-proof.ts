@@ -2,7 +2,7 @@
 import { fail, toJoseError } from '../errors.ts'
 import { encode } from '../encoding/base64url.ts'
 import { optString, readOptions, validating } from '../jose/options.ts'
-import { epochSeconds, checkNow } from '../jwt/time.ts'
+import { epochSeconds, checkNow } from '../jose/time.ts'
 import { signJws } from '../jws/api.ts'
 import { exportJwk } from '../keys/api.ts'
 import type { Alg } from '../types.ts'

@@ -5,7 +5,7 @@
 import { fail, isJoseError, JoseError, quote, toJoseError, type ClaimFailureReason } from '../errors.ts'
 import { isPlainObject, parseObject, type JsonObject } from '../jose/json.ts'
 import { validating } from '../jose/options.ts'
-import { epochSeconds } from '../jwt/time.ts'
+import { epochSeconds } from '../jose/time.ts'
 import { verifyJws } from '../jws/api.ts'
 import { importKey, thumbprint } from '../keys/api.ts'
 import type { Jwk, JwsHeader, JwtPayload } from '../types.ts'

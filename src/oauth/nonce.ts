@@ -9,7 +9,7 @@ import { encode, tryDecode } from '../encoding/base64url.ts'
 import { isBytes } from '../encoding/bytes.ts'
 import { utf8 } from '../encoding/utf8.ts'
 import { readOptions } from '../jose/options.ts'
-import { checkNow, epochSeconds, parseDuration } from '../jwt/time.ts'
+import { checkNow, epochSeconds, parseDuration } from '../jose/time.ts'
 
 export interface DpopNonces {
   /** The current window's nonce (never a later window's). */
@@ -22,7 +22,7 @@ const HMAC = { name: 'HMAC', hash: 'SHA-256' }
 
 /** The options `dpopNonce` of a resource server: `secret` (≥ 32 bytes), `lifetime` (default 5 min). */
 export function createDpopNonces(options: unknown): DpopNonces {
-  const o = readOptions(options, ['secret', 'lifetime', 'now'] as const, 'options.dpopNonce')
+  const o = readOptions(options, ['secret', 'lifetime', 'now'] as const)
   if (!isBytes(o.secret) || o.secret.length < 32) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.dpopNonce.secret must be a Uint8Array of at least 32 bytes')
   const lifetime = o.lifetime === undefined ? 300 : parseDuration(o.lifetime, 'options.dpopNonce.lifetime')
   if (!(lifetime >= 1)) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.dpopNonce.lifetime must be at least 1 second')

@@ -14,7 +14,7 @@ import { planFrom, type VerifyPlan } from '../jwt/verify.ts'
 /** Reads a profile's options object: required, no unknown names. */
 export function readProfileOptions<K extends string>(options: unknown, names: readonly K[]): ReturnType<typeof readOptions<K>> {
   if (options === undefined) fail('ERR_JOSE_INVALID_ARGUMENT', 'options are required')
-  return readOptions(options, names, 'options', false, foreignHint)
+  return readOptions(options, names, foreignHint)
 }
 
 function required<T>(value: T | undefined, name: string): T {

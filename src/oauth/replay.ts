@@ -3,7 +3,7 @@
  * (the `ReplayStore` of client assertions), or a bounded in-memory one for one instance.
  */
 import { fail, isJoseError, scrub, type JoseErrorDetails } from '../errors.ts'
-import { epochSeconds } from '../jwt/time.ts'
+import { epochSeconds } from '../jose/time.ts'
 import type { Now } from '../types.ts'
 import type { ReplayStore } from './types.ts'
 

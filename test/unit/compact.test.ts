@@ -80,6 +80,12 @@ describe('decode', () => {
     }
   })
 
+  it('b64: false → ERR_JWT_INVALID, as in verify (API.md: RFC 7797 §7 forbids it for JWTs); b64: true passes', () => {
+    throwsSync(() => decode(craft({ alg: 'HS256', b64: false, crit: ['b64'] }, { a: 1 })), 'ERR_JWT_INVALID')
+    throwsSync(() => decode(craft({ alg: 'HS256', b64: false }, { a: 1 })), 'ERR_JWT_INVALID')
+    expect(decode(craft({ alg: 'HS256', b64: true, crit: ['b64'] }, { a: 1 })).payload).toEqual({ a: 1 })
+  })
+
   it('a payload that is not a JSON object → ERR_JWT_INVALID', () => {
     for (const p of ['[]', 'null', '1', '"x"', '{"a":', 'abc']) {
       throwsSync(() => decode(craftSegments(segment({ alg: 'HS256' }), b64u(p))), 'ERR_JWT_INVALID')
