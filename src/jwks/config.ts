@@ -9,7 +9,7 @@ import { readOptions } from '../jose/options.ts'
 import { checkNow, parseDuration } from '../jose/time.ts'
 import type { Now } from '../types.ts'
 import type { FetchSettings } from './fetch.ts'
-import type { JwksCacheStore, JwksEvent, RemoteJwksOptions } from './remote.ts'
+import type { JwksCacheStore, JwksEvent, RemoteJwksOptions } from './types.ts'
 import type { Timing } from './state.ts'
 
 const NAMES = ['timeout', 'cooldown', 'minTtl', 'maxTtl', 'staleIfError', 'maxResponseBytes', 'maxKeys', 'allowHttp',

@@ -1,0 +1,107 @@
+/**
+ * The public types of `createRemoteJwks` (API.md, Key sets): its options, what it
+ * returns, its events and the shared `cacheStore`.
+ */
+import type { JoseError } from '../errors.ts'
+import type { JwksDocument, KeyResolver, Now } from '../types.ts'
+
+/**
+ * Storage shared between processes or isolates for a remote key set (Workers KV, the
+ * Cache API, Redis). Entries are plain JSON; read back, they are checked like a fresh
+ * response and must carry the same URL. A `get` that hangs counts as empty after the
+ * timeout; `set` is not awaited.
+ *
+ * @example
+ * ```ts
+ * import { createRemoteJwks, type JwksCacheStore } from 'isojwt'
+ * const memory = new Map<string, unknown>()
+ * const cacheStore: JwksCacheStore = {
+ *   get: (url) => memory.get(url),
+ *   set: (url, entry) => { memory.set(url, entry) },
+ * }
+ * const jwks = createRemoteJwks('https://id.example/.well-known/jwks.json', { cacheStore })
+ * ```
+ */
+export interface JwksCacheStore {
+  get(url: string): unknown | Promise<unknown>
+  set(url: string, entry: unknown): void | Promise<void>
+}
+
+/**
+ * What happened to a remote key set: `fetched` (a 200), `not_modified` (a 304 renewed
+ * it), `fetch_failed`, `serving_stale` (a refresh failed, the last good set is used),
+ * `stale_expired` (past `staleIfError`: verifications now fail).
+ *
+ * @example
+ * ```ts
+ * import type { JwksEventType } from 'isojwt'
+ * const alarming: ReadonlySet<JwksEventType> = new Set(['fetch_failed', 'serving_stale', 'stale_expired'])
+ * ```
+ */
+export type JwksEventType = 'fetched' | 'not_modified' | 'fetch_failed' | 'serving_stale' | 'stale_expired'
+/**
+ * The argument of `RemoteJwksOptions.onEvent`: the event, the set's URL and, for
+ * failures, the JoseError.
+ *
+ * @example
+ * ```ts
+ * import { createRemoteJwks, type JwksEvent } from 'isojwt'
+ * const log = (e: JwksEvent) => console.log('jwks', e.type, e.url, e.error?.code ?? '')
+ * const jwks = createRemoteJwks('https://id.example/.well-known/jwks.json', { onEvent: log })
+ * ```
+ */
+export interface JwksEvent { type: JwksEventType; url: string; error?: JoseError }
+
+/**
+ * Options of `createRemoteJwks`. Durations are seconds or strings such as `'30s'`.
+ *
+ * @example
+ * ```ts
+ * import { createRemoteJwks, type RemoteJwksOptions } from 'isojwt'
+ * const options: RemoteJwksOptions = { timeout: '3s', maxTtl: '1h', staleIfError: '6h' }
+ * const jwks = createRemoteJwks('https://id.example/.well-known/jwks.json', options)
+ * ```
+ */
+export interface RemoteJwksOptions {
+  /** Deadline of one request. Default 5 s. */
+  timeout?: number | string
+  /** Least time between the starts of two requests after an unknown `kid` or a failure. Default 30 s. Before any set has loaded, the wait after a failure is 1 s from its end, doubling up to this. */
+  cooldown?: number | string
+  /** Shortest time a fetched set is fresh, whatever its `Cache-Control`. Default 60 s. */
+  minTtl?: number | string
+  /** Longest time a fetched set is fresh (also without `max-age`). Default 600 s. */
+  maxTtl?: number | string
+  /** How long past expiry the last good set keeps working while refreshes fail. Default 3 600 s. */
+  staleIfError?: number | string
+  /** Largest response body read. Default 524 288 (512 KiB). */
+  maxResponseBytes?: number
+  /** Most keys a set may hold. Default 100. */
+  maxKeys?: number
+  /** Allow `http:` URLs to other hosts than loopback. Default false. */
+  allowHttp?: boolean
+  /** Extra request headers. */
+  headers?: Record<string, string>
+  /** The fetch to use. Default: the global `fetch`. */
+  fetch?: typeof fetch
+  /** Storage shared between processes or isolates. */
+  cacheStore?: JwksCacheStore
+  /** Called on fetches, revalidations and failures; its errors are ignored. */
+  onEvent?: (e: JwksEvent) => void
+  /** The clock (tests, simulations); read on every use. */
+  now?: Now
+}
+
+/**
+ * What `createRemoteJwks` returns: a key resolver for `verify` and `createVerifier`, with
+ * `reload()` (fetch now, ignoring the cooldown) and `jwks` (a frozen copy of the current
+ * set, `undefined` before the first fetch).
+ *
+ * @example
+ * ```ts
+ * import { createRemoteJwks, type RemoteJwks } from 'isojwt'
+ * const jwks: RemoteJwks = createRemoteJwks('https://id.example/.well-known/jwks.json')
+ * await jwks.reload() // e.g. warm it up at startup
+ * console.log(jwks.jwks?.keys.map((k) => k.kid))
+ * ```
+ */
+export type RemoteJwks = KeyResolver & { reload(): Promise<void>; readonly jwks: JwksDocument | undefined }
