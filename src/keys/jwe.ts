@@ -9,7 +9,7 @@ import { tryDecode } from '../encoding/base64url.ts'
 import { isBytes } from '../encoding/bytes.ts'
 import { isWellFormed, utf8 } from '../encoding/utf8.ts'
 import { isPlainObject } from '../jose/json.ts'
-import { CURVES, JWE_ALGS, lookupAlg, type JweAlgEntry } from '../jwa/jwe.ts'
+import { CURVES, JWE_ALGS, lookupAlg, lookupEnc, type JweAlgEntry } from '../jwa/jwe.ts'
 import type { Kty } from '../jwa/registry.ts'
 import type { JweAlg } from '../types.ts'
 import { bitLength } from './asn1.ts'
@@ -97,7 +97,9 @@ function fromJwk(jwk: Record<string, unknown>): JweKey {
     }
     f = { form: 'jwk', kty, crv: crv as string, visibility, material: members, ops }
   }
-  if (has(jwk, 'alg')) {
+  // RFC 7520 §5.6 gives a `dir` key the `enc` as its `alg`: it pins `dir`.
+  if (has(jwk, 'alg') && kty === 'oct' && lookupEnc(jwk.alg)) f.pinned = ['dir']
+  else if (has(jwk, 'alg')) {
     const e = lookupAlg(jwk.alg)
     if (!e) fail('ERR_KEY_INVALID', `JWK "alg" ${quote(jwk.alg)} is not a supported JWE algorithm`)
     if (!e.kty.includes(kty)) fail('ERR_KEY_INVALID', `JWK "alg" ${e.alg} does not fit a ${kty} key`)
