@@ -6,11 +6,11 @@
  * §5.10–5.13 exist only in the JSON serializations, which this version does not read.
  */
 import { describe, expect, it } from 'vitest'
-import { decrypt, encrypt, type JweAlg, type JweEnc } from '../../src/index.ts'
+import { decrypt, encrypt, type Jwk, type JweAlg, type JweEnc } from '../../src/index.ts'
 import { codeOf, readVectors } from './load.ts'
 
 interface CookbookJwe {
-  input: { plaintext: string; key?: Record<string, unknown>; pwd?: string; alg: string; enc: string; zip?: string }
+  input: { plaintext: string; key?: Jwk; pwd?: string; alg: string; enc: string; zip?: string }
   encrypting_content: { protected: Record<string, unknown> }
   output: { compact: string }
 }
