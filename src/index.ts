@@ -7,6 +7,7 @@ export { verify } from './jwt/verify.ts'
 export { decode, isExpired } from './jwt/decode.ts'
 export { createSigner, createVerifier } from './jwt/prepared.ts'
 export { signJws, verifyJws } from './jws/api.ts'
+export { encrypt, decrypt } from './jwe/api.ts'
 export { importKey, exportJwk, thumbprint, generateKeyPair, generateSecret } from './keys/api.ts'
 export { createLocalJwks } from './jwks/local.ts'
 export { createRemoteJwks } from './jwks/remote.ts'
@@ -21,6 +22,7 @@ export type { JoseErrorCode, ClaimFailureReason } from './errors.ts'
 export type {
   Alg, Duration, Now, Jwk, JwksDocument, KeyInput, KeyResolver, JwsHeader, DecodedHeader, JwtPayload,
   SignOptions, VerifyOptions, VerifyResult, DecodeResult, SignJwsOptions, VerifyJwsOptions, VerifyJwsResult,
+  JweAlg, JweEnc, JweHeader, EncryptOptions, DecryptOptions, DecryptResult,
   StandardSchemaV1, StandardSchemaResult, StandardSchemaIssue, InferOutput,
 } from './types.ts'
 export type {

@@ -417,3 +417,109 @@ export interface VerifyJwsResult {
   payload: Uint8Array
   key: CryptoKey
 }
+
+/**
+ * A JWE key management algorithm (RFC 7518 §4). `RSA1_5` is not one of them.
+ *
+ * @example
+ * ```ts
+ * import type { JweAlg } from 'isojwt'
+ * const allowed: JweAlg[] = ['ECDH-ES+A256KW', 'RSA-OAEP-256']
+ * ```
+ */
+export type JweAlg = 'dir' | 'A128KW' | 'A192KW' | 'A256KW' | 'A128GCMKW' | 'A192GCMKW' | 'A256GCMKW' | 'RSA-OAEP' | 'RSA-OAEP-256'
+  | 'RSA-OAEP-384' | 'RSA-OAEP-512' | 'ECDH-ES' | 'ECDH-ES+A128KW' | 'ECDH-ES+A192KW' | 'ECDH-ES+A256KW'
+  | 'PBES2-HS256+A128KW' | 'PBES2-HS384+A192KW' | 'PBES2-HS512+A256KW'
+
+/**
+ * A JWE content encryption algorithm (RFC 7518 §5).
+ *
+ * @example
+ * ```ts
+ * import type { JweEnc } from 'isojwt'
+ * const enc: JweEnc = 'A256GCM'
+ * ```
+ */
+export type JweEnc = 'A128GCM' | 'A192GCM' | 'A256GCM' | 'A128CBC-HS256' | 'A192CBC-HS384' | 'A256CBC-HS512'
+
+/**
+ * A decrypted JWE's protected header (RFC 7516 §4.1): `alg` and `enc` are allowed values.
+ *
+ * @example
+ * ```ts
+ * import { decrypt, type JweHeader } from 'isojwt'
+ * declare const jwe: string, secret: Uint8Array
+ * const { header }: { header: JweHeader } = await decrypt(jwe, secret, { algorithms: ['dir'] })
+ * ```
+ */
+export interface JweHeader {
+  alg: JweAlg
+  enc: JweEnc
+  zip?: 'DEF'
+  typ?: string
+  kid?: string
+  cty?: string
+  crit?: string[]
+  [k: string]: unknown
+}
+
+/**
+ * Options of `encrypt`. `zip: 'DEF'` compresses before encrypting (RFC 8725 §3.6: that
+ * can leak the plaintext's content through its length; off unless asked). `p2c` is the
+ * PBES2 iteration count (default 10 000).
+ *
+ * @example
+ * ```ts
+ * import { encrypt, type EncryptOptions } from 'isojwt'
+ * const options: EncryptOptions = { alg: 'dir', enc: 'A256GCM', cty: 'JWT' }
+ * const jwe = await encrypt('hello', crypto.getRandomValues(new Uint8Array(32)), options)
+ * ```
+ */
+export interface EncryptOptions {
+  alg: JweAlg
+  enc: JweEnc
+  kid?: string
+  cty?: string
+  typ?: string
+  header?: Record<string, unknown>
+  zip?: 'DEF'
+  p2c?: number
+}
+
+/**
+ * Options of `decrypt`. `algorithms` is needed for keys that pin nothing (secrets, RSA
+ * keys without `alg`), and PBES2 is accepted only when it lists it. Defaults:
+ * `maxTokenLength` 1 048 576, `maxPbes2Count` 10 000, `maxDecompressedLength` 262 144.
+ *
+ * @example
+ * ```ts
+ * import { decrypt, type DecryptOptions } from 'isojwt'
+ * declare const jwe: string, secret: Uint8Array
+ * const options: DecryptOptions = { algorithms: ['A256KW'], encryptions: ['A256GCM'] }
+ * const { plaintext } = await decrypt(jwe, secret, options)
+ * ```
+ */
+export interface DecryptOptions {
+  algorithms?: JweAlg[]
+  encryptions?: JweEnc[]
+  crit?: Record<string, true>
+  maxTokenLength?: number
+  maxPbes2Count?: number
+  maxDecompressedLength?: number
+}
+
+/**
+ * What `decrypt` resolves to: the protected header and the plaintext bytes.
+ *
+ * @example
+ * ```ts
+ * import { decrypt, type DecryptResult } from 'isojwt'
+ * declare const jwe: string, secret: Uint8Array
+ * const { plaintext }: DecryptResult = await decrypt(jwe, secret, { algorithms: ['dir'] })
+ * console.log(new TextDecoder().decode(plaintext))
+ * ```
+ */
+export interface DecryptResult {
+  header: JweHeader
+  plaintext: Uint8Array
+}

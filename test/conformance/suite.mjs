@@ -1645,6 +1645,34 @@ function oauthTests(t, ctx) {
   })
 }
 
+// ───────────────────────────── JWE (API.md, JWE) ─────────────────────────────
+
+/** Compact JWE round trips with AES-128/256 (AES-192 is missing in Chromium), RSA-OAEP-256 and ECDH-ES on P-256, and the one failure. */
+function jweTests(t, ctx) {
+  const { lib } = ctx
+  const text = (b) => new TextDecoder().decode(b)
+  t('encrypt → decrypt: dir, A128KW, A256GCMKW, RSA-OAEP-256, ECDH-ES+A256KW; a flipped tag is ERR_JWE_DECRYPTION_FAILED', async () => {
+    const s32 = crypto.getRandomValues(new Uint8Array(32))
+    const s16 = s32.slice(0, 16)
+    const rsa = await crypto.subtle.generateKey({ name: 'RSA-OAEP', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, true, ['encrypt', 'decrypt'])
+    const ec = await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits'])
+    const cases = [
+      ['dir', 'A256GCM', s32, s32], ['A128KW', 'A128CBC-HS256', s16, s16], ['A256GCMKW', 'A256CBC-HS512', s32, s32],
+      ['RSA-OAEP-256', 'A128GCM', rsa.publicKey, rsa.privateKey], ['ECDH-ES+A256KW', 'A256GCM', ec.publicKey, ec.privateKey],
+    ]
+    for (const [alg, enc, pub, priv] of cases) {
+      const jwe = await lib.encrypt('héllo', pub, { alg, enc, kid: 'k' })
+      const { plaintext, header } = await lib.decrypt(jwe, priv, { algorithms: [alg], encryptions: [enc] })
+      eq(text(plaintext), 'héllo', `${alg} + ${enc} plaintext`)
+      eq(header.kid, 'k', `${alg} header`)
+      const p = jwe.split('.')
+      p[4] = (p[4][0] === 'A' ? 'B' : 'A') + p[4].slice(1)
+      await ctx.rejects(() => lib.decrypt(p.join('.'), priv, { algorithms: [alg] }), 'ERR_JWE_DECRYPTION_FAILED', `${alg} flipped tag`)
+    }
+    await ctx.rejects(() => lib.decrypt('a.b.c', s32, { algorithms: ['dir'] }), 'ERR_JWE_INVALID', 'three segments')
+  })
+}
+
 // ───────────────────────────── sections and the runner ─────────────────────────────
 
 /**
@@ -1662,6 +1690,7 @@ const SECTIONS = [
   { name: 'claims', tests: claimTests },
   { name: 'decode', tests: decodeTests },
   { name: 'keys', tests: keysApiTests },
+  { name: 'jwe', tests: jweTests },
   { name: 'hostile', tests: hostileTests },
   // keysets.mjs; the remote section needs the runner's JWK Set server (opts.jwksBaseUrl).
   { name: 'key sets', tests: (t, ctx) => localKeySetTests(t, ctx, HELPERS) },

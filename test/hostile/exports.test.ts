@@ -15,6 +15,8 @@ import {
   DPOP_PROOF,
   EC_PRIVATE_JWK,
   EC_PUBLIC_JWK,
+  JWE,
+  JWE_KEY,
   JWS,
   NOW,
   OCT_JWK,
@@ -208,6 +210,35 @@ const SPECS: FnSpec[] = [
         derived('verifyJws', 2, 'algorithms', 'list', base, true, ALL),
         member('verifyJws', 2, ['crit'], base, true, NONE),
         member('verifyJws', 2, ['maxTokenLength'], base, true, NONE),
+      ]
+    },
+  },
+  {
+    name: 'encrypt',
+    isAsync: true,
+    positions: () => {
+      const base = () => ['hello', JWE_KEY, { alg: 'dir', enc: 'A256GCM' }]
+      return [
+        arg('encrypt', 0, base, true, (h) => !isString(h) && h.name !== 'new Uint8Array(0)'),
+        arg('encrypt', 1, base, true, ALL),
+        arg('encrypt', 2, base, true, ALL),
+        member('encrypt', 2, ['alg'], base, true, ALL),
+        member('encrypt', 2, ['enc'], base, true, ALL),
+        ...['kid', 'cty', 'typ', 'header', 'zip', 'p2c'].map((m) => member('encrypt', 2, [m], base, true, NONE)),
+      ]
+    },
+  },
+  {
+    name: 'decrypt',
+    isAsync: true,
+    positions: () => {
+      const base = () => [JWE, JWE_KEY, { algorithms: ['dir'] }]
+      return [
+        arg('decrypt', 0, base, true, ALL),
+        arg('decrypt', 1, base, true, ALL),
+        arg('decrypt', 2, base, true, NONE),
+        member('decrypt', 2, ['algorithms'], base, true, ALL),
+        ...['encryptions', 'crit', 'maxTokenLength', 'maxPbes2Count', 'maxDecompressedLength'].map((m) => member('decrypt', 2, [m], base, true, NONE)),
       ]
     },
   },

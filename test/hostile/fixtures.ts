@@ -2,7 +2,7 @@
  * Valid base material for the hostile suites, built with node:crypto (not with the
  * library under test), so a call fails only because of the hostile value put in.
  */
-import { createHmac, generateKeyPairSync, randomBytes, sign } from 'node:crypto'
+import { createCipheriv, createHmac, generateKeyPairSync, randomBytes, sign } from 'node:crypto'
 import { b64u } from '../support/base64url.ts'
 
 export const T = 1_760_000_000
@@ -11,6 +11,9 @@ export const NOW = new Date(T * 1000)
 /** String secret (≥ 32 bytes for HS256) carrying a marker no error text may contain. */
 export const SECRET = `hostile-secret-MARKER-${randomBytes(12).toString('hex')}-zz`
 export const OCT_K = randomBytes(32).toString('base64url')
+/** A dir + A256GCM JWE of 'hello' under JWE_KEY (made at load, with node:crypto: RFC 7516 §5.1). */
+export const JWE_KEY = new Uint8Array(randomBytes(32))
+export const JWE = makeJwe(JWE_KEY)
 
 export { b64u }
 
@@ -44,4 +47,13 @@ export async function ecCryptoKeys(): Promise<CryptoKeyPair> {
 
 export async function hsCryptoKey(): Promise<CryptoKey> {
   return crypto.subtle.importKey('raw', new TextEncoder().encode(SECRET), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
+}
+
+function makeJwe(key: Uint8Array): string {
+  const h = Buffer.from(JSON.stringify({ alg: 'dir', enc: 'A256GCM' })).toString('base64url')
+  const iv = randomBytes(12)
+  const c = createCipheriv('aes-256-gcm', key, iv)
+  c.setAAD(Buffer.from(h))
+  const ct = Buffer.concat([c.update('hello'), c.final()])
+  return [h, '', iv.toString('base64url'), ct.toString('base64url'), c.getAuthTag().toString('base64url')].join('.')
 }

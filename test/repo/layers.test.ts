@@ -14,7 +14,7 @@ const SRC = path.resolve(import.meta.dirname, '../../src')
 /** Each folder's rank: a file may import files of a lower rank, or of its own folder. */
 const RANK: ReadonlyMap<string, number> = new Map([
   ['errors.ts', 0], ['types.ts', 0],
-  ['encoding', 1], ['jose', 2], ['jwa', 3], ['backend', 4], ['keys', 5], ['jws', 6],
+  ['encoding', 1], ['jose', 2], ['jwa', 3], ['backend', 4], ['keys', 5], ['jws', 6], ['jwe', 6],
   ['jwt', 7], ['jwks', 7], ['oauth', 8], ['index.ts', 9], ['cli', 10],
 ])
 

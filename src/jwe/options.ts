@@ -1,0 +1,88 @@
+/** Reading `encrypt`'s and `decrypt`'s options (API.md, JWE): every value checked once, ERR_JOSE_INVALID_ARGUMENT on any misfit. */
+import { fail } from '../errors.ts'
+import { tryDecode } from '../encoding/base64url.ts'
+import { checkCrit, checkCritOption, STRING_MEMBERS } from '../jose/header.ts'
+import { isPlainObject, type JsonObject } from '../jose/json.ts'
+import { optString, readOptions, stringList, validating } from '../jose/options.ts'
+import { lookupAlg, lookupEnc, type JweAlgEntry, type JweEncEntry } from '../jwa/jwe.ts'
+import type { JweAlg, JweEnc } from '../types.ts'
+
+const bad = (message: string): never => fail('ERR_JOSE_INVALID_ARGUMENT', message)
+
+/** PBES2 iteration counts below this are refused everywhere (RFC 7518 §4.8.1.2 asks for at least 1 000). */
+export const MIN_P2C = 1000
+export const DEFAULT_P2C = 10_000
+
+function int(value: unknown, name: string, fallback: number, min: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) bad(`${name} must be an integer ≥ ${min}`)
+  return value as number
+}
+
+/** Members that key management writes, or that options set: never taken from `options.header`. */
+const RESERVED = ['alg', 'enc', 'zip', 'epk', 'iv', 'tag', 'p2s', 'p2c', '__proto__']
+
+function extraHeader(value: unknown): JsonObject | undefined {
+  if (value === undefined) return undefined
+  if (!isPlainObject(value)) bad('options.header must be a plain object')
+  const h = value as JsonObject
+  for (const name of RESERVED) if (Object.hasOwn(h, name)) bad(`options.header may not set "${name}"`)
+  for (const name of STRING_MEMBERS) if (Object.hasOwn(h, name) && typeof h[name] !== 'string') bad(`options.header "${name}" must be a string`)
+  for (const name of ['apu', 'apv']) if (Object.hasOwn(h, name) && !(typeof h[name] === 'string' && tryDecode(h[name] as string))) bad(`options.header "${name}" must be base64url`)
+  if (Object.hasOwn(h, 'crit')) checkCrit(h, 'ERR_JOSE_INVALID_ARGUMENT', 'options.header: ')
+  return { ...h }
+}
+
+export interface EncryptPlan {
+  alg: JweAlgEntry
+  enc: JweEncEntry
+  /** The caller's members, in header order after alg and enc. */
+  header: JsonObject
+  zip: boolean
+  p2c: number
+}
+
+export function encryptPlan(options: unknown): EncryptPlan {
+  return validating(() => {
+    const o = readOptions(options, ['alg', 'enc', 'kid', 'cty', 'typ', 'header', 'zip', 'p2c'] as const)
+    const alg = lookupAlg(o.alg) ?? bad(`options.alg must be a supported JWE algorithm${o.alg === 'RSA1_5' ? ' (RSA1_5 is not supported)' : ''}`)
+    const enc = lookupEnc(o.enc) ?? bad('options.enc must be a supported JWE content encryption')
+    if (o.zip !== undefined && o.zip !== 'DEF') bad('options.zip must be "DEF" or absent')
+    const header: JsonObject = {}
+    if (o.zip) header.zip = 'DEF'
+    for (const name of ['kid', 'typ', 'cty'] as const) {
+      const v = optString(o[name], `options.${name}`)
+      if (v !== undefined) header[name] = v
+    }
+    return { alg, enc, header: { ...header, ...extraHeader(o.header) }, zip: o.zip === 'DEF', p2c: int(o.p2c, 'options.p2c', DEFAULT_P2C, MIN_P2C) }
+  })
+}
+
+export interface DecryptPlan {
+  algorithms: readonly JweAlg[] | undefined
+  encryptions: readonly JweEnc[] | undefined
+  understood: Record<string, true> | undefined
+  maxLength: number
+  maxP2c: number
+  maxInflated: number
+}
+
+/** A list of known names, or undefined. */
+function names<T extends string>(value: unknown, name: string, known: (s: string) => T | undefined): readonly T[] | undefined {
+  if (value === undefined) return undefined
+  return stringList(value, name, 1, () => true, 'a non-empty array of names').map((s) => known(s) ?? bad(`${name} names an unsupported algorithm${s === 'RSA1_5' ? ' (RSA1_5 is not supported)' : ''}`))
+}
+
+export function decryptPlan(options: unknown): DecryptPlan {
+  return validating(() => {
+    const o = readOptions(options, ['algorithms', 'encryptions', 'crit', 'maxTokenLength', 'maxPbes2Count', 'maxDecompressedLength'] as const)
+    return {
+      algorithms: names(o.algorithms, 'options.algorithms', (s) => lookupAlg(s)?.alg),
+      encryptions: names(o.encryptions, 'options.encryptions', (s) => lookupEnc(s)?.enc),
+      understood: checkCritOption(o.crit),
+      maxLength: int(o.maxTokenLength, 'options.maxTokenLength', 1_048_576, 1),
+      maxP2c: int(o.maxPbes2Count, 'options.maxPbes2Count', DEFAULT_P2C, MIN_P2C),
+      maxInflated: int(o.maxDecompressedLength, 'options.maxDecompressedLength', 262_144, 1),
+    }
+  })
+}
