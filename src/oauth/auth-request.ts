@@ -47,7 +47,7 @@ function nodeValues(req: Record<string, unknown>, name: string): unknown[] {
   const out: unknown[] = []
   const raw = req.rawHeaders
   if (Array.isArray(raw)) {
-    for (let i = 0; i + 1 < raw.length; i += 2) if (String(raw[i]).toLowerCase() === name) out.push(raw[i + 1])
+    for (let i = 0; i + 1 < raw.length; i += 2) if (typeof raw[i] === 'string' && raw[i].toLowerCase() === name) out.push(raw[i + 1])
     return out
   }
   const headers = req.headers

@@ -52,6 +52,7 @@ export function createDpopFetch(keyPair: CryptoKeyPair, options?: { fetch?: type
     let accessToken: string | undefined
     let body: unknown
     try {
+      if (init !== undefined && (typeof init !== 'object' || init === null)) fail('ERR_JOSE_INVALID_ARGUMENT', 'init must be an object')
       const { accessToken: at, ...rest } = init ?? {}
       ;(accessToken = at), (body = rest.body)
       base = new Request(input, rest)

@@ -8,6 +8,6 @@ export const EXPORTS = Object.freeze([
   'sign', 'verify', 'decode', 'isExpired', 'createSigner', 'createVerifier', 'signJws', 'verifyJws',
   'importKey', 'exportJwk', 'thumbprint', 'generateKeyPair', 'generateSecret', 'createLocalJwks',
   'createRemoteJwks', 'signClientAssertion', 'verifyClientAssertion', 'verifyAccessToken', 'verifyIdToken',
-  'createDpopProof', 'verifyDpopProof',
+  'createDpopProof', 'verifyDpopProof', 'createResourceServer', 'createDpopFetch',
   'JoseError', 'isJoseError',
 ])

@@ -418,3 +418,68 @@ describe('createDpopFetch', () => {
     expect(() => createDpopFetch(client, { fetch: 1 as never })).toThrow(expect.objectContaining({ code: 'ERR_JOSE_INVALID_ARGUMENT' }))
   })
 })
+
+describe('createResourceServer: hostile requests (outcomes only, never an exception)', () => {
+  const HUGE = 'A'.repeat(1 << 20)
+  const VALUES = [
+    '', ' ', '\t', ',', ', ,', 'Bearer', 'Bearer ', 'Bearer  ', ' Bearer x', 'Bearer x ', 'Bearer\tx', 'Bearer x y', 'Bearer x,y', 'Bearer x, Bearer y',
+    'Bearer ====', 'Bearer a=b', 'Bearer "x"', 'Bearer é', 'DPoP', 'DPoP x', 'dpop .', 'DPoP a.b.c', 'Basic', 'Bearerx', '=', 'Bearer \u0000',
+    `Bearer ${HUGE}`, HUGE, `${'Bearer '.repeat(100_000)}x`, `Bearer ${'.'.repeat(1 << 20)}`, `DPoP ${'A.'.repeat(1 << 19)}A`, `Bearer ${'a'.repeat(50_000)}.${'b'.repeat(50_000)}.c`,
+  ]
+  const PROOFS = ['', 'x', ',', 'a.b.c', '..', `${HUGE}.${HUGE}.${HUGE}`, 'eyJ0eXAiOiJkcG9wK2p3dCJ9.e30.', ' , , ']
+  const URLS = ['/', '//', '///x', '', 'x', '*', '/%', '/%zz', '/a?access_token', '/a?access%5Ftoken=1', `/${HUGE}`, `/?${HUGE}`, 'http://evil.example/x', '/\u00e9', '/a#b', '\\\\x']
+
+  function check(o: AuthOutcome, what: string) {
+    expect(typeof o.ok, what).toBe('boolean')
+    if (!o.ok) {
+      expect([400, 401, 403, 503], what).toContain(o.status)
+      expect(o.error, what).toBeInstanceOf(JoseError)
+      expect(o.response().status, what).toBe(o.status)
+      // A challenge never echoes the request.
+      expect((o.headers['www-authenticate'] ?? '').length, what).toBeLessThan(200)
+    }
+  }
+
+  it('malformed and huge Authorization and DPoP values, Fetch and Node-style, each settles as an outcome', { timeout: 120_000 }, async () => {
+    const rs = server({ publicUrl: AUD, dpopNonce: { secret: SECRET } })
+    let slowest = 0
+    for (const a of VALUES) {
+      for (const dpop of [undefined, ...PROOFS]) {
+        const headers: Record<string, string> = { authorization: a, ...(dpop !== undefined && { dpop }) }
+        const t0 = performance.now()
+        check(await rs.authenticate(node(headers)), `node ${a.slice(0, 20)} / ${dpop?.slice(0, 20)}`)
+        let fetchHeaders: Headers | undefined
+        try {
+          fetchHeaders = new Headers(headers)
+        } catch {
+          // not a valid header value for Fetch: only the Node-style path can carry it
+        }
+        if (fetchHeaders) check(await rs.authenticate(new Request(API, { headers: fetchHeaders })), `fetch ${a.slice(0, 20)}`)
+        slowest = Math.max(slowest, performance.now() - t0)
+      }
+    }
+    // API.md/issue 16: each under 100 ms (allowance for a loaded shared machine).
+    expect(slowest).toBeLessThan(500)
+  })
+
+  it('hostile paths, methods and header shapes of Node-style requests', async () => {
+    const rs = server({ publicUrl: AUD })
+    const t = await at({}, true)
+    const h = { authorization: `DPoP ${t}`, dpop: await proof(t) }
+    for (const url of URLS) check(await rs.authenticate(node(h, { url })), `url ${url.slice(0, 20)}`)
+    for (const method of ['', 'get', 'GET ', 'G\u0000T', 'é', 1, null]) check(await rs.authenticate(node(h, { method })), `method ${String(method)}`)
+    const shapes: Array<Record<string, unknown>> = [
+      { headers: { authorization: [] } }, { headers: { authorization: [1] } }, { headers: { authorization: [`DPoP ${t}`, ''] } }, { headers: { dpop: [h.dpop, h.dpop] } },
+      { headers: { ...h, 'authorization ': 'x' } }, { rawHeaders: ['authorization'] }, { rawHeaders: [1, 2, 'Authorization', 3] }, { rawHeaders: [null, 'x'] },
+      { headersDistinct: { authorization: 'Bearer x' } }, { headersDistinct: { authorization: null } }, { headersDistinct: {} }, { headers: Object.create(null) },
+      { headers: { authorization: undefined, dpop: undefined } }, { rawHeaders: Array.from({ length: 200_000 }, (_, i) => (i % 2 ? 'x' : 'Authorization')) },
+    ]
+    for (const s of shapes) check(await rs.authenticate({ ...node(h), ...s } as never), JSON.stringify(s).slice(0, 60))
+  })
+
+  it('the caller\'s own mistakes reject with a JoseError: not a request, a Node-style request without publicUrl', async () => {
+    for (const r of [undefined, null, 1, 'GET /', {}]) await expect(server().authenticate(r as never)).rejects.toMatchObject({ code: 'ERR_JOSE_INVALID_ARGUMENT' })
+  })
+})
+
+const node = (headers: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ method: 'GET', url: '/orders', headers, ...extra }) as never
