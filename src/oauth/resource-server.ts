@@ -228,7 +228,8 @@ async function authenticate(s: Server, request: unknown): Promise<AuthOutcome> {
       const current = nonces && await nonces.current()
       if (current !== undefined && sent !== current) extra = nonceHeaders(current)
     }
-    const granted = scopesOf(t.raw)
+    // RFC 9068 §2.2.3: a space-separated string ('at+jwt' requires it; a plain JWT may carry none, or another form: no scopes).
+    const granted = typeof t.raw.scope === 'string' ? scopesOf(t.raw) : []
     if (s.scopes.some((x) => !granted.includes(x))) {
       const e = new JoseError('ERR_JWT_CLAIM_INVALID', 'the access token lacks a required scope', { claim: 'scope', reason: 'mismatch', payload: t.payload })
       return failure(s, e, used, extra, s.scopes.join(' '))

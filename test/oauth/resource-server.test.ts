@@ -148,6 +148,13 @@ describe('createResourceServer: successes', () => {
     await expectFailure(server().authenticate(req({ authorization: `Bearer ${t}` })), 401, bearerError('ERR_JWT_CLAIM_INVALID'), 'ERR_JWT_CLAIM_INVALID', 'typ')
   })
 
+  it("profile 'jwt': a scope claim that is not a string grants nothing (403 when scopes are required), never a 401", async () => {
+    const t = await at({ scope: ['read'] }, false, 'JWT')
+    expect(await server({ profile: 'jwt' }).authenticate(req({ authorization: `Bearer ${t}` }))).toMatchObject({ ok: true, scopes: [] })
+    await expectFailure(server({ profile: 'jwt', requiredScopes: ['read'] }).authenticate(req({ authorization: `Bearer ${t}` })), 403,
+      `Bearer error="insufficient_scope", error_description="ERR_JWT_CLAIM_INVALID", scope="read", DPoP ${ALGS}`, 'ERR_JWT_CLAIM_INVALID', 'scope')
+  })
+
   it('an issuer function decides on the verified iss; a schema shapes the payload (the binding read before it)', async () => {
     const t = await at({}, true)
     const seen: string[] = []
