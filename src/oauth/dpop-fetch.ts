@@ -54,6 +54,8 @@ export function createDpopFetch(keyPair: CryptoKeyPair, options?: { fetch?: type
     try {
       if (init !== undefined && (typeof init !== 'object' || init === null)) fail('ERR_JOSE_INVALID_ARGUMENT', 'init must be an object')
       const { accessToken: at, ...rest } = init ?? {}
+      // Request would stringify any method, a 1e5-deep array recursively.
+      if (rest.method !== undefined && typeof rest.method !== 'string') fail('ERR_JOSE_INVALID_ARGUMENT', 'init.method must be a string')
       ;(accessToken = at), (body = rest.body)
       base = new Request(input, rest)
       origin = new URL(base.url).origin

@@ -65,6 +65,7 @@ const arg = (message: string): never => fail('ERR_JOSE_INVALID_ARGUMENT', messag
 function readJwks(value: unknown, issuers: readonly string[] | undefined): Pick<Server, 'keys' | 'byIssuer'> {
   if (value === undefined || value === null) arg('options.jwks is required')
   if (!isPlainObject(value) || Object.hasOwn(value, 'kty')) return { keys: value as Keys, byIssuer: undefined }
+  if (Array.isArray(value.keys)) arg('options.jwks: pass a JWK Set document through createLocalJwks')
   const byIssuer = new Map(Object.entries(value) as Array<[string, Keys]>)
   if (byIssuer.size === 0 || [...byIssuer.values()].some((k) => k === undefined || k === null)) arg('options.jwks as a record needs a key set for each issuer')
   // One set per listed issuer, no set for an issuer the server does not accept.

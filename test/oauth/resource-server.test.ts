@@ -359,7 +359,7 @@ describe('createResourceServer: options checked at creation', () => {
     ['publicUrl relative', { publicUrl: '/api' }], ['dpopNonce secret short', { dpopNonce: { secret: new Uint8Array(31) } }],
     ['no audience', { audience: undefined as never }], ['no issuer', { issuer: undefined as never }], ['no jwks', { jwks: undefined as never }],
     ['an unknown option', { issuers: [ISS] } as never], ['requiredScopes with a space', { requiredScopes: ['a b'] }],
-    ['replayStore without add', { replayStore: {} as never }], ['proofMaxAge negative', { proofMaxAge: -1 }],
+    ['replayStore without add', { replayStore: {} as never }], ['jwks a JWK Set document', { jwks: { keys: [] } as never }], ['proofMaxAge negative', { proofMaxAge: -1 }],
   ]
   for (const [name, o] of bad) {
     it(`refuses ${name}`, () => expect(() => server(o)).toThrow(expect.objectContaining({ code: 'ERR_JOSE_INVALID_ARGUMENT' })))
