@@ -34,6 +34,8 @@ export type JoseErrorCode =
   | 'ERR_DPOP_INVALID'
   | 'ERR_DPOP_NONCE_REQUIRED'
   | 'ERR_STORE_UNAVAILABLE'
+  | 'ERR_CREDENTIALS_MISSING'
+  | 'ERR_REQUEST_INVALID'
 
 /**
  * Why a claim check failed (`JoseError.reason`, with `JoseError.claim` naming the claim).

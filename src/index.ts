@@ -17,6 +17,8 @@ export { verifyAccessToken } from './oauth/access-token.ts'
 export { verifyIdToken } from './oauth/id-token.ts'
 export { createDpopProof } from './oauth/dpop-proof.ts'
 export { verifyDpopProof } from './oauth/dpop.ts'
+export { createResourceServer } from './oauth/resource-server.ts'
+export { createDpopFetch } from './oauth/dpop-fetch.ts'
 export { JoseError, isJoseError } from './errors.ts'
 export type { JoseErrorCode, ClaimFailureReason } from './errors.ts'
 export type {
@@ -29,6 +31,7 @@ export type {
   ReplayStore, ClientAssertionOptions, VerifyClientAssertionOptions, VerifyAccessTokenOptions, AccessTokenResult, VerifyIdTokenOptions,
 } from './oauth/types.ts'
 export type { CreateDpopProofOptions, VerifyDpopProofOptions, DpopProofResult, DpopNonceCheck } from './oauth/dpop-types.ts'
+export type { ResourceServerOptions, ResourceServer, AuthOutcome, NodeLikeRequest, DpopFetch } from './oauth/resource-types.ts'
 
 // Which crypto backend this build uses (an internal tag read by the runtime test runners).
 import { JoseError } from './errors.ts'

@@ -26,7 +26,7 @@ export function scopesOf(payload: JsonObject): string[] {
   return [...new Set(scope.split(' ').filter((s) => s !== ''))]
 }
 
-function checkRequiredScopes(value: unknown): readonly string[] {
+export function checkRequiredScopes(value: unknown): readonly string[] {
   if (value === undefined) return []
   return stringList(value, 'options.requiredScopes', 0, (s) => SCOPE_TOKEN.test(s), 'an array of scope tokens (no spaces)')
 }

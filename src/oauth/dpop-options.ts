@@ -63,7 +63,7 @@ function checkNonceOption(value: unknown): DpopNonceCheck | undefined {
   return (n: string) => list.includes(n)
 }
 
-function checkStore(value: unknown): ReplayStore | undefined {
+export function checkStore(value: unknown): ReplayStore | undefined {
   if (value !== undefined && (typeof value !== 'object' || value === null || typeof (value as ReplayStore).add !== 'function')) {
     fail('ERR_JOSE_INVALID_ARGUMENT', 'options.replayStore must have an add(key, until) method')
   }
@@ -71,7 +71,7 @@ function checkStore(value: unknown): ReplayStore | undefined {
 }
 
 /** The caller's `algorithms`, asymmetric only (RFC 9449 §4.3 item 5: never a MAC). */
-function checkDpopAlgorithms(value: unknown): readonly Alg[] {
+export function checkDpopAlgorithms(value: unknown): readonly Alg[] {
   const algs = checkAlgorithms(value) ?? DPOP_ALGORITHMS
   if (algs.some((a) => lookup(a)!.kty === 'oct')) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.algorithms must list asymmetric algorithms only')
   return algs

@@ -12,7 +12,7 @@ import { checkHashInput } from './hash-claims.ts'
 
 const NAMES = ['htm', 'htu', 'accessToken', 'nonce', 'alg', 'now'] as const
 
-function keyOf(pair: unknown, name: 'privateKey' | 'publicKey'): CryptoKey {
+export function keyOf(pair: unknown, name: 'privateKey' | 'publicKey'): CryptoKey {
   const key = typeof pair === 'object' && pair !== null ? (pair as Record<string, unknown>)[name] : undefined
   const type = name === 'privateKey' ? 'private' : 'public'
   if (typeof CryptoKey !== 'function' || !(key instanceof CryptoKey) || key.type !== type) fail('ERR_KEY_INVALID', `keyPair.${name} must be a ${type} CryptoKey`)

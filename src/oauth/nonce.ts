@@ -22,7 +22,7 @@ const HMAC = { name: 'HMAC', hash: 'SHA-256' }
 
 /** The options `dpopNonce` of a resource server: `secret` (≥ 32 bytes), `lifetime` (default 5 min). */
 export function createDpopNonces(options: unknown): DpopNonces {
-  const o = readOptions(options, ['secret', 'lifetime', 'now'] as const)
+  const o = readOptions(options, ['secret', 'lifetime', 'now'] as const, () => '.dpopNonce')
   if (!isBytes(o.secret) || o.secret.length < 32) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.dpopNonce.secret must be a Uint8Array of at least 32 bytes')
   const lifetime = o.lifetime === undefined ? 300 : parseDuration(o.lifetime, 'options.dpopNonce.lifetime')
   if (!(lifetime >= 1)) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.dpopNonce.lifetime must be at least 1 second')

@@ -9,6 +9,6 @@ export const EXPORTS = Object.freeze([
   'encrypt', 'decrypt',
   'importKey', 'exportJwk', 'thumbprint', 'generateKeyPair', 'generateSecret', 'createLocalJwks',
   'createRemoteJwks', 'signClientAssertion', 'verifyClientAssertion', 'verifyAccessToken', 'verifyIdToken',
-  'createDpopProof', 'verifyDpopProof',
+  'createDpopProof', 'verifyDpopProof', 'createResourceServer', 'createDpopFetch',
   'JoseError', 'isJoseError',
 ])

@@ -1643,6 +1643,49 @@ function oauthTests(t, ctx) {
     await ctx.rejects(() => lib.verifyDpopProof(proof, { ...v, htu: 'https://rs.example/a/c', replayStore: undefined }), 'ERR_DPOP_INVALID', 'other URL', claim('htu', 'mismatch'))
     await ctx.rejects(() => lib.verifyDpopProof(proof, { ...v, nonce: 'n', replayStore: undefined }), 'ERR_DPOP_NONCE_REQUIRED', 'no nonce', claim('nonce', 'missing'))
   })
+  t('resource server: Bearer and DPoP through authenticate (Request and Node-style), challenges byte for byte; createDpopFetch nonce round trip', async () => {
+    const as = await lib.generateKeyPair('ES256')
+    const client = await lib.generateKeyPair('ES256')
+    const jkt = await lib.thumbprint(await lib.exportJwk(client.publicKey))
+    const API = 'https://rs.example/orders'
+    const ALGS = 'algs="ES256 EdDSA"'
+    const o = { issuer: AS, audience: 'api', jwks: as.publicKey, dpopAlgorithms: ['ES256', 'EdDSA'] }
+    const base = { iss: AS, sub: 'u1', aud: 'api', client_id: 'app', jti: 'at-1', iat: T, exp: T + 300, scope: 'read' }
+    const at = await tok(base, 'at+jwt', 'ES256', as.privateKey)
+    const bound = await tok({ ...base, cnf: { jkt } }, 'at+jwt', 'ES256', as.privateKey)
+    const rs = lib.createResourceServer({ ...o, now: ctx.NOW })
+    const bearer = await rs.authenticate(new Request(API, { headers: { authorization: `Bearer ${at}` } }))
+    eq([bearer.ok, bearer.scheme, bearer.scopes, bearer.payload.sub], [true, 'Bearer', ['read'], 'u1'], 'Bearer')
+    const missing = await rs.authenticate(new Request(API))
+    eq([missing.status, missing.headers, missing.error.code], [401, { 'www-authenticate': `Bearer, DPoP ${ALGS}` }, 'ERR_CREDENTIALS_MISSING'], 'missing token')
+    eq(await missing.response().text(), '', 'empty body')
+    const proof = await lib.createDpopProof(client, { htm: 'GET', htu: API, accessToken: bound, now: ctx.NOW })
+    const dpop = () => rs.authenticate(new Request(API, { headers: { authorization: `DPoP ${bound}`, dpop: proof } }))
+    const d = await dpop()
+    eq([d.ok, d.scheme, d.jkt], [true, 'DPoP', jkt], 'DPoP')
+    const again = await dpop()
+    eq([again.status, again.headers['www-authenticate'], again.error.code, again.error.claim],
+      [401, `Bearer, DPoP error="invalid_dpop_proof", error_description="ERR_DPOP_INVALID", ${ALGS}`, 'ERR_DPOP_INVALID', 'jti'], 'replayed proof')
+    const down = await rs.authenticate(new Request(API, { headers: { authorization: `Bearer ${bound}` } }))
+    eq(down.headers['www-authenticate'], `Bearer error="invalid_token", error_description="ERR_DPOP_INVALID", DPoP ${ALGS}`, 'bound token under Bearer')
+    const node = await lib.createResourceServer({ ...o, now: ctx.NOW, publicUrl: 'https://rs.example' })
+      .authenticate({ method: 'GET', url: '/orders', headers: { authorization: `Bearer ${at}` }, rawHeaders: ['Authorization', `Bearer ${at}`, 'authorization', `Bearer ${at}`] })
+    eq([node.status, node.error.code], [400, 'ERR_REQUEST_INVALID'], 'two Authorization headers (rawHeaders)')
+    // createDpopFetch makes proofs with the real clock: this server and token use it too.
+    const now = Math.floor(Date.now() / 1000)
+    const live = await tok({ ...base, iat: now, exp: now + 300, cnf: { jkt } }, 'at+jwt', 'ES256', as.privateKey)
+    const nonceRs = lib.createResourceServer({ ...o, dpopNonce: { secret: new Uint8Array(32).fill(1) } })
+    let calls = 0
+    const f = lib.createDpopFetch(client, {
+      fetch: async (r) => {
+        calls++
+        const out = await nonceRs.authenticate(r)
+        return out.ok ? new Response('ok', { headers: out.headers }) : out.response()
+      },
+    })
+    const res = await f(API, { accessToken: live, method: 'POST', body: 'x' })
+    eq([res.status, await res.text(), calls], [200, 'ok', 2], 'use_dpop_nonce, then one retry with the nonce')
+  })
 }
 
 // ───────────────────────────── JWE (API.md, JWE) ─────────────────────────────

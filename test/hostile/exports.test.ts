@@ -434,6 +434,54 @@ const SPECS: FnSpec[] = [
       ]
     },
   },
+  {
+    name: 'createResourceServer',
+    isAsync: false,
+    positions: () => {
+      const OPTS = ['issuer', 'audience', 'jwks', 'algorithms', 'requiredScopes', 'profile', 'dpop', 'dpopAlgorithms', 'dpopNonce',
+        'replayStore', 'proofMaxAge', 'publicUrl', 'realm', 'schema', 'clockTolerance', 'now', 'maxTokenLength']
+      const base = (): unknown[] => [{ issuer: 'https://as.example', audience: 'api', jwks: SECRET, algorithms: ['HS256'], now: NOW, publicUrl: 'https://rs.example' }]
+      const request = () => ({ method: 'GET', url: '/x', headers: { authorization: `DPoP ${TOKEN}`, dpop: DPOP_PROOF } })
+      /** authenticate with a hostile value in one place of the request: an outcome, or a JoseError rejection. */
+      const at = (label: string, put: (r: Record<string, unknown>, h: unknown) => void): Position => ({
+        label: `createResourceServer(...).authenticate(${label})`,
+        mustReject: NONE,
+        call: (h) => {
+          const r = request() as Record<string, unknown>
+          put(r, h)
+          return strictAsync(() => (api.createResourceServer!(...base()) as { authenticate(r: unknown): unknown }).authenticate(r))
+        },
+      })
+      return [
+        arg('createResourceServer', 0, base, false, ALL),
+        ...OPTS.map((f) => member('createResourceServer', 0, [f], base, false, NONE)),
+        at('hostile request', (r, h) => Object.assign(r, { hostile: h, headers: h, method: h, url: h })),
+        ...['method', 'url', 'headers', 'rawHeaders', 'headersDistinct'].map((f) => at(`request.${f}`, (r, h) => (r[f] = h))),
+        ...['authorization', 'dpop', 'Authorization'].map((f) => at(`request.headers.${f}`, (r, h) => ((r.headers as Record<string, unknown>)[f] = h))),
+        at('request.headersDistinct.authorization', (r, h) => (r.headersDistinct = { authorization: h })),
+        at('request.rawHeaders pair', (r, h) => (r.rawHeaders = ['authorization', h])),
+      ]
+    },
+  },
+  {
+    name: 'createDpopFetch',
+    isAsync: false,
+    positions: () => {
+      const base = (): unknown[] => [ecPair, { fetch: async () => new Response(null, { status: 204 }) }]
+      const then = (args: (h: unknown) => unknown[]) => (h: unknown) =>
+        strictAsync(() => (api.createDpopFetch!(...base()) as (...a: unknown[]) => unknown)(...args(h)))
+      return [
+        arg('createDpopFetch', 0, base, false, ALL),
+        arg('createDpopFetch', 1, base, false, NONE),
+        member('createDpopFetch', 1, ['fetch'], base, false, NONE),
+        { label: 'createDpopFetch(...)(hostile input)', mustReject: NONE, call: then((h) => [h]) },
+        { label: 'createDpopFetch(...)(url, hostile init)', mustReject: NONE, call: then((h) => ['https://rs.example/x', h]) },
+        ...['accessToken', 'method', 'headers', 'body'].map((f): Position => ({
+          label: `createDpopFetch(...)(url, { ${f}: hostile })`, mustReject: NONE, call: then((h) => ['https://rs.example/x', { [f]: h }]),
+        })),
+      ]
+    },
+  },
   ...(
     [
       ['verifyClientAssertion', { clientId: 'client', audience: 'https://as.example', algorithms: ['HS256'], now: NOW }, ['clientId', 'audience', 'algorithms', 'now', 'clockTolerance', 'maxLifetime', 'replayStore']],

@@ -7,7 +7,7 @@
  */
 import * as oauth from 'oauth4webapi'
 import { describe, expect, it } from 'vitest'
-import { createDpopProof, exportJwk, generateKeyPair, sign, thumbprint, verifyDpopProof, type Alg } from '../../src/index.ts'
+import { createDpopProof, createResourceServer, exportJwk, generateKeyPair, sign, thumbprint, verifyDpopProof, type Alg } from '../../src/index.ts'
 import { createDpopNonces } from '../../src/oauth/nonce.ts'
 import { memoryReplayStore } from '../../src/oauth/replay.ts'
 
@@ -81,4 +81,51 @@ describe('createDpopProof → oauth4webapi validateJwtAccessToken (requireDPoP)'
       await expect(oauth.validateJwtAccessToken(server, request(stranger), API, options)).rejects.toBeDefined()
     })
   }
+})
+
+describe('oauth4webapi protectedResourceRequest (DPoP handle) → createResourceServer', () => {
+  /** oauth4webapi's request, sent to a fetch that answers with authenticate's outcome. */
+  async function call(rs: ReturnType<typeof createResourceServer>, at: string, dpop: oauth.DPoPHandle, method = 'GET'): Promise<Response> {
+    return oauth.protectedResourceRequest(at, method, new URL(`${API}?page=2`), undefined, method === 'GET' ? null : '{"a":1}', {
+      DPoP: dpop,
+      [oauth.customFetch]: async (url, init) => {
+        const o = await rs.authenticate(new Request(url, init as RequestInit))
+        return o.ok ? Response.json({ sub: o.payload.sub, jkt: o.jkt }, { headers: o.headers }) : o.response()
+      },
+    })
+  }
+  const boundToken = async (as: CryptoKeyPair, jkt: string) => sign({ sub: 'user-1', client_id: 'app', jti: 'at-1', scope: 'read', cnf: { jkt } }, as.privateKey, {
+    alg: 'ES256', typ: 'at+jwt', issuer: ISS, audience: API, expiresIn: 300,
+  })
+
+  for (const alg of ['ES256', 'Ed25519', 'PS256', 'RS256'] as const) {
+    it(`${alg}: its DPoP requests are accepted (GET and POST), the same proof replayed is not`, async () => {
+      const as = await generateKeyPair('ES256')
+      const dpop = oauth.DPoP({}, await oauth.generateKeyPair(alg))
+      const jkt = await dpop.calculateThumbprint()
+      const rs = createResourceServer({ issuer: ISS, audience: API, jwks: as.publicKey, requiredScopes: ['read'] })
+      const at = await boundToken(as, jkt)
+      for (const method of ['GET', 'POST']) {
+        const res = await call(rs, at, dpop, method)
+        expect([res.status, await res.json()]).toEqual([200, { sub: 'user-1', jkt }])
+      }
+      let proof = ''
+      await oauth.protectedResourceRequest(at, 'GET', new URL(API), undefined, null, {
+        DPoP: dpop, [oauth.customFetch]: async (_u, init) => ((proof = new Headers(init.headers).get('dpop')!), new Response('{}')),
+      })
+      const r = () => rs.authenticate(new Request(API, { headers: { authorization: `DPoP ${at}`, dpop: proof } }))
+      expect((await r()).ok).toBe(true)
+      expect(await r()).toMatchObject({ ok: false, status: 401, error: { code: 'ERR_DPOP_INVALID', claim: 'jti' } })
+    })
+  }
+
+  it('server nonces: its first request gets use_dpop_nonce (a nonce error to it), the retry with the nonce is accepted', async () => {
+    const as = await generateKeyPair('ES256')
+    const dpop = oauth.DPoP({}, await oauth.generateKeyPair('ES256'))
+    const rs = createResourceServer({ issuer: ISS, audience: API, jwks: as.publicKey, dpopNonce: { secret: new Uint8Array(32).fill(3) } })
+    const at = await boundToken(as, await dpop.calculateThumbprint())
+    const err = await call(rs, at, dpop).then(() => undefined, (e: unknown) => e)
+    expect(oauth.isDPoPNonceError(err)).toBe(true)
+    expect((await call(rs, at, dpop)).status).toBe(200)
+  })
 })

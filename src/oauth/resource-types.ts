@@ -1,0 +1,105 @@
+/** Public types of the resource server and the DPoP fetch wrapper (API.md, Protecting an API). */
+import type { JoseError } from '../errors.ts'
+import type { Alg, Duration, JwsHeader, JwtPayload, KeyInput, KeyResolver, Now, StandardSchemaV1 } from '../types.ts'
+import type { ReplayStore } from './types.ts'
+
+/**
+ * Options of `createResourceServer`. `jwks` may be a record of key sets by issuer: a
+ * token is checked only with the set of its own issuer.
+ *
+ * @example
+ * ```ts
+ * import { createRemoteJwks, type ResourceServerOptions } from 'isojwt'
+ * const options: ResourceServerOptions = {
+ *   issuer: 'https://as.example', audience: 'https://api.example',
+ *   jwks: createRemoteJwks('https://as.example/jwks'), requiredScopes: ['read'], publicUrl: 'https://api.example',
+ * }
+ * ```
+ */
+export interface ResourceServerOptions {
+  /** The accepted issuer(s), or a function called with the verified `iss` and payload. */
+  issuer: string | string[] | ((iss: string, payload: JwtPayload) => boolean | Promise<boolean>)
+  audience: string | string[]
+  jwks: KeyInput | KeyResolver | Record<string, KeyInput | KeyResolver>
+  algorithms?: Alg[]
+  /** Scopes every request needs; missing ones answer 403 `insufficient_scope`. */
+  requiredScopes?: string[]
+  /** `'at+jwt'` (RFC 9068, default) or `'jwt'` (`verify`'s rules, for plain JWT access tokens). */
+  profile?: 'at+jwt' | 'jwt'
+  /** `'allowed'` (default): Bearer and DPoP; `'required'`: DPoP only; `'off'`: Bearer only. */
+  dpop?: 'allowed' | 'required' | 'off'
+  /** Default ES256, EdDSA, Ed25519, PS256, RS256; asymmetric only. */
+  dpopAlgorithms?: Alg[]
+  /** Turns on stateless server nonces (RFC 9449 §8): `secret` at least 32 bytes, `lifetime` default 5 min. */
+  dpopNonce?: { secret: Uint8Array; lifetime?: Duration }
+  /** Records proof `jti`s; default a bounded in-memory store (one instance only). */
+  replayStore?: ReplayStore
+  /** How old a proof's `iat` may be. Default 60 s. */
+  proofMaxAge?: Duration
+  /** The public origin (and path prefix) requests arrive at, for `htu`; required for Node-style requests. */
+  publicUrl?: string
+  realm?: string
+  schema?: StandardSchemaV1
+  clockTolerance?: Duration
+  now?: Now
+  maxTokenLength?: number
+}
+
+/**
+ * A Node-style request (`node:http`, Express): `url` is the origin-form path. Pass
+ * `rawHeaders` or `headersDistinct` so duplicate Authorization headers can be seen.
+ *
+ * @example
+ * ```ts
+ * import type { NodeLikeRequest } from 'isojwt'
+ * const req: NodeLikeRequest = { method: 'GET', url: '/orders', headers: { authorization: 'Bearer eyJ…' } }
+ * ```
+ */
+export interface NodeLikeRequest {
+  method?: string
+  url?: string
+  headers: Record<string, string | string[] | undefined>
+  rawHeaders?: string[]
+  headersDistinct?: Record<string, string[] | undefined>
+}
+
+/**
+ * What `authenticate` answers: the verified token, or the status and headers to send.
+ *
+ * @example
+ * ```ts
+ * import type { AuthOutcome } from 'isojwt'
+ * declare const outcome: AuthOutcome
+ * if (!outcome.ok) console.log(outcome.status, outcome.error.code)
+ * ```
+ */
+export type AuthOutcome =
+  | { ok: true; scheme: 'Bearer' | 'DPoP'; header: JwsHeader; payload: JwtPayload; scopes: string[]; key: CryptoKey; jkt?: string; headers: Record<string, string> }
+  | { ok: false; status: 400 | 401 | 403 | 503; headers: Record<string, string>; error: JoseError; response(): Response }
+
+/**
+ * A resource server made by `createResourceServer`.
+ *
+ * @example
+ * ```ts
+ * import type { ResourceServer } from 'isojwt'
+ * declare const rs: ResourceServer, request: Request
+ * const outcome = await rs.authenticate(request)
+ * if (!outcome.ok) return outcome.response()
+ * ```
+ */
+export interface ResourceServer {
+  authenticate(request: Request | NodeLikeRequest): Promise<AuthOutcome>
+}
+
+/**
+ * The function `createDpopFetch` returns: `fetch` with `accessToken` in `init`.
+ *
+ * @example
+ * ```ts
+ * import type { DpopFetch } from 'isojwt'
+ * declare const dpopFetch: DpopFetch
+ * const res = await dpopFetch('https://api.example/orders', { accessToken: 'eyJ…' })
+ * ```
+ */
+export type DpopFetch = (input: string | URL | Request, init?: RequestInit & { accessToken?: string }) => Promise<Response>
