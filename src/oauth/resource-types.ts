@@ -83,9 +83,12 @@ export type AuthOutcome =
  * @example
  * ```ts
  * import type { ResourceServer } from 'isojwt'
- * declare const rs: ResourceServer, request: Request
- * const outcome = await rs.authenticate(request)
- * if (!outcome.ok) return outcome.response()
+ * declare const rs: ResourceServer
+ * export async function handle(request: Request): Promise<Response> {
+ *   const outcome = await rs.authenticate(request)
+ *   if (!outcome.ok) return outcome.response()
+ *   return Response.json({ sub: outcome.payload.sub, scopes: outcome.scopes })
+ * }
  * ```
  */
 export interface ResourceServer {
