@@ -21,7 +21,7 @@ import { expiresAtOf, guarded, has, invalid, prefixOf, unavailable, untilMs } fr
 export type RedisLike =
   | { sendCommand(args: string[]): Promise<unknown> }
   | { call(command: string, ...args: string[]): Promise<unknown> }
-  | { set(key: string, value: string, options: { nx?: true; pxat: number }): Promise<unknown>; get(key: string): Promise<unknown> }
+  | { set(key: string, value: string, options: { nx: true; pxat: number } | { pxat: number }): Promise<unknown>; get(key: string): Promise<unknown> }
 
 /** The three commands the adapters send, whatever the client. */
 interface Commands {

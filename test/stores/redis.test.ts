@@ -79,8 +79,8 @@ describe.skipIf(NO_REDIS).each<Kind>(['node-redis', 'ioredis', 'upstash'])('Redi
     const store = redisReplayStore(c.client)
     const token = await assertion()
     await verifyWith(store, token)
-    const e = await verifyWith(store, token).catch((x: JoseError) => x)
-    expect([e.code, e.claim, e.reason]).toEqual(['ERR_JWT_CLAIM_INVALID', 'jti', 'replayed'])
+    const e = await verifyWith(store, token).then(() => undefined, (x: JoseError) => x)
+    expect([e?.code, e?.claim, e?.reason]).toEqual(['ERR_JWT_CLAIM_INVALID', 'jti', 'replayed'])
   })
 
   it('concurrent adds of one jti in this process: exactly one true', async () => {
@@ -178,7 +178,7 @@ describe.skipIf(NO_REDIS)('Redis stores: client shapes and reply checks (node-re
     for (const map of [(r: unknown) => r === 'OK', (r: unknown) => (r === 'OK' ? 1 : 0), () => undefined]) {
       const wrapped = { sendCommand: async (args: string[]) => map(await client.sendCommand(args)) }
       const store = redisReplayStore(wrapped)
-      const e = await store.add(`mapped-${Math.random()}`, new Date(Date.now() + 60_000)).catch((x: JoseError) => x)
+      const e = await Promise.resolve(store.add(`mapped-${Math.random()}`, new Date(Date.now() + 60_000))).catch((x: JoseError) => x)
       expect(isJoseError(e) && e.code).toBe('ERR_STORE_UNAVAILABLE')
       const token = await signClientAssertion({ clientId: 'app', audience: AS, key: keys.privateJwk, alg: 'ES256' })
       expect(await code(verifyClientAssertion(token, keys.publicJwk, { clientId: 'app', audience: AS, replayStore: store }))).toBe('ERR_STORE_UNAVAILABLE')
@@ -187,9 +187,9 @@ describe.skipIf(NO_REDIS)('Redis stores: client shapes and reply checks (node-re
 
   it('a store error reaches the caller as cause; an error reply too', async () => {
     const store = redisReplayStore({ sendCommand: (args) => client.sendCommand(['SET', args[1]!, '1', 'PXAT', 'soon', 'NX']) })
-    const e = await store.add('bad-pxat', new Date(Date.now() + 60_000)).catch((x: JoseError) => x)
-    expect(e.code).toBe('ERR_STORE_UNAVAILABLE')
-    expect(String((e.cause as Error).message)).toMatch(/not an integer|out of range/)
+    const e = await Promise.resolve(store.add('bad-pxat', new Date(Date.now() + 60_000))).then(() => undefined, (x: JoseError) => x)
+    expect(e?.code).toBe('ERR_STORE_UNAVAILABLE')
+    expect(String((e?.cause as Error).message)).toMatch(/not an integer|out of range/)
   })
 
   it('what the reply check cannot catch: a client that drops NX gets OK twice (the docs say so)', async () => {
