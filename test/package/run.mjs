@@ -165,7 +165,7 @@ async function main() {
     assert(/\brequire\('isojwt'\)/.test(cjs), 'dist/stores.cjs does not require(\'isojwt\')')
     for (const [file, text] of [['dist/stores.js', esm], ['dist/stores.cjs', cjs]]) {
       // Markers of the core: its error class, its brand, its crypto calls, its base64url checks.
-      for (const marker of [/class JoseError/, /isojwt\.JoseError/, /subtle\.(?:sign|verify|importKey)/, /#backend/, /\bfrom ['"]\.\//, /require\(['"]\.\//]) {
+      for (const marker of [/class JoseError/, /Symbol\.for\(['"]isojwt\.JoseError/, /subtle\.(?:sign|verify|importKey)/, /#backend/, /\bfrom ['"]\.\//, /require\(['"]\.\//]) {
         assert(!marker.test(text), `${file} carries core code or a relative import (${marker})`)
       }
     }
@@ -308,7 +308,12 @@ async function checkJsr() {
   await check('jsr.json: same version as package.json, exports ./src entry files', () => {
     assert(jsr.version === pkg.version, `jsr.json version ${jsr.version}, package.json ${pkg.version}`)
     for (const [k, v] of Object.entries(jsr.exports)) assert(existsSync(join(ROOT, v)), `jsr.json export ${k}: ${v} does not exist`)
-    assert(Object.keys(jsr.exports).sort().join() === Object.keys(pkg.exports).filter((s) => s !== './package.json').sort().join(),
+    // isojwt/stores is npm-only: its entry imports the core as 'isojwt' (one copy of it),
+    // which JSR cannot map to the package's own source without type-checking the core
+    // from a second root (deno check then fails in core files). Deno uses npm:isojwt/stores
+    // (test/runtimes/run-stores-deno.mjs runs it so).
+    const NPM_ONLY = new Set(['./package.json', './stores'])
+    assert(Object.keys(jsr.exports).sort().join() === Object.keys(pkg.exports).filter((s) => !NPM_ONLY.has(s)).sort().join(),
       `jsr.json exports ${Object.keys(jsr.exports)} differ from the npm subpaths`)
   })
   // A dead proxy: any network access fails the run, so passing proves it works offline.
