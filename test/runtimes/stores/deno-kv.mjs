@@ -9,7 +9,16 @@ import { assert, counter, failsClosed, replayChecks, sleep } from './stores-chec
 
 const [mode, file, start] = Deno.args
 if (mode === 'race') {
-  const kv = await Deno.openKv(file)
+  // Opening creates the schema: two processes opening a new file at once can meet the lock too.
+  let kv
+  for (let i = 0; !kv; i++) {
+    try {
+      kv = await Deno.openKv(file)
+    } catch (e) {
+      if (i >= 100 || !/locked/.test(String(e?.message))) throw e
+      await sleep(20)
+    }
+  }
   const store = denoKvReplayStore(kv)
   await sleep(Number(start) - Date.now())
   const until = new Date(Date.now() + 60_000)
