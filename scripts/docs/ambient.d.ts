@@ -20,6 +20,18 @@ declare namespace Deno {
   function serve(handler: (request: Request) => Response | Promise<Response>): unknown
   function serve(options: { port?: number }, handler: (request: Request) => Response | Promise<Response>): unknown
   const env: { get(name: string): string | undefined }
+  /** Deno KV (--unstable-kv; Deno Deploy): the members isojwt/stores uses. */
+  function openKv(path?: string): Promise<Kv>
+  interface Kv {
+    get(key: readonly unknown[]): Promise<{ key: readonly unknown[]; value: unknown; versionstamp: string | null }>
+    atomic(): AtomicOperation
+    close(): void
+  }
+  interface AtomicOperation {
+    check(...checks: { key: readonly unknown[]; versionstamp: string | null }[]): this
+    set(key: readonly unknown[], value: unknown, options?: { expireIn?: number }): this
+    commit(): Promise<{ ok: true; versionstamp: string } | { ok: false }>
+  }
 }
 
 declare const Bun: {

@@ -73,9 +73,12 @@ export function checkExamples(files, { root = ROOT } = {}) {
   try {
     mkdirSync(join(scratch, 'node_modules'))
     symlinkSync(root, join(scratch, 'node_modules/isojwt'), 'dir')
-    // Schema libraries the docs show with `schema` (dev dependencies, never the package's own).
-    for (const lib of ['zod', 'valibot', 'arktype']) {
-      if (existsSync(join(root, 'node_modules', lib))) symlinkSync(join(root, 'node_modules', lib), join(scratch, 'node_modules', lib), 'dir')
+    // Schema libraries the docs show with `schema`, and the Redis clients docs/stores.md shows
+    // (dev dependencies, never the package's own).
+    for (const lib of ['zod', 'valibot', 'arktype', 'redis', 'ioredis', '@upstash/redis']) {
+      if (!existsSync(join(root, 'node_modules', lib))) continue
+      mkdirSync(dirname(join(scratch, 'node_modules', lib)), { recursive: true })
+      symlinkSync(join(root, 'node_modules', lib), join(scratch, 'node_modules', lib), 'dir')
     }
     copyFileSync(join(here, 'ambient.d.ts'), join(scratch, 'ambient.d.ts'))
     /** @type {Map<string, { md: string, line: number }>} scratch file → Markdown origin */

@@ -26,6 +26,9 @@ const RUNNERS = [
   ['workerd', 'run-workerd.mjs'],
   ['edge-runtime', 'run-edge.mjs'],
   ['chromium', 'run-chromium.mjs'],
+  // isojwt/stores on the engines of the runtimes themselves (Redis runs in npm test).
+  ['stores-workerd', 'run-stores-workerd.mjs'],
+  ['stores-deno', 'run-stores-deno.mjs'],
 ]
 for (const file of readdirSync(HERE).filter((f) => /^run-.*\.mjs$/.test(f)).sort()) {
   if (file !== 'run-all.mjs' && !RUNNERS.some((r) => r[1] === file)) RUNNERS.push([file.slice(4, -4), file])
