@@ -36,7 +36,7 @@ const bytesOf = (data: SigningData): Uint8Array => (typeof data === 'string' ? B
 const HASH: Record<string, string> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' }
 
 type Family = 'HMAC' | 'RSASSA-PKCS1-v1_5' | 'RSA-PSS' | 'ECDSA' | 'Ed25519'
-type KeyArg = KeyObject | { key: KeyObject; padding?: number; saltLength?: number; dsaEncoding?: 'ieee-p1363' }
+type KeyArg = KeyObject | { key: KeyObject; padding?: number; saltLength?: number }
 
 /** What node:crypto needs for one imported CryptoKey: its KeyObject and the key argument for `entry`. */
 interface Prepared {
@@ -52,8 +52,54 @@ const prepared = new WeakMap<CryptoKey, Prepared>()
 function keyArg(entry: AlgEntry, key: KeyObject): KeyArg {
   const family = entry.signParams.name as Family
   if (family === 'RSA-PSS') return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: entry.hashBytes }
-  if (family === 'ECDSA') return { key, dsaEncoding: 'ieee-p1363' }
-  return key
+  return key // ECDSA too: signatures are converted here (ecdsaRaw, ecdsaDer)
+}
+
+/**
+ * ECDSA signatures travel as r ‖ s (RFC 7518 §3.4), node:crypto's are DER. Its own
+ * conversion (`dsaEncoding: 'ieee-p1363'`) halves sign and costs a third of verify on
+ * Node 24 (bench/README.md, issue 20), so the backend converts. `ecdsaRaw` reads what
+ * node:crypto just made (well-formed, minimal INTEGERs; P-521's SEQUENCE has a long
+ * length); `ecdsaDer` writes any r ‖ s of the checked length as minimal INTEGERs, so a
+ * signature maps to exactly one DER and node:crypto judges it.
+ */
+function ecdsaRaw(der: Buffer, n: number): Buffer {
+  const out = Buffer.alloc(2 * n)
+  let i = der[1]! & 0x80 ? 3 : 2
+  for (let k = 1; k <= 2; k++) {
+    const len = der[i + 1]!
+    const skip = Math.max(0, len - n) // the sign byte of a high r or s
+    der.copy(out, k * n - (len - skip), i + 2 + skip, i + 2 + len)
+    i += 2 + len
+  }
+  return out
+}
+
+function ecdsaDer(raw: Uint8Array): Buffer {
+  const n = raw.length / 2
+  // Each half without its leading zero bytes (one kept for zero), and a sign byte when its top bit is set.
+  const from = (at: number): number => {
+    let i = at
+    while (i < at + n - 1 && raw[i] === 0) i++
+    return i
+  }
+  const r = from(0)
+  const s = from(n)
+  const rLen = n - r + (raw[r]! >> 7)
+  const sLen = 2 * n - s + (raw[s]! >> 7)
+  const body = 4 + rLen + sLen
+  const head = body < 128 ? 2 : 3
+  const der = Buffer.alloc(head + body) // zero-filled: the sign bytes are already there
+  der[0] = 0x30
+  if (head === 3) der[1] = 0x81
+  der[head - 1] = body
+  der[head] = 2
+  der[head + 1] = rLen
+  der.set(raw.subarray(r, n), head + 2 + rLen - (n - r))
+  der[head + 2 + rLen] = 2
+  der[head + 3 + rLen] = sLen
+  der.set(raw.subarray(s), head + 4 + rLen + sLen - (2 * n - s))
+  return der
 }
 
 const prepare = (entry: AlgEntry, key: KeyObject): Prepared =>
@@ -152,7 +198,10 @@ export const backendNow: BackendNow = {
   sign(entry, key, data) {
     const p = preparedFor(entry, key)
     if (p === undefined) return undefined
-    return entry.signParams.name === 'HMAC' ? hmac(p, data).digest('base64url') : nodeSign(p.hash, bytesOf(data), p.arg).toString('base64url')
+    const family = entry.signParams.name
+    if (family === 'HMAC') return hmac(p, data).digest('base64url')
+    const sig = nodeSign(p.hash, bytesOf(data), p.arg)
+    return (family === 'ECDSA' ? ecdsaRaw(sig, entry.sigBytes / 2) : sig).toString('base64url')
   },
   /**
    * An HMAC tag is compared as base64url text with the token's own (canonical) segment
@@ -162,7 +211,8 @@ export const backendNow: BackendNow = {
   verify(entry, key, sig, data) {
     const p = preparedFor(entry, key)
     if (p === undefined) return undefined
-    if (entry.signParams.name !== 'HMAC') return nodeVerify(p.hash, bytesOf(data), p.arg, sig.signature)
+    const family = entry.signParams.name
+    if (family !== 'HMAC') return nodeVerify(p.hash, bytesOf(data), p.arg, family === 'ECDSA' ? ecdsaDer(sig.signature) : sig.signature)
     const text = sig.signatureSegment
     if (text !== undefined) return sameText(hmac(p, data).digest('base64url'), text)
     const tag = hmac(p, data).digest()
