@@ -4,7 +4,7 @@
 // the job it prints `ready`, waits for `go <epoch ms>` on stdin (every process starts the
 // phase at that instant), runs it and prints `result <json>`.
 import { createInterface } from 'node:readline'
-import { createRemoteJwks, isJoseError, verify, verifyClientAssertion, verifyDpopProof } from 'isojwt'
+import { createRemoteJwks, createResourceServer, isJoseError, verify, verifyClientAssertion, verifyDpopProof } from 'isojwt'
 import { redisCacheStore, redisReplayStore } from 'isojwt/stores'
 
 const job = JSON.parse(process.argv[2])
@@ -42,6 +42,15 @@ const phases = {
   },
   assertion: () => tally(job.times, () => verifyClientAssertion(job.assertion, job.publicJwk, { clientId: 'app', audience: 'https://as.example', replayStore })),
   dpop: () => tally(job.times, () => verifyDpopProof(job.proof, { htm: 'POST', htu: 'https://as.example/token', replayStore })),
+  // This process's own resource server (issue 19): the same DPoP-bound request, job.times at once.
+  resource() {
+    const rs = createResourceServer({ issuer: 'https://as.example', audience: 'https://api.example', jwks: job.asJwk, algorithms: ['ES256'], dpop: 'required', replayStore })
+    const request = () => new Request('https://api.example/resource', { headers: { authorization: `DPoP ${job.accessToken}`, dpop: job.resourceProof } })
+    return tally(job.times, async () => {
+      const outcome = await rs.authenticate(request())
+      if (!outcome.ok) throw outcome.error
+    })
+  },
   async jwks() {
     const cacheStore = redisCacheStore(client)
     await verify(job.token, createRemoteJwks(job.jwksUrl, { cacheStore }), { issuer: 'https://id.example' })

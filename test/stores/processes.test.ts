@@ -1,8 +1,8 @@
 /**
  * Replay protection across processes (issue 19): separate Node processes, each with its own
  * Redis client and its own isojwt (the built package, test/stores/child.mjs), share one real
- * redis-server. The same jtis, the same client assertion and the same DPoP proof arrive at
- * all of them at once: each is accepted exactly once in total. And two processes sharing
+ * redis-server. The same jtis, the same client assertion, the same DPoP proof and the same
+ * DPoP-bound request (to each process's own createResourceServer) arrive at all of them at once: each is accepted exactly once in total. And two processes sharing
  * the Redis cacheStore make one JWK Set request between them. Needs dist/ (`npm run build`;
  * `npm test` builds first).
  */
@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDpopProof, generateKeyPair, signClientAssertion } from '../../src/index.ts'
+import { createDpopProof, exportJwk, generateKeyPair, sign, signClientAssertion, thumbprint } from '../../src/index.ts'
 import { NO_REDIS, startRedis, type RedisServer } from './redis-server.ts'
 import { clientKeys, idToken, jwksServer, type Kind } from './fixtures.ts'
 
@@ -48,22 +48,28 @@ describe.skipIf(NO_REDIS || !BUILT).each<Kind>(['node-redis', 'ioredis'])('acros
   beforeAll(async () => { server = await startRedis() })
   afterAll(async () => { await server?.stop() })
 
-  it('50 jtis, 100 copies of one client assertion and of one DPoP proof per process: each accepted exactly once in total', async () => {
+  it('50 jtis, 100 copies of one client assertion, of one DPoP proof and of one DPoP-bound request to each process\'s own resource server: each accepted exactly once in total', async () => {
     const keys = await clientKeys()
     const assertion = await signClientAssertion({ clientId: 'app', audience: 'https://as.example', key: keys.privateJwk, alg: 'ES256' })
-    const proof = await createDpopProof(await generateKeyPair('ES256'), { htm: 'POST', htu: 'https://as.example/token' })
+    const dpopKey = await generateKeyPair('ES256')
+    const proof = await createDpopProof(dpopKey, { htm: 'POST', htu: 'https://as.example/token' })
+    // An RFC 9068 access token bound to the DPoP key (cnf.jkt), and a proof for one API request.
+    const as = await clientKeys()
+    const accessToken = await sign({ sub: 'user-1', client_id: 'app', jti: `${kind}-at`, cnf: { jkt: await thumbprint(await exportJwk(dpopKey.publicKey)) } },
+      as.privateJwk, { alg: 'ES256', typ: 'at+jwt', issuer: 'https://as.example', audience: 'https://api.example', expiresIn: '5m' })
+    const resourceProof = await createDpopProof(dpopKey, { htm: 'GET', htu: 'https://api.example/resource', accessToken })
     const jtis = Array.from({ length: 50 }, (_, i) => `${kind}-jti-${i}`)
-    const job = { kind, url: server.url, phases: ['jtis', 'assertion', 'dpop'], jtis, assertion, publicJwk: keys.publicJwk, proof, times: 100 }
-    const [added, assertions, proofs] = await lockstep(Array.from({ length: PROCESSES }, () => start(job)), 3)
+    const job = { kind, url: server.url, phases: ['jtis', 'assertion', 'dpop', 'resource'], jtis, assertion, publicJwk: keys.publicJwk, proof, asJwk: as.publicJwk, accessToken, resourceProof, times: 100 }
+    const [added, assertions, proofs, resources] = await lockstep(Array.from({ length: PROCESSES }, () => start(job)), 4)
     const all = (added as string[][]).flat()
     expect(all.length).toBe(50)
     expect(new Set(all)).toEqual(new Set(jtis))
     const total = (rows: unknown[], key: string) => (rows as Record<string, number>[]).reduce((n, r) => n + (r[key] ?? 0), 0)
-    for (const [rows, replayed] of [[assertions, 'ERR_JWT_CLAIM_INVALID/replayed'], [proofs, 'ERR_DPOP_INVALID/replayed']] as const) {
+    for (const [rows, replayed] of [[assertions, 'ERR_JWT_CLAIM_INVALID/replayed'], [proofs, 'ERR_DPOP_INVALID/replayed'], [resources, 'ERR_DPOP_INVALID/replayed']] as const) {
       expect(total(rows!, 'accepted'), JSON.stringify(rows)).toBe(1)
       expect(total(rows!, replayed), JSON.stringify(rows)).toBe(PROCESSES * 100 - 1)
     }
-    console.log(`${kind}: jtis accepted per process ${(added as string[][]).map((a) => a.length).join('+')} = 50; assertion ${JSON.stringify(assertions)}; DPoP ${JSON.stringify(proofs)}`)
+    console.log(`${kind}: jtis accepted per process ${(added as string[][]).map((a) => a.length).join('+')} = 50; assertion ${JSON.stringify(assertions)}; DPoP ${JSON.stringify(proofs)}; resource servers ${JSON.stringify(resources)}`)
   })
 
   it('two processes sharing the Redis cacheStore, one after the other: one JWK Set request between them', async () => {
