@@ -5,6 +5,8 @@
  * expired one, one without the scope, a DPoP-bound token with its proof, the same proof
  * again, the bound token as a Bearer token, and a DPoP client (createDpopFetch) through
  * a server nonce round trip; status and www-authenticate are asserted byte for byte.
+ * Then docs/resource-server.md's Worker, Next.js middleware and node:http recipes, as
+ * written (Next.js itself is not a dependency: its middleware gets a Fetch Request).
  */
 import type { AddressInfo } from 'node:net'
 import { readFileSync } from 'node:fs'
@@ -171,3 +173,64 @@ beforeAll(async () => {
 afterAll(() => close())
 const expressSend: Send = (path, headers = {}) => realFetch(origin + path, { headers })
 cases('Express', () => expressSend, () => `${origin}/nonce/orders`)
+
+// docs/resource-server.md: the Cloudflare Worker (its quick start), Next.js middleware and
+// node:http recipes, as written. The Worker and Next.js get Fetch Requests (the Request
+// their runtimes hand over); node:http runs on a loopback port and is sent two
+// Authorization header lines, which it must see through req.rawHeaders.
+const RS_GUIDE = readFileSync(join(import.meta.dirname, '../../docs/resource-server.md'), 'utf8')
+const rsBlocks = [...RS_GUIDE.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]!)
+/** `pattern`'s first group in the guide's first block containing `marker`, transpiled, as a function of `rs`. */
+function rsRecipe<F>(marker: string, pattern: RegExp, name: string): (rs: ResourceServer) => F {
+  const code = pattern.exec(rsBlocks.find((b) => b.includes(marker)) ?? '')?.[1]
+  if (!code) throw new Error(`docs/resource-server.md has no ${marker}`)
+  const js = transformSync(code.startsWith('async function') ? code : `const ${name} = ${code}`, { loader: 'ts' }).code
+  return new Function('rs', `${js}\nreturn ${name}`) as (rs: ResourceServer) => F
+}
+
+describe('docs/resource-server.md: the Worker, Next.js and node:http recipes as written', () => {
+  const api = (headers: Record<string, string> = {}) => new Request(URL_, { headers })
+
+  it('the Worker: 200 with the claims, 401/403 with the challenge and an empty body', async () => {
+    const worker = rsRecipe<{ fetch(r: Request): Promise<Response> }>('export default {', /^export default (\{[\s\S]*?^\})$/m, 'worker')
+    const w = worker(server({ publicUrl: undefined }))
+    const ok = await w.fetch(api({ authorization: `Bearer ${await at()}` }))
+    expect([ok.status, await ok.json()]).toEqual([200, { sub: 'user-1', scopes: ['orders:read'] }])
+    const missing = await w.fetch(api())
+    expect([missing.status, missing.headers.get('www-authenticate'), await missing.text()]).toEqual([401, MISSING, ''])
+    const scope = await w.fetch(api({ authorization: `Bearer ${await at({ scope: 'x' })}` }))
+    expect([scope.status, scope.headers.get('www-authenticate')]).toEqual([403, bearerError('ERR_JWT_CLAIM_INVALID', 'insufficient_scope', 'orders:read')])
+    const t = await at({ cnf: { jkt } })
+    const bound = await w.fetch(api({ authorization: `DPoP ${t}`, dpop: await createDpopProof(client, { htm: 'GET', htu: URL_, accessToken: t }) }))
+    expect(bound.status).toBe(200)
+  })
+
+  it('Next.js middleware: undefined (go on) for a good token, the response otherwise', async () => {
+    const mw = rsRecipe<(r: Request) => Promise<Response | undefined>>('export async function middleware', /^export (async function middleware[\s\S]*?^\})$/m, 'middleware')(server())
+    expect(await mw(api({ authorization: `Bearer ${await at()}` }))).toBeUndefined()
+    const bad = await mw(api({ authorization: `Bearer ${await at({ exp: now() - 60 })}` }))
+    expect([bad?.status, bad?.headers.get('www-authenticate')]).toEqual([401, bearerError('ERR_JWT_EXPIRED')])
+  })
+
+  it('node:http: req passed as is; two Authorization lines are a 400, not the first one accepted', async () => {
+    const { createServer, request } = await import('node:http')
+    const handler = rsRecipe<Parameters<typeof createServer>[1]>('node:http', /createServer\((async \(req, res\) => \{[\s\S]*?^\})\)\.listen/m, 'handler')
+    const srv = createServer(handler(server()))
+    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve))
+    const port = (srv.address() as AddressInfo).port
+    const call = (authorization?: string | string[]) => new Promise<[number, string | undefined]>((resolve, reject) => {
+      request({ host: '127.0.0.1', port, path: '/api/orders', headers: authorization === undefined ? {} : { authorization: authorization as string } }, (res) => { // an array: one line each
+        res.resume()
+        resolve([res.statusCode!, res.headers['www-authenticate'] as string | undefined])
+      }).on('error', reject).end()
+    })
+    try {
+      const good = `Bearer ${await at()}`
+      expect(await call(good)).toEqual([200, undefined])
+      expect(await call()).toEqual([401, MISSING])
+      expect(await call([good, `Bearer ${await at({ sub: 'mallory' })}`])).toEqual([400, bearerError('ERR_REQUEST_INVALID', 'invalid_request')])
+    } finally {
+      srv.close()
+    }
+  })
+})
