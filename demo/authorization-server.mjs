@@ -1,7 +1,8 @@
 // The authorization server of the demo: an authorization endpoint with a simulated consent,
 // a token endpoint (authorization_code grant + PKCE, clients authenticated with a
-// private_key_jwt assertion, RFC 7523 §2.2), a JWKS endpoint, and RFC 9068 access tokens.
-import { createLocalJwks, decode, exportJwk, generateKeyPair, isJoseError, sign, thumbprint, verifyClientAssertion } from 'isojwt'
+// private_key_jwt assertion, RFC 7523 §2.2), a JWKS endpoint, and RFC 9068 access tokens,
+// bound to the client's key (cnf.jkt) when the token request carries a DPoP proof (RFC 9449 §5).
+import { createLocalJwks, decode, exportJwk, generateKeyPair, isJoseError, sign, thumbprint, verifyClientAssertion, verifyDpopProof } from 'isojwt'
 import { listen, readBody, send } from './http.mjs'
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
@@ -33,12 +34,13 @@ export async function startAuthorizationServer({ log }) {
   const resources = new Set() // resource indicators (RFC 8707) this server issues tokens for
   const codes = new Map() // one-time authorization codes
   const replayStore = memoryReplayStore()
+  const proofReplayStore = memoryReplayStore()
 
   const server = await listen(async (req, res) => {
     const url = new URL(req.url, issuer)
     if (req.method === 'GET' && url.pathname === '/jwks') return send(res, 200, { keys: [publicJwk] }, { 'cache-control': 'max-age=300' })
     if (req.method === 'GET' && url.pathname === '/authorize') return authorize(url, res)
-    if (req.method === 'POST' && url.pathname === '/token') return token(new URLSearchParams(await readBody(req)), res)
+    if (req.method === 'POST' && url.pathname === '/token') return token(new URLSearchParams(await readBody(req)), res, req.headers.dpop)
     send(res, 404, { error: 'not_found' })
   })
   const issuer = server.url
@@ -69,7 +71,7 @@ export async function startAuthorizationServer({ log }) {
   }
 
   /** RFC 6749 §4.1.3 with RFC 7523 §2.2 client authentication. */
-  async function token(form, res) {
+  async function token(form, res, proof) {
     // Which client: client_id when sent, else the assertion's (unverified) sub, to pick its registered keys.
     let clientId = form.get('client_id')
     const assertion = form.get('client_assertion')
@@ -95,13 +97,24 @@ export async function startAuthorizationServer({ log }) {
       grant.redirectUri !== form.get('redirect_uri') || grant.challenge !== (await sha256(form.get('code_verifier') ?? ''))) {
       return send(res, 400, { error: 'invalid_grant' })
     }
-    const accessToken = await mintAccessToken({ sub: grant.sub, clientId, scope: grant.scope, resource: grant.resource })
-    send(res, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: 300, scope: grant.scope })
+    // RFC 9449 §5: a proof at the token endpoint binds the token to its key (cnf.jkt), token_type DPoP.
+    let jkt
+    if (proof !== undefined) {
+      try {
+        ;({ jkt } = await verifyDpopProof(String(proof), { htm: 'POST', htu: `${issuer}/token`, replayStore: proofReplayStore }))
+      } catch (e) {
+        if (!isJoseError(e)) throw e
+        return send(res, 400, { error: 'invalid_dpop_proof', error_description: e.code })
+      }
+      log(`   [authorization server] DPoP proof valid: the token is bound to key ${jkt}`)
+    }
+    const accessToken = await mintAccessToken({ sub: grant.sub, clientId, scope: grant.scope, resource: grant.resource, jkt })
+    send(res, 200, { access_token: accessToken, token_type: jkt ? 'DPoP' : 'Bearer', expires_in: 300, scope: grant.scope })
   }
 
-  /** An RFC 9068 access token: typ at+jwt, iss, sub, aud, client_id, iat, exp, jti, scope. */
-  function mintAccessToken({ sub, clientId, scope, resource, now }) {
-    return sign({ client_id: clientId, scope }, privateKey, {
+  /** An RFC 9068 access token: typ at+jwt, iss, sub, aud, client_id, iat, exp, jti, scope (and cnf.jkt when bound). */
+  function mintAccessToken({ sub, clientId, scope, resource, now, jkt }) {
+    return sign({ client_id: clientId, scope, ...(jkt && { cnf: { jkt } }) }, privateKey, {
       typ: 'at+jwt', kid: publicJwk.kid, issuer, subject: sub, audience: resource, expiresIn: '5m', jwtId: random(), now,
     })
   }

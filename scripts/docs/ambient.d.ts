@@ -38,37 +38,3 @@ declare const Bun: {
   serve(options: { port?: number; fetch(request: Request): Response | Promise<Response> }): unknown
   readonly env: Record<string, string | undefined>
 }
-
-// Hono and Express, for docs/express-and-hono.md: only the members its examples use,
-// with the signatures of hono 4 and express 4/5 (neither is a dependency).
-declare module 'hono' {
-  type Vars<E> = E extends { Variables: infer V } ? V : Record<string, unknown>
-  export interface Context<E = {}> {
-    req: { header(name: string): string | undefined; raw: Request }
-    set<K extends keyof Vars<E>>(key: K, value: Vars<E>[K]): void
-    get<K extends keyof Vars<E>>(key: K): Vars<E>[K]
-    json(body: unknown, status?: number): Response
-    body(data: string | null, status?: number, headers?: Record<string, string>): Response
-  }
-  export type Next = () => Promise<void>
-  export class Hono<E = {}> {
-    use(path: string, handler: (c: Context<E>, next: Next) => Promise<Response | void>): this
-    get(path: string, handler: (c: Context<E>) => Response | Promise<Response>): this
-    fetch(request: Request): Response | Promise<Response>
-  }
-}
-
-declare module 'express' {
-  export interface Request { headers: { authorization?: string; [name: string]: string | string[] | undefined } }
-  export interface Response {
-    locals: Record<string, any>
-    status(code: number): this
-    set(headers: Record<string, string>): this
-    json(body: unknown): this
-    end(): this
-  }
-  export type NextFunction = (error?: unknown) => void
-  type Handler = (req: Request, res: Response, next: NextFunction) => unknown
-  export interface Express { use(path: string, ...handlers: Handler[]): this; get(path: string, ...handlers: Handler[]): this; listen(port: number): unknown }
-  export default function express(): Express
-}

@@ -73,4 +73,26 @@ describe(`npm run demo (${backend} backend)`, () => {
     expect(out).toMatch(/tampered token\s+401 invalid_token \(ERR_JWS_SIGNATURE_INVALID\)/)
     expect(out).toMatch(/expired token\s+401 invalid_token \(ERR_JWT_EXPIRED\)/)
   })
+
+  it('the DPoP variant: a bound token (cnf.jkt), the nonce round trip, and each refusal with its status and challenge', () => {
+    const out = String(run.stdout)
+    const algs = 'algs="ES256 EdDSA Ed25519 PS256 RS256"'
+    const dpop = (error: string, code: string) => `401 Bearer, DPoP error="${error}", error_description="${code}", ${algs}`
+    const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    const line = (label: string, rest: string) => expect(out).toMatch(new RegExp(`^   ${esc(label)}\\s+${esc(rest)}$`, 'm'))
+    expect(out).toMatch(/token_type\s+DPoP\n/)
+    const jkt = /DPoP proof valid: the token is bound to key ([\w-]{43})/.exec(out)?.[1]
+    expect(jkt).toBeDefined()
+    expect(out).toContain(`"cnf":{"jkt":"${jkt}"}`)
+    expect(out).toContain(`DPoP token valid: sub=alice, proof key ${jkt} = cnf.jkt`)
+    expect(out).toMatch(new RegExp(`first answer\\s+${esc(dpop('use_dpop_nonce', 'ERR_DPOP_NONCE_REQUIRED'))} \\(dpop-nonce: [\\w-]{43}\\)`))
+    line('retried with it', '200')
+    line('stolen, as Bearer', `401 Bearer error="invalid_token", error_description="ERR_DPOP_INVALID", DPoP ${algs}`)
+    line('stolen, own key', dpop('invalid_token', 'ERR_DPOP_INVALID'))
+    expect(out).toContain('refused: ERR_DPOP_INVALID (jti replayed)')
+    line('replayed proof', dpop('invalid_dpop_proof', 'ERR_DPOP_INVALID'))
+    line('proof for POST', dpop('invalid_dpop_proof', 'ERR_DPOP_INVALID'))
+    line('proof, other URL', dpop('invalid_dpop_proof', 'ERR_DPOP_INVALID'))
+    line('proof, no nonce', dpop('use_dpop_nonce', 'ERR_DPOP_NONCE_REQUIRED'))
+  })
 })
