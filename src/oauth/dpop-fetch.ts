@@ -3,8 +3,9 @@
  * (with `ath` when an access token is given), the server's nonce is remembered per
  * origin, and a `use_dpop_nonce` answer is retried once when the body can be sent again.
  */
+import { isPlainObject } from '../jose/json.ts'
 import { fail, toJoseError } from '../errors.ts'
-import { readOptions, validating } from '../jose/options.ts'
+import { invalid, readOptions, validating } from '../jose/options.ts'
 import { createDpopProof, keyOf } from './dpop-proof.ts'
 import type { DpopFetch } from './resource-types.ts'
 
@@ -37,6 +38,13 @@ const replayable = (req: Request, body: unknown): boolean =>
  * const res = await dpopFetch('https://api.example/orders', { accessToken: 'eyJ…' })
  * ```
  */
+const strings = (xs: unknown[]): boolean => xs.every((x) => typeof x === 'string')
+const okHeaders = (h: unknown): boolean => h === undefined || h instanceof Headers
+  || (Array.isArray(h) ? h.every((p) => Array.isArray(p) && p.length === 2 && strings(p)) : isPlainObject(h) && strings(Object.values(h)))
+
+const okBody = (b: unknown): boolean => b == null || typeof b === 'string' || ArrayBuffer.isView(b) || b instanceof ArrayBuffer
+  || b instanceof Blob || b instanceof FormData || b instanceof URLSearchParams || b instanceof ReadableStream
+
 export function createDpopFetch(keyPair: CryptoKeyPair, options?: { fetch?: typeof fetch }): DpopFetch {
   const f = validating(() => {
     keyOf(keyPair, 'privateKey')
@@ -54,8 +62,12 @@ export function createDpopFetch(keyPair: CryptoKeyPair, options?: { fetch?: type
     try {
       if (init !== undefined && (typeof init !== 'object' || init === null)) fail('ERR_JOSE_INVALID_ARGUMENT', 'init must be an object')
       const { accessToken: at, ...rest } = init ?? {}
-      // Request would stringify any method, a 1e5-deep array recursively.
-      if (rest.method !== undefined && typeof rest.method !== 'string') fail('ERR_JOSE_INVALID_ARGUMENT', 'init.method must be a string')
+      // Request stringifies what it does not expect (an array 1e5 deep, recursively, for a
+      // second) and checks a method over its whole length: refused here at once instead.
+      if (!(typeof input === 'string' || input instanceof URL || input instanceof Request)) invalid('the input must be a URL string, a URL or a Request')
+      if (rest.method !== undefined && !(typeof rest.method === 'string' && /^[!#$%&'*+.^_`|~\w-]{1,32}$/.test(rest.method))) invalid('init.method must be an HTTP method')
+      if (!okHeaders(rest.headers)) invalid('init.headers must be a Headers, [name, value] string pairs or an object of strings')
+      if (!okBody(rest.body)) invalid('init.body must be a string, bytes, a Blob, FormData, URLSearchParams or a ReadableStream')
       ;(accessToken = at), (body = rest.body)
       base = new Request(input, rest)
       origin = new URL(base.url).origin
