@@ -535,7 +535,7 @@ export interface EncryptJwtOptions extends Pick<SignOptions, 'expiresIn' | 'notB
  *
  * @example
  * ```ts
- * import { decryptJwt, type DecryptJwtOptions } from 'isojwt'
+ * import { decryptJwt, type DecryptJwtOptions, type Jwk } from 'isojwt'
  * declare const token: string, privateJwk: Jwk
  * const options: DecryptJwtOptions = { algorithms: ['ECDH-ES'], publicKeyEncryption: true, audience: 'api' }
  * const { payload } = await decryptJwt(token, privateJwk, options)

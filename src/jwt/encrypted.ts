@@ -10,7 +10,7 @@ import { encrypt, decryptPlanned } from '../jwe/api.ts'
 import { DECRYPT_OPTIONS, planDecrypt } from '../jwe/options.ts'
 import type { DecryptJwtOptions, DecryptJwtResult, EncryptJwtOptions, JwtPayload, KeyInput, KeyResolver } from '../types.ts'
 import { CLAIM_OPTIONS, checkClaims, compileClaims } from './claims.ts'
-import { CLAIM_SIGN_OPTIONS, jwtBody, plan } from './sign.ts'
+import { jwtBody, plan, SIGN_OPTIONS } from './sign.ts'
 
 /**
  * Encrypts a JWT: the claims are set as `sign` sets them (`iat` unless the payload has one,
@@ -32,7 +32,7 @@ import { CLAIM_SIGN_OPTIONS, jwtBody, plan } from './sign.ts'
  */
 export async function encryptJwt(payload: JwtPayload, key: KeyInput, options: EncryptJwtOptions): Promise<string> {
   try {
-    const o = readOptions(options, ['alg', 'enc', 'kid', ...CLAIM_SIGN_OPTIONS])
+    const o = readOptions(options, ['enc', ...SIGN_OPTIONS.filter((n) => n !== 'typ' && n !== 'header')])
     const body = jwtBody(validating(() => plan({ ...o, alg: undefined, kid: undefined })), payload)
     return await encrypt(body, key, { alg: o.alg, enc: o.enc, kid: o.kid, typ: 'JWT' } as EncryptJwtOptions)
   } catch (e) {

@@ -12,11 +12,9 @@ import { checkNow, epochSeconds, parseDuration } from '../jose/time.ts'
 /** The claims sign options set, in the order they are written: [claim, option]. */
 const SET = [['iss', 'issuer'], ['sub', 'subject'], ['aud', 'audience'], ['jti', 'jwtId'], ['exp', 'expiresIn'], ['nbf', 'notBefore']] as const
 
-/** The options that set claims: sign's, and encryptJwt's (API.md: "the claim options of SignOptions"). */
-export type ClaimSignOption = 'issuedAt' | 'now' | (typeof SET)[number][1]
-type SignOption = 'alg' | 'kid' | 'typ' | 'header' | ClaimSignOption
-export const CLAIM_SIGN_OPTIONS: readonly ClaimSignOption[] = /* @__PURE__ */ (() => ['issuedAt', 'now', ...SET.map((s) => s[1])])()
-const SIGN_OPTIONS: readonly SignOption[] = /* @__PURE__ */ (() => ['alg', 'kid', 'typ', 'header', ...CLAIM_SIGN_OPTIONS])()
+type SignOption = 'alg' | 'kid' | 'typ' | 'header' | 'issuedAt' | 'now' | (typeof SET)[number][1]
+/** Sign's options; from the fifth on, those that set claims (encryptJwt takes them: API.md, "the claim options of SignOptions"). */
+export const SIGN_OPTIONS: readonly SignOption[] = /* @__PURE__ */ (() => ['alg', 'kid', 'typ', 'header', 'issuedAt', 'now', ...SET.map((s) => s[1])] as SignOption[])()
 
 /** Sign options, validated once (createSigner validates at creation). */
 export interface SignPlan {
