@@ -131,7 +131,7 @@ function fromCryptoKey(key: CryptoKey): JweKey {
 function fromString(s: string): JweKey {
   const text = trimKeyText(s)
   if (text.startsWith('-----BEGIN ')) {
-    const { form, der, kty, crv, rsaBits } = pemKey(parsePem(text))
+    const { form, der, kty, crv, rsaBits } = pemKey(parsePem(text), true)
     return make({ form, kty, crv, bits: rsaBits, visibility: form === 'spki' ? 'public' : 'private', material: der })
   }
   refuseKeyText(text)
