@@ -34,7 +34,6 @@ export const SHAPES: ReadonlyMap<string, RegExp> = /* @__PURE__ */ new Map([
 
 const EC = '2a8648ce3d0201' // 1.2.840.10045.2.1 id-ecPublicKey
 const RSA_PSS = '2a864886f70d01010a' // 1.2.840.113549.1.1.10 id-RSASSA-PSS, a common surprise
-const X25519 = '2b656e' // 1.3.101.110 id-X25519 (RFC 8410 §3): not in the JWS registry, read for JWE only
 
 /** The children of the one SEQUENCE that fills `within` (default: all of `der`), shaped as `label`. */
 function body(der: Uint8Array, label: PemLabel, what: string = label, within = { start: 0, end: der.length }): Tlv[] {
@@ -53,11 +52,9 @@ export function derLabel(b: Uint8Array): PemLabel | undefined {
 }
 
 /** AlgorithmIdentifier → the registry entry's key type and curve (RFC 5480 §2.1.1, RFC 8410 §3). */
-function algorithm(der: Uint8Array, algId: Tlv, what: string, x25519: boolean): Pick<DerKey, 'kty' | 'crv'> {
+function algorithm(der: Uint8Array, algId: Tlv, what: string): Pick<DerKey, 'kty' | 'crv'> {
   const [oid, param] = kids(der, algId, what, /^06/)
   let id = hex(der, oid!)
-  // RFC 8410 §3: the parameters are absent.
-  if (x25519 && id === X25519 && !param) return { kty: 'OKP', crv: 'X25519' }
   const ec = id === EC
   if (ec) id = param?.tag === OID ? hex(der, param) : ''
   const e = ENTRIES.find((e) => e.oid === id && (e.kty === 'EC') === ec)
@@ -75,12 +72,12 @@ function rsaBits(der: Uint8Array, within: { start: number; end: number }, label:
 }
 
 /** SPKI (or PKCS#8) DER, read and checked. */
-function keyInfo(der: Uint8Array, form: DerKey['form'], x25519 = false): DerKey {
+function keyInfo(der: Uint8Array, form: DerKey['form']): DerKey {
   const spki = form === 'spki'
   const what = spki ? 'SubjectPublicKeyInfo' : 'PKCS#8 PrivateKeyInfo'
   const k = body(der, spki ? 'PUBLIC KEY' : 'PRIVATE KEY', what)
   const key = k[spki ? 1 : 2]!
-  const info: DerKey = { form, der, ...algorithm(der, k[spki ? 0 : 1]!, what, x25519) }
+  const info: DerKey = { form, der, ...algorithm(der, k[spki ? 0 : 1]!, what) }
   // A BIT STRING starts with its count of unused bits: none in keys (RFC 8410 §4).
   if (spki && der[key.start] !== 0) bad(what)
   const inner = { start: key.start + (spki ? 1 : 0), end: key.end }
@@ -101,11 +98,10 @@ const unhex = (s: string): Uint8Array => Uint8Array.from(s.match(/../g)!, (h) =>
 
 /**
  * The SPKI or PKCS#8 DER of a PEM block, read and checked: a certificate's SPKI; PKCS#1
- * and SEC1 keys wrapped by our own DER code (RFC 5280 §4.1.2.7, RFC 5208 §5). X25519
- * SPKI and PKCS#8 keys only when `x25519` says so (JWE's ECDH-ES; no JWS algorithm takes them).
+ * and SEC1 keys wrapped by our own DER code (RFC 5280 §4.1.2.7, RFC 5208 §5).
  */
-export function pemKey({ label, der }: { label: PemLabel; der: Uint8Array }, x25519?: boolean): DerKey {
-  if (label === 'PUBLIC KEY' || label === 'PRIVATE KEY') return keyInfo(der, label === 'PUBLIC KEY' ? 'spki' : 'pkcs8', x25519)
+export function pemKey({ label, der }: { label: PemLabel; der: Uint8Array }): DerKey {
+  if (label === 'PUBLIC KEY' || label === 'PRIVATE KEY') return keyInfo(der, label === 'PUBLIC KEY' ? 'spki' : 'pkcs8')
   const k = body(der, label)
   if (label === 'CERTIFICATE') {
     // tbsCertificate: [0] version, serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo, …
