@@ -8,6 +8,7 @@ export { decode, isExpired } from './jwt/decode.ts'
 export { createSigner, createVerifier } from './jwt/prepared.ts'
 export { signJws, verifyJws } from './jws/api.ts'
 export { encrypt, decrypt } from './jwe/api.ts'
+export { encryptJwt, decryptJwt } from './jwt/encrypted.ts'
 export { importKey, exportJwk, thumbprint, generateKeyPair, generateSecret } from './keys/api.ts'
 export { createLocalJwks } from './jwks/local.ts'
 export { createRemoteJwks } from './jwks/remote.ts'
@@ -24,7 +25,7 @@ export type { JoseErrorCode, ClaimFailureReason } from './errors.ts'
 export type {
   Alg, Duration, Now, Jwk, JwksDocument, KeyInput, KeyResolver, JwsHeader, DecodedHeader, JwtPayload,
   SignOptions, VerifyOptions, VerifyResult, DecodeResult, SignJwsOptions, VerifyJwsOptions, VerifyJwsResult,
-  JweAlg, JweEnc, JweHeader, EncryptOptions, DecryptOptions, DecryptResult,
+  JweAlg, JweEnc, JweHeader, EncryptOptions, DecryptOptions, DecryptResult, EncryptJwtOptions, DecryptJwtOptions, DecryptJwtResult,
   StandardSchemaV1, StandardSchemaResult, StandardSchemaIssue, InferOutput,
 } from './types.ts'
 export type {

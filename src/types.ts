@@ -509,6 +509,59 @@ export interface DecryptOptions {
 }
 
 /**
+ * Options of `encryptJwt`: the JWE `alg` and `enc`, a header `kid`, and the claim options
+ * of `SignOptions` (`expiresIn`, `notBefore`, `issuedAt`, `issuer`, `subject`, `audience`,
+ * `jwtId`, `now`). The header's `typ` is always `JWT`.
+ *
+ * @example
+ * ```ts
+ * import { encryptJwt, type EncryptJwtOptions } from 'isojwt'
+ * const options: EncryptJwtOptions = { alg: 'A256KW', enc: 'A256GCM', issuer: 'https://id.example', expiresIn: '15m' }
+ * const token = await encryptJwt({ sub: 'user-1' }, crypto.getRandomValues(new Uint8Array(32)), options)
+ * ```
+ */
+export interface EncryptJwtOptions extends Pick<SignOptions, 'expiresIn' | 'notBefore' | 'issuedAt' | 'issuer' | 'subject' | 'audience' | 'jwtId' | 'now'> {
+  alg: JweAlg
+  enc: JweEnc
+  /** Header `kid`. */
+  kid?: string
+}
+
+/**
+ * Options of `decryptJwt`: those of `decrypt`, `publicKeyEncryption`, and the claim
+ * options of `VerifyOptions` (`issuer`, `audience`, `subject`, `typ`, `maxAge`,
+ * `clockTolerance`, `requiredClaims`, `now`). Without `publicKeyEncryption: true`,
+ * RSA-OAEP* and ECDH-ES* are refused: anyone with the public key can make such a token.
+ *
+ * @example
+ * ```ts
+ * import { decryptJwt, type DecryptJwtOptions, type Jwk } from 'isojwt'
+ * declare const token: string, privateJwk: Jwk
+ * const options: DecryptJwtOptions = { algorithms: ['ECDH-ES'], publicKeyEncryption: true, audience: 'api' }
+ * const { payload } = await decryptJwt(token, privateJwk, options)
+ * ```
+ */
+export interface DecryptJwtOptions extends DecryptOptions, Pick<VerifyOptions, 'issuer' | 'audience' | 'subject' | 'typ' | 'maxAge' | 'clockTolerance' | 'requiredClaims' | 'now'> {
+  /** Accept RSA-OAEP* and ECDH-ES*, which prove nothing about the sender. Default false. */
+  publicKeyEncryption?: boolean
+}
+
+/**
+ * What `decryptJwt` resolves to: the JWE protected header and the checked payload.
+ *
+ * @example
+ * ```ts
+ * import { decryptJwt, type DecryptJwtResult } from 'isojwt'
+ * declare const token: string, secret: Uint8Array
+ * const { payload }: DecryptJwtResult = await decryptJwt(token, secret, { algorithms: ['dir'] })
+ * ```
+ */
+export interface DecryptJwtResult<P = JwtPayload> {
+  header: JweHeader
+  payload: P
+}
+
+/**
  * What `decrypt` resolves to: the protected header and the plaintext bytes.
  *
  * @example

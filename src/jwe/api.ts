@@ -10,7 +10,7 @@ import type { DecryptOptions, DecryptResult, EncryptOptions, JweHeader, KeyInput
 import { checkJweHeader, parseJwe, type JweParts } from './compact.ts'
 import { open, seal } from './content.ts'
 import { checkMembers, unwrapCek, wrapCek } from './keymgmt.ts'
-import { decryptPlan, encryptPlan, type DecryptPlan } from './options.ts'
+import { decryptPlan, encryptPlan, isPublicKeyAlg, type DecryptPlan } from './options.ts'
 import { deflate, inflate } from './zip.ts'
 
 function plaintextBytes(p: unknown): Uint8Array {
@@ -66,6 +66,7 @@ function policy(p: JweParts, plan: DecryptPlan): [JweAlgEntry, JweEncEntry] {
   const alg = lookupAlg(p.header.alg)
   if (!alg || (plan.algorithms && !plan.algorithms.includes(alg.alg))) fail('ERR_JOSE_ALG_NOT_ALLOWED', 'the JWE "alg" is not allowed')
   // API.md: PBES2 only when `algorithms` lists it, whatever the key pins.
+  if (!plan.publicKey && isPublicKeyAlg(alg)) fail('ERR_JOSE_ALG_NOT_ALLOWED', `${alg.alg} needs options.publicKeyEncryption: true (anyone with the public key can make such a token)`)
   if (alg.family === 'PBES2' && !plan.algorithms) fail('ERR_JOSE_ALG_NOT_ALLOWED', 'PBES2 must be listed in options.algorithms')
   if (!enc || (plan.encryptions && !plan.encryptions.includes(enc.enc))) fail('ERR_JOSE_ALG_NOT_ALLOWED', 'the JWE "enc" is not allowed')
   checkMembers(alg, p.header, p.encryptedKey, plan.maxP2c)
@@ -115,27 +116,31 @@ async function attempt(p: JweParts, desc: JweKey, alg: JweAlgEntry, enc: JweEncE
  */
 export async function decrypt(jwe: string, key: KeyInput | KeyResolver, options?: DecryptOptions): Promise<DecryptResult> {
   try {
-    const plan = decryptPlan(options)
-    const p = parseJwe(jwe, plan.maxLength)
-    const [alg, enc] = policy(p, plan)
-    const header = p.header as JweHeader
-    let tried = 0
-    let failure: unknown
-    for (const candidate of await candidates(key, header)) {
-      const desc = describeJweKey(candidate)
-      if (!allowedFor(desc, plan, alg)) continue
-      tried++
-      try {
-        const out = await attempt(p, desc, alg, enc)
-        return { header, plaintext: ownBytes(header.zip === 'DEF' ? await inflate(out, plan.maxInflated) : out) }
-      } catch (e) {
-        if (!isJoseError(e) || e.code !== 'ERR_JWE_DECRYPTION_FAILED') throw e
-        failure = e
-      }
-    }
-    if (!tried) fail('ERR_JOSE_ALG_NOT_ALLOWED', `no key allows ${alg.alg}${plan.algorithms ? '' : ' (keys that pin nothing need options.algorithms)'}`)
-    throw failure
+    return await decryptPlanned(decryptPlan(options), jwe, key)
   } catch (e) {
     throw toJoseError(e, 'ERR_JWE_INVALID', 'decryption failed')
   }
+}
+
+/** Decrypts under a validated plan (decrypt's, or decryptJwt's). */
+export async function decryptPlanned(plan: DecryptPlan, jwe: unknown, key: unknown): Promise<DecryptResult> {
+  const p = parseJwe(jwe, plan.maxLength)
+  const [alg, enc] = policy(p, plan)
+  const header = p.header as JweHeader
+  let tried = 0
+  let failure: unknown
+  for (const candidate of await candidates(key, header)) {
+    const desc = describeJweKey(candidate)
+    if (!allowedFor(desc, plan, alg)) continue
+    tried++
+    try {
+      const out = await attempt(p, desc, alg, enc)
+      return { header, plaintext: ownBytes(header.zip === 'DEF' ? await inflate(out, plan.maxInflated) : out) }
+    } catch (e) {
+      if (!isJoseError(e) || e.code !== 'ERR_JWE_DECRYPTION_FAILED') throw e
+      failure = e
+    }
+  }
+  if (!tried) fail('ERR_JOSE_ALG_NOT_ALLOWED', `no key allows ${alg.alg}${plan.algorithms ? '' : ' (keys that pin nothing need options.algorithms)'}`)
+  throw failure
 }

@@ -3,7 +3,7 @@ import { fail } from '../errors.ts'
 import { tryDecode } from '../encoding/base64url.ts'
 import { checkCrit, checkCritOption, STRING_MEMBERS } from '../jose/header.ts'
 import { isPlainObject, type JsonObject } from '../jose/json.ts'
-import { optString, readOptions, stringList, validating } from '../jose/options.ts'
+import { optString, readOptions, stringList, validating, type Options } from '../jose/options.ts'
 import { lookupAlg, lookupEnc, type JweAlgEntry, type JweEncEntry } from '../jwa/jwe.ts'
 import type { JweAlg, JweEnc } from '../types.ts'
 
@@ -65,6 +65,8 @@ export interface DecryptPlan {
   maxLength: number
   maxP2c: number
   maxInflated: number
+  /** False for decryptJwt without `publicKeyEncryption: true`: RSA-OAEP* and ECDH-ES* are refused (API.md, JWE). */
+  publicKey: boolean
 }
 
 /** A list of known names, or undefined. */
@@ -73,16 +75,30 @@ function names<T extends string>(value: unknown, name: string, known: (s: string
   return stringList(value, name, 1, () => true, 'a non-empty array of names').map((s) => known(s) ?? bad(`${name} names an unsupported algorithm${s === 'RSA1_5' ? ' (RSA1_5 is not supported)' : ''}`))
 }
 
-export function decryptPlan(options: unknown): DecryptPlan {
-  return validating(() => {
-    const o = readOptions(options, ['algorithms', 'encryptions', 'crit', 'maxTokenLength', 'maxPbes2Count', 'maxDecompressedLength'] as const)
-    return {
-      algorithms: names(o.algorithms, 'options.algorithms', (s) => lookupAlg(s)?.alg),
-      encryptions: names(o.encryptions, 'options.encryptions', (s) => lookupEnc(s)?.enc),
-      understood: checkCritOption(o.crit),
-      maxLength: int(o.maxTokenLength, 'options.maxTokenLength', 1_048_576, 1),
-      maxP2c: int(o.maxPbes2Count, 'options.maxPbes2Count', DEFAULT_P2C, MIN_P2C),
-      maxInflated: int(o.maxDecompressedLength, 'options.maxDecompressedLength', 262_144, 1),
-    }
-  })
+export const DECRYPT_OPTIONS = ['algorithms', 'encryptions', 'crit', 'maxTokenLength', 'maxPbes2Count', 'maxDecompressedLength'] as const
+
+/** Anyone with the public key can make an RSA-OAEP* or ECDH-ES* token: it says nothing about the sender. */
+export const isPublicKeyAlg = (alg: JweAlgEntry): boolean => alg.family === 'RSA-OAEP' || alg.family === 'ECDH-ES'
+
+export const decryptPlan = (options: unknown): DecryptPlan => validating(() => planDecrypt(readOptions(options, DECRYPT_OPTIONS), true))
+
+/**
+ * The plan from read options. `publicKey` is true for `decrypt`; decryptJwt passes its
+ * `publicKeyEncryption` option (API.md, JWE). Call inside `validating`.
+ */
+export function planDecrypt(o: Options<(typeof DECRYPT_OPTIONS)[number]>, pk: unknown): DecryptPlan {
+  if (typeof pk !== 'boolean') bad('options.publicKeyEncryption must be a boolean')
+  const publicKey = pk as boolean
+  const algorithms = names(o.algorithms, 'options.algorithms', (s) => lookupAlg(s)?.alg)
+  // Listing one without saying so is the caller's mistake, found before any token is read.
+  if (!publicKey && algorithms?.some((a) => isPublicKeyAlg(lookupAlg(a)!))) bad('options.algorithms lists RSA-OAEP* or ECDH-ES*, which need publicKeyEncryption: true (anyone with the public key can make such a token)')
+  return {
+    publicKey,
+    algorithms,
+    encryptions: names(o.encryptions, 'options.encryptions', (s) => lookupEnc(s)?.enc),
+    understood: checkCritOption(o.crit),
+    maxLength: int(o.maxTokenLength, 'options.maxTokenLength', 1_048_576, 1),
+    maxP2c: int(o.maxPbes2Count, 'options.maxPbes2Count', DEFAULT_P2C, MIN_P2C),
+    maxInflated: int(o.maxDecompressedLength, 'options.maxDecompressedLength', 262_144, 1),
+  }
 }

@@ -6,8 +6,10 @@ import { KEY_SET } from '../jws/verify.ts'
 import { readJwks, selectKeys } from './select.ts'
 
 /**
- * A key resolver over a local JWK Set. Keys are chosen by `kid`, `kty`/`crv`, `use`,
- * `key_ops` and `alg`; symmetric (`oct`) keys are ignored unless `allowSymmetric` is set.
+ * A key resolver over a local JWK Set, for verifying and for decrypting. Keys are chosen
+ * by `kid`, `kty`/`crv`, `use` and `key_ops` (`sig`/`verify` for a JWS, `enc` and
+ * `decrypt`/`unwrapKey`/`deriveBits` for a JWE; absent fits both) and `alg`; symmetric
+ * (`oct`) keys are ignored unless `allowSymmetric` is set.
  * A malformed document is `ERR_JOSE_INVALID_ARGUMENT` now; broken keys in it are skipped.
  *
  * @param jwks - a JWK Set document `{ keys: [...] }`

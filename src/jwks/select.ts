@@ -12,14 +12,32 @@ import type { Jwk, JwksDocument, JwsHeader } from '../types.ts'
 /** At most this many keys are tried for one token; more need a `kid`. */
 const MAX_CANDIDATES = 3
 
+/**
+ * A JWE's key by its `alg` (RFC 7518 §4): RSA for RSA-OAEP*, the `epk`'s curve for
+ * ECDH-ES*, a secret for the rest. Written out rather than read from the JWE table, so
+ * a bundle that only verifies carries none of it.
+ */
+function fitsJwe(jwk: JsonObject, alg: string, epk: unknown): boolean {
+  if (alg.startsWith('RSA-OAEP')) return jwk.kty === 'RSA'
+  if (alg.startsWith('ECDH-ES')) return (jwk.kty === 'EC' || jwk.kty === 'OKP') && isPlainObject(epk) && jwk.crv === epk.crv
+  return jwk.kty === 'oct' && /^(dir|A\d+(GCM)?KW|PBES2-)/.test(alg)
+}
+
+/** `key_ops` absent, or listing one of `ops`. */
+const opsFit = (jwk: JsonObject, ops: readonly string[]): boolean =>
+  jwk.key_ops === undefined || (Array.isArray(jwk.key_ops) && jwk.key_ops.some((o) => ops.includes(o)))
+
 function fits(jwk: JsonObject, header: JwsHeader, allowSymmetric: boolean): boolean {
+  // A JWS alg, else RFC 7516 §9: a header with "enc" is a JWE's. Keys for decryption have
+  // use "enc" (or none) and key_ops for decrypting; for verification "sig" and "verify" (API.md, Key sets).
   const entry = lookup(header.alg)
-  if (!entry) return false
+  const jwe = !entry && Object.hasOwn(header, 'enc')
+  if (!entry && !jwe) return false
   if (header.kid !== undefined && jwk.kid !== header.kid) return false
-  if (jwk.kty !== entry.kty || (entry.crv !== undefined && jwk.crv !== entry.crv)) return false
+  if (entry ? jwk.kty !== entry.kty || (entry.crv !== undefined && jwk.crv !== entry.crv) : typeof header.alg !== 'string' || !fitsJwe(jwk, header.alg, header.epk)) return false
   if (jwk.kty === 'oct' && !allowSymmetric) return false
-  if (jwk.use !== undefined && jwk.use !== 'sig') return false
-  if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify'))) return false
+  if (jwk.use !== undefined && jwk.use !== (jwe ? 'enc' : 'sig')) return false
+  if (!opsFit(jwk, jwe ? ['decrypt', 'unwrapKey', 'deriveBits'] : ['verify'])) return false
   // Exact: "EdDSA" and "Ed25519" are different names (RFC 9864).
   return jwk.alg === undefined || jwk.alg === header.alg
 }

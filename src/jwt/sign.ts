@@ -13,7 +13,8 @@ import { checkNow, epochSeconds, parseDuration } from '../jose/time.ts'
 const SET = [['iss', 'issuer'], ['sub', 'subject'], ['aud', 'audience'], ['jti', 'jwtId'], ['exp', 'expiresIn'], ['nbf', 'notBefore']] as const
 
 type SignOption = 'alg' | 'kid' | 'typ' | 'header' | 'issuedAt' | 'now' | (typeof SET)[number][1]
-const SIGN_OPTIONS: readonly SignOption[] = /* @__PURE__ */ (() => ['alg', 'kid', 'typ', 'header', 'issuedAt', 'now', ...SET.map((s) => s[1])] as SignOption[])()
+/** Sign's options; from the fifth on, those that set claims (encryptJwt takes them: API.md, "the claim options of SignOptions"). */
+export const SIGN_OPTIONS: readonly SignOption[] = /* @__PURE__ */ (() => ['alg', 'kid', 'typ', 'header', 'issuedAt', 'now', ...SET.map((s) => s[1])] as SignOption[])()
 
 /** Sign options, validated once (createSigner validates at creation). */
 export interface SignPlan {
@@ -35,7 +36,8 @@ export function planSign(options: unknown): SignPlan {
   return validating(() => plan(readOptions(options, SIGN_OPTIONS, foreignHint)))
 }
 
-function plan(o: Options<SignOption>): SignPlan {
+/** The plan of read options; encryptJwt passes its claim options only (no JWS `alg`, `typ` JWT). */
+export function plan(o: Options<SignOption>): SignPlan {
   if (o.alg !== undefined && !lookup(o.alg)) invalid(`options.alg must be a supported JWS algorithm${o.alg === 'none' ? ' ("none" is never produced)' : ''}`)
   const extra = checkExtraHeader(o.header, false)
   if (o.typ !== undefined && extra && Object.hasOwn(extra, 'typ')) invalid('"typ" is given both in options.header and options.typ')
@@ -81,10 +83,14 @@ function claimsFrom(payload: JsonObject, plan: SignPlan): JsonObject {
  * call inside its try.
  */
 export function signPlanned(plan: SignPlan, payload: unknown, key: unknown): Promise<string> {
+  return signCompact({ key, alg: plan.alg, typ: plan.typ, kid: plan.kid, extra: plan.extra, payload: jwtBody(plan, payload) }, plan.headers)
+}
+
+/** The JWT payload text: the caller's payload checked, the options' claims added (sign and encryptJwt). */
+export function jwtBody(plan: SignPlan, payload: unknown): string {
   if (!isPlainObject(payload)) invalid('the payload must be a plain object')
   checkClaimTypes(payload as JsonObject, 'ERR_JOSE_INVALID_ARGUMENT')
-  const body = stringify(claimsFrom(payload as JsonObject, plan), 'the payload')
-  return signCompact({ key, alg: plan.alg, typ: plan.typ, kid: plan.kid, extra: plan.extra, payload: body }, plan.headers)
+  return stringify(claimsFrom(payload as JsonObject, plan), 'the payload')
 }
 
 /** The one-shot plan of the options seen last (see reusePlan); a remembered plan keeps a header memo, as createSigner's does. */

@@ -13,7 +13,7 @@ import { CURVES, JWE_ALGS, lookupAlg, lookupEnc, type JweAlgEntry } from '../jwa
 import type { Kty } from '../jwa/registry.ts'
 import type { JweAlg } from '../types.ts'
 import { bitLength } from './asn1.ts'
-import { pemKey } from './der.ts'
+import { pemKey, type DerKey } from './der.ts'
 import { parsePem, trimKeyText } from './pem.ts'
 import { refuseKeyBytes, refuseKeyText } from './text.ts'
 import { checkExponent } from './weak.ts'
@@ -128,10 +128,25 @@ function fromCryptoKey(key: CryptoKey): JweKey {
   fail('ERR_JOSE_NOT_SUPPORTED', `CryptoKey algorithm ${String(a.name).slice(0, 32)} is not a supported JWE key`)
 }
 
+/**
+ * RFC 8410 §4, §7: an X25519 SPKI or (v1) PKCS#8 key is one fixed encoding before its 32
+ * bytes (id-X25519, 1.3.101.110, no parameters). Matched here, not in der.ts: no JWS
+ * algorithm takes X25519, so sign/verify bundles carry none of it. WebCrypto checks the rest.
+ */
+const X25519_DER: ReadonlyMap<string, string> = /* @__PURE__ */ new Map([['PUBLIC KEY', '302a300506032b656e032100'], ['PRIVATE KEY', '302e020100300506032b656e04220420']])
+
+function x25519Pem({ label, der }: ReturnType<typeof parsePem>): DerKey | undefined {
+  const prefix = X25519_DER.get(label)
+  if (prefix && der.length === prefix.length / 2 + 32 && Array.from(der.subarray(0, prefix.length / 2), (b) => b.toString(16).padStart(2, '0')).join('') === prefix) {
+    return { form: label === 'PUBLIC KEY' ? 'spki' : 'pkcs8', der, kty: 'OKP', crv: 'X25519' }
+  }
+}
+
 function fromString(s: string): JweKey {
   const text = trimKeyText(s)
   if (text.startsWith('-----BEGIN ')) {
-    const { form, der, kty, crv, rsaBits } = pemKey(parsePem(text))
+    const pem = parsePem(text)
+    const { form, der, kty, crv, rsaBits } = x25519Pem(pem) ?? pemKey(pem)
     return make({ form, kty, crv, bits: rsaBits, visibility: form === 'spki' ? 'public' : 'private', material: der })
   }
   refuseKeyText(text)

@@ -6,7 +6,7 @@
 // knowing it (its 'final' test checks that every name was exercised).
 export const EXPORTS = Object.freeze([
   'sign', 'verify', 'decode', 'isExpired', 'createSigner', 'createVerifier', 'signJws', 'verifyJws',
-  'encrypt', 'decrypt',
+  'encrypt', 'decrypt', 'encryptJwt', 'decryptJwt',
   'importKey', 'exportJwk', 'thumbprint', 'generateKeyPair', 'generateSecret', 'createLocalJwks',
   'createRemoteJwks', 'signClientAssertion', 'verifyClientAssertion', 'verifyAccessToken', 'verifyIdToken',
   'createDpopProof', 'verifyDpopProof', 'createResourceServer', 'createDpopFetch',

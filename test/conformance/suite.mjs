@@ -1714,6 +1714,20 @@ function jweTests(t, ctx) {
     }
     await ctx.rejects(() => lib.decrypt('a.b.c', s32, { algorithms: ['dir'] }), 'ERR_JWE_INVALID', 'three segments')
   })
+  t('encryptJwt → decryptJwt: claims checked after decryption; ECDH-ES only with publicKeyEncryption', async () => {
+    const s32 = crypto.getRandomValues(new Uint8Array(32))
+    const token = await lib.encryptJwt({ sub: 'u' }, s32, { alg: 'A256KW', enc: 'A128CBC-HS256', audience: 'api', expiresIn: 60 })
+    const { header, payload } = await lib.decryptJwt(token, s32, { algorithms: ['A256KW'], audience: 'api' })
+    eq(header.typ, 'JWT', 'typ')
+    eq(payload.sub, 'u', 'sub')
+    eq(typeof payload.exp, 'number', 'exp')
+    await ctx.rejects(() => lib.decryptJwt(token, s32, { algorithms: ['A256KW'], audience: 'other' }), 'ERR_JWT_CLAIM_INVALID', 'aud')
+    await ctx.rejects(() => lib.decryptJwt(token, s32, { algorithms: ['A256KW'], now: new Date(Date.now() + 120_000) }), 'ERR_JWT_EXPIRED', 'exp')
+    const ec = await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits'])
+    const pk = await lib.encryptJwt({ sub: 'p' }, ec.publicKey, { alg: 'ECDH-ES', enc: 'A256GCM' })
+    await ctx.rejects(() => lib.decryptJwt(pk, ec.privateKey, { algorithms: ['ECDH-ES'] }), 'ERR_JOSE_INVALID_ARGUMENT', 'ECDH-ES listed without publicKeyEncryption')
+    eq((await lib.decryptJwt(pk, ec.privateKey, { algorithms: ['ECDH-ES'], publicKeyEncryption: true })).payload.sub, 'p', 'ECDH-ES with publicKeyEncryption')
+  })
 }
 
 // ───────────────────────────── sections and the runner ─────────────────────────────

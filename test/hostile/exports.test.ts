@@ -16,6 +16,7 @@ import {
   EC_PRIVATE_JWK,
   EC_PUBLIC_JWK,
   JWE,
+  JWE_JWT,
   JWE_KEY,
   JWS,
   NOW,
@@ -239,6 +240,42 @@ const SPECS: FnSpec[] = [
         arg('decrypt', 2, base, true, NONE),
         member('decrypt', 2, ['algorithms'], base, true, ALL),
         ...['encryptions', 'crit', 'maxTokenLength', 'maxPbes2Count', 'maxDecompressedLength'].map((m) => member('decrypt', 2, [m], base, true, NONE)),
+      ]
+    },
+  },
+  {
+    name: 'encryptJwt',
+    isAsync: true,
+    positions: () => {
+      const base = () => [{ sub: 'x' }, JWE_KEY, { alg: 'dir', enc: 'A256GCM', now: NOW }]
+      return [
+        // the payload rules are sign's (the same code builds the claims)
+        arg('encryptJwt', 0, base, true, but('Object.create(null)', 'spoofed CryptoKey-like', 'throwing coercion', 'object 1e5 deep')),
+        arg('encryptJwt', 1, base, true, ALL),
+        arg('encryptJwt', 2, base, true, ALL),
+        member('encryptJwt', 2, ['alg'], base, true, ALL),
+        member('encryptJwt', 2, ['enc'], base, true, ALL),
+        ...['kid', 'expiresIn', 'notBefore', 'issuedAt', 'issuer', 'subject', 'audience', 'jwtId', 'now'].map((f) => member('encryptJwt', 2, [f], base, true, f === 'now' ? exceptUndefined : NONE)),
+        ...['exp', 'nbf', 'iat'].map((c) => member('encryptJwt', 0, [c], base, true, numbersOk)),
+        derived('encryptJwt', 2, 'now', 'clock', base, true, ALL),
+      ]
+    },
+  },
+  {
+    name: 'decryptJwt',
+    isAsync: true,
+    positions: () => {
+      const base = () => [JWE_JWT, JWE_KEY, { algorithms: ['dir'], now: NOW }]
+      return [
+        arg('decryptJwt', 0, base, true, ALL),
+        arg('decryptJwt', 1, base, true, ALL),
+        // a secret pins nothing: without `algorithms` nothing is allowed
+        arg('decryptJwt', 2, base, true, ALL),
+        ...['algorithms', 'encryptions', 'publicKeyEncryption', 'crit', 'maxTokenLength', 'maxPbes2Count', 'maxDecompressedLength', ...VERIFY_OPTS.slice(1, 9)] // verify's claim options
+          .map((f) => member('decryptJwt', 2, [f], base, true, f === 'algorithms' ? ALL : f === 'now' ? exceptUndefined : NONE)),
+        // JWE_JWT has no aud/iss, typ JWT: no hostile list member can make any of these pass
+        ...['algorithms', 'audience', 'issuer', 'requiredClaims', 'typ'].map((f) => derived('decryptJwt', 2, f, 'list', base, true, ALL)),
+        derived('decryptJwt', 2, 'now', 'clock', base, true, ALL),
       ]
     },
   },

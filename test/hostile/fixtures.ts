@@ -14,6 +14,8 @@ export const OCT_K = randomBytes(32).toString('base64url')
 /** A dir + A256GCM JWE of 'hello' under JWE_KEY (made at load, with node:crypto: RFC 7516 §5.1). */
 export const JWE_KEY = new Uint8Array(randomBytes(32))
 export const JWE = makeJwe(JWE_KEY)
+/** The same as a JWT (typ JWT, a JSON payload), for decryptJwt. */
+export const JWE_JWT = makeJwe(JWE_KEY, `{"sub":"hostile","iat":${1_760_000_000}}`, { typ: 'JWT' })
 
 export { b64u }
 
@@ -49,11 +51,11 @@ export async function hsCryptoKey(): Promise<CryptoKey> {
   return crypto.subtle.importKey('raw', new TextEncoder().encode(SECRET), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
 }
 
-function makeJwe(key: Uint8Array): string {
-  const h = Buffer.from(JSON.stringify({ alg: 'dir', enc: 'A256GCM' })).toString('base64url')
+function makeJwe(key: Uint8Array, plaintext = 'hello', extra: Record<string, string> = {}): string {
+  const h = Buffer.from(JSON.stringify({ alg: 'dir', enc: 'A256GCM', ...extra })).toString('base64url')
   const iv = randomBytes(12)
   const c = createCipheriv('aes-256-gcm', key, iv)
   c.setAAD(Buffer.from(h))
-  const ct = Buffer.concat([c.update('hello'), c.final()])
+  const ct = Buffer.concat([c.update(plaintext), c.final()])
   return [h, '', iv.toString('base64url'), ct.toString('base64url'), c.getAuthTag().toString('base64url')].join('.')
 }
