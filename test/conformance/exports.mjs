@@ -7,7 +7,7 @@
 export const EXPORTS = Object.freeze([
   'sign', 'verify', 'decode', 'isExpired', 'createSigner', 'createVerifier', 'signJws', 'verifyJws',
   'encrypt', 'decrypt',
-  'importKey', 'exportJwk', 'thumbprint', 'generateKeyPair', 'generateSecret', 'createLocalJwks',
+  'importKey', 'exportJwk', 'thumbprint', 'thumbprintUri', 'generateKeyPair', 'generateSecret', 'createLocalJwks',
   'createRemoteJwks', 'signClientAssertion', 'verifyClientAssertion', 'verifyAccessToken', 'verifyIdToken',
   'createDpopProof', 'verifyDpopProof', 'createResourceServer', 'createDpopFetch',
   'JoseError', 'isJoseError',

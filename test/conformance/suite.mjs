@@ -882,6 +882,7 @@ function vectorTests(t, ctx) {
     eq(await lib.thumbprint(RFC7638['3.1'].jwk), RFC7638['3.1'].thumbprint, 'RFC 7638 §3.1')
     eq(await lib.thumbprint(RFC8037['A.3'].jwk), RFC8037['A.3'].thumbprint, 'RFC 8037 A.3')
     eq(await lib.thumbprint(RFC8037['A.1'].jwk), RFC8037['A.3'].thumbprint, 'private members are ignored')
+    eq(await lib.thumbprintUri(RFC7638['3.1'].jwk), `urn:ietf:params:oauth:jwk-thumbprint:sha-256:${RFC7638['3.1'].thumbprint}`, 'RFC 9278 §3 thumbprint URI')
     eq(await lib.thumbprint({ ...RFC7638['3.1'].jwk, use: 'sig', x: 'ignored' }), RFC7638['3.1'].thumbprint, 'extra members are ignored')
     const t384 = await lib.thumbprint(RFC7638['3.1'].jwk, 'SHA-384')
     eq(t384.length, 64, 'SHA-384 thumbprint length (48 bytes base64url)')

@@ -288,6 +288,19 @@ const SPECS: FnSpec[] = [
     },
   },
   {
+    name: 'thumbprintUri',
+    isAsync: true,
+    positions: () => {
+      const base = () => [{ ...EC_PUBLIC_JWK }, 'SHA-256']
+      return [
+        arg('thumbprintUri', 0, base, true, ALL),
+        arg('thumbprintUri', 1, base, true, exceptUndefined),
+        member('thumbprintUri', 0, ['kty'], base, true, ALL),
+        ...['crv', 'x', 'y'].map((m) => member('thumbprintUri', 0, [m], base, true, (h) => !isString(h))),
+      ]
+    },
+  },
+  {
     name: 'generateKeyPair',
     isAsync: true,
     positions: () => {
