@@ -3,6 +3,7 @@
  * proves possession of that key, not who holds it; the caller must name asymmetric
  * `algorithms` (checked in verifyParts by the EMBEDDED mark).
  */
+import { toJoseError } from '../errors.ts'
 import { headerJwk } from '../keys/public.ts'
 import type { KeyResolver } from '../types.ts'
 import { EMBEDDED } from './verify.ts'
@@ -23,6 +24,12 @@ import { EMBEDDED } from './verify.ts'
  * ```
  */
 export const embeddedJwk: KeyResolver = /* @__PURE__ */ Object.defineProperty(
-  (header: Parameters<KeyResolver>[0]) => headerJwk(Object.hasOwn(header, 'jwk') ? header.jwk : undefined),
+  (header: Parameters<KeyResolver>[0]) => {
+    try {
+      return headerJwk(Object.hasOwn(header, 'jwk') ? header.jwk : undefined)
+    } catch (e) {
+      throw toJoseError(e, 'ERR_KEY_INVALID', 'the header "jwk" could not be read')
+    }
+  },
   EMBEDDED, { value: true },
 )

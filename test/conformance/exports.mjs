@@ -6,6 +6,7 @@
 // knowing it (its 'final' test checks that every name was exercised).
 export const EXPORTS = Object.freeze([
   'sign', 'verify', 'decode', 'isExpired', 'createSigner', 'createVerifier', 'signJws', 'verifyJws',
+  'signJwsJson', 'verifyJwsJson', 'embeddedJwk',
   'encrypt', 'decrypt',
   'importKey', 'exportJwk', 'thumbprint', 'thumbprintUri', 'generateKeyPair', 'generateSecret', 'createLocalJwks',
   'createRemoteJwks', 'signClientAssertion', 'verifyClientAssertion', 'verifyAccessToken', 'verifyIdToken',
