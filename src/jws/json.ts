@@ -66,7 +66,7 @@ function readJws(jws: unknown, maxLength: number): { entries: Entry[]; payload: 
   if (text.length > maxLength) bad(`the JWS is longer than ${maxLength} characters`)
   const o = parseObject(utf8(text), 'ERR_JWS_INVALID', 'the JWS')
   // A member JSON cannot carry (undefined, a function) would vanish in the text: refused, not ignored.
-  if (typeof jws !== 'string' && validating(() => Object.keys(jws).length) !== Object.keys(o).length) bad('the JWS has a member that is not JSON')
+  if (typeof jws !== 'string' && validating(() => Object.keys(jws as object).length) !== Object.keys(o).length) bad('the JWS has a member that is not JSON')
   const general = has(o, 'signatures')
   // RFC 7515 §7.2.2: the flattened form has no "signatures", the general no "signature".
   if (general && ['protected', 'header', 'signature'].some((k) => has(o, k))) bad('a general JWS has its signatures in "signatures" only')
