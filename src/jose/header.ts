@@ -53,7 +53,7 @@ export function checkHeader(header: JsonObject, checks: HeaderChecks): void {
     const code = checks.b64FalseCode
     // A JWS accepts it only when the caller understands b64 (API.md); a JWT never (RFC 7797 §7).
     if (!header.b64 && (code === 'ERR_JWT_INVALID' || !checks.understood?.b64)) {
-      fail(code, `unencoded payloads ("b64": false) are not ${code === 'ERR_JWT_INVALID' ? 'allowed in a JWT (RFC 7797 §7)' : 'accepted without options.crit { b64: true }'}`)
+      fail(code, `unencoded payloads ("b64": false) are not ${code === 'ERR_JWT_INVALID' ? 'allowed in a JWT (RFC 7797 §7)' : 'enabled (options.crit)'}`)
     }
   }
   for (const name of crit) {

@@ -7,7 +7,7 @@ import { optString, readOptions, validating } from '../jose/options.ts'
 import { checkAlgorithms } from '../jwa/policy.ts'
 import type { KeyInput, KeyResolver, SignJwsOptions, VerifyJwsOptions, VerifyJwsResult } from '../types.ts'
 import { checkMaxLength, DEFAULT_MAX_JWS, parseExplained } from './compact.ts'
-import { contentBytes, flag, record, signingInput } from './content.ts'
+import { contentBytes, flag, record, signUnencoded } from './content.ts'
 import { checkExtraHeader, signCompact } from './sign.ts'
 import { verifyParts } from './verify.ts'
 
@@ -40,8 +40,10 @@ export async function signJws(payload: Uint8Array | string, key: KeyInput, optio
       // RFC 7797 §6: b64 is always listed in crit.
       return { kid: optString(o.kid, 'options.kid'), b64, detached, extra: b64 ? extra : { ...extra, b64: false, crit: [...((extra?.crit as string[]) ?? []), 'b64'] } }
     })
-    const jws = await signCompact({ key, alg: o.alg, kid, extra, payload: b64 ? bytes : (segment) => signingInput(segment, bytes, false) as Uint8Array })
-    return detached && b64 ? jws.replace(/\.[^.]*\./, '..') : jws
+    const req = { key, alg: o.alg, kid, extra }
+    if (!b64) return await signUnencoded(req, bytes)
+    const jws = await signCompact({ ...req, payload: bytes })
+    return detached ? jws.replace(/\.[^.]*\./, '..') : jws
   } catch (e) {
     throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'signing failed')
   }

@@ -9,6 +9,10 @@ import { concat, isBytes } from '../encoding/bytes.ts'
 import { isWellFormed, utf8 } from '../encoding/utf8.ts'
 import type { JsonObject } from '../jose/json.ts'
 import type { CompactParts } from './compact.ts'
+import { importFor } from '../keys/import.ts'
+import type { KeyDesc } from '../keys/describe.ts'
+import { signCompact, type HeaderMemo, type SignRequest } from './sign.ts'
+import { signText } from './signature.ts'
 
 /** A payload argument or option: bytes, or a string as its UTF-8 bytes. */
 export function contentBytes(payload: unknown, what: string): Uint8Array {
@@ -36,4 +40,16 @@ export function record(header: Readonly<JsonObject>, segment: string, payload: U
     signature: decodeCanonical(signature),
     signingInput: signingInput(segment, payload, header.b64 !== false),
   }
+}
+
+/**
+ * A detached compact JWS over an unencoded payload (RFC 7797 §3): `header..signature`.
+ * signCompact builds and checks the header (and signs an empty payload, discarded), so
+ * the sign bundle carries none of this; the memo hands back the header and the key.
+ */
+export async function signUnencoded(req: Omit<SignRequest, 'payload'>, payload: Uint8Array): Promise<string> {
+  let got: [KeyDesc, HeaderMemo] | undefined
+  await signCompact({ ...req, payload: new Uint8Array(0) }, { get: () => undefined, set: (d: KeyDesc, m: HeaderMemo) => (got = [d, m]) } as never)
+  const [desc, { entry, segment }] = got!
+  return `${segment}..${await signText(entry, await importFor(desc, entry, ['sign']), signingInput(segment, payload, false))}`
 }

@@ -13,7 +13,7 @@ import { readOptions, validating } from '../jose/options.ts'
 import { checkAlgorithms } from '../jwa/policy.ts'
 import type { FlattenedJws, GeneralJws, JwsHeader, JwsJsonSigner, KeyInput, KeyResolver, VerifyJwsJsonOptions, VerifyJwsJsonResult } from '../types.ts'
 import { checkMaxLength, DEFAULT_MAX_JWS, readHeader } from './compact.ts'
-import { contentBytes, flag, record } from './content.ts'
+import { contentBytes, flag, record, signUnencoded } from './content.ts'
 import { checkExtraHeader, signCompact } from './sign.ts'
 import { verifyParts } from './verify.ts'
 
@@ -144,7 +144,8 @@ async function signOne(signer: unknown, payload: Uint8Array, b64: boolean): Prom
     // RFC 7797 §6: b64 is always listed in crit.
     return { kid, extra: b64 ? extra : { ...extra, b64: false, crit: [...((extra?.crit as string[]) ?? []), 'b64'] } }
   })
-  const jws = await signCompact({ key: s.key, alg: s.alg, kid, extra, payload: b64 ? payload : (segment) => record({ b64: false }, segment, payload, '').signingInput as Uint8Array })
+  const req = { key: s.key, alg: s.alg, kid, extra }
+  const jws = b64 ? await signCompact({ ...req, payload }) : await signUnencoded(req, payload)
   const segment = jws.slice(0, jws.indexOf('.'))
   const header = parseObject(decodeCanonical(segment), 'ERR_JOSE_INVALID_ARGUMENT', 'the header')
   const unprotected = unprotectedOf(s.unprotected, header, (m) => fail('ERR_JOSE_INVALID_ARGUMENT', `signer unprotected: ${m}`))

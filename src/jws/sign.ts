@@ -40,12 +40,8 @@ export interface SignRequest {
   /** Header `kid`; defaults to the `kid` of a JWK key unless `extra` sets one. */
   kid?: string | undefined
   extra: JsonObject | undefined
-  /**
-   * Bytes, or JSON text (well-formed: JSON.stringify escapes lone surrogates) signed as UTF-8;
-   * or the signing input built from the header segment (RFC 7797 unencoded payload: the
-   * result is then detached, `header..signature`).
-   */
-  payload: Uint8Array | string | ((segment: string) => Uint8Array)
+  /** Bytes, or JSON text (well-formed: JSON.stringify escapes lone surrogates) signed as UTF-8. */
+  payload: Uint8Array | string
 }
 
 /** The `kid` of a JWK key, used as the default header `kid`. */
@@ -87,10 +83,9 @@ export async function signCompact(req: SignRequest, memo?: WeakMap<KeyDesc, Head
     m = { entry, kid, segment: encodeText(stringify(Object.assign(header, extra), 'the header')) }
     memo?.set(desc, m)
   }
-  const p = req.payload
-  const input = typeof p === 'function' ? p(m.segment) : `${m.segment}.${typeof p === 'string' ? encodeText(p) : encode(p)}`
+  const input = `${m.segment}.${typeof req.payload === 'string' ? encodeText(req.payload) : encode(req.payload)}`
   const entry = m.entry
   // The backend's synchronous path first (src/jws/signature.ts), else the awaited one.
   const key = importFor(desc, entry, SIGN)
-  return `${typeof input === 'string' ? input : `${m.segment}.`}.${signNow?.(entry, key, input) ?? (await signText(entry, await key, input))}`
+  return `${input}.${signNow?.(entry, key, input) ?? (await signText(entry, await key, input))}`
 }
