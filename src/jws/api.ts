@@ -81,7 +81,7 @@ export async function verifyJws(jws: string, key: KeyInput | KeyResolver, option
       parts = record(parts.header, jws.slice(0, jws.indexOf('.')), content ?? (parts.header.b64 === false ? utf8(parts.payloadSegment) : parts.payload), parts.signatureSegment)
     }
     const v = await verifyParts(parts, key, {
-      algorithms, understood, b64FalseCode: 'ERR_JOSE_NOT_SUPPORTED', resolverPayload: (p) => new Uint8Array(p.payload),
+      algorithms, understood, b64FalseCode: understood?.b64 ? undefined : 'ERR_JOSE_NOT_SUPPORTED', resolverPayload: (p) => new Uint8Array(p.payload),
     })
     return { header: v.header, payload: ownBytes(parts.payload), key: v.key }
   } catch (e) {

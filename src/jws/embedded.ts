@@ -1,12 +1,13 @@
 /**
  * `embeddedJwk`: the key is the header's own `jwk` (RFC 7515 §4.1.3). A signature then
  * proves possession of that key, not who holds it; the caller must name asymmetric
- * `algorithms` (checked in verifyParts by the EMBEDDED mark).
+ * `algorithms` (its POLICY check, run by verifyParts).
  */
-import { toJoseError } from '../errors.ts'
 import { headerJwk } from '../keys/public.ts'
 import type { KeyResolver } from '../types.ts'
-import { EMBEDDED } from './verify.ts'
+import { fail, toJoseError } from '../errors.ts'
+import { lookup } from '../jwa/registry.ts'
+import { POLICY } from './verify.ts'
 
 /**
  * A key resolver that uses the public key in the token's `jwk` header: RSA, EC or OKP
@@ -31,5 +32,9 @@ export const embeddedJwk: KeyResolver = /* @__PURE__ */ Object.defineProperty(
       throw toJoseError(e, 'ERR_KEY_INVALID', 'the header "jwk" could not be read')
     }
   },
-  EMBEDDED, { value: true },
+  POLICY, {
+    value: (algorithms: readonly string[] | undefined) => {
+      if (!algorithms?.every((a) => lookup(a)!.kty !== 'oct')) fail('ERR_JOSE_INVALID_ARGUMENT', 'embeddedJwk needs options.algorithms, asymmetric ones only')
+    },
+  },
 )

@@ -122,7 +122,7 @@ export async function verifyJwsJson(jws: FlattenedJws | GeneralJws | string, key
     for (const e of entries) {
       try {
         const v = await verifyParts(record(e.joined, e.segment, payload, e.signature), key, {
-          algorithms, understood, b64FalseCode: 'ERR_JOSE_NOT_SUPPORTED', resolverPayload: () => new Uint8Array(payload),
+          algorithms, understood, b64FalseCode: understood?.b64 ? undefined : 'ERR_JOSE_NOT_SUPPORTED', resolverPayload: () => new Uint8Array(payload),
         })
         return { protectedHeader: e.protectedHeader, ...(e.unprotectedHeader && { unprotectedHeader: e.unprotectedHeader }), payload: new Uint8Array(payload), key: v.key, index: e.index }
       } catch (err) {
