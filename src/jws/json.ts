@@ -7,7 +7,7 @@
 import { fail, quote, toJoseError } from '../errors.ts'
 import { decodeCanonical, encode, isCanonical } from '../encoding/base64url.ts'
 import { fromUtf8, utf8 } from '../encoding/utf8.ts'
-import { checkCritOption, checkHeaderShape } from '../jose/header.ts'
+import { checkCrit, checkCritOption, checkHeaderShape } from '../jose/header.ts'
 import { deepFreeze, isPlainObject, parseObject, stringify, type JsonObject } from '../jose/json.ts'
 import { readOptions, validating } from '../jose/options.ts'
 import { checkAlgorithms } from '../jwa/policy.ts'
@@ -53,6 +53,8 @@ function entryOf(e: JsonObject, index: number): Entry {
   if (typeof p !== 'string' || !p) bad('"protected" must be a non-empty string')
   if (typeof s !== 'string' || !isCanonical(s)) bad('"signature" must be canonical base64url')
   const header = deepFreeze(readHeader(p as string))
+  // What crit lists must be integrity protected too (RFC 7515 §4.1.11), not only crit itself.
+  if (has(header, 'crit')) checkCrit(header, 'ERR_JWS_INVALID')
   const unprotectedHeader = unprotectedOf(has(e, 'header') ? e.header : undefined, header, bad)
   const joined = deepFreeze({ ...unprotectedHeader, ...header })
   checkHeaderShape(joined)

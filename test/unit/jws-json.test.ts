@@ -3,6 +3,7 @@
  * only protected, at most 8 signatures, one form at a time, canonical segments, one b64
  * for all signatures (RFC 7797 §6), the length cap on the JSON text, detached content.
  */
+import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { signJws, signJwsJson, verifyJws, verifyJwsJson } from '../../src/index.ts'
 import type { Alg, FlattenedJws, GeneralJws } from '../../src/types.ts'
@@ -19,6 +20,13 @@ describe('verifyJwsJson structure', () => {
       expect(await code(verifyJwsJson({ ...f, header }, key, opts))).toBe('ERR_JWS_INVALID')
     }
     expect(await code(verifyJwsJson({ ...f, header: { x5u: 1 } }, key, opts))).toBe('ERR_JWS_INVALID') // shape rules on the joined header
+    // A protected crit naming a member that only the unprotected header has: the joined
+    // header would pass the crit rule, so the protected-only rule is what refuses it.
+    const p = Buffer.from('{"alg":"HS256","crit":["x"]}').toString('base64url')
+    const signature = createHmac('sha256', key).update(`${p}.${f.payload}`).digest('base64url')
+    const crafted = { payload: f.payload, protected: p, signature }
+    expect(await code(verifyJwsJson({ ...crafted, header: { x: 1 } }, key, { ...opts, crit: { x: true } }))).toBe('ERR_JWS_INVALID')
+    expect(await code(verifyJwsJson({ ...crafted, header: { crit: ['x'], x: 1 }, protected: Buffer.from('{"alg":"HS256"}').toString('base64url') }, key, { ...opts, crit: { x: true } }))).toBe('ERR_JWS_INVALID')
     await expect(signJwsJson('x', [{ key, alg: 'HS256', kid: 'k', unprotected: { kid: 'k2' } }])).rejects.toMatchObject({ code: 'ERR_JOSE_INVALID_ARGUMENT' })
     await expect(signJwsJson('x', [{ key, alg: 'HS256', unprotected: { alg: 'HS256' } }])).rejects.toMatchObject({ code: 'ERR_JOSE_INVALID_ARGUMENT' })
   })
