@@ -7,9 +7,11 @@ export { verify } from './jwt/verify.ts'
 export { decode, isExpired } from './jwt/decode.ts'
 export { createSigner, createVerifier } from './jwt/prepared.ts'
 export { signJws, verifyJws } from './jws/api.ts'
+export { signJwsJson, verifyJwsJson } from './jws/json.ts'
+export { embeddedJwk } from './jws/embedded.ts'
 export { encrypt, decrypt } from './jwe/api.ts'
 export { encryptJwt, decryptJwt } from './jwt/encrypted.ts'
-export { importKey, exportJwk, thumbprint, generateKeyPair, generateSecret } from './keys/api.ts'
+export { importKey, exportJwk, thumbprint, thumbprintUri, generateKeyPair, generateSecret } from './keys/api.ts'
 export { createLocalJwks } from './jwks/local.ts'
 export { createRemoteJwks } from './jwks/remote.ts'
 export type { JwksCacheStore, JwksEvent, JwksEventType, RemoteJwks, RemoteJwksOptions } from './jwks/remote.ts'
@@ -25,6 +27,7 @@ export type { JoseErrorCode, ClaimFailureReason } from './errors.ts'
 export type {
   Alg, Duration, Now, Jwk, JwksDocument, KeyInput, KeyResolver, JwsHeader, DecodedHeader, JwtPayload,
   SignOptions, VerifyOptions, VerifyResult, DecodeResult, SignJwsOptions, VerifyJwsOptions, VerifyJwsResult,
+  FlattenedJws, GeneralJws, JwsJsonSigner, VerifyJwsJsonOptions, VerifyJwsJsonResult,
   JweAlg, JweEnc, JweHeader, EncryptOptions, DecryptOptions, DecryptResult, EncryptJwtOptions, DecryptJwtOptions, DecryptJwtResult,
   StandardSchemaV1, StandardSchemaResult, StandardSchemaIssue, InferOutput,
 } from './types.ts'

@@ -381,6 +381,10 @@ export interface SignJwsOptions {
   alg?: Alg
   kid?: string
   header?: Record<string, unknown>
+  /** `false`: an unencoded payload (RFC 7797, with `crit: ["b64"]`); needs `detached: true` in compact form. */
+  b64?: boolean
+  /** Leave the payload out: `header..signature` (RFC 7515 App. F). */
+  detached?: boolean
 }
 
 /**
@@ -398,6 +402,8 @@ export interface VerifyJwsOptions {
   algorithms?: Alg[]
   crit?: Record<string, true>
   maxTokenLength?: number
+  /** The detached content, for a JWS whose payload segment is empty. */
+  payload?: Uint8Array | string
 }
 
 /**
@@ -575,4 +581,91 @@ export interface DecryptJwtResult<P = JwtPayload> {
 export interface DecryptResult {
   header: JweHeader
   plaintext: Uint8Array
+}
+
+/**
+ * A JWS in the flattened JSON serialization (RFC 7515 §7.2.2): one signature. `payload`
+ * is absent for detached content.
+ *
+ * @example
+ * ```ts
+ * import type { FlattenedJws } from 'isojwt'
+ * declare const jws: FlattenedJws
+ * console.log(jws.protected, jws.signature)
+ * ```
+ */
+export interface FlattenedJws {
+  payload?: string
+  protected: string
+  header?: Record<string, unknown>
+  signature: string
+}
+
+/**
+ * A JWS in the general JSON serialization (RFC 7515 §7.2.1): several signatures over one payload.
+ *
+ * @example
+ * ```ts
+ * import type { GeneralJws } from 'isojwt'
+ * declare const jws: GeneralJws
+ * console.log(jws.signatures.length)
+ * ```
+ */
+export interface GeneralJws {
+  payload?: string
+  signatures: Array<{ protected: string; header?: Record<string, unknown>; signature: string }>
+}
+
+/**
+ * One signer of `signJwsJson`: its key, `alg` (unless the key pins one), `kid`, extra
+ * protected `header` members and `unprotected` header members (disjoint from the protected ones).
+ *
+ * @example
+ * ```ts
+ * import type { JwsJsonSigner } from 'isojwt'
+ * declare const privateKey: CryptoKey
+ * const signer: JwsJsonSigner = { key: privateKey, alg: 'ES256', unprotected: { kid: 'k1' } }
+ * ```
+ */
+export interface JwsJsonSigner {
+  key: KeyInput
+  alg?: Alg
+  kid?: string
+  header?: Record<string, unknown>
+  unprotected?: Record<string, unknown>
+}
+
+/**
+ * Options of `verifyJwsJson`: as `verifyJws`'s; `maxTokenLength` bounds the JSON text.
+ *
+ * @example
+ * ```ts
+ * import type { VerifyJwsJsonOptions } from 'isojwt'
+ * const options: VerifyJwsJsonOptions = { algorithms: ['EdDSA'], crit: { b64: true } }
+ * ```
+ */
+export interface VerifyJwsJsonOptions {
+  algorithms?: Alg[]
+  crit?: Record<string, true>
+  payload?: Uint8Array | string
+  maxTokenLength?: number
+}
+
+/**
+ * What `verifyJwsJson` resolves to: the headers of the signature that verified, its
+ * position (`index`), the payload bytes and the key.
+ *
+ * @example
+ * ```ts
+ * import { verifyJwsJson, type VerifyJwsJsonResult, type Jwk } from 'isojwt'
+ * declare const jws: string, jwk: Jwk
+ * const { index }: VerifyJwsJsonResult = await verifyJwsJson(jws, jwk, { algorithms: ['ES256'] })
+ * ```
+ */
+export interface VerifyJwsJsonResult {
+  protectedHeader: JwsHeader
+  unprotectedHeader?: Record<string, unknown>
+  payload: Uint8Array
+  key: CryptoKey
+  index: number
 }

@@ -32,8 +32,11 @@ export function checkCrit(header: JsonObject, code: JoseErrorCode, prefix = ''):
 export interface HeaderChecks {
   /** Extension names the caller processes itself (options.crit). */
   understood?: Record<string, true> | undefined
-  /** The code for `b64: false`: ERR_JWT_INVALID for JWTs, ERR_JOSE_NOT_SUPPORTED for JWS. */
-  b64FalseCode: 'ERR_JWT_INVALID' | 'ERR_JOSE_NOT_SUPPORTED'
+  /**
+   * The code for `b64: false`: ERR_JWT_INVALID for JWTs, ERR_JOSE_NOT_SUPPORTED for JWS;
+   * undefined accepts it (verifyJws/verifyJwsJson with the caller's crit { b64: true }).
+   */
+  b64FalseCode: 'ERR_JWT_INVALID' | 'ERR_JOSE_NOT_SUPPORTED' | undefined
 }
 
 /** Structural header checks shared by decode and verify: `alg` and the registered string members are strings. */
@@ -51,7 +54,7 @@ export function checkHeader(header: JsonObject, checks: HeaderChecks): void {
     // RFC 7797 §6: b64 must be listed in crit.
     if (!crit.includes('b64')) fail('ERR_JWS_INVALID', 'header "b64" must be listed in "crit"')
     const code = checks.b64FalseCode
-    if (!header.b64) fail(code, `unencoded payloads ("b64": false) are not ${code === 'ERR_JWT_INVALID' ? 'allowed in a JWT (RFC 7797 §7)' : 'supported'}`)
+    if (!header.b64 && code) fail(code, `unencoded payloads ("b64": false) are not ${code === 'ERR_JWT_INVALID' ? 'allowed in a JWT (RFC 7797 §7)' : 'supported'}`)
   }
   for (const name of crit) {
     if (name !== 'b64' && !(checks.understood && Object.hasOwn(checks.understood, name))) {

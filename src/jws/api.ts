@@ -1,13 +1,13 @@
 /** Public compact JWS functions (API.md, JWS): arbitrary byte payloads. */
 import { fail, toJoseError } from '../errors.ts'
 import { ownBytes } from '../encoding/base64url.ts'
-import { isBytes } from '../encoding/bytes.ts'
-import { isWellFormed, utf8 } from '../encoding/utf8.ts'
+import { utf8 } from '../encoding/utf8.ts'
 import { checkCritOption } from '../jose/header.ts'
 import { optString, readOptions, validating } from '../jose/options.ts'
 import { checkAlgorithms } from '../jwa/policy.ts'
 import type { KeyInput, KeyResolver, SignJwsOptions, VerifyJwsOptions, VerifyJwsResult } from '../types.ts'
 import { checkMaxLength, DEFAULT_MAX_JWS, parseExplained } from './compact.ts'
+import { contentBytes, flag, record, signUnencoded } from './content.ts'
 import { checkExtraHeader, signCompact } from './sign.ts'
 import { verifyParts } from './verify.ts'
 
@@ -29,14 +29,21 @@ import { verifyParts } from './verify.ts'
  */
 export async function signJws(payload: Uint8Array | string, key: KeyInput, options: SignJwsOptions): Promise<string> {
   try {
-    const o = validating(() => readOptions(options ?? {}, ['alg', 'kid', 'header'] as const))
-    const text = typeof payload === 'string'
-    if (text ? !isWellFormed(payload) : !isBytes(payload)) {
-      fail('ERR_JOSE_INVALID_ARGUMENT', text ? 'the payload string is not well-formed Unicode' : 'the payload must be a Uint8Array or a string')
-    }
-    const bytes = text ? utf8(payload) : payload
-    const { kid, extra } = validating(() => ({ kid: optString(o.kid, 'options.kid'), extra: checkExtraHeader(o.header, true) }))
-    return await signCompact({ key, alg: o.alg, kid, extra, payload: bytes })
+    const o = validating(() => readOptions(options ?? {}, ['alg', 'kid', 'header', 'b64', 'detached'] as const))
+    const bytes = contentBytes(payload, 'the payload')
+    const { kid, extra, b64, detached } = validating(() => {
+      const b64 = flag(o.b64, 'b64') ?? true
+      const detached = flag(o.detached, 'detached') ?? false
+      // RFC 7797 §5.2: an unencoded payload may hold ".", so the compact form carries it detached.
+      if (!b64 && !detached) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.b64 false needs options.detached true in compact form')
+      const extra = checkExtraHeader(o.header, true)
+      // RFC 7797 §6: b64 is always listed in crit.
+      return { kid: optString(o.kid, 'options.kid'), b64, detached, extra: b64 ? extra : { ...extra, b64: false, crit: [...((extra?.crit as string[]) ?? []), 'b64'] } }
+    })
+    const req = { key, alg: o.alg, kid, extra }
+    if (!b64) return await signUnencoded(req, bytes)
+    const jws = await signCompact({ ...req, payload: bytes })
+    return detached ? jws.replace(/\.[^.]*\./, '..') : jws
   } catch (e) {
     throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'signing failed')
   }
@@ -60,13 +67,21 @@ export async function signJws(payload: Uint8Array | string, key: KeyInput, optio
  */
 export async function verifyJws(jws: string, key: KeyInput | KeyResolver, options?: VerifyJwsOptions): Promise<VerifyJwsResult> {
   try {
-    const { algorithms, understood, maxLength } = validating(() => {
-      const o = readOptions(options, ['algorithms', 'crit', 'maxTokenLength'] as const)
-      return { algorithms: checkAlgorithms(o.algorithms), understood: checkCritOption(o.crit), maxLength: checkMaxLength(o.maxTokenLength, DEFAULT_MAX_JWS) }
+    const { algorithms, understood, maxLength, content } = validating(() => {
+      const o = readOptions(options, ['algorithms', 'crit', 'maxTokenLength', 'payload'] as const)
+      return {
+        algorithms: checkAlgorithms(o.algorithms), understood: checkCritOption(o.crit), maxLength: checkMaxLength(o.maxTokenLength, DEFAULT_MAX_JWS),
+        content: o.payload === undefined ? undefined : contentBytes(o.payload, 'options.payload'),
+      }
     })
-    const parts = parseExplained(jws, maxLength)
+    let parts = parseExplained(jws, maxLength)
+    // Detached content (RFC 7515 App. F) or an unencoded payload (RFC 7797 §3): the signing input is rebuilt.
+    if (content || parts.header.b64 === false) {
+      if (content && parts.payloadSegment) fail('ERR_JWS_INVALID', 'options.payload is given but the JWS is not detached')
+      parts = record(parts.header, jws.slice(0, jws.indexOf('.')), content ?? (parts.header.b64 === false ? utf8(parts.payloadSegment) : parts.payload), parts.signatureSegment)
+    }
     const v = await verifyParts(parts, key, {
-      algorithms, understood, b64FalseCode: 'ERR_JOSE_NOT_SUPPORTED', resolverPayload: (p) => new Uint8Array(p.payload),
+      algorithms, understood, b64FalseCode: understood?.b64 ? undefined : 'ERR_JOSE_NOT_SUPPORTED', resolverPayload: (p) => new Uint8Array(p.payload),
     })
     return { header: v.header, payload: ownBytes(parts.payload), key: v.key }
   } catch (e) {

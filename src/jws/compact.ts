@@ -23,8 +23,9 @@ export interface CompactParts {
   /**
    * BASE64URL(header) '.' BASE64URL(payload), RFC 7515 §5.1 step 5, as a string: both
    * segments passed the strict decoder, so it is ASCII and the backend takes its bytes.
+   * Bytes for an unencoded payload (RFC 7797 §3, src/jws/content.ts).
    */
-  readonly signingInput: string
+  readonly signingInput: string | Uint8Array
 }
 
 export const DEFAULT_MAX_TOKEN = 16_384

@@ -35,6 +35,10 @@ export interface Verified {
  * another install) keeps its meaning in another (API.md, Key sets). */
 export const KEY_SET: unique symbol = /* @__PURE__ */ Symbol.for('isojwt.keySet') as never
 
+/** A resolver's own policy check, run with the caller's `algorithms` before its keys are
+ * used (embeddedJwk's, src/jws/embedded.ts: API.md requires asymmetric algorithms with it). */
+export const POLICY: unique symbol = /* @__PURE__ */ Symbol.for('isojwt.resolverPolicy') as never
+
 /** At most this many candidate keys are tried per token (API.md, Key resolvers). */
 const MAX_CANDIDATES = 3
 
@@ -130,6 +134,7 @@ export async function verifyParts(parts: CompactParts, key: KeyInput | KeyResolv
   const direct = typeof key !== 'function'
   // A key given directly is a list of one whose errors are the caller's to see; key sets
   // skip keys that cannot be used (API.md, Key sets); other resolvers' keys must work.
+  if (!direct) (key as unknown as Record<symbol, ((a: typeof algorithms) => void) | undefined>)[POLICY]?.(algorithms)
   const list = direct ? [key] : answer ?? (await resolveKeys(key, header, () => core.resolverPayload(parts)))
   const keySet = isKeySet(key)
   let tried = 0

@@ -127,6 +127,25 @@ export async function thumbprint(jwk: Jwk, digest: 'SHA-256' | 'SHA-384' | 'SHA-
   }
 }
 
+/**
+ * The RFC 9278 JWK thumbprint URI: `urn:ietf:params:oauth:jwk-thumbprint:<hash>:<thumbprint>`,
+ * the hash named as in the IANA hash names registry (`sha-256` unless another digest is named).
+ *
+ * @param jwk - a public or private JWK (only its public members count)
+ * @param digest - `'SHA-256'` (default), `'SHA-384'` or `'SHA-512'`
+ *
+ * @example
+ * ```ts
+ * import { thumbprintUri, type Jwk } from 'isojwt'
+ * declare const publicJwk: Jwk
+ * const uri = await thumbprintUri(publicJwk) // urn:ietf:params:oauth:jwk-thumbprint:sha-256:…
+ * ```
+ */
+export async function thumbprintUri(jwk: Jwk, digest: 'SHA-256' | 'SHA-384' | 'SHA-512' = 'SHA-256'): Promise<string> {
+  const t = await thumbprint(jwk, digest)
+  return `urn:ietf:params:oauth:jwk-thumbprint:${String(digest).toLowerCase()}:${t}`
+}
+
 const MODULUS_LENGTHS = /* @__PURE__ */ new Set([2048, 3072, 4096])
 
 /**

@@ -20,6 +20,13 @@ async function askedForNonce(res: Response): Promise<boolean> {
   }
 }
 
+/** Init members Request would otherwise convert at length (see the call). */
+const strings = (xs: unknown[]): boolean => xs.every((x) => typeof x === 'string')
+const okHeaders = (h: unknown): boolean => h === undefined || h instanceof Headers
+  || (Array.isArray(h) ? h.every((p) => Array.isArray(p) && p.length === 2 && strings(p)) : isPlainObject(h) && strings(Object.values(h)))
+const okBody = (b: unknown): boolean => b == null || typeof b === 'string' || ArrayBuffer.isView(b) || b instanceof ArrayBuffer
+  || b instanceof Blob || b instanceof FormData || b instanceof URLSearchParams || b instanceof ReadableStream
+
 /** Bodies fetch can serialise again; a stream is read once. */
 const replayable = (req: Request, body: unknown): boolean =>
   req.body === null || (body != null && !(typeof ReadableStream === 'function' && body instanceof ReadableStream))
@@ -38,13 +45,6 @@ const replayable = (req: Request, body: unknown): boolean =>
  * const res = await dpopFetch('https://api.example/orders', { accessToken: 'eyJ…' })
  * ```
  */
-const strings = (xs: unknown[]): boolean => xs.every((x) => typeof x === 'string')
-const okHeaders = (h: unknown): boolean => h === undefined || h instanceof Headers
-  || (Array.isArray(h) ? h.every((p) => Array.isArray(p) && p.length === 2 && strings(p)) : isPlainObject(h) && strings(Object.values(h)))
-
-const okBody = (b: unknown): boolean => b == null || typeof b === 'string' || ArrayBuffer.isView(b) || b instanceof ArrayBuffer
-  || b instanceof Blob || b instanceof FormData || b instanceof URLSearchParams || b instanceof ReadableStream
-
 export function createDpopFetch(keyPair: CryptoKeyPair, options?: { fetch?: typeof fetch }): DpopFetch {
   const f = validating(() => {
     keyOf(keyPair, 'privateKey')

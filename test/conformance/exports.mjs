@@ -6,8 +6,9 @@
 // knowing it (its 'final' test checks that every name was exercised).
 export const EXPORTS = Object.freeze([
   'sign', 'verify', 'decode', 'isExpired', 'createSigner', 'createVerifier', 'signJws', 'verifyJws',
+  'signJwsJson', 'verifyJwsJson', 'embeddedJwk',
   'encrypt', 'decrypt', 'encryptJwt', 'decryptJwt',
-  'importKey', 'exportJwk', 'thumbprint', 'generateKeyPair', 'generateSecret', 'createLocalJwks',
+  'importKey', 'exportJwk', 'thumbprint', 'thumbprintUri', 'generateKeyPair', 'generateSecret', 'createLocalJwks',
   'createRemoteJwks', 'signClientAssertion', 'verifyClientAssertion', 'verifyAccessToken', 'verifyIdToken',
   'createDpopProof', 'verifyDpopProof', 'createResourceServer', 'createDpopFetch',
   'JoseError', 'isJoseError',

@@ -38,6 +38,7 @@ const NONE: Reject = () => false
 const but = (...names: string[]): Reject => (h) => !names.includes(h.name)
 const isString = (h: Hostile) => typeof h.value === 'string'
 const exceptUndefined: Reject = (h) => h.value !== undefined
+const notBool: Reject = (h) => h.value !== undefined && typeof h.value !== 'boolean'
 const nonJson: Reject = (h) =>
   ['1n', 'NaN', 'Infinity', '-Infinity', 'throwing getters', 'Proxy (object) with throwing traps', 'Proxy (function) with throwing traps'].includes(h.name)
 
@@ -195,6 +196,9 @@ const SPECS: FnSpec[] = [
         member('signJws', 2, ['kid'], base, true, NONE),
         member('signJws', 2, ['header'], base, true, NONE),
         ...['x', 'typ', 'crit', 'b64'].map((m) => member('signJws', 2, ['header', m], base, true, m === 'x' ? nonJson : m === 'b64' ? exceptUndefined : NONE)),
+        // b64: false needs detached: true in compact form
+        member('signJws', 2, ['b64'], base, true, (h) => h.value !== undefined && h.value !== true),
+        member('signJws', 2, ['detached'], base, true, notBool),
       ]
     },
   },
@@ -211,7 +215,59 @@ const SPECS: FnSpec[] = [
         derived('verifyJws', 2, 'algorithms', 'list', base, true, ALL),
         member('verifyJws', 2, ['crit'], base, true, NONE),
         member('verifyJws', 2, ['maxTokenLength'], base, true, NONE),
+        // JWS is not detached: any payload option is refused
+        member('verifyJws', 2, ['payload'], base, true, exceptUndefined),
       ]
+    },
+  },
+  {
+    name: 'signJwsJson',
+    isAsync: true,
+    positions: () => {
+      const base = () => ['hello', [{ key: SECRET, alg: 'HS256' }], undefined]
+      const signer = (m: string, mustReject: Reject): Position => ({
+        label: `signJwsJson arg1[0].${m}`,
+        mustReject,
+        call: (h) => strictAsync(() => api.signJwsJson!('hello', [{ key: SECRET, alg: 'HS256', [m]: h }])),
+      })
+      return [
+        arg('signJwsJson', 0, base, true, (h) => !isString(h) && h.name !== 'new Uint8Array(0)'),
+        arg('signJwsJson', 1, base, true, ALL),
+        arg('signJwsJson', 2, base, true, NONE),
+        member('signJwsJson', 2, ['b64'], base, true, notBool),
+        member('signJwsJson', 2, ['detached'], base, true, notBool),
+        signer('key', (h) => !h.secretLike),
+        signer('alg', ALL),
+        signer('kid', (h) => h.value !== undefined && !isString(h)),
+        signer('header', NONE),
+        signer('unprotected', NONE),
+      ]
+    },
+  },
+  {
+    name: 'verifyJwsJson',
+    isAsync: true,
+    positions: () => {
+      const [p, pl, sig] = JWS.split('.')
+      const base = () => [{ protected: p, payload: pl, signature: sig }, SECRET, { algorithms: ['HS256'] }]
+      return [
+        arg('verifyJwsJson', 0, base, true, ALL),
+        arg('verifyJwsJson', 1, base, true, ALL),
+        arg('verifyJwsJson', 2, base, true, ALL),
+        member('verifyJwsJson', 2, ['algorithms'], base, true, ALL),
+        member('verifyJwsJson', 2, ['crit'], base, true, NONE),
+        member('verifyJwsJson', 2, ['maxTokenLength'], base, true, NONE),
+        member('verifyJwsJson', 2, ['payload'], base, true, exceptUndefined),
+        ...['protected', 'payload', 'signature', 'header', 'signatures'].map((m) => member('verifyJwsJson', 0, [m], base, true, m === 'header' ? NONE : ALL)),
+      ]
+    },
+  },
+  {
+    name: 'embeddedJwk',
+    isAsync: false,
+    positions: () => {
+      const base = () => [{ alg: 'ES256', jwk: { ...EC_PUBLIC_JWK } }, { payload: undefined }]
+      return [arg('embeddedJwk', 0, base, false, ALL), member('embeddedJwk', 0, ['jwk'], base, false, ALL)]
     },
   },
   {
@@ -321,6 +377,19 @@ const SPECS: FnSpec[] = [
         // RFC 7638 §3.2 needs the required members as strings; their content is not parsed
         ...['crv', 'x', 'y'].map((m) => member('thumbprint', 0, [m], base, true, (h) => !isString(h))),
         member('thumbprint', 0, ['toString'], base, true, NONE),
+      ]
+    },
+  },
+  {
+    name: 'thumbprintUri',
+    isAsync: true,
+    positions: () => {
+      const base = () => [{ ...EC_PUBLIC_JWK }, 'SHA-256']
+      return [
+        arg('thumbprintUri', 0, base, true, ALL),
+        arg('thumbprintUri', 1, base, true, exceptUndefined),
+        member('thumbprintUri', 0, ['kty'], base, true, ALL),
+        ...['crv', 'x', 'y'].map((m) => member('thumbprintUri', 0, [m], base, true, (h) => !isString(h))),
       ]
     },
   },

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { thumbprint } from '../../src/index.ts'
+import { thumbprint, thumbprintUri } from '../../src/index.ts'
 import type { Jwk } from '../../src/types.ts'
 import { rfcExample, rfcFile } from './load.ts'
 
@@ -31,6 +31,13 @@ describe('RFC 7638 §3.1 JWK Thumbprint', () => {
     const reordered: Jwk = { n: jwk.n, e: jwk.e, kty: 'RSA' }
     expect(await thumbprint(reordered)).toBe(rfc7638.thumbprint_b64u)
     expect(await thumbprint({ ...jwk, use: 'sig', key_ops: ['verify'] })).toBe(rfc7638.thumbprint_b64u)
+  })
+
+  it('RFC 9278 §3 example: thumbprintUri is the sha-256 thumbprint URI of this key', async () => {
+    // RFC 9278 §3 prints this URI for the RFC 7638 §3.1 key.
+    expect(await thumbprintUri(jwk)).toBe('urn:ietf:params:oauth:jwk-thumbprint:sha-256:NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs')
+    expect(await thumbprintUri(jwk, 'SHA-512')).toBe(`urn:ietf:params:oauth:jwk-thumbprint:sha-512:${await thumbprint(jwk, 'SHA-512')}`)
+    await expect(thumbprintUri(jwk, 'sha-256' as never)).rejects.toMatchObject({ code: 'ERR_JOSE_INVALID_ARGUMENT' })
   })
 
   it('SHA-384 / SHA-512 hash the same canonical JSON', async () => {

@@ -2,7 +2,8 @@
  * RFC 7797 (test/vectors/data/rfc7797.json), the "b64" header parameter.
  * §4.1: {"alg":"HS256"} over "$.02", the ordinary encoded form: must verify.
  * §3: "b64": true listed in "crit" means the ordinary encoding: must be accepted.
- * §4.2: "b64": false (unencoded payload) is not supported: verifyJws → ERR_JOSE_NOT_SUPPORTED;
+ * §4.2: "b64": false (unencoded payload) without the caller's crit { b64: true }: verifyJws → ERR_JOSE_NOT_SUPPORTED
+ * (accepted with it: test/vectors/jws-json.test.ts);
  * for a JWT it is forbidden (RFC 7797 §7) → verify gives ERR_JWT_INVALID.
  */
 import { createHmac } from 'node:crypto'
