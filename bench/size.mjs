@@ -18,6 +18,9 @@ const entries = {
   'verify only': 'export { verify } from "isojwt"',
   'decode only': 'export { decode } from "isojwt"',
   'verify + createRemoteJwks': 'export { verify, createRemoteJwks } from "isojwt"',
+  'encrypt + decrypt': 'export { encrypt, decrypt } from "isojwt"',
+  'signJwsJson + verifyJwsJson': 'export { signJwsJson, verifyJwsJson } from "isojwt"',
+  createResourceServer: 'export { createResourceServer } from "isojwt"',
   everything: 'export * from "isojwt"',
 }
 
