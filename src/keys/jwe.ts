@@ -12,8 +12,8 @@ import { isPlainObject } from '../jose/json.ts'
 import { CURVES, JWE_ALGS, lookupAlg, lookupEnc, type JweAlgEntry } from '../jwa/jwe.ts'
 import type { Kty } from '../jwa/registry.ts'
 import type { JweAlg } from '../types.ts'
-import { bitLength } from './asn1.ts'
 import { pemKey, type DerKey } from './der.ts'
+import { rsaMembers } from './jwk.ts'
 import { parsePem, trimKeyText } from './pem.ts'
 import { refuseKeyBytes, refuseKeyText } from './text.ts'
 import { checkExponent } from './weak.ts'
@@ -79,12 +79,7 @@ function fromJwk(jwk: Record<string, unknown>): JweKey {
     const k = member('k')!
     f = { form: 'secret', kty, visibility: 'secret', bits: k.length * 8, material: k, ops }
   } else if (kty === 'RSA') {
-    const n = member('n')!
-    checkExponent(member('e')!)
-    const d = has(jwk, 'd')
-    if (d && has(jwk, 'oth')) fail('ERR_JOSE_NOT_SUPPORTED', 'multi-prime RSA keys ("oth") are not supported')
-    if (d) for (const name of ['d', 'p', 'q', 'dp', 'dq', 'qi']) member(name)
-    f = { form: 'jwk', kty, bits: bitLength(n), visibility: d ? 'private' : 'public', material: members, ops }
+    f = { form: 'jwk', kty, ...rsaMembers(jwk, member), material: members, ops }
   } else {
     const size = typeof crv === 'string' && CURVES.get(crv)?.[0] === kty ? CURVES.get(crv)![1] : 0
     if (!size) fail('ERR_JOSE_NOT_SUPPORTED', `JWK curve ${quote(crv)} is not supported for ECDH-ES`)

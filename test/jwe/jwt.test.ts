@@ -7,15 +7,7 @@ import * as jose from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { decrypt, decryptJwt, encrypt, encryptJwt, isJoseError, type Jwk } from '../../src/index.ts'
 import { curvePair, rsaPair, type Pair } from './keys.ts'
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p
-  } catch (e) {
-    return isJoseError(e) ? e.code : `non-JoseError ${String(e)}`
-  }
-  return 'resolved'
-}
+import { codeOf } from '../support/errors.ts'
 
 const secret = new Uint8Array(32).fill(7)
 const dir = { algorithms: ['dir' as const], encryptions: ['A256GCM' as const] }

@@ -5,16 +5,8 @@
 import { generateKeyPairSync } from 'node:crypto'
 import * as jose from 'jose'
 import { describe, expect, it } from 'vitest'
-import { decrypt, decryptJwt, encrypt, encryptJwt, isJoseError, sign, verify } from '../../src/index.ts'
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p
-  } catch (e) {
-    return isJoseError(e) ? e.code : `non-JoseError ${String(e)}`
-  }
-  return 'resolved'
-}
+import { decrypt, decryptJwt, encrypt, encryptJwt, sign, verify } from '../../src/index.ts'
+import { codeOf } from '../support/errors.ts'
 
 const { publicKey, privateKey } = generateKeyPairSync('x25519')
 const pub = publicKey.export({ type: 'spki', format: 'pem' }) as string

@@ -4,17 +4,9 @@
  * stays "sig" / "verify". A use: sig key never decrypts; a use: enc key never verifies.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createLocalJwks, decrypt, decryptJwt, encrypt, encryptJwt, isJoseError, sign, verify, type Jwk } from '../../src/index.ts'
+import { createLocalJwks, decrypt, decryptJwt, encrypt, encryptJwt, sign, verify, type Jwk } from '../../src/index.ts'
 import { curvePair, rsaPair, type Pair } from '../jwe/keys.ts'
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p
-  } catch (e) {
-    return isJoseError(e) ? e.code : `non-JoseError ${String(e)}`
-  }
-  return 'resolved'
-}
+import { codeOf } from '../support/errors.ts'
 
 const k32 = new Uint8Array(32).fill(9)
 const oct = (extra: Record<string, unknown>): Jwk => ({ kty: 'oct', k: Buffer.from(k32).toString('base64url'), ...extra })
