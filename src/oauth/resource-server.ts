@@ -6,7 +6,7 @@
  */
 import { fail, isJoseError, JoseError, scrub, toJoseError } from '../errors.ts'
 import { isPlainObject, type JsonObject } from '../jose/json.ts'
-import { optStrings, readOptions, validating } from '../jose/options.ts'
+import { invalid, optStrings, readOptions, validating } from '../jose/options.ts'
 import { checkAlgorithms } from '../jwa/policy.ts'
 import { decode } from '../jwt/decode.ts'
 import { checkNow, parseDuration } from '../jose/time.ts'
@@ -59,41 +59,39 @@ interface Server {
   maxTokenLength: number | undefined
 }
 
-const arg = (message: string): never => fail('ERR_JOSE_INVALID_ARGUMENT', message)
-
 /** `jwks`: one key set, or (a plain object without `kty`, so not a JWK) a record of them by issuer. */
 function readJwks(value: unknown, issuers: readonly string[] | undefined): Pick<Server, 'keys' | 'byIssuer'> {
-  if (value === undefined || value === null) arg('options.jwks is required')
+  if (value === undefined || value === null) invalid('options.jwks is required')
   if (!isPlainObject(value) || Object.hasOwn(value, 'kty')) return { keys: value as Keys, byIssuer: undefined }
-  if (Array.isArray(value.keys)) arg('options.jwks: pass a JWK Set document through createLocalJwks')
+  if (Array.isArray(value.keys)) invalid('options.jwks: pass a JWK Set document through createLocalJwks')
   const byIssuer = new Map(Object.entries(value) as Array<[string, Keys]>)
-  if (byIssuer.size === 0 || [...byIssuer.values()].some((k) => k === undefined || k === null)) arg('options.jwks as a record needs a key set for each issuer')
+  if (byIssuer.size === 0 || [...byIssuer.values()].some((k) => k === undefined || k === null)) invalid('options.jwks as a record needs a key set for each issuer')
   // One set per listed issuer, no set for an issuer the server does not accept.
-  if (issuers && (issuers.some((i) => !byIssuer.has(i)) || byIssuer.size !== new Set(issuers).size)) arg('options.jwks as a record must have exactly one key set per issuer in options.issuer')
+  if (issuers && (issuers.some((i) => !byIssuer.has(i)) || byIssuer.size !== new Set(issuers).size)) invalid('options.jwks as a record must have exactly one key set per issuer in options.issuer')
   return { keys: undefined, byIssuer }
 }
 
 function readPublicUrl(value: unknown): string | undefined {
   if (value === undefined) return undefined
-  if (typeof value !== 'string' || /[?#]/.test(value) || normaliseHtu(value) === undefined) arg('options.publicUrl must be an absolute http(s) URL without query or fragment')
+  if (typeof value !== 'string' || /[?#]/.test(value) || normaliseHtu(value) === undefined) invalid('options.publicUrl must be an absolute http(s) URL without query or fragment')
   return (value as string).replace(/\/$/, '')
 }
 
 function plan(options: unknown): Server {
-  if (options === undefined) arg('options are required')
+  if (options === undefined) invalid('options are required')
   const o = readOptions(options, NAMES)
   const issuerFn = typeof o.issuer === 'function' ? o.issuer as IssuerFn : undefined
-  const issuers = issuerFn ? undefined : optStrings(o.issuer, 'options.issuer') ?? arg('options.issuer is required')
-  const schemes = SCHEMES.get(o.dpop === undefined ? 'allowed' : o.dpop as string) ?? arg("options.dpop must be 'allowed', 'required' or 'off'")
-  if (o.profile !== undefined && o.profile !== 'at+jwt' && o.profile !== 'jwt') arg("options.profile must be 'at+jwt' or 'jwt'")
-  if (o.realm !== undefined && (typeof o.realm !== 'string' || !REALM.test(o.realm))) arg('options.realm must be printable ASCII without " or \\')
+  const issuers = issuerFn ? undefined : optStrings(o.issuer, 'options.issuer') ?? invalid('options.issuer is required')
+  const schemes = SCHEMES.get(o.dpop === undefined ? 'allowed' : o.dpop as string) ?? invalid("options.dpop must be 'allowed', 'required' or 'off'")
+  if (o.profile !== undefined && o.profile !== 'at+jwt' && o.profile !== 'jwt') invalid("options.profile must be 'at+jwt' or 'jwt'")
+  if (o.realm !== undefined && (typeof o.realm !== 'string' || !REALM.test(o.realm))) invalid('options.realm must be printable ASCII without " or \\')
   const ml = o.maxTokenLength
-  if (ml !== undefined && !(Number.isSafeInteger(ml) && (ml as number) > 0)) arg('options.maxTokenLength must be a positive integer')
-  if (o.schema !== undefined && (typeof o.schema !== 'object' && typeof o.schema !== 'function' || o.schema === null)) arg('options.schema must be a Standard Schema')
+  if (ml !== undefined && !(Number.isSafeInteger(ml) && (ml as number) > 0)) invalid('options.maxTokenLength must be a positive integer')
+  if (o.schema !== undefined && (typeof o.schema !== 'object' && typeof o.schema !== 'function' || o.schema === null)) invalid('options.schema must be a Standard Schema')
   const now = checkNow(o.now)
   const dn = o.dpopNonce === undefined ? undefined : readOptions(o.dpopNonce, ['secret', 'lifetime'] as const, () => '.dpopNonce')
   return {
-    issuers, issuerFn, audience: optStrings(o.audience, 'options.audience') ?? arg('options.audience is required'),
+    issuers, issuerFn, audience: optStrings(o.audience, 'options.audience') ?? invalid('options.audience is required'),
     ...readJwks(o.jwks, issuers),
     algorithms: checkAlgorithms(o.algorithms), scopes: checkRequiredScopes(o.requiredScopes), jwtProfile: o.profile === 'jwt',
     schemes, dpopAlgs: checkDpopAlgorithms(o.dpopAlgorithms),
