@@ -22,7 +22,7 @@ const FEATURES = {
   'option hints': [['src/jose/options.ts', /const FOREIGN = [\s\S]*?\n}\n/, "export function foreignHint(name: string, names: readonly string[]): string {\n  return ''\n}\n"]],
   'JWK Set hint': [['src/keys/jwk.ts', "Array.isArray(jwk.keys) ? 'a JWK Set is not a key: use createLocalJwks(set)' : 'JWK \"kty\" must be a string'", "'JWK \"kty\" must be a string'"]],
   'PEM \\n escapes': [['src/keys/pem.ts', "trimKeyText(pem.replace(/\\\\[rn]/g, '\\n'))", 'trimKeyText(pem)']],
-  'PKCS#1/SEC1 wrapping': [['src/keys/der.ts', /  const rsaAlg = [\s\S]*\n}\n?$/, "  fail('ERR_KEY_INVALID', 'unsupported PEM label')\n}\n"]],
+  'PKCS#1/SEC1 wrapping': [['src/keys/der.ts', /  const key = hex\(der[\s\S]*\n}\n?$/, "  fail('ERR_KEY_INVALID', 'unsupported PEM label')\n}\n"]],
 }
 
 const ENTRIES = { 'sign + verify': 'sign, verify', decode: 'decode' }
