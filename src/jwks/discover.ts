@@ -23,7 +23,7 @@ const NAMES = ['fetch', 'timeout', 'allowHttp', 'cacheStore', 'now'] as const
 /** The remote key set's defaults (API.md, Key sets): minTtl, maxTtl, maxResponseBytes. */
 const MIN_TTL = 60_000
 const MAX_TTL = 600_000
-const MAX_BYTES = 512 * 1024
+const MAX_BYTES = 524_288
 
 interface Discovery {
   issuer: string
