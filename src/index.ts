@@ -15,6 +15,8 @@ export { importKey, exportJwk, thumbprint, thumbprintUri, generateKeyPair, gener
 export { createLocalJwks } from './jwks/local.ts'
 export { createRemoteJwks } from './jwks/remote.ts'
 export type { JwksCacheStore, JwksEvent, JwksEventType, RemoteJwks, RemoteJwksOptions } from './jwks/remote.ts'
+export { discover } from './jwks/discover.ts'
+export type { AuthorizationServerMetadata, DiscoverOptions } from './jwks/types.ts'
 export { signClientAssertion, verifyClientAssertion } from './oauth/client-assertion.ts'
 export { verifyAccessToken } from './oauth/access-token.ts'
 export { verifyIdToken } from './oauth/id-token.ts'
@@ -25,7 +27,7 @@ export { createDpopFetch } from './oauth/dpop-fetch.ts'
 export { JoseError, isJoseError } from './errors.ts'
 export type { JoseErrorCode, ClaimFailureReason } from './errors.ts'
 export type {
-  Alg, Duration, Now, Jwk, JwksDocument, KeyInput, KeyResolver, JwsHeader, DecodedHeader, JwtPayload,
+  Alg, Duration, Now, Jwk, JwksDocument, KeyInput, KeyResolver, JwsHeader, DecodedHeader, JwtPayload, IssuerFunction,
   SignOptions, VerifyOptions, VerifyResult, DecodeResult, SignJwsOptions, VerifyJwsOptions, VerifyJwsResult,
   FlattenedJws, GeneralJws, JwsJsonSigner, VerifyJwsJsonOptions, VerifyJwsJsonResult,
   JweAlg, JweEnc, JweHeader, EncryptOptions, DecryptOptions, DecryptResult, EncryptJwtOptions, DecryptJwtOptions, DecryptJwtResult,
