@@ -79,7 +79,7 @@ function fromJwk(jwk: Record<string, unknown>): JweKey {
     const k = member('k')!
     f = { form: 'secret', kty, visibility: 'secret', bits: k.length * 8, material: k, ops }
   } else if (kty === 'RSA') {
-    f = { form: 'jwk', kty, ...rsaMembers(jwk, member), material: members, ops }
+    f = { form: 'jwk', ...rsaMembers(jwk, member), material: members, ops }
   } else {
     const size = typeof crv === 'string' && CURVES.get(crv)?.[0] === kty ? CURVES.get(crv)![1] : 0
     if (!size) fail('ERR_JOSE_NOT_SUPPORTED', `JWK curve ${quote(crv)} is not supported for ECDH-ES`)
