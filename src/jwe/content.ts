@@ -20,7 +20,7 @@ async function aesKey(bytes: Uint8Array, name: string, usage: KeyUsage, enc: str
   try {
     return await subtle().importKey('raw', bytes as BufferSource, name, false, [usage])
   } catch (e) {
-    return missing(e, `${enc} (${bytes.length * 8}-bit AES keys)`)
+    return missing(e, enc)
   }
 }
 

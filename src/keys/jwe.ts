@@ -189,10 +189,10 @@ export async function importJwe(key: JweKey, params: Algorithm | RsaHashedImport
   try {
     return await crypto.subtle.importKey(form as 'raw', (form === 'jwk' ? { ...(key.material as object), ext: true } : key.material) as BufferSource, params, false, usages)
   } catch (e) {
-    // A secret's size was checked (checkJweFit): a refused raw AES key is the runtime's gap
-    // (Chromium refuses 192-bit AES keys with an OperationError).
-    if ((e instanceof Error && e.name === 'NotSupportedError') || (form === 'raw' && params.name.startsWith('AES'))) {
-      fail('ERR_JOSE_NOT_SUPPORTED', `this runtime cannot import ${params.name} keys${form === 'raw' ? ` of ${(key.material as Uint8Array).length * 8} bits` : ''}`, { cause: scrub(e, 'import not supported') })
+    // A secret's size was checked (checkJweFit; PBKDF2 takes any password): a refused raw
+    // import is the runtime's gap (Chromium refuses 192-bit AES keys with an OperationError).
+    if (form === 'raw' || (e instanceof Error && e.name === 'NotSupportedError')) {
+      fail('ERR_JOSE_NOT_SUPPORTED', `this runtime cannot import ${params.name} keys${form === 'raw' ? ` of ${key.bits} bits` : ''}`, { cause: scrub(e, 'import not supported') })
     }
     fail('ERR_KEY_INVALID', `the key could not be imported for ${params.name}`, { cause: scrub(e, 'key import failed') })
   }

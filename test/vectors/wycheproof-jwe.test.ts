@@ -47,7 +47,7 @@ afterAll(() => {
 /** Close a file's books: its summary and skip reasons are printed once, its problems fail the test. */
 function finish(ledger: Ledger): void {
   summaries.push(ledger.finish())
-  for (const [why, n] of ledger.skipped) reasons.push(`  ${ledger.file}: ${n} × ${why}`)
+  for (const [why, n] of ledger.skipped) reasons.push(`  ${ledger.file}: ${n} cases, ${why}`)
   expect(ledger.problems).toEqual([])
 }
 
