@@ -5,7 +5,7 @@
  */
 import { concat } from '../encoding/bytes.ts'
 import type { JweEncEntry } from '../jwa/jwe.ts'
-import { decryptionFailed, subtle, unsupported } from './failure.ts'
+import { decryptionFailed, missing, subtle } from './failure.ts'
 
 export interface Sealed {
   iv: Uint8Array
@@ -15,12 +15,12 @@ export interface Sealed {
 
 type Usage = 'encrypt' | 'decrypt'
 
+/** The CEK (or its AES half) as a key: its size is the `enc`'s, so a refusal is the runtime's gap (AES-192 in Chromium). */
 async function aesKey(bytes: Uint8Array, name: string, usage: KeyUsage, enc: string): Promise<CryptoKey> {
   try {
     return await subtle().importKey('raw', bytes as BufferSource, name, false, [usage])
   } catch (e) {
-    unsupported(e, enc)
-    throw e
+    return missing(e, enc)
   }
 }
 

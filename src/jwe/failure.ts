@@ -11,7 +11,14 @@ export const decryptionFailed = (cause?: unknown): never =>
 /** WebCrypto's subtle as a typed shorthand. */
 export const subtle = (): SubtleCrypto => crypto.subtle
 
-/** A runtime without the algorithm (AES-192 in Chromium) says NotSupportedError: ERR_JOSE_NOT_SUPPORTED, not a decryption failure. */
+/**
+ * ERR_JOSE_NOT_SUPPORTED for what the runtime lacks. Called directly for an import whose
+ * input was already checked (an AES key of the exact size): any refusal there is the
+ * runtime's gap, and Chromium refuses 192-bit AES keys with an OperationError.
+ */
+export const missing = (e: unknown, what: string): never => fail('ERR_JOSE_NOT_SUPPORTED', `this runtime does not support ${what}`, { cause: scrub(e, 'not supported') })
+
+/** A runtime without the algorithm (X25519 where missing) says NotSupportedError: ERR_JOSE_NOT_SUPPORTED, not a decryption failure. */
 export function unsupported(e: unknown, what: string): void {
-  if (e instanceof Error && e.name === 'NotSupportedError') fail('ERR_JOSE_NOT_SUPPORTED', `this runtime does not support ${what}`, { cause: scrub(e, 'not supported') })
+  if (e instanceof Error && e.name === 'NotSupportedError') missing(e, what)
 }

@@ -11,7 +11,7 @@ import { utf8 } from '../encoding/utf8.ts'
 import type { JweAlgEntry, JweEncEntry } from '../jwa/jwe.ts'
 import { importJwe, type JweKey } from '../keys/jwe.ts'
 import { deriveForRecipient, deriveFromEpk } from './ecdh.ts'
-import { subtle, unsupported } from './failure.ts'
+import { missing, subtle } from './failure.ts'
 
 export interface Wrapped {
   cek: Uint8Array
@@ -25,12 +25,12 @@ const CEK_AS_KEY = { name: 'HMAC', hash: 'SHA-256' } as const
 
 const random = (n: number): Uint8Array => crypto.getRandomValues(new Uint8Array(n))
 
+/** A derived AES key of the exact wrap size: a refusal is the runtime's gap (AES-192 in Chromium). */
 async function rawKey(bytes: Uint8Array, name: string, usage: KeyUsage): Promise<CryptoKey> {
   try {
     return await subtle().importKey('raw', bytes as BufferSource, name, false, [usage])
   } catch (e) {
-    unsupported(e, `${name} with ${bytes.length * 8}-bit keys`)
-    throw e
+    return missing(e, `${name} with ${bytes.length * 8}-bit keys`)
   }
 }
 

@@ -134,8 +134,8 @@ export async function verifyParts(parts: CompactParts, key: KeyInput | KeyResolv
   const direct = typeof key !== 'function'
   // A key given directly is a list of one whose errors are the caller's to see; key sets
   // skip keys that cannot be used (API.md, Key sets); other resolvers' keys must work.
-  if (!direct) (key as unknown as Record<symbol, ((a: typeof algorithms) => void) | undefined>)[POLICY]?.(algorithms)
-  const list = direct ? [key] : answer ?? (await resolveKeys(key, header, () => core.resolverPayload(parts)))
+  // A resolver with its own policy (embeddedJwk) checks the caller's algorithms before its keys are used.
+  const list = direct ? [key] : ((key as unknown as Record<symbol, ((a: typeof algorithms) => void) | undefined>)[POLICY]?.(algorithms), answer ?? (await resolveKeys(key, header, () => core.resolverPayload(parts))))
   const keySet = isKeySet(key)
   let tried = 0
   let pinsNothing = false

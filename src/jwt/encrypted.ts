@@ -3,7 +3,7 @@
  * compact JWE (RFC 7519 §3, §7.2). Claims are built by sign's code and checked by
  * verify's, only after decryption succeeded.
  */
-import { toJoseError } from '../errors.ts'
+import { fail, toJoseError } from '../errors.ts'
 import { parseObject } from '../jose/json.ts'
 import { readOptions, validating } from '../jose/options.ts'
 import { encrypt, decryptPlanned } from '../jwe/api.ts'
@@ -46,7 +46,9 @@ const DECRYPT_JWT_OPTIONS = /* @__PURE__ */ (() => [...DECRYPT_OPTIONS, ...CLAIM
  * Decrypts a JWT made by `encryptJwt` (or jose's `EncryptJWT`), then checks its claims as
  * `verify` does. RSA-OAEP* and ECDH-ES* tokens are refused unless `publicKeyEncryption:
  * true`: anyone holding the public key can make one, so they say nothing about the
- * sender (sign, then encrypt, when that matters).
+ * sender (sign, then encrypt, when that matters). A nested JWT (`cty: "JWT"`, a signed JWT
+ * inside) is refused with `ERR_JWT_INVALID`: decrypt it with `decrypt`, then check the inner
+ * JWT with `verify`.
  *
  * @typeParam P - the payload's type
  * @param token - the compact JWE
@@ -66,6 +68,11 @@ export async function decryptJwt<P = JwtPayload>(token: string, key: KeyInput | 
     const o = readOptions(options, DECRYPT_JWT_OPTIONS)
     const [jwe, claims] = validating(() => [planDecrypt(o, o.publicKeyEncryption ?? false), compileClaims(o)] as const)
     const { header, plaintext } = await decryptPlanned(jwe, token, key)
+    // RFC 7519 §5.2, §7.2 step 8: cty "JWT" is a nested JWT, whose claims only count once its
+    // own signature verified; API.md gives decryptJwt no key for that, so the caller does it.
+    if (typeof header.cty === 'string' && /^(application\/)?jwt$/i.test(header.cty)) {
+      fail('ERR_JWT_INVALID', 'this JWE holds a nested JWT (cty "JWT"): read it with decrypt(), then check the inner JWT with verify()')
+    }
     const payload = parseObject(plaintext, 'ERR_JWT_INVALID', 'the JWT payload')
     await checkClaims(claims, header, payload)
     return { header, payload: payload as P }

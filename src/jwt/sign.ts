@@ -58,25 +58,6 @@ export function plan(o: Options<SignOption>): SignPlan {
   }
 }
 
-function claimsFrom(payload: JsonObject, plan: SignPlan): JsonObject {
-  for (const [claim, option] of [...plan.claims, ...plan.timed]) {
-    if (Object.hasOwn(payload, claim)) invalid(`"${claim}" is given both in the payload and as options.${option}`)
-  }
-  // Spread defines own properties (no __proto__ setter runs), so the copy is faithful.
-  const out: JsonObject = { ...payload }
-  for (const [claim, , value] of plan.claims) out[claim] = value
-  const setIat = plan.issuedAt && !Object.hasOwn(payload, 'iat')
-  if (!setIat && !plan.timed.length) return out
-  // The clock is read here, on every call, never when a signer is created.
-  const t = epochSeconds(plan.now)
-  if (setIat) out.iat = t
-  for (const [claim, option, d] of plan.timed) {
-    // A token past the NumericDate bound would be refused by every verify (API.md, JWT).
-    if ((out[claim] = Math.floor(t + d)) >= NUMERIC_DATE_LIMIT) invalid(`options.${option} puts "${claim}" past 10^11 s (the year 5138)`)
-  }
-  return out
-}
-
 /**
  * Signs one payload under a validated plan. Not `async` itself, so that signing takes one
  * promise (signCompact's): a bad payload throws before it, and every caller awaits the
@@ -90,7 +71,23 @@ export function signPlanned(plan: SignPlan, payload: unknown, key: unknown): Pro
 export function jwtBody(plan: SignPlan, payload: unknown): string {
   if (!isPlainObject(payload)) invalid('the payload must be a plain object')
   checkClaimTypes(payload as JsonObject, 'ERR_JOSE_INVALID_ARGUMENT')
-  return stringify(claimsFrom(payload as JsonObject, plan), 'the payload')
+  for (const [claim, option] of [...plan.claims, ...plan.timed]) {
+    if (Object.hasOwn(payload as JsonObject, claim)) invalid(`"${claim}" is given both in the payload and as options.${option}`)
+  }
+  // Spread defines own properties (no __proto__ setter runs), so the copy is faithful.
+  const out: JsonObject = { ...(payload as JsonObject) }
+  for (const [claim, , value] of plan.claims) out[claim] = value
+  const setIat = plan.issuedAt && !Object.hasOwn(payload as JsonObject, 'iat')
+  if (setIat || plan.timed.length) {
+    // The clock is read here, on every call, never when a signer is created.
+    const t = epochSeconds(plan.now)
+    if (setIat) out.iat = t
+    for (const [claim, option, d] of plan.timed) {
+      // A token past the NumericDate bound would be refused by every verify (API.md, JWT).
+      if ((out[claim] = Math.floor(t + d)) >= NUMERIC_DATE_LIMIT) invalid(`options.${option} puts "${claim}" past 10^11 s (the year 5138)`)
+    }
+  }
+  return stringify(out, 'the payload')
 }
 
 /** The one-shot plan of the options seen last (see reusePlan); a remembered plan keeps a header memo, as createSigner's does. */

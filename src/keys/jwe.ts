@@ -79,7 +79,7 @@ function fromJwk(jwk: Record<string, unknown>): JweKey {
     const k = member('k')!
     f = { form: 'secret', kty, visibility: 'secret', bits: k.length * 8, material: k, ops }
   } else if (kty === 'RSA') {
-    f = { form: 'jwk', kty, ...rsaMembers(jwk, member), material: members, ops }
+    f = { form: 'jwk', ...rsaMembers(jwk, member), material: members, ops }
   } else {
     const size = typeof crv === 'string' && CURVES.get(crv)?.[0] === kty ? CURVES.get(crv)![1] : 0
     if (!size) fail('ERR_JOSE_NOT_SUPPORTED', `JWK curve ${quote(crv)} is not supported for ECDH-ES`)
@@ -189,7 +189,11 @@ export async function importJwe(key: JweKey, params: Algorithm | RsaHashedImport
   try {
     return await crypto.subtle.importKey(form as 'raw', (form === 'jwk' ? { ...(key.material as object), ext: true } : key.material) as BufferSource, params, false, usages)
   } catch (e) {
-    if (e instanceof Error && e.name === 'NotSupportedError') fail('ERR_JOSE_NOT_SUPPORTED', `this runtime cannot import ${params.name} keys`, { cause: scrub(e, 'import not supported') })
+    // A secret's size was checked (checkJweFit; PBKDF2 takes any password): a refused raw
+    // import is the runtime's gap (Chromium refuses 192-bit AES keys with an OperationError).
+    if (form === 'raw' || (e instanceof Error && e.name === 'NotSupportedError')) {
+      fail('ERR_JOSE_NOT_SUPPORTED', `this runtime cannot import ${params.name} keys${form === 'raw' ? ` of ${key.bits} bits` : ''}`, { cause: scrub(e, 'import not supported') })
+    }
     fail('ERR_KEY_INVALID', `the key could not be imported for ${params.name}`, { cause: scrub(e, 'key import failed') })
   }
 }

@@ -41,21 +41,21 @@ function checkUse(jwk: Obj): ReadonlySet<string> | undefined {
   return set as Set<string>
 }
 
-/** Validates a JWK object and describes it. */
 /**
  * An RSA JWK's members (RFC 7518 §6.3), read through the caller's `member` (which checks
  * each is base64url): the exponent's rules (weak.ts), no multi-prime keys, and all the
  * CRT members of a private key. Shared by the JWS and JWE key descriptions.
  */
-export function rsaMembers(jwk: Obj, member: (name: string) => Uint8Array | undefined): { bits: number; visibility: 'private' | 'public' } {
+export function rsaMembers(jwk: Obj, member: (name: string) => Uint8Array | undefined): { kty: 'RSA'; bits: number; visibility: 'private' | 'public' } {
   const n = member('n')!
   checkExponent(member('e')!)
   const d = has(jwk, 'd')
   if (d && has(jwk, 'oth')) fail('ERR_JOSE_NOT_SUPPORTED', 'multi-prime RSA keys ("oth") are not supported')
   if (d) for (const name of ['d', 'p', 'q', 'dp', 'dq', 'qi']) member(name)
-  return { bits: bitLength(n), visibility: d ? 'private' : 'public' }
+  return { kty: 'RSA', bits: bitLength(n), visibility: d ? 'private' : 'public' }
 }
 
+/** Validates a JWK object and describes it. */
 export function inspectJwk(jwk: Obj): JwkInfo {
   const { kty, crv } = jwk
   // RFC 7517 §5: a JWK Set is { keys: [...] }, not a key.
@@ -77,7 +77,7 @@ export function inspectJwk(jwk: Obj): JwkInfo {
   if (kty === 'oct') {
     info = { kty, bits: member('k')!.length * 8, visibility: 'secret' }
   } else if (kty === 'RSA') {
-    info = { kty, ...rsaMembers(jwk, member) }
+    info = rsaMembers(jwk, member)
   } else {
     if (typeof crv !== 'string') fail('ERR_KEY_INVALID', 'JWK "crv" must be a string')
     const size = types.find((e) => e.crv === crv)?.keyBytes

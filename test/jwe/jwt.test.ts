@@ -5,7 +5,7 @@
  */
 import * as jose from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { decrypt, decryptJwt, encrypt, encryptJwt, isJoseError, type Jwk } from '../../src/index.ts'
+import { decrypt, decryptJwt, encrypt, encryptJwt, generateKeyPair, isJoseError, sign, verify, type Jwk } from '../../src/index.ts'
 import { curvePair, rsaPair, type Pair } from './keys.ts'
 import { codeOf } from '../support/errors.ts'
 
@@ -100,6 +100,41 @@ describe('publicKeyEncryption', () => {
   it('decrypt (not a JWT) keeps accepting them', async () => {
     const jwe = await encrypt('x', pairs.p256!.pub, { alg: 'ECDH-ES', enc: 'A128GCM' })
     expect(await codeOf(decrypt(jwe, pairs.p256!.priv, { algorithms: ['ECDH-ES'] }))).toBe('resolved')
+  })
+})
+
+describe('nested JWT (cty "JWT": a signed JWT inside, RFC 7519 §5.2, §7.2 step 8)', () => {
+  /** The error of a call, or undefined. */
+  const errorOf = (p: Promise<unknown>): Promise<unknown> => p.then(() => undefined, (e: unknown) => e)
+
+  it('decryptJwt refuses it with ERR_JWT_INVALID, pointing to decrypt + verify (API.md gives it no verify key)', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256')
+    const inner = await sign({ sub: 'u1' }, privateKey, { audience: 'api', expiresIn: '5m' })
+    const jwe = await encrypt(inner, secret, { alg: 'dir', enc: 'A256GCM', cty: 'JWT' })
+    const e = await errorOf(decryptJwt(jwe, secret, dir))
+    expect(isJoseError(e) && e.code).toBe('ERR_JWT_INVALID')
+    expect((e as Error).message).toMatch(/nested JWT.*decrypt\(\).*verify\(\)/)
+    // The documented way: decrypt, then verify the inner JWT with the signer's key.
+    const { plaintext, header } = await decrypt(jwe, secret, dir)
+    expect(header.cty).toBe('JWT')
+    const { payload } = await verify(new TextDecoder().decode(plaintext), publicKey, { audience: 'api' })
+    expect(payload.sub).toBe('u1')
+  })
+
+  it('whatever the plaintext: a JSON claims set under cty "JWT" is refused too (cty compared case-insensitively, application/ prefix optional)', async () => {
+    for (const cty of ['JWT', 'jwt', 'application/jwt', 'Application/JWT']) {
+      const jwe = await encrypt('{"sub":"x"}', secret, { alg: 'dir', enc: 'A256GCM', cty })
+      expect(await codeOf(decryptJwt(jwe, secret, dir)), cty).toBe('ERR_JWT_INVALID')
+    }
+    for (const cty of ['json', 'application/json', 'JWTX', 'text/jwt']) {
+      const jwe = await encrypt('{"sub":"x"}', secret, { alg: 'dir', enc: 'A256GCM', cty })
+      expect((await decryptJwt(jwe, secret, dir)).payload.sub, cty).toBe('x')
+    }
+  })
+
+  it('decryption comes first: a forged nested JWT is ERR_JWE_DECRYPTION_FAILED, not a cty answer', async () => {
+    const jwe = await encrypt('{"sub":"x"}', secret, { alg: 'dir', enc: 'A256GCM', cty: 'JWT' })
+    expect(await codeOf(decryptJwt(jwe, new Uint8Array(32), dir))).toBe('ERR_JWE_DECRYPTION_FAILED')
   })
 })
 

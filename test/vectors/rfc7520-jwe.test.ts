@@ -4,9 +4,11 @@
  * cookbook's plaintext and header, and a flipped tag bit is the one decryption failure.
  * §5.1 (RSA1_5) is refused on purpose: RSA1_5 is not supported (API.md, JWE).
  * §5.10–5.13 exist only in the JSON serializations, which this version does not read.
+ * §6 (jose-cookbook/6.nesting_signatures_and_encryption.json): a PS256 JWT inside an
+ * RSA-OAEP + A128GCM JWE with cty "JWT"; decrypt, then verify, reads it; decryptJwt refuses it.
  */
 import { describe, expect, it } from 'vitest'
-import { decrypt, encrypt, type Jwk, type JweAlg, type JweEnc } from '../../src/index.ts'
+import { decrypt, decryptJwt, encrypt, verify, type Jwk, type JweAlg, type JweEnc } from '../../src/index.ts'
 import { codeOf, readVectors } from './load.ts'
 
 interface CookbookJwe {
@@ -56,5 +58,30 @@ describe('RFC 7520 §5 (JOSE cookbook, compact JWE)', () => {
     expect(await codeOf(() => decrypt(v.output.compact, key as never, { algorithms: ['RSA-OAEP'] }))).toBe('ERR_JOSE_ALG_NOT_ALLOWED')
     expect(await codeOf(() => decrypt(v.output.compact, key as never, { algorithms: ['RSA1_5' as JweAlg] }))).toBe('ERR_JOSE_INVALID_ARGUMENT')
     expect(await codeOf(() => encrypt('x', key as never, { alg: 'RSA1_5' as JweAlg, enc: 'A128GCM' }))).toBe('ERR_JOSE_INVALID_ARGUMENT')
+  })
+
+  describe('§6 nesting signatures and encryption (cty "JWT")', () => {
+    interface Nested {
+      sign: { input: { payload: string; key: Jwk; alg: string }; output: { compact: string } }
+      encrypt: { input: { key: Jwk; alg: string; enc: string }; encrypting_content: { protected: Record<string, unknown> }; output: { compact: string } }
+    }
+    const v = readVectors<Nested>('jose-cookbook/6.nesting_signatures_and_encryption.json')
+    // exp 1300819380 (2011-03-22T18:43:00Z): verified one second before it.
+    const now = new Date((1300819380 - 1) * 1000)
+    const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...signer } = v.sign.input.key as Record<string, string>
+
+    it('decrypt gives the §6 JWS, whose PS256 signature and claims verify', async () => {
+      const { header, plaintext } = await decrypt(v.encrypt.output.compact, v.encrypt.input.key, { algorithms: ['RSA-OAEP'] })
+      expect(header).toEqual(v.encrypt.encrypting_content.protected)
+      const inner = new TextDecoder().decode(plaintext)
+      expect(inner).toBe(v.sign.output.compact)
+      const { payload } = await verify(inner, signer as Jwk, { algorithms: ['PS256'], now })
+      expect(payload).toEqual(JSON.parse(v.sign.input.payload))
+    })
+
+    it('decryptJwt refuses it: ERR_JWT_INVALID, after decryption succeeded', async () => {
+      expect(await codeOf(() => decryptJwt(v.encrypt.output.compact, v.encrypt.input.key, { publicKeyEncryption: true, now }))).toBe('ERR_JWT_INVALID')
+      expect(await codeOf(() => decryptJwt(flip(v.encrypt.output.compact, 4), v.encrypt.input.key, { publicKeyEncryption: true, now }))).toBe('ERR_JWE_DECRYPTION_FAILED')
+    })
   })
 })

@@ -25,6 +25,14 @@ export interface WycheproofException {
 const JWS = 'json_web_signature_test.json'
 const JWK = 'json_web_key_test.json'
 const RSA = 'rsa_signature_2048_sha256_test.json'
+const JWE = 'json_web_encryption_test.json'
+const JWC = 'json_web_crypto_test.json'
+
+/** RSA1_5 is not supported (API.md, JWE): the header's alg is refused before any key is read. */
+const rsa15 = (tcId: number, what: string): WycheproofException => ({
+  file: JWE, tcId, label: 'valid', ours: 'rejected', codes: ['ERR_JOSE_ALG_NOT_ALLOWED'],
+  reason: `${what} with RSA1_5 (RSAES-PKCS1-v1_5 key encryption). isojwt does not support RSA1_5 (API.md, JWE; its padding oracle, RFC 8725 §3.2): the "alg" is refused before any key is read. Intended refusal (RFC 7516 A.2 and RFC 7520 §5.1 likewise).`,
+})
 
 export const EXCEPTIONS: readonly WycheproofException[] = [
   // --- json_web_signature_test.json: mislabeled upstream (README "Known issues") -------
@@ -73,6 +81,19 @@ export const EXCEPTIONS: readonly WycheproofException[] = [
   {
     file: JWK, tcId: 7, label: 'invalid', ours: 'accepted',
     reason: 'ROCA-vulnerable RSA modulus (CVE-2017-15361). The key is well-formed, 2048 bits and the signature is genuine; detecting the ROCA fingerprint is out of scope for a verifier (the caller chose to trust the key).',
+  },
+  // --- json_web_encryption_test.json: RSA1_5 is not supported ------------------------
+  ...[100, 101, 102, 103, 104, 105].map((tcId) => rsa15(tcId, 'A valid JWE (group jwe_rsa1_5)')),
+  rsa15(112, 'validPadding: a valid JWE'),
+  rsa15(128, 'Figure81: RFC 7520 §5.1'),
+  // --- json_web_crypto_test.json (its JWS groups): as in json_web_key_test.json --------
+  {
+    file: JWC, tcId: 46, label: 'invalid', ours: 'accepted',
+    reason: 'ROCA-vulnerable RSA modulus (CVE-2017-15361), like json_web_key_test.json tcId 7: a well-formed key of 2056 bits with a genuine signature; detecting the ROCA fingerprint is out of scope for a verifier.',
+  },
+  {
+    file: JWC, tcId: 47, label: 'invalid', ours: 'accepted',
+    reason: 'jws_mixedSymmetryKeyset, like json_web_key_test.json tcId 1: the resolver selects by kid the HS256 key the caller supplied, which pins HS256, and the MAC verifies. Refusing symmetric keys in sets is the JWKS layer\'s job (createLocalJwks ignores oct keys unless allowSymmetric).',
   },
   // --- primitive files: `acceptable` (Wycheproof leaves the verdict open) -------------
   {

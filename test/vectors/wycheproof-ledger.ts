@@ -1,6 +1,7 @@
 /**
  * Bookkeeping for Wycheproof runs: every case either agrees with its label, is a listed
- * exception (wycheproof-exceptions.ts), or is counted as not applicable. Anything else is
+ * exception (wycheproof-exceptions.ts), is an `acceptable` case decided by a policy its test
+ * states (`byPolicy`), or is counted as not applicable. Anything else is
  * a problem that fails the test: an unlisted disagreement, a stale exception (the case
  * agrees now, or our verdict or error code changed), an exception naming a tcId that does
  * not exist, an `acceptable` case without an entry, or a failure that is not a JoseError.
@@ -21,6 +22,8 @@ export interface Summary {
   total: number
   agree: number
   listed: number
+  /** `acceptable` cases judged by the test's stated policy (byPolicy). */
+  policy: number
   notApplicable: number
   problems: number
 }
@@ -30,9 +33,12 @@ const agrees = (label: WycheproofResult, verdict: Verdict): boolean =>
 
 export class Ledger {
   readonly problems: string[] = []
+  /** Why cases were not applicable, with how many each. */
+  readonly skipped = new Map<string, number>()
   private readonly seen = new Set<number>()
   private agree = 0
   private listed = 0
+  private policy = 0
   private notApplicable = 0
   private readonly exceptions: Map<number, WycheproofException>
 
@@ -44,6 +50,7 @@ export class Ledger {
   skip(tcId: number, why: string, extraProblem?: string): void {
     this.mark(tcId)
     this.notApplicable++
+    this.skipped.set(why, (this.skipped.get(why) ?? 0) + 1)
     if (this.exceptions.has(tcId)) this.problems.push(`tcId ${tcId}: listed as exception but is not applicable (${why})`)
     if (extraProblem) this.problems.push(`tcId ${tcId}: ${extraProblem}`)
   }
@@ -73,6 +80,20 @@ export class Ledger {
     }
   }
 
+  /**
+   * An `acceptable` case (Wycheproof leaves the verdict open) judged by a rule the test
+   * states, instead of one exceptions entry per case: `allowed` is what the rule permits.
+   */
+  byPolicy(tcId: number, label: WycheproofResult, out: CaseOutcome, allowed: readonly Verdict[], rule: string, comment = ''): void {
+    this.mark(tcId)
+    const what = `tcId ${tcId} (${label}, "${comment}")`
+    if (out.contractViolation) this.problems.push(`${what}: ${out.contractViolation}`)
+    if (label !== 'acceptable') this.problems.push(`${what}: a policy decides 'acceptable' cases only`)
+    else if (this.exceptions.has(tcId)) this.problems.push(`${what}: listed as an exception and decided by policy`)
+    else if (!allowed.includes(out.verdict)) this.problems.push(`${what}: policy "${rule}" allows ${allowed.join('/')}, ours: ${out.verdict}${out.code ? ` ${out.code}` : ''}`)
+    else this.policy++
+  }
+
   private mark(tcId: number): void {
     if (this.seen.has(tcId)) this.problems.push(`tcId ${tcId} seen twice`)
     this.seen.add(tcId)
@@ -91,6 +112,7 @@ export class Ledger {
       total: this.seen.size,
       agree: this.agree,
       listed: this.listed,
+      policy: this.policy,
       notApplicable: this.notApplicable,
       problems: this.problems.length,
     }
@@ -99,8 +121,8 @@ export class Ledger {
 
 /** One printable table of summaries (logged once per test file). */
 export function formatSummaries(title: string, rows: Summary[]): string {
-  const head = ['file', 'total', 'agree', 'listed exceptions', 'not applicable', 'problems']
-  const body = rows.map((r) => [r.file, r.total, r.agree, r.listed, r.notApplicable, r.problems].map(String))
+  const head = ['file', 'total', 'agree', 'listed exceptions', 'acceptable by policy', 'not applicable', 'problems']
+  const body = rows.map((r) => [r.file, r.total, r.agree, r.listed, r.policy, r.notApplicable, r.problems].map(String))
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)))
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
   return [title, line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n')
