@@ -25,7 +25,7 @@ export { createDpopFetch } from './oauth/dpop-fetch.ts'
 export { JoseError, isJoseError } from './errors.ts'
 export type { JoseErrorCode, ClaimFailureReason } from './errors.ts'
 export type {
-  Alg, Duration, Now, Jwk, JwksDocument, KeyInput, KeyResolver, JwsHeader, DecodedHeader, JwtPayload,
+  Alg, Duration, Now, Jwk, JwksDocument, KeyInput, KeyResolver, JwsHeader, DecodedHeader, JwtPayload, IssuerFunction,
   SignOptions, VerifyOptions, VerifyResult, DecodeResult, SignJwsOptions, VerifyJwsOptions, VerifyJwsResult,
   FlattenedJws, GeneralJws, JwsJsonSigner, VerifyJwsJsonOptions, VerifyJwsJsonResult,
   JweAlg, JweEnc, JweHeader, EncryptOptions, DecryptOptions, DecryptResult, EncryptJwtOptions, DecryptJwtOptions, DecryptJwtResult,

@@ -183,6 +183,28 @@ export type KeyResolver = (
 ) => KeyInput | readonly KeyInput[] | undefined | Promise<KeyInput | readonly KeyInput[] | undefined>
 
 /**
+ * An `issuer` given as a function, for issuers that embed a claim (a tenant id): called
+ * only after the signature verified, on every call (a cache hit included), with the
+ * token's `iss` (a string) and its verified payload. Only `true` accepts; anything else
+ * is `ERR_JWT_CLAIM_INVALID` (`claim: 'iss'`, `reason: 'mismatch'`). A JoseError it
+ * throws passes through; anything else it throws or rejects with becomes
+ * `ERR_JWT_CLAIM_INVALID`. Do not modify the payload.
+ *
+ * @example
+ * ```ts
+ * import { verify, createRemoteJwks, type IssuerFunction } from 'isojwt'
+ * declare const token: string
+ * const tenants = new Set(['72f988bf-86f1-41af-91ab-2d7cd011db47'])
+ * // The issuer names the tenant, and so does the tid claim: both must agree.
+ * const issuer: IssuerFunction = (iss, payload) =>
+ *   typeof payload.tid === 'string' && tenants.has(payload.tid) && iss === `https://login.microsoftonline.com/${payload.tid}/v2.0`
+ * const jwks = createRemoteJwks('https://login.microsoftonline.com/common/discovery/v2.0/keys')
+ * const { payload } = await verify(token, jwks, { issuer, audience: 'api://my-api', algorithms: ['RS256'] })
+ * ```
+ */
+export type IssuerFunction = (iss: string, payload: JwtPayload) => boolean | Promise<boolean>
+
+/**
  * Options of `sign` and `createSigner`. A claim set both here and in the payload is
  * `ERR_JOSE_INVALID_ARGUMENT`, as is an unknown option name.
  *
@@ -236,8 +258,8 @@ export interface SignOptions {
 export interface VerifyOptions {
   /** Algorithms you accept; intersected with those the key pins. Required for keys that pin none (RSA PEM, secrets). */
   algorithms?: Alg[]
-  /** Accepted `iss` value(s), exact match. */
-  issuer?: string | string[]
+  /** Accepted `iss` value(s), exact match; or a function deciding on the verified `iss` and payload (`IssuerFunction`). */
+  issuer?: string | string[] | IssuerFunction
   /** Accepted audience(s): matches when any `aud` value is one of them, exact match. */
   audience?: string | string[]
   /** Required `sub`, exact match. */

@@ -3,25 +3,26 @@
  * and run in the documented order (API.md): typ, presence, types, iss, sub, aud, nbf,
  * exp, iat/maxAge, then a profile's checks. First failure wins.
  */
-import { fail, quote, type ClaimFailureReason, type JoseErrorCode, type JoseErrorDetails } from '../errors.ts'
+import { fail, isJoseError, quote, scrub, type ClaimFailureReason, type JoseErrorCode, type JoseErrorDetails } from '../errors.ts'
 import type { JsonObject } from '../jose/json.ts'
 import { optString, optStrings, stringList, type Options } from '../jose/options.ts'
 import { checkNow, epochSeconds, parseDuration } from '../jose/time.ts'
-import type { Now } from '../types.ts'
+import type { IssuerFunction, JwtPayload, Now } from '../types.ts'
 
 export const CLAIM_OPTIONS = ['issuer', 'audience', 'subject', 'typ', 'maxAge', 'clockTolerance', 'requiredClaims', 'now'] as const
 
 /** What a claim check sees: the verified header and payload, t (seconds) and the tolerance. */
 export type Ctx = { header: Readonly<JsonObject>; payload: JsonObject; t: number; tol: number }
-export type Check = (c: Ctx) => void
+/** A claim check; only an issuer function's check answers a promise (checkClaims awaits it before the next). */
+export type Check = (c: Ctx) => void | Promise<void>
 
 export interface ClaimPolicy {
   readonly now: Now | undefined
   readonly tol: number
   readonly checks: readonly Check[]
   /**
-   * The checks whose verdict can change for one verified token: those that read the time
-   * (nbf, exp, maxAge) and a profile's checks. The others are pure functions of the
+   * The checks whose verdict can change for one verified token: an issuer function, those
+   * that read the time (nbf, exp, maxAge) and a profile's checks. The others are pure functions of the
    * frozen header and payload and of the options, so a cache hit that passed them once
    * passes them again: running only these on a hit gives the verdict running all gives.
    */
@@ -86,6 +87,27 @@ export function checkClaimTypes(p: JsonObject, code: JoseErrorCode, payload?: Js
   }
 }
 
+/** `options.issuer`: a non-empty string or list of them, or an `IssuerFunction` (API.md, JWT). */
+export const optIssuer = (value: unknown): readonly string[] | IssuerFunction | undefined =>
+  typeof value === 'function' ? value as IssuerFunction : optStrings(value, 'options.issuer')
+
+/**
+ * An issuer function's check (API.md, JWT): run at the `iss` step, after the signature
+ * and the claim types (so `iss` is a string), awaited; only `true` accepts. What it
+ * throws becomes the cause (its name kept, its message not: it may echo the payload).
+ */
+const issuerCheck = (fn: IssuerFunction): Check => async ({ payload }) => {
+  let ok: unknown
+  let cause: Error | undefined
+  try {
+    ok = await fn(payload.iss as string, payload as JwtPayload)
+  } catch (e) {
+    if (isJoseError(e)) throw e
+    cause = scrub(e, 'the issuer function failed')
+  }
+  if (ok !== true) fail('ERR_JWT_CLAIM_INVALID', cause?.message ?? `unexpected "iss" ${quote(payload.iss)}`, { claim: 'iss', reason: 'mismatch', payload, ...(cause && { cause }) })
+}
+
 // Types are checked first, so nbf and exp are numbers or absent (undefined compares false).
 const timeCheck: Check = ({ payload, t, tol }) => {
   const { nbf, exp } = payload as { nbf?: number; exp?: number }
@@ -95,16 +117,18 @@ const timeCheck: Check = ({ payload, t, tol }) => {
 
 /** Compiles the claim options once; throws ERR_JOSE_INVALID_ARGUMENT for bad options. */
 export function compileClaims(o: Options<(typeof CLAIM_OPTIONS)[number]>, extra: readonly Check[] = []): ClaimPolicy {
+  const issuer = optIssuer(o.issuer)
+  const fn = typeof issuer === 'function' ? [issuerCheck(issuer)] : []
   // The claims an option pins to a list of values, in the order they are checked.
   const pinned = ([
-    ['iss', optStrings(o.issuer, 'options.issuer')],
+    ['iss', typeof issuer === 'function' ? undefined : issuer],
     ['sub', o.subject === undefined ? undefined : [optString(o.subject, 'options.subject')!]],
     ['aud', optStrings(o.audience, 'options.audience')],
   ] as [string, readonly string[] | undefined][]).filter((p) => p[1])
   const maxAge = o.maxAge === undefined ? undefined : parseDuration(o.maxAge, 'options.maxAge')
   const tol = o.clockTolerance === undefined ? 0 : parseDuration(o.clockTolerance, 'options.clockTolerance')
   const required = o.requiredClaims === undefined ? [] : stringList(o.requiredClaims, 'options.requiredClaims', 0, () => true, 'an array of strings')
-  required.push(...pinned.map((p) => p[0]), ...(maxAge === undefined ? [] : ['iat']))
+  required.push(...(fn[0] ? ['iss'] : []), ...pinned.map((p) => p[0]), ...(maxAge === undefined ? [] : ['iat']))
   const again: Check[] = [timeCheck]
   if (maxAge !== undefined) {
     again.push(({ payload, t }) => {
@@ -114,9 +138,11 @@ export function compileClaims(o: Options<(typeof CLAIM_OPTIONS)[number]>, extra:
     })
   }
   again.push(...extra)
-  const stable: Check = ({ payload }) => {
+  const present: Check = ({ payload }) => {
     for (const c of required) if (!Object.hasOwn(payload, c)) claimError(c, 'missing', `required claim ${quote(c)} is missing`, payload)
     checkClaimTypes(payload, 'ERR_JWT_INVALID', payload)
+  }
+  const compare: Check = ({ payload }) => {
     for (const [c, allowed] of pinned) {
       const v = payload[c]
       if (!(Array.isArray(v) ? v.some((a) => allowed!.includes(a)) : allowed!.includes(v as string))) {
@@ -124,15 +150,21 @@ export function compileClaims(o: Options<(typeof CLAIM_OPTIONS)[number]>, extra:
       }
     }
   }
-  return { now: checkNow(o.now), tol, checks: [typCheck(o.typ), stable, ...again], again }
+  // An issuer function runs where `iss` is compared, and again on every cache hit.
+  return { now: checkNow(o.now), tol, checks: [typCheck(o.typ), present, ...fn, compare, ...again], again: [...fn, ...again] }
 }
 
 /**
  * Runs the compiled checks against a verified header and payload at time t (seconds;
- * read from the policy's clock when not given); returns t.
+ * read from the policy's clock when not given); returns t. Synchronous, unless a check
+ * answers a promise (an issuer function): the rest then run after it settles, in order,
+ * and t comes as a promise.
  */
-export function checkClaims(policy: ClaimPolicy, header: Readonly<JsonObject>, payload: JsonObject, t = epochSeconds(policy.now), checks = policy.checks): number {
+export function checkClaims(policy: ClaimPolicy, header: Readonly<JsonObject>, payload: JsonObject, t = epochSeconds(policy.now), checks = policy.checks): number | Promise<number> {
   const ctx: Ctx = { header, payload, t, tol: policy.tol }
-  for (const check of checks) check(ctx)
+  for (let i = 0; i < checks.length; i++) {
+    const pending = checks[i]!(ctx)
+    if (pending) return pending.then(() => checkClaims(policy, header, payload, t, checks.slice(i + 1)))
+  }
   return t
 }

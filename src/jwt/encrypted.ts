@@ -67,7 +67,7 @@ export async function decryptJwt<P = JwtPayload>(token: string, key: KeyInput | 
     const [jwe, claims] = validating(() => [planDecrypt(o, o.publicKeyEncryption ?? false), compileClaims(o)] as const)
     const { header, plaintext } = await decryptPlanned(jwe, token, key)
     const payload = parseObject(plaintext, 'ERR_JWT_INVALID', 'the JWT payload')
-    checkClaims(claims, header, payload)
+    await checkClaims(claims, header, payload)
     return { header, payload: payload as P }
   } catch (e) {
     throw toJoseError(e, 'ERR_JWE_INVALID', 'decryption failed')

@@ -167,7 +167,8 @@ export function createVerifier(key: KeyInput | KeyResolver, options?: VerifierOp
             now = firstTried(key, answer, p.core.algorithms, e.alg)
           } else now = described(key)
           if (now && sameKey(now, e.desc)) {
-            checkClaims(p.claims, header, payload as JsonObject, t, p.claims.again)
+            const checked = checkClaims(p.claims, header, payload as JsonObject, t, p.claims.again)
+            if (typeof checked !== 'number') await checked // an issuer function, run on hits too
             cache.set(token, e) // most recently used last
             result = e.result
           }

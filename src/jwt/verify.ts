@@ -90,7 +90,9 @@ export async function verifyPlanned(plan: VerifyPlan, token: unknown, key: KeyIn
   const v = verifyPartsNow?.(parts, key, plan.core) ?? (await verifyParts(parts, key, plan.core, answer, parse))
   parse()
   if (!payload) throw parseError
-  return { header: v.header, payload, key: v.key, desc: v.desc, alg: v.entry.alg, t: checkClaims(plan.claims, v.header, payload, t) }
+  const at = checkClaims(plan.claims, v.header, payload, t)
+  // A promise only with an issuer function: the common path takes no extra turn.
+  return { header: v.header, payload, key: v.key, desc: v.desc, alg: v.entry.alg, t: typeof at === 'number' ? at : await at }
 }
 
 /** The one-shot plan of the options seen last (see reusePlan). */

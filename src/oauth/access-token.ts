@@ -9,7 +9,7 @@ import type { InferOutput, JwtPayload, KeyInput, KeyResolver, StandardSchemaV1 }
 import type { AccessTokenResult, VerifyAccessTokenOptions } from './types.ts'
 import { claimError, type Check } from '../jwt/claims.ts'
 import { shaped, verifyPlanned, type VerifyPlan } from '../jwt/verify.ts'
-import { planProfile, readProfileOptions, requiredString, requiredStrings, stringClaim } from './profile.ts'
+import { planProfile, readProfileOptions, requiredIssuer, requiredStrings, stringClaim } from './profile.ts'
 
 const NAMES = ['issuer', 'audience', 'algorithms', 'requiredScopes', 'now', 'clockTolerance', 'maxTokenLength', 'schema'] as const
 
@@ -45,10 +45,9 @@ function scopeCheck(required: readonly string[]): Check {
 function planAccessToken(options: unknown): VerifyPlan {
   return validating(() => {
     const o = readProfileOptions(options, NAMES)
-    const issuer = requiredString(o.issuer, 'options.issuer')
     return planProfile({
       algorithms: o.algorithms, maxTokenLength: o.maxTokenLength, now: o.now, clockTolerance: o.clockTolerance,
-      issuer: [issuer], audience: requiredStrings(o.audience, 'options.audience'),
+      issuer: requiredIssuer(o.issuer), audience: requiredStrings(o.audience, 'options.audience'),
       typ: 'at+jwt', required: REQUIRED, checks: [scopeCheck(checkRequiredScopes(o.requiredScopes))],
       hmacOnlyIfListed: true, schema: o.schema,
     })

@@ -12,7 +12,7 @@ import type { InferOutput, JwtPayload, KeyInput, KeyResolver, StandardSchemaV1, 
 import type { VerifyIdTokenOptions } from './types.ts'
 import { checkHashInput, halfHash } from './hash-claims.ts'
 import { shaped, verifyPlanned, type VerifyPlan } from '../jwt/verify.ts'
-import { planProfile, readProfileOptions, requiredString, stringClaim } from './profile.ts'
+import { planProfile, readProfileOptions, requiredIssuer, requiredString, stringClaim } from './profile.ts'
 
 const NAMES = ['issuer', 'clientId', 'nonce', 'maxAge', 'accessToken', 'code', 'algorithms', 'now', 'clockTolerance', 'maxTokenLength', 'schema'] as const
 
@@ -66,7 +66,7 @@ function planIdToken(options: unknown): IdTokenPlan {
     const checks = [azpCheck(clientId), authTimeCheck(maxAge), ...(nonce === undefined ? [] : [nonceCheck(nonce)])]
     const profile = planProfile({
       algorithms: o.algorithms, maxTokenLength: o.maxTokenLength, now: o.now, clockTolerance: o.clockTolerance,
-      issuer: [requiredString(o.issuer, 'options.issuer')], audience: [clientId],
+      issuer: requiredIssuer(o.issuer), audience: [clientId],
       // The generic default: absent or JWT; at+jwt and logout+jwt are other token kinds.
       typ: undefined, required: ['sub', 'exp', 'iat'], checks, schema: o.schema,
     })

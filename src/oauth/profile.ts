@@ -8,8 +8,9 @@ import { fail } from '../errors.ts'
 import type { JsonObject } from '../jose/json.ts'
 import { foreignHint, optString, optStrings, readOptions } from '../jose/options.ts'
 import { checkAlgorithms } from '../jwa/policy.ts'
-import { claimError, compileClaims, type Check } from '../jwt/claims.ts'
+import { claimError, compileClaims, optIssuer, type Check } from '../jwt/claims.ts'
 import { planFrom, type VerifyPlan } from '../jwt/verify.ts'
+import type { IssuerFunction } from '../types.ts'
 
 /** Reads a profile's options object: required, no unknown names. */
 export function readProfileOptions<K extends string>(options: unknown, names: readonly K[]): ReturnType<typeof readOptions<K>> {
@@ -28,12 +29,15 @@ export const requiredString = (value: unknown, name: string): string => required
 /** A required option: a non-empty string or a non-empty array of them. */
 export const requiredStrings = (value: unknown, name: string): readonly string[] => required(optStrings(value, name), name)
 
+/** The required `options.issuer` of a profile: a string, a list, or an `IssuerFunction` (API.md, JWT). */
+export const requiredIssuer = (value: unknown): readonly string[] | IssuerFunction => required(optIssuer(value), 'options.issuer')
+
 export interface ProfileSpec {
   algorithms: unknown
   maxTokenLength: unknown
   now: unknown
   clockTolerance: unknown
-  issuer?: readonly string[]
+  issuer?: readonly string[] | IssuerFunction
   subject?: string
   audience?: readonly string[]
   /** The generic `typ` option (undefined = absent or JWT), or a check of its own. */

@@ -4,14 +4,14 @@
  * an outcome with the status and headers to send (RFC 6750 §3, RFC 9449 §7.1). Whatever
  * the request carries becomes an outcome; only the caller's own mistakes reject.
  */
-import { fail, isJoseError, JoseError, scrub, toJoseError } from '../errors.ts'
+import { fail, isJoseError, JoseError, toJoseError } from '../errors.ts'
 import { isPlainObject, type JsonObject } from '../jose/json.ts'
 import { invalid, optStrings, readOptions, validating } from '../jose/options.ts'
 import { checkAlgorithms } from '../jwa/policy.ts'
 import { decode } from '../jwt/decode.ts'
 import { checkNow, parseDuration } from '../jose/time.ts'
 import { verify } from '../jwt/verify.ts'
-import type { Alg, JwsHeader, JwtPayload, KeyInput, KeyResolver, Now } from '../types.ts'
+import type { Alg, IssuerFunction, JwsHeader, JwtPayload, KeyInput, KeyResolver, Now } from '../types.ts'
 import { checkRequiredScopes, scopesOf, verifyAccessToken } from './access-token.ts'
 import { readRequest } from './auth-request.ts'
 import { checkDpopAlgorithms, checkStore } from './dpop-options.ts'
@@ -28,7 +28,6 @@ const NAMES = ['issuer', 'audience', 'jwks', 'algorithms', 'requiredScopes', 'pr
 /** What `verifier` replaces: it verifies the token by its own rules (an identity provider's, isojwt/providers). */
 const VERIFIER_OWNS = ['issuer', 'audience', 'jwks', 'algorithms', 'profile', 'schema'] as const
 type Keys = KeyInput | KeyResolver
-type IssuerFn = (iss: string, payload: JwtPayload) => unknown
 type Verifier = (token: string) => Promise<unknown>
 
 /** RFC 7235 §2.1 auth-scheme, one or more spaces, RFC 7235 token68 (RFC 6750 §2.1). */
@@ -42,7 +41,7 @@ const SCHEMES = new Map<string, Scheme[]>([['allowed', ['Bearer', 'DPoP']], ['re
 
 interface Server {
   issuers: readonly string[] | undefined
-  issuerFn: IssuerFn | undefined
+  issuerFn: IssuerFunction | undefined
   audience: readonly string[]
   keys: Keys | undefined
   byIssuer: Map<string, Keys> | undefined
@@ -63,7 +62,11 @@ interface Server {
   verifier: Verifier | undefined
 }
 
-/** `jwks`: one key set, or (a plain object without `kty`, so not a JWK) a record of them by issuer. */
+/**
+ * `jwks`: one key set, or (a plain object without `kty`, so not a JWK) a record of them by
+ * issuer. With an issuer function the record's names are the issuers a token may name,
+ * each checked with its own set, and the function must accept the token too.
+ */
 function readJwks(value: unknown, issuers: readonly string[] | undefined): Pick<Server, 'keys' | 'byIssuer'> {
   if (value === undefined || value === null) invalid('options.jwks is required')
   if (!isPlainObject(value) || Object.hasOwn(value, 'kty')) return { keys: value as Keys, byIssuer: undefined }
@@ -95,7 +98,7 @@ function tokenRules(o: Record<string, unknown>): TokenRules {
     return { issuers: undefined, issuerFn: undefined, audience: [], keys: undefined, byIssuer: undefined, algorithms: undefined, jwtProfile: true, verifier: o.verifier as Verifier }
   }
   if (o.profile !== undefined && o.profile !== 'at+jwt' && o.profile !== 'jwt') invalid("options.profile must be 'at+jwt' or 'jwt'")
-  const issuerFn = typeof o.issuer === 'function' ? o.issuer as IssuerFn : undefined
+  const issuerFn = typeof o.issuer === 'function' ? o.issuer as IssuerFunction : undefined
   const issuers = issuerFn ? undefined : optStrings(o.issuer, 'options.issuer') ?? invalid('options.issuer is required')
   return {
     issuers, issuerFn, audience: optStrings(o.audience, 'options.audience') ?? invalid('options.audience is required'),
@@ -148,22 +151,12 @@ async function verifiedBy(verifier: Verifier, token: string, raw: JsonObject): P
   return { header: r!.header as JwsHeader, payload: r!.payload as JwtPayload, key: r!.key as CryptoKey, raw, ...(r!.scopes !== undefined && { scopes: [...r!.scopes as string[]] }) }
 }
 
-/** The issuer's function, on the verified `iss` (API.md, JWT: only `true` accepts). */
-async function checkIssuerFn(fn: IssuerFn, raw: JsonObject): Promise<void> {
-  let ok: unknown
-  try {
-    ok = await fn(raw.iss as string, raw as JwtPayload)
-  } catch (e) {
-    if (isJoseError(e)) throw e
-    fail('ERR_JWT_CLAIM_INVALID', 'options.issuer threw', { claim: 'iss', reason: 'mismatch', payload: raw, cause: scrub(e, 'issuer function failure') })
-  }
-  if (ok !== true) fail('ERR_JWT_CLAIM_INVALID', 'the token issuer is not accepted', { claim: 'iss', reason: 'mismatch', payload: raw })
-}
-
 /**
- * The access token under the server's profile. The key set is picked by the token's
- * unverified `iss`, and the verification then requires `iss` to be exactly that issuer:
- * a key from another issuer's set never verifies.
+ * The access token under the server's profile. With a record of key sets, the set is
+ * picked by the token's unverified `iss`: once the signature verified, that `iss` is the
+ * verified one, and it must be an accepted issuer (the record's names equal
+ * `options.issuer`), so a key from another issuer's set never verifies. An issuer
+ * function runs inside the verification, at the `iss` step, after the signature.
  */
 async function verifyToken(s: Server, token: string): Promise<Token> {
   const raw = decode(token, s.maxTokenLength === undefined ? undefined : { maxTokenLength: s.maxTokenLength }).payload as JsonObject
@@ -175,12 +168,8 @@ async function verifyToken(s: Server, token: string): Promise<Token> {
     ...(s.algorithms && { algorithms: [...s.algorithms] }), ...(s.maxTokenLength && { maxTokenLength: s.maxTokenLength }),
     ...(s.schema !== undefined && { schema: s.schema as never }),
   }
-  // The issuer the verification requires: the token's own when acceptable (its value then checked after the signature).
-  const mine = iss !== undefined && (s.issuerFn || s.issuers!.includes(iss)) ? iss : undefined
-  const r = s.jwtProfile
-    ? await verify(token, keys, { ...common, ...(mine ? { issuer: mine } : s.issuers ? { issuer: [...s.issuers] } : { requiredClaims: ['iss'] }) })
-    : await verifyAccessToken(token, keys, { ...common, issuer: mine ?? s.issuers?.[0] ?? '-' })
-  if (s.issuerFn) await checkIssuerFn(s.issuerFn, raw)
+  const issuer = s.issuerFn ?? [...s.issuers!]
+  const r = s.jwtProfile ? await verify(token, keys, { ...common, issuer }) : await verifyAccessToken(token, keys, { ...common, issuer })
   return { header: r.header, payload: r.payload, key: r.key, raw }
 }
 

@@ -1,6 +1,6 @@
 /** Public types of the resource server and the DPoP fetch wrapper (API.md, Protecting an API). */
 import type { JoseError } from '../errors.ts'
-import type { Alg, Duration, JwsHeader, JwtPayload, KeyInput, KeyResolver, Now, StandardSchemaV1 } from '../types.ts'
+import type { Alg, Duration, IssuerFunction, JwsHeader, JwtPayload, KeyInput, KeyResolver, Now, StandardSchemaV1 } from '../types.ts'
 import type { ReplayStore } from './types.ts'
 
 /**
@@ -18,8 +18,8 @@ import type { ReplayStore } from './types.ts'
  * ```
  */
 export interface ResourceServerOptions extends ResourceServerCommonOptions {
-  /** The accepted issuer(s), or a function called with the verified `iss` and payload. */
-  issuer: string | string[] | ((iss: string, payload: JwtPayload) => boolean | Promise<boolean>)
+  /** The accepted issuer(s), or a function called with the verified `iss` and payload (`IssuerFunction`; with a record of key sets, the record's names are the issuers and the function must accept too). */
+  issuer: string | string[] | IssuerFunction
   audience: string | string[]
   jwks: KeyInput | KeyResolver | Record<string, KeyInput | KeyResolver>
   algorithms?: Alg[]

@@ -1,5 +1,5 @@
 /** Public types of the OAuth 2.0 / OpenID Connect profiles (API.md, OAuth profiles). */
-import type { Alg, Duration, JwtPayload, KeyInput, Now, StandardSchemaV1, VerifyResult } from '../types.ts'
+import type { Alg, Duration, IssuerFunction, JwtPayload, KeyInput, Now, StandardSchemaV1, VerifyResult } from '../types.ts'
 
 /**
  * A store of client assertion `jti`s. `add` must be atomic: it returns `false` when the
@@ -79,7 +79,8 @@ export interface VerifyClientAssertionOptions {
  * ```
  */
 export interface VerifyAccessTokenOptions {
-  issuer: string
+  /** The issuer identifier, exact match; a list, or an `IssuerFunction` deciding on the verified `iss` and payload. */
+  issuer: string | string[] | IssuerFunction
   audience: string | string[]
   algorithms?: Alg[]
   requiredScopes?: string[]
@@ -114,7 +115,8 @@ export interface AccessTokenResult<P = JwtPayload> extends VerifyResult<P> {
  * ```
  */
 export interface VerifyIdTokenOptions {
-  issuer: string
+  /** The issuer identifier, exact match; a list, or an `IssuerFunction` deciding on the verified `iss` and payload. */
+  issuer: string | string[] | IssuerFunction
   clientId: string
   nonce?: string
   /** OIDC `max_age`: requires `auth_time`. */

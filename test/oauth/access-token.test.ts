@@ -125,7 +125,7 @@ describe('verifyAccessToken', () => {
 
   describe('options', () => {
     it.each([
-      [{ audience: AUD }], [{ issuer: ISS }], [{ issuer: [ISS], audience: AUD }], [{ issuer: '', audience: AUD }],
+      [{ audience: AUD }], [{ issuer: ISS }], [{ issuer: [], audience: AUD }], [{ issuer: '', audience: AUD }],
       [{ issuer: ISS, audience: [] }], [{ ...opts, audiance: AUD }], [undefined],
     ])('refuses %j', async (o) => {
       await rejects(verifyAccessToken(await at(base()), keys.pub, o as never), 'ERR_JOSE_INVALID_ARGUMENT')
