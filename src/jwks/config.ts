@@ -11,9 +11,10 @@ import type { Now } from '../types.ts'
 import type { FetchSettings } from './fetch.ts'
 import type { JwksCacheStore, JwksEvent, RemoteJwksOptions } from './types.ts'
 import type { Timing } from './state.ts'
+import { readX509Map } from './x509.ts'
 
 const NAMES = ['timeout', 'cooldown', 'minTtl', 'maxTtl', 'staleIfError', 'maxResponseBytes', 'maxKeys', 'allowHttp',
-  'headers', 'fetch', 'cacheStore', 'onEvent', 'now'] as const
+  'headers', 'fetch', 'cacheStore', 'onEvent', 'now', 'format'] as const
 
 export interface Config extends Timing, FetchSettings {
   minTtl: number
@@ -30,17 +31,25 @@ export interface Config extends Timing, FetchSettings {
 const isLoopback = (host: string): boolean =>
   host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
 
-function checkUrl(url: unknown, allowHttp: unknown): URL {
-  let u: URL | undefined
+/** A string or URL parsed, or undefined. */
+export function parseUrl(url: unknown): URL | undefined {
   try {
-    if (typeof url === 'string' || url instanceof URL) u = new URL(url)
+    if (typeof url === 'string' || url instanceof URL) return new URL(url)
   } catch {
-    // reported below
+    // not a URL
   }
-  if (!u) fail('ERR_JOSE_INVALID_ARGUMENT', 'the JWK Set URL is not a valid URL')
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && (allowHttp === true || isLoopback(u.hostname)))) {
-    fail('ERR_JOSE_INVALID_ARGUMENT', 'the JWK Set URL must use https: (http: only for localhost, 127.0.0.0/8 and [::1], or with allowHttp)')
-  }
+}
+
+/** The rule for every URL a key set or discovery fetches (API.md, Key sets): https, or http to loopback or with allowHttp. */
+export const isSecure = (u: URL, allowHttp: unknown): boolean =>
+  u.protocol === 'https:' || (u.protocol === 'http:' && (allowHttp === true || isLoopback(u.hostname)))
+
+/** Why it is refused, in the words of every message about it. */
+export const INSECURE = 'must use https: (http: only for localhost, 127.0.0.0/8 and [::1], or with allowHttp)'
+
+function checkUrl(url: unknown, allowHttp: unknown): URL {
+  const u = parseUrl(url) ?? fail('ERR_JOSE_INVALID_ARGUMENT', 'the JWK Set URL is not a valid URL')
+  if (!isSecure(u, allowHttp)) fail('ERR_JOSE_INVALID_ARGUMENT', `the JWK Set URL ${INSECURE}`)
   return u
 }
 
@@ -61,6 +70,8 @@ export function configure(url: string | URL, options: RemoteJwksOptions | undefi
   for (const name of ['fetch', 'onEvent'] as const) must(!(name in o) || isFn(o[name]), name, 'be a function')
   must(store === undefined || (typeof store === 'object' && store !== null && isFn(store.get) && isFn(store.set)), 'cacheStore', 'have get and set methods')
   must(allowHttp === undefined || typeof allowHttp === 'boolean', 'allowHttp', 'be a boolean')
+  const x509 = o.format === 'x509-map'
+  must(x509 || o.format === undefined || o.format === 'jwks', 'format', "be 'jwks' or 'x509-map'")
   const minTtl = ms('minTtl', 60)
   const maxTtl = ms('maxTtl', 600)
   must(minTtl <= maxTtl, 'minTtl', 'not exceed options.maxTtl')
@@ -80,5 +91,6 @@ export function configure(url: string | URL, options: RemoteJwksOptions | undefi
     store,
     onEvent: o.onEvent as Config['onEvent'],
     now: checkNow(o.now),
+    ...(x509 && { what: 'the certificate map', read: readX509Map }),
   }
 }

@@ -1,15 +1,19 @@
 /**
- * One HTTP fetch of a JWK Set, with the trust rules of API.md (Key sets): only 200, or
- * 304 to a conditional request; no redirects, even through a custom fetch that follows
- * them; the body read incrementally and abandoned past the size cap; a timeout through
- * AbortSignal. Freshness comes from Cache-Control and Age (RFC 9111 §4.2, §5.1). A
- * failure says what failed (status, timeout, network error code) and where.
+ * One HTTP fetch of a JSON document (a JWK Set, a certificate map, a discovery document),
+ * with the trust rules of API.md (Key sets): only 200, or 304 to a conditional request;
+ * no redirects, even through a custom fetch that follows them; the body read
+ * incrementally and abandoned past the size cap; a timeout through AbortSignal.
+ * Freshness comes from Cache-Control and Age (RFC 9111 §4.2, §5.1). A failure says what
+ * failed (status, timeout, network error code) and where.
  */
 import { isJoseError, JoseError, scrub } from '../errors.ts'
 import { concat } from '../encoding/bytes.ts'
-import { parseObject } from '../jose/json.ts'
+import { parseObject, type JsonObject } from '../jose/json.ts'
 import type { Jwk } from '../types.ts'
 import { readJwks } from './select.ts'
+
+/** Reads a fetched document into keys; `bad` throws (with the error that made it fail, when there is one). */
+export type KeyReader = (doc: unknown, maxKeys: number, bad: (why: string, e?: unknown) => never) => Jwk[]
 
 export interface FetchSettings {
   url: string
@@ -20,6 +24,10 @@ export interface FetchSettings {
   timeoutMs: number
   maxResponseBytes: number
   maxKeys: number
+  /** What the document is, for messages and the Accept header. Default: a JWK Set. */
+  what?: 'the discovery document' | 'the certificate map'
+  /** The key set's format: JWKS by default (readJwks), or a certificate map (x509.ts). */
+  read?: KeyReader
 }
 
 export interface Fetched {
@@ -27,6 +35,13 @@ export interface Fetched {
   keys?: Jwk[]
   etag?: string
   /** Seconds the response may be used (max-age − Age); 0 for no-store/no-cache; undefined when unstated. */
+  freshFor?: number
+}
+
+/** What one exchange gave: the document (undefined for a 304), its ETag and freshness. */
+export interface FetchedDocument {
+  doc?: JsonObject
+  etag?: string
   freshFor?: number
 }
 
@@ -53,10 +68,10 @@ function problem(s: FetchSettings, why: string, e?: unknown, status?: number): J
   const code = codeOf(e)
   const text = code ? `${why} (${code})` : why
   const cause = Object.assign(scrub(e, text), code ? { code } : status ? { status } : {})
-  return new JoseError('ERR_JWKS_FETCH_FAILED', `fetching the JWK Set from ${s.label} failed: ${text}`, { cause })
+  return new JoseError('ERR_JWKS_FETCH_FAILED', `fetching ${s.what ?? 'the JWK Set'} from ${s.label} failed: ${text}`, { cause })
 }
 
-function failed(s: FetchSettings, why: string, e?: unknown, status?: number): never {
+export function failed(s: FetchSettings, why: string, e?: unknown, status?: number): never {
   throw problem(s, why, e, status)
 }
 
@@ -107,7 +122,8 @@ export async function within<T>(p: T | Promise<T>, ms: number, late: () => T | P
 
 const timedOut = (s: FetchSettings): string => `timed out after ${s.timeoutMs / 1000} s`
 
-export function fetchJwks(s: FetchSettings, etag: string | undefined): Promise<Fetched> {
+/** One JSON document: a JSON object, or for a 304 to `etag` none. */
+export function fetchDocument(s: FetchSettings, etag: string | undefined): Promise<FetchedDocument> {
   const controller = new AbortController()
   return within(exchange(s, etag, controller.signal), s.timeoutMs, () => {
     controller.abort()
@@ -115,8 +131,15 @@ export function fetchJwks(s: FetchSettings, etag: string | undefined): Promise<F
   })
 }
 
-async function exchange(s: FetchSettings, etag: string | undefined, signal: AbortSignal): Promise<Fetched> {
-  const headers: Record<string, string> = { ...s.headers, accept: 'application/jwk-set+json, application/json' }
+/** A key set: the document read by its format (a JWK Set unless `read` says otherwise). */
+export async function fetchJwks(s: FetchSettings, etag: string | undefined): Promise<Fetched> {
+  const { doc, ...rest } = await fetchDocument(s, etag)
+  const read: KeyReader = s.read ?? readJwks
+  return doc ? { ...rest, keys: read(doc, s.maxKeys, (why, e) => failed(s, why, e)) } : rest
+}
+
+async function exchange(s: FetchSettings, etag: string | undefined, signal: AbortSignal): Promise<FetchedDocument> {
+  const headers: Record<string, string> = { ...s.headers, accept: s.what ? 'application/json' : 'application/jwk-set+json, application/json' }
   if (etag !== undefined) headers['if-none-match'] = etag
   let res: Response
   try {
@@ -133,13 +156,12 @@ async function exchange(s: FetchSettings, etag: string | undefined, signal: Abor
     const redirect = res.redirected || res.type === 'opaqueredirect' || (status > 299 && status < 400 && status !== 304)
     failed(s, `HTTP status ${status}${redirect ? ' (redirects are not followed)' : ''}`, undefined, status)
   }
-  let doc: unknown
+  let doc: JsonObject
   try {
-    doc = parseObject(await readBody(res, s), 'ERR_JWKS_FETCH_FAILED', `the JWK Set from ${s.label}`)
+    doc = parseObject(await readBody(res, s), 'ERR_JWKS_FETCH_FAILED', `${s.what ?? 'the JWK Set'} from ${s.label}`)
   } catch (e) {
     if (isJoseError(e)) throw e
     return failed(s, signal.aborted ? timedOut(s) : 'the body could not be read', e)
   }
-  const keys = readJwks(doc, s.maxKeys, (why) => failed(s, why))
-  return { keys, etag: res.headers.get('etag') ?? undefined, freshFor: freshness(res.headers) }
+  return { doc, etag: res.headers.get('etag') ?? undefined, freshFor: freshness(res.headers) }
 }

@@ -89,6 +89,14 @@ export interface RemoteJwksOptions {
   onEvent?: (e: JwksEvent) => void
   /** The clock (tests, simulations); read on every use. */
   now?: Now
+  /**
+   * The document's format: `'jwks'` (default), a JWK Set; or `'x509-map'`, a JSON object
+   * of certificates in PEM by `kid`, as Google and Firebase publish them. Each certificate
+   * is checked as any certificate key is (RSA at least 2048 bits, …) and becomes the public
+   * JWK of its key with that `kid`, without `alg` (so `algorithms` is needed, e.g. `['RS256']`);
+   * one unusable entry makes the whole document fail as a malformed JWK Set does.
+   */
+  format?: 'jwks' | 'x509-map'
 }
 
 /**

@@ -1,0 +1,72 @@
+/**
+ * Certificate maps (API.md, Identity providers: `createRemoteJwks(url, { format:
+ * 'x509-map' })`): the JSON object Google publishes for its ID tokens and Firebase for
+ * its session and ID tokens, each member a `kid` and an X.509 certificate in PEM. Every
+ * certificate goes through the key layer's own reading of certificates (src/keys/der.ts,
+ * with every check any certificate gets: the RSA minimum of 2048 bits and the exponent,
+ * the curve, Ed25519 small-order points) and becomes the public JWK of its key with that
+ * `kid`, so selection, freshness and the cacheStore are the JWK Set's own.
+ */
+import { fail, isJoseError, quote } from '../errors.ts'
+import { encode } from '../encoding/base64url.ts'
+import { isPlainObject } from '../jose/json.ts'
+import { kids } from '../keys/asn1.ts'
+import { describeKey } from '../keys/describe.ts'
+import { parsePem } from '../keys/pem.ts'
+import type { Jwk } from '../types.ts'
+import type { KeyReader } from './fetch.ts'
+import { freezeCopy } from './select.ts'
+
+const SPKI = 'SubjectPublicKeyInfo'
+
+/** An unsigned DER INTEGER's content as a JWK member: without leading zero bytes (RFC 7518 §6.3.1.1). */
+function unsigned(b: Uint8Array, t: { start: number; end: number }): string {
+  let i = t.start
+  while (i < t.end - 1 && b[i] === 0) i++
+  return encode(b.subarray(i, t.end))
+}
+
+/**
+ * The public JWK of a certificate's key, with `kid`. The certificate is described as a
+ * key string is (so refused for what `verify` would refuse it for), then its checked
+ * SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) is read into JWK members (RFC 7518 §6.2–6.3,
+ * RFC 8037 §2).
+ */
+function certificateJwk(kid: string, pem: unknown): Jwk {
+  if (typeof pem !== 'string') fail('ERR_KEY_INVALID', 'the value is not a string')
+  if (parsePem(pem).label !== 'CERTIFICATE') fail('ERR_KEY_INVALID', 'the value is not a CERTIFICATE PEM')
+  const { kty, crv, material } = describeKey(pem)
+  const der = material as Uint8Array
+  const [, bits] = kids(der, kids(der, { start: 0, end: der.length }, SPKI, /^30$/)[0]!, SPKI, /^3003$/)
+  // The BIT STRING's first byte counts unused bits (none, checked by der.ts).
+  const key = der.subarray(bits!.start + 1, bits!.end)
+  if (kty === 'RSA') {
+    // RFC 8017 A.1.1: RSAPublicKey ::= SEQUENCE { modulus, publicExponent }
+    const [n, e] = kids(key, kids(key, { start: 0, end: key.length }, SPKI, /^30$/)[0]!, SPKI, /^0202$/)
+    return { kty, kid, n: unsigned(key, n!), e: unsigned(key, e!) }
+  }
+  if (kty === 'OKP') return { kty, kid, crv, x: encode(key) }
+  // RFC 5480 §2.2: an uncompressed point, 0x04 ‖ x ‖ y (a JWK cannot hold a compressed one).
+  const half = (key.length - 1) / 2
+  if (key[0] !== 4 || !Number.isInteger(half)) fail('ERR_KEY_INVALID', 'the EC point is not uncompressed')
+  return { kty, kid, crv, x: encode(key.subarray(1, 1 + half)), y: encode(key.subarray(1 + half)) }
+}
+
+/**
+ * A certificate map as keys: a JSON object of at most `maxKeys` members, each a `kid` and
+ * a certificate PEM. Anything else (a value that is not a string, not a certificate, or a
+ * certificate whose key is refused) makes the whole document unusable, as a malformed
+ * JWK Set is: the provider's statement of its keys is taken whole or not at all.
+ */
+export const readX509Map: KeyReader = (doc, maxKeys, bad) => {
+  if (!isPlainObject(doc) || Object.hasOwn(doc, 'keys')) bad('a certificate map must be a JSON object of certificates by "kid" (a JWK Set needs the default format)')
+  const entries = Object.entries(doc as Record<string, unknown>)
+  if (entries.length > maxKeys) bad(`the certificate map has more than ${maxKeys} certificates`)
+  return entries.map(([kid, pem]) => {
+    try {
+      return freezeCopy(certificateJwk(kid, pem))
+    } catch (e) {
+      return bad(`the certificate of "kid" ${quote(kid)} is refused: ${isJoseError(e) ? e.message : 'it could not be read'}`, e)
+    }
+  })
+}
