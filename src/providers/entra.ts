@@ -124,19 +124,18 @@ function allowedTenants(tenant: string, value: unknown): Set<string> | '*' {
 
 /**
  * A key's own `issuer` member, where present, names the issuer it signs for, `{tenantid}`
- * standing for the token's tenant; it must be the token's issuer (the keys document spells
- * issuers in their v2.0 form, which for a v1.0 token of the same tenant is its v2.0
- * issuer). Read on the unverified payload to pick keys: the signature then binds that
- * `iss`, and the issuer check runs on the verified one.
+ * standing for the token's tenant: it must be an issuer of the token's tenant (your
+ * tenant, or multi-tenant the token's `tid`), whose token then must name that same tenant
+ * in its issuer (`issuerOk`). The keys document spells issuers in their v2.0 form, which is
+ * why a v1.0 token's key may say `…/{tid}/v2.0`. Read on the unverified payload to pick keys:
+ * the signature then binds that `tid`, checked again on the verified payload.
  */
 function keyIssuerFits(key: Jwk, payload: unknown, tenant: string | undefined): boolean {
   if (!Object.prototype.hasOwnProperty.call(key, 'issuer')) return true
-  if (typeof payload !== 'object' || payload === null) return true // fails later, at the payload step
-  const { iss, tid } = payload as { iss?: unknown; tid?: unknown }
-  const t = tenant ?? tid
-  // Without a usable issuer or tenant the token is refused after the signature anyway.
-  if (typeof iss !== 'string' || typeof t !== 'string' || !GUID.test(t)) return true
   if (typeof key.issuer !== 'string') return false
-  const named = key.issuer.split(TEMPLATE).join(t)
-  return named === iss || (iss === v1(t) && named === v2(t))
+  const tid = tenant ?? (typeof payload === 'object' && payload !== null ? (payload as { tid?: unknown }).tid : undefined)
+  // Without a usable tenant the token is refused after the signature anyway (tid, or the payload step).
+  if (typeof tid !== 'string' || !GUID.test(tid)) return true
+  const named = key.issuer.split(TEMPLATE).join(tid)
+  return named === v2(tid) || named === v1(tid)
 }

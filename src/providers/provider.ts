@@ -7,7 +7,7 @@
  */
 import {
   createRemoteJwks, createResourceServer, createVerifier, decode, isJoseError, JoseError, verify,
-  type Alg, type Jwk, type JwsHeader, type JwtPayload, type KeyResolver, type Now, type ResourceServer, type VerifyOptions, type VerifyResult,
+  type Alg, type Jwk, type JwksCacheStore, type JwksEvent, type JwsHeader, type JwtPayload, type KeyResolver, type Now, type ResourceServer, type VerifyOptions, type VerifyResult,
 } from 'isojwt'
 import { checkNow, claimFailed, epochSeconds, invalid, readOptions, refuseFixed, requiredScopes, seconds } from './common.ts'
 import type { Provider, ProviderOptions, ProviderResult, ProviderVerifier } from './types.ts'
@@ -130,11 +130,11 @@ export function makeProvider(rules: Rules, common: Partial<Record<(typeof COMMON
   // No request here: a remote set fetches on first use (API.md: nothing contacted at creation).
   const jwks = createRemoteJwks(rules.jwksUrl, {
     ...(common.fetch !== undefined && { fetch: common.fetch as typeof fetch }),
-    ...(common.cacheStore !== undefined && { cacheStore: common.cacheStore as never }),
-    ...(common.onEvent !== undefined && { onEvent: common.onEvent as never }),
+    ...(common.cacheStore !== undefined && { cacheStore: common.cacheStore as JwksCacheStore }),
+    ...(common.onEvent !== undefined && { onEvent: common.onEvent as (e: JwksEvent) => void }),
     ...(d.now !== undefined && { now: d.now }),
     ...(rules.x509Map && { format: 'x509-map' as const }),
-  } as never)
+  })
   const keys = keysFor(rules, jwks)
 
   async function verifyOne(token: string, options?: unknown): Promise<ProviderResult<unknown>> {
