@@ -80,9 +80,10 @@ interface Defaults {
 
 /**
  * The core options for one set of caller options: the provider's rules fixed, the caller's
- * on top. The issuer function runs the provider's claim rules and `requiredScopes`.
+ * on top (the core refuses a name it does not know). The issuer function runs the
+ * provider's claim rules and `requiredScopes`.
  */
-function coreOptions(rules: Rules, d: Defaults, options: unknown, extra: readonly string[]): VerifyOptions & Record<string, unknown> {
+function coreOptions(rules: Rules, d: Defaults, options: unknown): VerifyOptions & Record<string, unknown> {
   refuseFixed(options, FIXED, rules.name)
   const o = { ...(options === undefined ? {} : typeof options === 'object' && options !== null ? options as Record<string, unknown> : invalid('options must be an object')) }
   const scopes = requiredScopes(o.requiredScopes, 'options.requiredScopes')
@@ -91,7 +92,6 @@ function coreOptions(rules: Rules, d: Defaults, options: unknown, extra: readonl
   const tolerance = (o.clockTolerance ?? d.clockTolerance) as number | string | undefined
   const tol = tolerance === undefined ? 0 : seconds(tolerance, 'options.clockTolerance')
   const required = o.requiredClaims === undefined ? [] : Array.isArray(o.requiredClaims) ? o.requiredClaims : invalid('options.requiredClaims must be an array of strings')
-  for (const k of Object.keys(o)) if (![...NAMES, ...extra].includes(k)) invalid(`unknown option ${JSON.stringify(k.slice(0, 64))}`)
   const issuer = (iss: string, payload: JwtPayload): boolean => {
     if (!rules.issuerOk(iss, payload)) return false
     rules.claims?.(payload, epochSeconds(now), tol)
@@ -109,9 +109,6 @@ function coreOptions(rules: Rules, d: Defaults, options: unknown, extra: readonl
     ...(now !== undefined && { now }), ...(tolerance !== undefined && { clockTolerance: tolerance }),
   }
 }
-
-/** The caller's own options of `verify` (API.md, JWT), besides the ones the provider fixes. */
-const NAMES = ['subject', 'maxAge', 'clockTolerance', 'requiredClaims', 'now', 'crit', 'maxTokenLength', 'schema']
 
 /** The result with the token's scopes, read from the payload as signed (a schema's output may differ). */
 function withScopes<P>(rules: Rules, token: string, r: VerifyResult<P>, schema: unknown, frozen: boolean): ProviderResult<P> {
@@ -140,7 +137,7 @@ export function makeProvider(rules: Rules, common: Partial<Record<(typeof COMMON
   async function verifyOne(token: string, options?: unknown): Promise<ProviderResult<unknown>> {
     let o: VerifyOptions
     try {
-      o = coreOptions(rules, d, options, [])
+      o = coreOptions(rules, d, options)
     } catch (e) {
       throw joseError(e)
     }
@@ -152,7 +149,7 @@ export function makeProvider(rules: Rules, common: Partial<Record<(typeof COMMON
     let v: ReturnType<typeof createVerifier>
     let o: VerifyOptions & { cache?: unknown }
     try {
-      o = coreOptions(rules, d, options, ['cache', 'cacheTtl'])
+      o = coreOptions(rules, d, options)
       v = createVerifier(keys, o as never)
     } catch (e) {
       throw joseError(e)

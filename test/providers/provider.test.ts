@@ -8,6 +8,8 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import { isJoseError } from '../../src/index.ts'
+import { parseDuration } from '../../src/jose/time.ts'
+import { seconds } from '../../src/providers/common.ts'
 import * as providers from '../../src/providers/index.ts'
 import { auth0, cognito, entraId, okta, type Provider } from '../../src/providers/index.ts'
 import { edit, invalidArgument, NOW, NOW_S, refused, rsaKeys, serve, signed, type RsaKey } from './fixtures.ts'
@@ -95,6 +97,19 @@ describe('providers: caller options only add checks', () => {
     await refused(entra({ clockTolerance: '30s' }).p.verify(expired, { clockTolerance: 10 }), 'ERR_JWT_EXPIRED')
     invalidArgument(() => entraId({ tenant: TENANT, audience: AUD, clockTolerance: -1 }))
     invalidArgument(() => entraId({ tenant: TENANT, audience: AUD, now: 'today' as never }))
+  })
+
+  it('a tolerance is read as the core reads Durations (the provider applies it to its own time claims)', () => {
+    const read = (f: () => number) => {
+      try {
+        return f()
+      } catch (e) {
+        return isJoseError(e) ? e.code : 'not a JoseError'
+      }
+    }
+    for (const d of [0, 12.5, '30s', '30 s', '1.1h', '1.5 min', '2 Hours', '1 day', '1w', '1y', '007sec', '', '60', '-5s', '5m ago', 'x', '1 fortnight', NaN, -1, Infinity, '1'.repeat(33) + 's', null]) {
+      expect(read(() => seconds(d, 'options.clockTolerance')), String(d)).toBe(read(() => parseDuration(d, 'options.clockTolerance')))
+    }
   })
 
   it('errors after the signature carry the verified payload', async () => {
