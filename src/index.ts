@@ -15,6 +15,8 @@ export { importKey, exportJwk, thumbprint, thumbprintUri, generateKeyPair, gener
 export { createLocalJwks } from './jwks/local.ts'
 export { createRemoteJwks } from './jwks/remote.ts'
 export type { JwksCacheStore, JwksEvent, JwksEventType, RemoteJwks, RemoteJwksOptions } from './jwks/remote.ts'
+export { discover } from './jwks/discover.ts'
+export type { AuthorizationServerMetadata, DiscoverOptions } from './jwks/types.ts'
 export { signClientAssertion, verifyClientAssertion } from './oauth/client-assertion.ts'
 export { verifyAccessToken } from './oauth/access-token.ts'
 export { verifyIdToken } from './oauth/id-token.ts'

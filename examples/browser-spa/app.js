@@ -2,6 +2,7 @@
 // Everything runs in the browser on WebCrypto; token text is only ever shown through
 // textContent, never parsed as HTML.
 import { decode, verify, isJoseError, createLocalJwks, generateKeyPair, exportJwk, sign } from 'isojwt'
+import './dpop.js' // the "Call an API with DPoP" panel
 
 const $ = (id) => document.getElementById(id)
 const DATE_CLAIMS = new Set(['exp', 'iat', 'nbf', 'auth_time'])

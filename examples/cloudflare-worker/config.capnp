@@ -1,11 +1,11 @@
 # workerd configuration for running this Worker locally without wrangler (and for the
 # repository's test, test/runtimes/run-example-worker.mjs).
 #
-#   npx esbuild src/index.js --bundle --format=esm --conditions=workerd,worker,browser \
-#     --outfile=dist/worker.js
+#   npm run build     # esbuild src/index.ts --bundle … --outfile=dist/worker.js
 #   JWT_PUBLIC_JWK="$(cat public-jwk.json)" npx workerd serve config.capnp
 #
-# nodejs_compat is deliberately not enabled: isojwt needs only WebCrypto.
+# The replay store's Durable Objects keep their state in memory here (Cloudflare stores
+# it durably). nodejs_compat is deliberately not enabled: isojwt needs only WebCrypto.
 using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
@@ -16,10 +16,13 @@ const config :Workerd.Config = (
 const api :Workerd.Worker = (
   modules = [(name = "worker.js", esModule = embed "dist/worker.js")],
   compatibilityDate = "2026-11-17",
+  durableObjectNamespaces = [(className = "ReplayStoreObject", uniqueKey = "isojwt-example-replay")],
+  durableObjectStorage = (inMemory = void),
   bindings = [
-    # The issuer's public JWK, read from the environment variable of the same name.
+    # The authorization server's public JWK, read from the environment variable of the same name.
     (name = "JWT_PUBLIC_JWK", fromEnvironment = "JWT_PUBLIC_JWK"),
     (name = "JWT_ISSUER", text = "https://id.example"),
     (name = "JWT_AUDIENCE", text = "https://api.example"),
+    (name = "REPLAY", durableObjectNamespace = (className = "ReplayStoreObject")),
   ],
 );

@@ -74,8 +74,9 @@ export function checkExamples(files, { root = ROOT } = {}) {
     mkdirSync(join(scratch, 'node_modules'))
     symlinkSync(root, join(scratch, 'node_modules/isojwt'), 'dir')
     // Schema libraries the docs show with `schema`, the Redis clients docs/stores.md shows, and
-    // the frameworks of docs/express-and-hono.md (dev dependencies, never the package's own).
-    for (const lib of ['zod', 'valibot', 'arktype', 'redis', 'ioredis', '@upstash/redis', 'hono', 'express', '@types/express']) {
+    // the frameworks of docs/express-and-hono.md and docs/resource-server.md (Next.js) (dev
+    // dependencies, never the package's own).
+    for (const lib of ['zod', 'valibot', 'arktype', 'redis', 'ioredis', '@upstash/redis', 'hono', 'express', '@types/express', 'next']) {
       if (!existsSync(join(root, 'node_modules', lib))) continue
       mkdirSync(dirname(join(scratch, 'node_modules', lib)), { recursive: true })
       symlinkSync(join(root, 'node_modules', lib), join(scratch, 'node_modules', lib), 'dir')

@@ -114,7 +114,8 @@ async function readBody(res: Response, s: FetchSettings): Promise<Uint8Array> {
 export async function within<T>(p: T | Promise<T>, ms: number, late: () => T | Promise<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined
   try {
-    return await Promise.race([p, new Promise<T>((resolve) => (timer = setTimeout(() => resolve(late()), ms)))])
+    // Timers hold 32 bits of milliseconds (about 24.8 days): longer would fire at once, with a warning.
+    return await Promise.race([p, new Promise<T>((resolve) => (timer = setTimeout(() => resolve(late()), Math.min(ms, 2 ** 31 - 1))))])
   } finally {
     clearTimeout(timer)
   }

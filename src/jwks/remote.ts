@@ -23,7 +23,7 @@ export type { JwksCacheStore, JwksEvent, JwksEventType, RemoteJwks, RemoteJwksOp
  * its own request (API.md names this as the one runtime check in src/).
  */
 let workerd: boolean | undefined
-const isWorkerd = (): boolean => (workerd ??= typeof (globalThis as { WebSocketPair?: unknown }).WebSocketPair !== 'undefined'
+export const isWorkerd = (): boolean => (workerd ??= typeof (globalThis as { WebSocketPair?: unknown }).WebSocketPair !== 'undefined'
   || (globalThis as { navigator?: { userAgent?: unknown } }).navigator?.userAgent === 'Cloudflare-Workers')
 
 const noop = (): void => {}

@@ -113,3 +113,63 @@ export interface RemoteJwksOptions {
  * ```
  */
 export type RemoteJwks = KeyResolver & { reload(): Promise<void>; readonly jwks: JwksDocument | undefined }
+
+/**
+ * Options of `discover`. Durations are seconds or strings such as `'3s'`.
+ *
+ * @example
+ * ```ts
+ * import { discover, type DiscoverOptions } from 'isojwt'
+ * const options: DiscoverOptions = { timeout: '3s' }
+ * const metadata = await discover('https://id.example', options)
+ * ```
+ */
+export interface DiscoverOptions {
+  /** The fetch to use. Default: the global `fetch`. */
+  fetch?: typeof fetch
+  /** Deadline of each request (the OpenID one, then the RFC 8414 one). Default 5 s. */
+  timeout?: number | string
+  /** Allow an `http:` issuer and `jwks_uri` on other hosts than loopback. Default false. */
+  allowHttp?: boolean
+  /** Storage shared between processes or isolates, as for `createRemoteJwks`. */
+  cacheStore?: JwksCacheStore
+  /** The clock (tests, simulations); read on every call. */
+  now?: Now
+}
+
+/**
+ * An authorization server's metadata (OpenID Connect Discovery 1.0 §3, RFC 8414 §2), as
+ * `discover` returns it: deep-frozen, its `issuer` exactly the one asked for and its
+ * `jwks_uri` an https URL (http only to loopback, or with `allowHttp`). Other members
+ * are as the server sent them, unchecked.
+ *
+ * @example
+ * ```ts
+ * import { createRemoteJwks, discover, type AuthorizationServerMetadata } from 'isojwt'
+ * const metadata: AuthorizationServerMetadata = await discover('https://id.example')
+ * const jwks = createRemoteJwks(metadata.jwks_uri)
+ * const algorithms = metadata.id_token_signing_alg_values_supported
+ * ```
+ */
+export interface AuthorizationServerMetadata {
+  readonly issuer: string
+  readonly jwks_uri: string
+  readonly authorization_endpoint?: string
+  readonly token_endpoint?: string
+  readonly userinfo_endpoint?: string
+  readonly registration_endpoint?: string
+  readonly introspection_endpoint?: string
+  readonly revocation_endpoint?: string
+  readonly end_session_endpoint?: string
+  readonly scopes_supported?: readonly string[]
+  readonly response_types_supported?: readonly string[]
+  readonly grant_types_supported?: readonly string[]
+  readonly subject_types_supported?: readonly string[]
+  readonly id_token_signing_alg_values_supported?: readonly string[]
+  readonly token_endpoint_auth_methods_supported?: readonly string[]
+  readonly token_endpoint_auth_signing_alg_values_supported?: readonly string[]
+  readonly dpop_signing_alg_values_supported?: readonly string[]
+  readonly code_challenge_methods_supported?: readonly string[]
+  readonly claims_supported?: readonly string[]
+  readonly [member: string]: unknown
+}

@@ -33,8 +33,7 @@ function unsigned(b: Uint8Array, t: { start: number; end: number }): string {
  * RFC 8037 §2).
  */
 function certificateJwk(kid: string, pem: unknown): Jwk {
-  if (typeof pem !== 'string') fail('ERR_KEY_INVALID', 'the value is not a string')
-  if (parsePem(pem).label !== 'CERTIFICATE') fail('ERR_KEY_INVALID', 'the value is not a CERTIFICATE PEM')
+  if (typeof pem !== 'string' || parsePem(pem).label !== 'CERTIFICATE') fail('ERR_KEY_INVALID', 'not a CERTIFICATE PEM')
   const { kty, crv, material } = describeKey(pem)
   const der = material as Uint8Array
   const [, bits] = kids(der, kids(der, { start: 0, end: der.length }, SPKI, /^30$/)[0]!, SPKI, /^3003$/)
@@ -59,7 +58,7 @@ function certificateJwk(kid: string, pem: unknown): Jwk {
  * JWK Set is: the provider's statement of its keys is taken whole or not at all.
  */
 export const readX509Map: KeyReader = (doc, maxKeys, bad) => {
-  if (!isPlainObject(doc) || Object.hasOwn(doc, 'keys')) bad('a certificate map must be a JSON object of certificates by "kid" (a JWK Set needs the default format)')
+  if (!isPlainObject(doc) || Object.hasOwn(doc, 'keys')) bad('a certificate map must be a JSON object of certificates by "kid"')
   const entries = Object.entries(doc as Record<string, unknown>)
   if (entries.length > maxKeys) bad(`the certificate map has more than ${maxKeys} certificates`)
   return entries.map(([kid, pem]) => {

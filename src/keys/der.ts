@@ -6,7 +6,6 @@
  * the rest on import.
  */
 import { fail } from '../errors.ts'
-import { concat } from '../encoding/bytes.ts'
 import { ENTRIES, type Kty } from '../jwa/registry.ts'
 import { OID, SEQUENCE, bad, bitLength, hex, kids, read, type Tlv } from './asn1.ts'
 import { checkEd25519, checkExponent } from './weak.ts'
@@ -86,12 +85,12 @@ function keyInfo(der: Uint8Array, form: DerKey['form']): DerKey {
   return info
 }
 
-/** One DER element (X.690 §8.1.3: short length form below 128, else long form). */
-function tlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
-  const body = concat(parts)
-  const len: number[] = []
-  for (let n = body.length; n > 0; n = Math.floor(n / 256)) len.unshift(n % 256)
-  return concat([Uint8Array.of(tag, ...(body.length < 128 ? [body.length] : [0x80 | len.length, ...len])), body])
+/** One DER element, in hex (X.690 §8.1.3: the short length form below 128, else the long form). */
+function tlv(tag: string, body: string): string {
+  const n = body.length / 2
+  let len = n.toString(16)
+  if (len.length % 2) len = `0${len}`
+  return tag + (n < 128 ? len : (128 + len.length / 2).toString(16) + len) + body
 }
 
 const unhex = (s: string): Uint8Array => Uint8Array.from(s.match(/../g)!, (h) => parseInt(h, 16))
@@ -109,15 +108,15 @@ export function pemKey({ label, der }: { label: PemLabel; der: Uint8Array }): De
     const spki = tbs[tbs[0]!.tag === 0xa0 ? 6 : 5]!
     return keyInfo(der.slice(spki.at, spki.end), 'spki')
   }
-  const rsaAlg = unhex(`300d0609${ENTRIES.find((e) => e.kty === 'RSA')!.oid}0500`)
-  if (label === 'RSA PUBLIC KEY') return keyInfo(tlv(SEQUENCE, rsaAlg, tlv(3, Uint8Array.of(0), der)), 'spki')
-  let alg = rsaAlg
+  const key = hex(der, { start: 0, end: der.length } as Tlv)
+  let alg = `300d0609${ENTRIES.find((e) => e.kty === 'RSA')!.oid}0500`
+  if (label === 'RSA PUBLIC KEY') return keyInfo(unhex(tlv('30', alg + tlv('03', `00${key}`))), 'spki')
   if (label === 'EC PRIVATE KEY') {
     // RFC 5915 §3: parameters [0] hold the named curve's OID.
     const p = k.find((t) => t.tag === 0xa0)
     const oid = p && read(der, p.start, p.end, label)
     if (oid?.tag !== OID || oid.end !== p!.end) fail('ERR_KEY_INVALID', 'an EC PRIVATE KEY needs a named curve (RFC 5915 §3)')
-    alg = tlv(SEQUENCE, unhex(`0607${EC}`), der.subarray(oid.at, oid.end))
+    alg = tlv('30', `0607${EC}${hex(der, { start: oid.at, end: oid.end } as Tlv)}`)
   }
-  return keyInfo(tlv(SEQUENCE, unhex('020100'), alg, tlv(4, der)), 'pkcs8')
+  return keyInfo(unhex(tlv('30', `020100${alg}${tlv('04', key)}`)), 'pkcs8')
 }

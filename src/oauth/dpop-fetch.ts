@@ -88,6 +88,9 @@ export function createDpopFetch(keyPair: CryptoKeyPair, options?: { fetch?: type
     }
     const again = replayable(base, body)
     const [res, fresh] = await send(again ? base.clone() : base)
-    return again && fresh && (await askedForNonce(res)) ? (await send(base))[0] : res
+    if (!(again && fresh && (await askedForNonce(res)))) return res
+    // The challenge is answered: its body is cancelled (not awaited), not left to hold the connection.
+    res.body?.cancel().catch(() => undefined)
+    return (await send(base))[0]
   }
 }

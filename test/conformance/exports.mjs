@@ -9,7 +9,7 @@ export const EXPORTS = Object.freeze([
   'signJwsJson', 'verifyJwsJson', 'embeddedJwk',
   'encrypt', 'decrypt', 'encryptJwt', 'decryptJwt',
   'importKey', 'exportJwk', 'thumbprint', 'thumbprintUri', 'generateKeyPair', 'generateSecret', 'createLocalJwks',
-  'createRemoteJwks', 'signClientAssertion', 'verifyClientAssertion', 'verifyAccessToken', 'verifyIdToken',
+  'createRemoteJwks', 'discover', 'signClientAssertion', 'verifyClientAssertion', 'verifyAccessToken', 'verifyIdToken',
   'createDpopProof', 'verifyDpopProof', 'createResourceServer', 'createDpopFetch',
   'JoseError', 'isJoseError',
 ])

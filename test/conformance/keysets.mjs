@@ -545,3 +545,80 @@ export function remoteKeySetTests(t, ctx, h) {
     eq((await v(await tokenBy(ctx, 'b', 'b'))).payload.sub, 'b', 'a token of the new key')
   })
 }
+
+// ───────────────────────────── discovery, certificate maps, issuer functions ─────────────────────────────
+
+/**
+ * API.md, Identity providers and discovery: `discover` and the `x509-map` format through
+ * an injected `fetch` (no server, so every runtime runs them), and `issuer` as a function.
+ */
+export function discoveryTests(t, ctx, h) {
+  const { lib } = ctx
+  const ISS = 'https://id.example/tenant'
+  const OIDC = `${ISS}/.well-known/openid-configuration`
+  const RFC8414 = 'https://id.example/.well-known/oauth-authorization-server/tenant'
+  /** A fetch answering JSON by URL (404 otherwise) and recording the URLs asked for. */
+  const provider = (routes) => {
+    const asked = []
+    const fetch = async (input) => {
+      const url = String(input)
+      asked.push(url)
+      return Object.hasOwn(routes, url)
+        ? new Response(JSON.stringify(routes[url]), { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'max-age=300' } })
+        : new Response('not found', { status: 404 })
+    }
+    return { fetch, asked }
+  }
+  const meta = (issuer, over = {}) => ({ issuer, jwks_uri: `${issuer}/keys`, ...over })
+
+  t('discover: the OpenID URL, then RFC 8414; issuer exact; frozen; kept for its lifetime', async () => {
+    const p = provider({ [OIDC]: meta(ISS) })
+    const m = await lib.discover(ISS, { fetch: p.fetch, now: ctx.NOW })
+    h.eq(m, meta(ISS), 'metadata')
+    h.ok(Object.isFrozen(m), 'metadata is frozen')
+    h.eq(await lib.discover(ISS, { fetch: p.fetch, now: ctx.NOW }), m, 'second call')
+    h.eq(p.asked, [OIDC], 'one request (the second call was answered from memory)')
+    const q = provider({ [RFC8414]: meta(ISS) })
+    h.eq((await lib.discover(ISS, { fetch: q.fetch })).jwks_uri, `${ISS}/keys`, 'the RFC 8414 document')
+    h.eq(q.asked, [OIDC, RFC8414], 'the OpenID URL, then the RFC 8414 URL')
+  })
+
+  t('discover: refusals (another issuer, a trailing-slash variant, http jwks_uri, bad argument)', async () => {
+    for (const [what, doc] of [['another issuer', meta('https://evil.example')], ['a trailing "/"', meta(`${ISS}/`)],
+      ['an http jwks_uri', meta(ISS, { jwks_uri: 'http://id.example/keys' })]]) {
+      const p = provider({ [OIDC]: doc, [RFC8414]: doc })
+      await ctx.rejects(() => lib.discover(ISS, { fetch: p.fetch }), FETCH_FAILED, what)
+      h.eq(p.asked, [OIDC, RFC8414], `${what}: both URLs tried`)
+    }
+    const p = provider({})
+    for (const issuer of ['http://id.example', 'https://id.example?x', 'id.example', 42]) {
+      await ctx.rejects(() => lib.discover(issuer, { fetch: p.fetch }), INVALID_ARG, `discover(${h.show(issuer)})`)
+    }
+    h.eq(p.asked, [], 'nothing fetched for a bad argument')
+  })
+
+  t("createRemoteJwks format 'x509-map': a certificate map verifies RS256 tokens by kid", async () => {
+    if (!ctx.roundTrip.has('RS256')) return
+    const { cert, key } = h.CERTS['RSA-2048']
+    const url = 'https://www.googleapis.com/oauth2/v1/certs'
+    const p = provider({ [url]: { 'kid-1': cert } })
+    const set = lib.createRemoteJwks(url, { format: 'x509-map', fetch: p.fetch })
+    const token = await lib.sign({ sub: 'g' }, key, { alg: 'RS256', kid: 'kid-1', now: ctx.NOW, expiresIn: 600 })
+    h.eq((await lib.verify(token, set, { algorithms: ['RS256'], now: ctx.NOW })).payload.sub, 'g', 'verified with the certificate of kid-1')
+    h.eq(set.jwks.keys.map((k) => [k.kty, k.kid]), [['RSA', 'kid-1']], 'the set as JWKs')
+    const bad = provider({ [url]: { 'kid-1': 42 } })
+    await ctx.rejects(() => lib.createRemoteJwks(url, { format: 'x509-map', fetch: bad.fetch }).reload(), FETCH_FAILED, 'a map with a non-string value')
+  })
+
+  t('issuer as a function: only true accepts, after the signature', async () => {
+    const token = await lib.sign({ iss: ISS }, h.SECRET, { alg: 'HS256', now: ctx.NOW, expiresIn: 600 })
+    const seen = []
+    const issuer = (iss, payload) => (seen.push(iss), iss === payload.iss && iss.startsWith('https://id.example/'))
+    const opts = { algorithms: ['HS256'], now: ctx.NOW }
+    h.eq((await lib.verify(token, h.SECRET, { ...opts, issuer })).payload.iss, ISS, 'accepted')
+    await ctx.rejects(() => lib.verify(token, h.SECRET, { ...opts, issuer: async () => 'yes' }), 'ERR_JWT_CLAIM_INVALID', 'a truthy answer', { claim: 'iss', reason: 'mismatch' })
+    const forged = `${token.slice(0, token.lastIndexOf('.') + 1)}${token.at(-43) === 'A' ? 'B' : 'A'}${token.slice(-42)}`
+    await ctx.rejects(() => lib.verify(forged, h.SECRET, { ...opts, issuer }), 'ERR_JWS_SIGNATURE_INVALID', 'a forged token')
+    h.eq(seen, [ISS], 'called once: never for the forged token')
+  })
+}

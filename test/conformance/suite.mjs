@@ -29,7 +29,7 @@
 import { EXPORTS } from './exports.mjs'
 import { ALGS, MATRIX } from './matrix.mjs'
 import { RFC7515, RFC7520, RFC7638, RFC8037 } from './vectors.mjs'
-import { localKeySetTests, preparedTests, remoteKeySetTests, remoteUrlTests } from './keysets.mjs'
+import { discoveryTests, localKeySetTests, preparedTests, remoteKeySetTests, remoteUrlTests } from './keysets.mjs'
 
 /** The error codes of API.md (Errors). */
 const CODES = Object.freeze([
@@ -1830,6 +1830,7 @@ const SECTIONS = [
   { name: 'key sets', tests: (t, ctx) => localKeySetTests(t, ctx, HELPERS) },
   { name: 'prepared', tests: (t, ctx) => preparedTests(t, ctx, HELPERS) },
   { name: 'remote key sets', tests: (t, ctx) => { remoteUrlTests(t, ctx, HELPERS); remoteKeySetTests(t, ctx, HELPERS) } },
+  { name: 'discovery', tests: (t, ctx) => discoveryTests(t, ctx, HELPERS) },
   // API.md "OAuth 2.0 and OpenID Connect profiles".
   { name: 'oauth', tests: oauthTests },
   // API.md "Identity providers": isojwt/providers, given by the runner (opts.providers).
@@ -1837,7 +1838,7 @@ const SECTIONS = [
 ]
 
 /** What keysets.mjs borrows from this harness. */
-const HELPERS = Object.freeze({ ok, eq, fail, show, isCryptoKey, b64u, split, withoutAlg, publicOf, SECRET })
+const HELPERS = Object.freeze({ ok, eq, fail, show, isCryptoKey, b64u, split, withoutAlg, publicOf, SECRET, CERTS })
 
 function snapshotPrototypes() {
   const names = (o) => Object.getOwnPropertyNames(o).concat(Object.getOwnPropertySymbols(o).map(String)).sort().join(',')

@@ -497,6 +497,35 @@ const SPECS: FnSpec[] = [
     },
   },
   {
+    name: 'discover',
+    isAsync: true,
+    positions: () => {
+      // Never on the network: the injected fetch, and the global one while a call runs
+      // (a hostile options value leaves discover with the global fetch), fail at once.
+      const offline = async () => {
+        throw new Error('offline')
+      }
+      const base = () => ['https://id.example', { fetch: offline }]
+      const offlineGlobal = (p: Position): Position => ({
+        ...p,
+        call: async (h) => {
+          const saved = globalThis.fetch
+          globalThis.fetch = offline as typeof fetch
+          try {
+            return await p.call(h)
+          } finally {
+            globalThis.fetch = saved
+          }
+        },
+      })
+      return [
+        arg('discover', 0, base, true, ALL),
+        ...[arg('discover', 1, base, true, ALL), ...['fetch', 'timeout', 'allowHttp', 'cacheStore', 'now'].map((f) => member('discover', 1, [f], base, true, ALL))].map(offlineGlobal),
+        derived('discover', 1, 'now', 'clock', base, true, ALL),
+      ]
+    },
+  },
+  {
     name: 'signClientAssertion',
     isAsync: true,
     positions: () => {

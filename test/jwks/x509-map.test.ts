@@ -104,14 +104,14 @@ describe("format 'x509-map': a malformed map is ERR_JWKS_FETCH_FAILED, as a malf
   const table: Array<[string, unknown, RegExp]> = [
     ['an array', [RSA2048_CERT], /the certificate map from .* is not a JSON object/],
     ['a JWK Set', { keys: [] }, /certificate map must be a JSON object/],
-    ['a number value', { a: 1 }, /"kid" "a" is refused: the value is not a string/],
+    ['a number value', { a: 1 }, /"kid" "a" is refused: not a CERTIFICATE PEM/],
     ['an object value', { a: { pem: RSA2048_CERT } }, /"kid" "a" is refused/],
     ['null', { a: null }, /"kid" "a" is refused/],
     ['not PEM', { a: 'MIIDHzCCAgegAwIBAgIU' }, /"kid" "a" is refused: malformed PEM/],
     ['a PEM whose body is no certificate', { a: garbage }, /"kid" "a" is refused: malformed DER/],
     ['a truncated certificate', { a: truncated }, /"kid" "a" is refused/],
-    ['a PUBLIC KEY, not a certificate', { a: spki }, /"kid" "a" is refused: the value is not a CERTIFICATE PEM/],
-    ['a private key', { a: RSA2048_KEY }, /"kid" "a" is refused: the value is not a CERTIFICATE PEM/],
+    ['a PUBLIC KEY, not a certificate', { a: spki }, /"kid" "a" is refused: not a CERTIFICATE PEM/],
+    ['a private key', { a: RSA2048_KEY }, /"kid" "a" is refused: not a CERTIFICATE PEM/],
     ['two certificates in one value (a chain)', { a: RSA2048_CERT + RSA2048B_CERT }, /"kid" "a" is refused: this PEM holds 2 blocks/],
     ['an RSA-1024 certificate beside a good one', { good: RSA2048_CERT, weak: RSA1024_CERT }, /"kid" "weak" is refused: RSA keys must be at least 2048 bits/],
   ]

@@ -5,8 +5,11 @@
  * expired one, one without the scope, a DPoP-bound token with its proof, the same proof
  * again, the bound token as a Bearer token, and a DPoP client (createDpopFetch) through
  * a server nonce round trip; status and www-authenticate are asserted byte for byte.
- * Then docs/resource-server.md's Worker, Next.js middleware and node:http recipes, as
- * written (Next.js itself is not a dependency: its middleware gets a Fetch Request).
+ * Then docs/resource-server.md's recipes, as written: its quick start (a Worker's fetch),
+ * the Next.js proxy with next/server's own NextRequest and NextResponse (Next.js is a dev
+ * dependency; test/runtimes/run-nextjs.mjs runs the same file in a built Next.js app), and
+ * node:http; and its Worker recipe is examples/cloudflare-worker/src/index.ts byte for byte
+ * (test/runtimes/run-example-worker.mjs runs that file in workerd).
  */
 import type { AddressInfo } from 'node:net'
 import { readFileSync } from 'node:fs'
@@ -14,6 +17,7 @@ import { join } from 'node:path'
 import { transformSync } from 'esbuild'
 import express from 'express'
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
+import { NextRequest, NextResponse } from 'next/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   createDpopFetch, createDpopProof, createResourceServer, exportJwk, generateKeyPair, thumbprint,
@@ -180,12 +184,16 @@ cases('Express', () => expressSend, () => `${origin}/nonce/orders`)
 // Authorization header lines, which it must see through req.rawHeaders.
 const RS_GUIDE = readFileSync(join(import.meta.dirname, '../../docs/resource-server.md'), 'utf8')
 const rsBlocks = [...RS_GUIDE.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]!)
-/** `pattern`'s first group in the guide's first block containing `marker`, transpiled, as a function of `rs`. */
-function rsRecipe<F>(marker: string, pattern: RegExp, name: string): (rs: ResourceServer) => F {
+/**
+ * `pattern`'s first group in the guide's first block containing `marker`, transpiled, as a
+ * function of `rs` (and of the names in `scope`, which the block imports).
+ */
+function rsRecipe<F>(marker: string, pattern: RegExp, name: string, scope: Record<string, unknown> = {}): (rs: ResourceServer) => F {
   const code = pattern.exec(rsBlocks.find((b) => b.includes(marker)) ?? '')?.[1]
   if (!code) throw new Error(`docs/resource-server.md has no ${marker}`)
   const js = transformSync(code.startsWith('async function') ? code : `const ${name} = ${code}`, { loader: 'ts' }).code
-  return new Function('rs', `${js}\nreturn ${name}`) as (rs: ResourceServer) => F
+  const make = new Function('rs', ...Object.keys(scope), `${js}\nreturn ${name}`) as (rs: ResourceServer, ...values: unknown[]) => F
+  return (rs) => make(rs, ...Object.values(scope))
 }
 
 describe('docs/resource-server.md: the Worker, Next.js and node:http recipes as written', () => {
@@ -205,11 +213,65 @@ describe('docs/resource-server.md: the Worker, Next.js and node:http recipes as 
     expect(bound.status).toBe(200)
   })
 
-  it('Next.js middleware: undefined (go on) for a good token, the response otherwise', async () => {
-    const mw = rsRecipe<(r: Request) => Promise<Response | undefined>>('export async function middleware', /^export (async function middleware[\s\S]*?^\})$/m, 'middleware')(server())
-    expect(await mw(api({ authorization: `Bearer ${await at()}` }))).toBeUndefined()
-    const bad = await mw(api({ authorization: `Bearer ${await at({ exp: now() - 60 })}` }))
-    expect([bad?.status, bad?.headers.get('www-authenticate')]).toEqual([401, bearerError('ERR_JWT_EXPIRED')])
+  it('the Worker recipe is examples/cloudflare-worker/src/index.ts, byte for byte (run in workerd by run-example-worker.mjs)', () => {
+    const section = RS_GUIDE.slice(RS_GUIDE.indexOf('### Cloudflare Worker'), RS_GUIDE.indexOf('### Next.js'))
+    const block = /^```ts\n([\s\S]*?)^```$/m.exec(section)?.[1]
+    expect(block).toBe(readFileSync(join(import.meta.dirname, '../../examples/cloudflare-worker/src/index.ts'), 'utf8'))
+  })
+
+  describe('Next.js: the proxy of docs/resource-server.md with next/server\'s NextRequest and NextResponse', () => {
+    const proxyOf = rsRecipe<(r: Request) => Promise<Response>>('export async function proxy', /^export (async function proxy[\s\S]*?^\})$/m, 'proxy', { NextResponse })
+    let proxy: (r: Request) => Promise<Response>
+    beforeAll(() => {
+      proxy = proxyOf(server())
+    })
+    const next = (headers: Record<string, string> = {}) => new NextRequest(URL_, { headers })
+    const answer = (res: Response) => [res.status, res.headers.get('x-middleware-next'), res.headers.get('www-authenticate')]
+
+    it('a valid token: NextResponse.next() (on to the route), no challenge', async () => {
+      const res = await proxy(next({ authorization: `Bearer ${await at()}` }))
+      expect(res).toBeInstanceOf(NextResponse)
+      expect(answer(res)).toEqual([200, '1', null])
+    })
+
+    it('refusals: the status and challenge, an empty body, never on to the route', async () => {
+      const cases: Array<[Record<string, string>, number, string]> = [
+        [{}, 401, MISSING],
+        [{ authorization: `Bearer ${await at({ exp: now() - 60 })}` }, 401, bearerError('ERR_JWT_EXPIRED')],
+        [{ authorization: `Bearer ${await at({ scope: 'orders:write' })}` }, 403, bearerError('ERR_JWT_CLAIM_INVALID', 'insufficient_scope', 'orders:read')],
+        [{ authorization: `Bearer ${await at({ cnf: { jkt } })}` }, 401, bearerError('ERR_DPOP_INVALID')],
+      ]
+      for (const [headers, status, www] of cases) {
+        const res = await proxy(next(headers))
+        expect([...answer(res), await res.text()]).toEqual([status, null, www, ''])
+      }
+    })
+
+    it('DPoP: the bound token with its proof goes on; the same request again is a replay', async () => {
+      const t = await at({ cnf: { jkt } })
+      const headers = { authorization: `DPoP ${t}`, dpop: await createDpopProof(client, { htm: 'GET', htu: URL_, accessToken: t }) }
+      expect(answer(await proxy(next(headers)))).toEqual([200, '1', null])
+      expect(answer(await proxy(next(headers)))).toEqual([401, null, dpopError('ERR_DPOP_INVALID')])
+    })
+
+    it('server nonces: use_dpop_nonce with dpop-nonce; a proof with the previous window\'s nonce goes on with the current one', async () => {
+      let clock = Date.now()
+      const p = proxyOf(server({ dpopNonce: { secret: SECRET, lifetime: '5m' }, now: () => new Date(clock) }))
+      const t = await at({ cnf: { jkt }, exp: now() + 3600 })
+      const call = async (nonce?: string) => p(next({
+        authorization: `DPoP ${t}`,
+        dpop: await createDpopProof(client, { htm: 'GET', htu: URL_, accessToken: t, now: () => new Date(clock), ...(nonce !== undefined && { nonce }) }),
+      }))
+      const first = await call()
+      expect(answer(first)).toEqual([401, null, dpopError('ERR_DPOP_NONCE_REQUIRED', 'use_dpop_nonce')])
+      const nonce = first.headers.get('dpop-nonce')!
+      expect([nonce.length > 0, first.headers.get('cache-control')]).toEqual([true, 'no-store'])
+      expect([...answer(await call(nonce)), (await call(nonce)).headers.get('dpop-nonce')]).toEqual([200, '1', null, null])
+      clock += 300_000 // the next window: the nonce is the previous one, still accepted
+      const later = await call(nonce)
+      expect(answer(later)).toEqual([200, '1', null])
+      expect([later.headers.get('dpop-nonce') !== nonce && later.headers.get('dpop-nonce') !== null, later.headers.get('cache-control')]).toEqual([true, 'no-store'])
+    })
   })
 
   it('node:http: req passed as is; two Authorization lines are a 400, not the first one accepted', async () => {

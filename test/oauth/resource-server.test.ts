@@ -475,6 +475,21 @@ describe('createDpopFetch', () => {
     expect(seen).toEqual([{ nonce: undefined, authorization: null }, { nonce: 'n-1', authorization: null }])
   })
 
+  it('the use_dpop_nonce answer it retries is cancelled before the retry (its connection not held)', async () => {
+    const events: string[] = []
+    const f = createDpopFetch(client, {
+      fetch: async (input) => {
+        const retry = JSON.parse(Buffer.from((input as Request).headers.get('dpop')!.split('.')[1]!, 'base64url').toString()).nonce === 'n-1'
+        events.push(retry ? 'retry' : 'first')
+        if (retry) return new Response('ok')
+        const body = new ReadableStream({ pull: (c) => c.enqueue(new Uint8Array(1024)), cancel: () => void events.push('cancelled') })
+        return new Response(body, { status: 401, headers: { 'www-authenticate': 'DPoP error="use_dpop_nonce"', 'dpop-nonce': 'n-1' } })
+      },
+    })
+    expect((await f(API)).status).toBe(200)
+    expect(events).toEqual(['first', 'cancelled', 'retry'])
+  })
+
   it('refuses a bad key pair or fetch option with a JoseError', () => {
     expect(() => createDpopFetch({} as CryptoKeyPair)).toThrow(expect.objectContaining({ code: 'ERR_KEY_INVALID' }))
     expect(() => createDpopFetch(client, { fetch: 1 as never })).toThrow(expect.objectContaining({ code: 'ERR_JOSE_INVALID_ARGUMENT' }))

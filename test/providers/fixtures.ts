@@ -44,7 +44,7 @@ export function esKey(): Promise<{ priv: Jwk; pub: Jwk }> {
 }
 
 /** A compact JWS of `payload` with exactly these header members (besides `alg`). */
-export function signed(payload: unknown, key: string | Jwk, alg: 'RS256' | 'PS256' | 'ES256' | 'RS512', header: Record<string, unknown>): Promise<string> {
+export function signed(payload: unknown, key: string | Jwk | Uint8Array, alg: 'RS256' | 'PS256' | 'ES256' | 'RS512' | 'HS256', header: Record<string, unknown>): Promise<string> {
   return signJws(JSON.stringify(payload), key, { alg, header })
 }
 

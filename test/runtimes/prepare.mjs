@@ -1,7 +1,8 @@
 // Prepares `npm run test:runtimes`: builds and packs the package, installs the tarball
 // into a scratch app (.runtimes/app, git-ignored) the way a user would, copies the
 // conformance suite and the entry scripts beside it, and installs the runtimes
-// (test/runtimes/tools, node22, node24, node26) from their own lockfiles.
+// (test/runtimes/tools, node22, node24, node26) and miniflare (test/runtimes/miniflare)
+// from their own lockfiles.
 // Usage: node test/runtimes/prepare.mjs [--no-build]   (--no-build: dist/ is fresh)
 // ISOJWT_CONFORMANCE_DIR overrides where the suite is copied from (default test/conformance).
 import { spawn } from 'node:child_process'
@@ -12,7 +13,7 @@ import { ROOT, APP_DIR, OUT_DIR, TOOLS_DIR } from './web-support.mjs'
 
 const HERE = join(ROOT, 'test/runtimes')
 const SUITE_DIR = resolve(ROOT, process.env.ISOJWT_CONFORMANCE_DIR ?? 'test/conformance')
-const INSTALL_DIRS = [TOOLS_DIR, join(HERE, 'node22'), join(HERE, 'node24'), join(HERE, 'node26')]
+const INSTALL_DIRS = [TOOLS_DIR, join(HERE, 'node22'), join(HERE, 'node24'), join(HERE, 'node26'), join(HERE, 'miniflare')]
 const NPM_FLAGS = ['--no-audit', '--no-fund', '--loglevel=error']
 
 /** Run a command quietly; its output is shown only when it fails. */

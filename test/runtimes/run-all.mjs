@@ -10,7 +10,7 @@ import { ROOT } from './web-support.mjs'
 
 const HERE = join(ROOT, 'test/runtimes')
 const TIMEOUT_S = Number(process.env.ISOJWT_RUNNER_TIMEOUT ?? 150) // per runner
-const PREPARE_TIMEOUT_S = 300 // a fresh machine unpacks ~750 MB of runtimes
+const PREPARE_TIMEOUT_S = 300 // a fresh machine unpacks ~1.2 GB of runtimes (miniflare ~200 MB of it)
 // The expected rows; run-node.mjs serves four Node versions, by `import` and (`--require`)
 // by `require`. Any other run-*.mjs found in the folder runs too (without arguments), so a
 // new runner cannot be forgotten.
@@ -26,8 +26,10 @@ const RUNNERS = [
   ['workerd', 'run-workerd.mjs'],
   ['edge-runtime', 'run-edge.mjs'],
   ['chromium', 'run-chromium.mjs'],
-  // isojwt/stores on the engines of the runtimes themselves (Redis runs in npm test).
+  // isojwt/stores on the engines of the runtimes themselves (Redis runs in npm test):
+  // Durable Objects in workerd alone, Workers KV and Durable Objects in miniflare (on Node 24).
   ['stores-workerd', 'run-stores-workerd.mjs'],
+  ['stores-miniflare', 'run-stores-miniflare.mjs'],
   ['stores-deno', 'run-stores-deno.mjs'],
 ]
 for (const file of readdirSync(HERE).filter((f) => /^run-.*\.mjs$/.test(f)).sort()) {

@@ -1,9 +1,15 @@
-// One front Worker of stores.capnp (two isolates run it, front-a and front-b): the
-// Durable Object replay store and the KV cache store of the installed isojwt/stores.
+// One front Worker of the stores rows: two isolates run it (front-a and front-b), in
+// workerd (stores.capnp, run-stores-workerd.mjs) and in miniflare (miniflare-host.mjs,
+// run-stores-miniflare.mjs): the Durable Object replay store and, in miniflare, the KV
+// cache store of the installed isojwt/stores.
+//   POST /isolate                an id this isolate drew on its first request (its module state)
 //   POST /checks                 the replay checks (checks.mjs) and a few of its own
 //   POST /add { jtis, until }    adds them all at once: the jtis this isolate recorded
 //   POST /assertion { token, publicJwk, times }   that many concurrent verifyClientAssertion
-//   POST /jwks { jwksUrl, token }  verifies with createRemoteJwks + kvCacheStore
+//   POST /jwks { jwksUrl, token, minTtl? }  verifies with createRemoteJwks + kvCacheStore:
+//                                whether the entry landed in KV, and the writes this isolate made
+//   POST /kv-list                the cache's keys as the KV engine lists them (name, expiration)
+//   POST /kv-put { ttl }         a plain put with that expirationTtl: the engine's error, if any
 import * as lib from 'isojwt'
 import { durableObjectReplayStore, kvCacheStore } from 'isojwt/stores'
 import { assert, counter, failsClosed, replayChecks } from './checks.mjs'
@@ -49,11 +55,14 @@ async function checks(env) {
   return { passed: r.passed, failed: r.failed, lines, backend: lib.JoseError[Symbol.for('isojwt.backend')] }
 }
 
+let isolateId // module state: one per isolate (drawn lazily: no randomness at global scope)
+
 export default {
   async fetch(request, env) {
     const url = new URL(request.url)
     const body = request.method === 'POST' ? await request.json() : {}
     const store = durableObjectReplayStore(env.REPLAY)
+    if (url.pathname === '/isolate') return Response.json({ id: (isolateId ??= crypto.randomUUID()) })
     if (url.pathname === '/checks') return Response.json(await checks(env))
     if (url.pathname === '/add') {
       const until = new Date(body.until)
@@ -64,11 +73,23 @@ export default {
       return Response.json(await tally(body.times, () => lib.verifyClientAssertion(body.token, body.publicJwk, { clientId: 'app', audience: 'https://as.example', replayStore: store })))
     }
     if (url.pathname === '/jwks') {
-      const cacheStore = kvCacheStore(env.JWKS_CACHE)
-      await lib.verify(body.token, lib.createRemoteJwks(body.jwksUrl, { cacheStore }), { issuer: 'https://id.example' })
+      // The real binding, with the writes this isolate makes counted on the way.
+      const puts = []
+      const kv = { get: (k, t) => env.JWKS_CACHE.get(k, t), put: (k, v, o) => (puts.push({ key: k, ttl: o?.expirationTtl }), env.JWKS_CACHE.put(k, v, o)) }
+      const cacheStore = kvCacheStore(kv)
+      const options = { cacheStore, ...(body.minTtl === undefined ? {} : { minTtl: body.minTtl }) }
+      await lib.verify(body.token, lib.createRemoteJwks(body.jwksUrl, options), { issuer: 'https://id.example' })
       // The key set writes to its store without waiting: wait here until the write landed.
       for (let i = 0; i < 100 && (await cacheStore.get(body.jwksUrl)) === undefined; i++) await new Promise((r) => setTimeout(r, 20))
-      return Response.json({ cached: (await cacheStore.get(body.jwksUrl)) !== undefined })
+      return Response.json({ cached: (await cacheStore.get(body.jwksUrl)) !== undefined, puts })
+    }
+    if (url.pathname === '/kv-list') {
+      const listed = await env.JWKS_CACHE.list({ prefix: 'isojwt:jwks:' })
+      return Response.json({ keys: listed.keys.map((k) => ({ name: k.name, expiration: k.expiration })), now: Math.floor(Date.now() / 1000) })
+    }
+    if (url.pathname === '/kv-put') {
+      const refused = await env.JWKS_CACHE.put('isojwt-ttl-probe', 'x', { expirationTtl: body.ttl }).then(() => null, (e) => String(e?.message ?? e))
+      return Response.json({ refused })
     }
     return new Response('not found', { status: 404 })
   },

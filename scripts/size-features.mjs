@@ -1,0 +1,63 @@
+// What a feature costs in a bundle: esbuild over a scratch copy of src/ with the feature
+// taken out (each one a text edit that must match), against the same copy untouched.
+// Used for issue 15's budget (what the newcomer fixes add to sign + verify and decode).
+//   node scripts/size-features.mjs            every feature, alone and all together
+import { build } from 'esbuild'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+
+/** Each feature: [file, text, replacement] edits that remove it (the text must occur once). */
+const FEATURES = {
+  'paste explanations': [['src/jws/compact.ts', 'if (typeof token === \'string\' && token.length <= maxLength) explainPaste(token)', '']],
+  'schema': [
+    ['src/jwt/verify.ts', 'schema: checkSchema(schema),', 'schema: undefined,'],
+    ['src/jwt/verify.ts', 'plan.schema ? { ...r, payload: await runSchema(plan.schema, r.payload) } : r', 'r'],
+  ],
+  'callback check': [['src/jose/options.ts', "for (let i = from; i < args.length; i++) if (typeof args[i] === 'function') fail('ERR_JOSE_INVALID_ARGUMENT', 'isojwt returns promises: use await (no callback)')", '']],
+  'option hints': [['src/jose/options.ts', /const FOREIGN = [\s\S]*?\n}\n/, "export function foreignHint(name: string, names: readonly string[]): string {\n  return ''\n}\n"]],
+  'JWK Set hint': [['src/keys/jwk.ts', "Array.isArray(jwk.keys) ? 'a JWK Set is not a key: use createLocalJwks(set)' : 'JWK \"kty\" must be a string'", "'JWK \"kty\" must be a string'"]],
+  'PEM \\n escapes': [['src/keys/pem.ts', "trimKeyText(pem.replace(/\\\\[rn]/g, '\\n'))", 'trimKeyText(pem)']],
+  'PKCS#1/SEC1 wrapping': [['src/keys/der.ts', /  const key = hex\(der[\s\S]*\n}\n?$/, "  fail('ERR_KEY_INVALID', 'unsupported PEM label')\n}\n"]],
+}
+
+const ENTRIES = { 'sign + verify': 'sign, verify', decode: 'decode' }
+
+async function size(dir, names) {
+  const out = await build({
+    stdin: { contents: `export { ${names} } from "./src/index.ts"`, resolveDir: dir, loader: 'ts' },
+    bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, logLevel: 'error',
+  })
+  return gzipSync(out.outputFiles[0].contents, { level: 9 }).length
+}
+
+function copy(edits) {
+  const dir = mkdtempSync(join(tmpdir(), 'isojwt-features-'))
+  cpSync(join(root, 'src'), join(dir, 'src'), { recursive: true })
+  cpSync(join(root, 'package.json'), join(dir, 'package.json'))
+  for (const [file, from, to] of edits) {
+    const path = join(dir, file)
+    const text = readFileSync(path, 'utf8')
+    const hits = typeof from === 'string' ? text.split(from).length - 1 : (text.match(from) ? 1 : 0)
+    if (hits !== 1) throw new Error(`${file}: the edit matched ${hits} times (the feature's code changed: update FEATURES)`)
+    writeFileSync(path, text.replace(from, () => to))
+  }
+  return dir
+}
+
+const base = copy([])
+const rows = []
+const all = Object.values(FEATURES).flat()
+for (const [feature, edits] of [...Object.entries(FEATURES), ['all of them', all]]) {
+  const dir = copy(edits)
+  const row = { feature }
+  for (const [entry, names] of Object.entries(ENTRIES)) row[entry] = (await size(base, names)) - (await size(dir, names))
+  rows.push(row)
+  rmSync(dir, { recursive: true })
+}
+rmSync(base, { recursive: true })
+console.table(rows)
