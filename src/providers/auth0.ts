@@ -5,7 +5,7 @@
  * `https://<domain>/.well-known/jwks.json`, `typ` `JWT` (Auth0 token profile) or
  * `at+jwt` (RFC 9068 token profile), scopes in the `scope` string.
  */
-import { hostOf, readOptions, scopesIn, stringsOf } from './common.ts'
+import { guard, hostOf, readOptions, scopesIn, stringsOf } from './common.ts'
 import { COMMON, makeProvider } from './provider.ts'
 import type { Provider, ProviderOptions } from './types.ts'
 
@@ -37,18 +37,20 @@ export interface Auth0Options extends ProviderOptions {
  * ```
  */
 export function auth0(options: Auth0Options): Provider {
-  const o = readOptions(options, ['domain', 'audience', ...COMMON], 'auth0 options')
-  const domain = hostOf(o.domain, 'options.domain')
-  const issuer = `https://${domain}/`
-  return makeProvider({
-    name: 'Auth0',
-    issuer,
-    jwksUrl: `${issuer}.well-known/jwks.json`,
-    algorithms: ['RS256', 'PS256'],
-    typ: ['JWT', 'at+jwt'],
-    audience: stringsOf(o.audience, 'options.audience'),
-    required: ['iss', 'aud', 'sub', 'exp'],
-    issuerOk: (iss) => iss === issuer,
-    scopes: scopesIn(['scope']),
-  }, o)
+  return guard('auth0', () => {
+    const o = readOptions(options, ['domain', 'audience', ...COMMON], 'auth0 options')
+    const domain = hostOf(o.domain, 'options.domain')
+    const issuer = `https://${domain}/`
+    return makeProvider({
+      name: 'Auth0',
+      issuer,
+      jwksUrl: `${issuer}.well-known/jwks.json`,
+      algorithms: ['RS256', 'PS256'],
+      typ: ['JWT', 'at+jwt'],
+      audience: stringsOf(o.audience, 'options.audience'),
+      required: ['iss', 'aud', 'sub', 'exp'],
+      issuerOk: (iss) => iss === issuer,
+      scopes: scopesIn(['scope']),
+    }, o)
+  })
 }

@@ -4,7 +4,7 @@
  * API URL, `azp` the origin the token was made for, which must be one of your authorized
  * parties, `sid` the session.
  */
-import { baseUrlOf, claimFailed, invalid, isOrigin, readOptions, stringsOf } from './common.ts'
+import { baseUrlOf, claimFailed, guard, invalid, isOrigin, readOptions, stringsOf } from './common.ts'
 import { COMMON, makeProvider } from './provider.ts'
 import type { Provider, ProviderOptions } from './types.ts'
 
@@ -38,20 +38,22 @@ export interface ClerkOptions extends ProviderOptions {
  * ```
  */
 export function clerk(options: ClerkOptions): Provider {
-  const o = readOptions(options, ['issuer', 'authorizedParties', ...COMMON], 'clerk options')
-  const issuer = baseUrlOf(o.issuer, 'options.issuer')
-  const expected = 'a non-empty array of origins such as "https://example.com"'
-  const parties = Array.isArray(o.authorizedParties) ? stringsOf(o.authorizedParties, 'options.authorizedParties', isOrigin, expected) : invalid(`options.authorizedParties must be ${expected}`)
-  return makeProvider({
-    name: 'Clerk',
-    issuer,
-    jwksUrl: `${issuer}/.well-known/jwks.json`,
-    algorithms: ['RS256'],
-    required: ['iss', 'sub', 'exp', 'azp', 'sid'],
-    issuerOk: (iss) => iss === issuer,
-    claims(payload) {
-      if (!parties.includes(payload.azp as string)) claimFailed('azp', 'mismatch', 'the session token\'s "azp" is not one of options.authorizedParties', payload)
-    },
-    scopes: () => [],
-  }, o)
+  return guard('clerk', () => {
+    const o = readOptions(options, ['issuer', 'authorizedParties', ...COMMON], 'clerk options')
+    const issuer = baseUrlOf(o.issuer, 'options.issuer')
+    const expected = 'a non-empty array of origins such as "https://example.com"'
+    const parties = Array.isArray(o.authorizedParties) ? stringsOf(o.authorizedParties, 'options.authorizedParties', isOrigin, expected) : invalid(`options.authorizedParties must be ${expected}`)
+    return makeProvider({
+      name: 'Clerk',
+      issuer,
+      jwksUrl: `${issuer}/.well-known/jwks.json`,
+      algorithms: ['RS256'],
+      required: ['iss', 'sub', 'exp', 'azp', 'sid'],
+      issuerOk: (iss) => iss === issuer,
+      claims(payload) {
+        if (!parties.includes(payload.azp as string)) claimFailed('azp', 'mismatch', 'the session token\'s "azp" is not one of options.authorizedParties', payload)
+      },
+      scopes: () => [],
+    }, o)
+  })
 }

@@ -3,7 +3,19 @@
  * package root so there is one class), option checks, durations and the clock as API.md
  * defines them, and the readers of the places scopes live in.
  */
-import { JoseError, type ClaimFailureReason, type JwtPayload, type Now } from 'isojwt'
+import { isJoseError, JoseError, type ClaimFailureReason, type JwtPayload, type Now } from 'isojwt'
+
+/**
+ * A factory's body: whatever the caller's options do (a getter or a proxy that throws),
+ * the caller gets a JoseError (API.md, Errors: nothing else is thrown).
+ */
+export function guard<T>(name: string, make: () => T): T {
+  try {
+    return make()
+  } catch (e) {
+    throw isJoseError(e) ? e : new JoseError('ERR_JOSE_INVALID_ARGUMENT', `${name}: the options could not be read`, { cause: e })
+  }
+}
 
 export function invalid(message: string): never {
   throw new JoseError('ERR_JOSE_INVALID_ARGUMENT', message)

@@ -7,7 +7,7 @@
  * its own signing keys), each key's `issuer` member naming the issuer it signs for.
  */
 import { JoseError, type JwsHeader, type JwtPayload, type Jwk } from 'isojwt'
-import { claimFailed, GUID, invalid, readOptions, requiredString, scopesIn, stringsOf } from './common.ts'
+import { claimFailed, guard, GUID, invalid, readOptions, requiredString, scopesIn, stringsOf } from './common.ts'
 import { COMMON, makeProvider } from './provider.ts'
 import type { Provider, ProviderOptions } from './types.ts'
 
@@ -60,53 +60,55 @@ const GRAPH = 'this is a Microsoft Graph access token (its header has a "nonce")
  * ```
  */
 export function entraId(options: EntraIdOptions): Provider {
-  const o = readOptions(options, ['tenant', 'audience', 'allowedTenants', 'version', 'appId', ...COMMON], 'entraId options')
-  const tenant = requiredString(o.tenant, 'options.tenant', (s) => MULTI.has(s) || GUID.test(s),
-    "a tenant id (a GUID, in lower case) or 'common', 'organizations' or 'consumers' (a domain name cannot be checked against the token's issuer)")
-  const audience = stringsOf(o.audience, 'options.audience')
-  const version = o.version ?? 2
-  if (version !== 1 && version !== 2 && version !== 'both') invalid("options.version must be 1, 2 or 'both'")
-  const appId = o.appId === undefined ? undefined : requiredString(o.appId, 'options.appId', (s) => GUID.test(s), 'an application (client) id: a GUID in lower case')
-  const multi = MULTI.has(tenant)
-  const allowed = multi ? allowedTenants(tenant, o.allowedTenants) : o.allowedTenants === undefined ? undefined
-    : invalid("options.allowedTenants is for a multi-tenant options.tenant ('common', 'organizations' or 'consumers')")
-  const forms = (tid: string): string[] => [...(version !== 1 ? [v2(tid)] : []), ...(version !== 2 ? [v1(tid)] : [])]
-  /** The token's tenant: yours, or (multi-tenant) its `tid`, a GUID. */
-  const tenantOf = (payload: JwtPayload): string => {
-    if (!multi) return tenant
-    const tid = payload.tid
-    if (tid === undefined) claimFailed('tid', 'missing', 'a multi-tenant Entra ID token needs its "tid" claim', payload)
-    if (typeof tid !== 'string' || !GUID.test(tid)) claimFailed('tid', 'invalid', 'the "tid" claim is not a tenant id (a GUID)', payload)
-    return tid as string
-  }
-
-  return makeProvider({
-    name: 'Entra ID',
-    issuer: forms(multi ? TEMPLATE : tenant)[0]!,
-    jwksUrl: `https://login.microsoftonline.com/${tenant}/discovery/v2.0/keys${appId ? `?appid=${appId}` : ''}`,
-    algorithms: ['RS256'],
-    audience,
-    required: ['iss', 'aud', 'exp'],
-    // The issuer names the token's tenant, in the spelling of an accepted version.
-    issuerOk: (iss, payload) => forms(tenantOf(payload)).includes(iss),
-    claims(payload) {
+  return guard('entraId', () => {
+    const o = readOptions(options, ['tenant', 'audience', 'allowedTenants', 'version', 'appId', ...COMMON], 'entraId options')
+    const tenant = requiredString(o.tenant, 'options.tenant', (s) => MULTI.has(s) || GUID.test(s),
+      "a tenant id (a GUID, in lower case) or 'common', 'organizations' or 'consumers' (a domain name cannot be checked against the token's issuer)")
+    const audience = stringsOf(o.audience, 'options.audience')
+    const version = o.version ?? 2
+    if (version !== 1 && version !== 2 && version !== 'both') invalid("options.version must be 1, 2 or 'both'")
+    const appId = o.appId === undefined ? undefined : requiredString(o.appId, 'options.appId', (s) => GUID.test(s), 'an application (client) id: a GUID in lower case')
+    const multi = MULTI.has(tenant)
+    const allowed = multi ? allowedTenants(tenant, o.allowedTenants) : o.allowedTenants === undefined ? undefined
+      : invalid("options.allowedTenants is for a multi-tenant options.tenant ('common', 'organizations' or 'consumers')")
+    const forms = (tid: string): string[] => [...(version !== 1 ? [v2(tid)] : []), ...(version !== 2 ? [v1(tid)] : [])]
+    /** The token's tenant: yours, or (multi-tenant) its `tid`, a GUID. */
+    const tenantOf = (payload: JwtPayload): string => {
+      if (!multi) return tenant
       const tid = payload.tid
-      // Single tenant: the issuer decides; a tid, when present, must say the same.
-      if (!multi) {
-        if (tid !== undefined && tid !== tenant) claimFailed('tid', 'mismatch', 'the "tid" claim names another tenant than the issuer', payload)
-        return
-      }
-      if (tenant === 'organizations' && tid === CONSUMER_TENANT) claimFailed('tid', 'mismatch', "a personal Microsoft account's token (the consumer tenant) is refused with tenant 'organizations'", payload)
-      if (tenant === 'consumers' && tid !== CONSUMER_TENANT) claimFailed('tid', 'mismatch', "only personal Microsoft accounts (the consumer tenant) are accepted with tenant 'consumers'", payload)
-      if (allowed !== '*' && !allowed!.has(tid as string)) claimFailed('tid', 'mismatch', 'the token\'s tenant is not in options.allowedTenants', payload)
-    },
-    header(header: Readonly<JwsHeader>) {
-      // Graph's tokens are signed over a hash of this nonce: nobody else can verify them.
-      if (Object.prototype.hasOwnProperty.call(header, 'nonce')) throw new JoseError('ERR_JWS_SIGNATURE_INVALID', GRAPH)
-    },
-    keyFits: (key: Jwk, payload: unknown) => keyIssuerFits(key, payload, multi ? undefined : tenant),
-    scopes: scopesIn(['scp', 'roles']),
-  }, o)
+      if (tid === undefined) claimFailed('tid', 'missing', 'a multi-tenant Entra ID token needs its "tid" claim', payload)
+      if (typeof tid !== 'string' || !GUID.test(tid)) claimFailed('tid', 'invalid', 'the "tid" claim is not a tenant id (a GUID)', payload)
+      return tid as string
+    }
+
+    return makeProvider({
+      name: 'Entra ID',
+      issuer: forms(multi ? TEMPLATE : tenant)[0]!,
+      jwksUrl: `https://login.microsoftonline.com/${tenant}/discovery/v2.0/keys${appId ? `?appid=${appId}` : ''}`,
+      algorithms: ['RS256'],
+      audience,
+      required: ['iss', 'aud', 'exp'],
+      // The issuer names the token's tenant, in the spelling of an accepted version.
+      issuerOk: (iss, payload) => forms(tenantOf(payload)).includes(iss),
+      claims(payload) {
+        const tid = payload.tid
+        // Single tenant: the issuer decides; a tid, when present, must say the same.
+        if (!multi) {
+          if (tid !== undefined && tid !== tenant) claimFailed('tid', 'mismatch', 'the "tid" claim names another tenant than the issuer', payload)
+          return
+        }
+        if (tenant === 'organizations' && tid === CONSUMER_TENANT) claimFailed('tid', 'mismatch', "a personal Microsoft account's token (the consumer tenant) is refused with tenant 'organizations'", payload)
+        if (tenant === 'consumers' && tid !== CONSUMER_TENANT) claimFailed('tid', 'mismatch', "only personal Microsoft accounts (the consumer tenant) are accepted with tenant 'consumers'", payload)
+        if (allowed !== '*' && !allowed!.has(tid as string)) claimFailed('tid', 'mismatch', 'the token\'s tenant is not in options.allowedTenants', payload)
+      },
+      header(header: Readonly<JwsHeader>) {
+        // Graph's tokens are signed over a hash of this nonce: nobody else can verify them.
+        if (Object.prototype.hasOwnProperty.call(header, 'nonce')) throw new JoseError('ERR_JWS_SIGNATURE_INVALID', GRAPH)
+      },
+      keyFits: (key: Jwk, payload: unknown) => keyIssuerFits(key, payload, multi ? undefined : tenant),
+      scopes: scopesIn(['scp', 'roles']),
+    }, o)
+  })
 }
 
 /** `allowedTenants` of a multi-tenant app: '*' or tenant ids, consistent with `tenant`. */

@@ -7,7 +7,7 @@
  * non-empty string (the user's uid), `iat` and `auth_time` in the past.
  */
 import { JoseError, type JwtPayload } from 'isojwt'
-import { claimFailed, readOptions, requiredString } from './common.ts'
+import { claimFailed, guard, readOptions, requiredString } from './common.ts'
 import { COMMON, makeProvider } from './provider.ts'
 import type { Provider, ProviderOptions } from './types.ts'
 
@@ -55,19 +55,21 @@ function pastClaims(payload: JwtPayload, t: number, tol: number): void {
  * ```
  */
 export function firebase(options: FirebaseOptions): Provider {
-  const o = readOptions(options, ['projectId', ...COMMON], 'firebase options')
-  const projectId = requiredString(o.projectId, 'options.projectId', (s) => PROJECT_ID.test(s), 'a Firebase project id (6 to 30 lower-case letters, digits and hyphens)')
-  const issuer = `https://securetoken.google.com/${projectId}`
-  return makeProvider({
-    name: 'Firebase',
-    issuer,
-    jwksUrl: 'https://www.googleapis.com/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com',
-    x509Map: true,
-    algorithms: ['RS256'],
-    audience: [projectId],
-    required: ['iss', 'aud', 'sub', 'iat', 'exp', 'auth_time'],
-    issuerOk: (iss) => iss === issuer,
-    claims: pastClaims,
-    scopes: () => [],
-  }, o)
+  return guard('firebase', () => {
+    const o = readOptions(options, ['projectId', ...COMMON], 'firebase options')
+    const projectId = requiredString(o.projectId, 'options.projectId', (s) => PROJECT_ID.test(s), 'a Firebase project id (6 to 30 lower-case letters, digits and hyphens)')
+    const issuer = `https://securetoken.google.com/${projectId}`
+    return makeProvider({
+      name: 'Firebase',
+      issuer,
+      jwksUrl: 'https://www.googleapis.com/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com',
+      x509Map: true,
+      algorithms: ['RS256'],
+      audience: [projectId],
+      required: ['iss', 'aud', 'sub', 'iat', 'exp', 'auth_time'],
+      issuerOk: (iss) => iss === issuer,
+      claims: pastClaims,
+      scopes: () => [],
+    }, o)
+  })
 }

@@ -4,7 +4,7 @@
  * `https://www.googleapis.com/oauth2/v3/certs`, `aud` one of your client ids, `iss`
  * `accounts.google.com` or `https://accounts.google.com` (Google signs with both).
  */
-import { readOptions, stringsOf } from './common.ts'
+import { guard, readOptions, stringsOf } from './common.ts'
 import { COMMON, makeProvider } from './provider.ts'
 import type { Provider, ProviderOptions } from './types.ts'
 
@@ -38,15 +38,17 @@ export interface GoogleOptions extends ProviderOptions {
  * ```
  */
 export function google(options: GoogleOptions): Provider {
-  const o = readOptions(options, ['clientId', ...COMMON], 'google options')
-  return makeProvider({
-    name: 'Google',
-    issuer: ISSUERS[0]!,
-    jwksUrl: 'https://www.googleapis.com/oauth2/v3/certs',
-    algorithms: ['RS256'],
-    audience: stringsOf(o.clientId, 'options.clientId'),
-    required: ['iss', 'aud', 'sub', 'iat', 'exp'],
-    issuerOk: (iss) => ISSUERS.includes(iss),
-    scopes: () => [],
-  }, o)
+  return guard('google', () => {
+    const o = readOptions(options, ['clientId', ...COMMON], 'google options')
+    return makeProvider({
+      name: 'Google',
+      issuer: ISSUERS[0]!,
+      jwksUrl: 'https://www.googleapis.com/oauth2/v3/certs',
+      algorithms: ['RS256'],
+      audience: stringsOf(o.clientId, 'options.clientId'),
+      required: ['iss', 'aud', 'sub', 'iat', 'exp'],
+      issuerOk: (iss) => ISSUERS.includes(iss),
+      scopes: () => [],
+    }, o)
+  })
 }

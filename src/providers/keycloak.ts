@@ -7,7 +7,7 @@
  * `aud` (`account` by default, your client with an audience mapper) and `azp` (the client
  * the token was issued to), scopes in the `scope` string.
  */
-import { baseUrlOf, claimFailed, invalid, readOptions, requiredString, scopesIn, stringsOf } from './common.ts'
+import { baseUrlOf, claimFailed, guard, invalid, readOptions, requiredString, scopesIn, stringsOf } from './common.ts'
 import { COMMON, makeProvider } from './provider.ts'
 import type { Provider, ProviderOptions } from './types.ts'
 
@@ -43,29 +43,31 @@ export interface KeycloakOptions extends ProviderOptions {
  * ```
  */
 export function keycloak(options: KeycloakOptions): Provider {
-  const o = readOptions(options, ['url', 'realm', 'audience', 'authorizedParty', ...COMMON], 'keycloak options')
-  const url = baseUrlOf(o.url, 'options.url', true)
-  const realm = requiredString(o.realm, 'options.realm', (s) => s.length <= 255 && !/[/?#%\\\s]/.test(s), 'a realm name')
-  if (o.audience === undefined && o.authorizedParty === undefined) {
-    invalid("options.audience or options.authorizedParty is required: Keycloak's default audience \"account\" is shared by every client of the realm")
-  }
-  const audience = o.audience === undefined ? undefined : stringsOf(o.audience, 'options.audience')
-  const parties = o.authorizedParty === undefined ? undefined : stringsOf(o.authorizedParty, 'options.authorizedParty')
-  const issuer = `${url}/realms/${realm}`
-  return makeProvider({
-    name: 'Keycloak',
-    issuer,
-    jwksUrl: `${issuer}/protocol/openid-connect/certs`,
-    algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'],
-    typ: ['JWT', 'at+jwt'],
-    ...(audience && { audience }),
-    required: ['iss', 'sub', 'exp', 'typ', ...(audience ? ['aud'] : []), ...(parties ? ['azp'] : [])],
-    issuerOk: (iss) => iss === issuer,
-    claims(payload) {
-      // Keycloak marks its access tokens; ID, refresh and logout tokens say otherwise.
-      if (payload.typ !== 'Bearer') claimFailed('typ', 'mismatch', 'not a Keycloak access token (its "typ" claim is not "Bearer")', payload)
-      if (parties && !parties.includes(payload.azp as string)) claimFailed('azp', 'mismatch', 'the token\'s "azp" is not one of options.authorizedParty', payload)
-    },
-    scopes: scopesIn(['scope']),
-  }, o)
+  return guard('keycloak', () => {
+    const o = readOptions(options, ['url', 'realm', 'audience', 'authorizedParty', ...COMMON], 'keycloak options')
+    const url = baseUrlOf(o.url, 'options.url', true)
+    const realm = requiredString(o.realm, 'options.realm', (s) => s.length <= 255 && !/[/?#%\\\s]/.test(s), 'a realm name')
+    if (o.audience === undefined && o.authorizedParty === undefined) {
+      invalid("options.audience or options.authorizedParty is required: Keycloak's default audience \"account\" is shared by every client of the realm")
+    }
+    const audience = o.audience === undefined ? undefined : stringsOf(o.audience, 'options.audience')
+    const parties = o.authorizedParty === undefined ? undefined : stringsOf(o.authorizedParty, 'options.authorizedParty')
+    const issuer = `${url}/realms/${realm}`
+    return makeProvider({
+      name: 'Keycloak',
+      issuer,
+      jwksUrl: `${issuer}/protocol/openid-connect/certs`,
+      algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'],
+      typ: ['JWT', 'at+jwt'],
+      ...(audience && { audience }),
+      required: ['iss', 'sub', 'exp', 'typ', ...(audience ? ['aud'] : []), ...(parties ? ['azp'] : [])],
+      issuerOk: (iss) => iss === issuer,
+      claims(payload) {
+        // Keycloak marks its access tokens; ID, refresh and logout tokens say otherwise.
+        if (payload.typ !== 'Bearer') claimFailed('typ', 'mismatch', 'not a Keycloak access token (its "typ" claim is not "Bearer")', payload)
+        if (parties && !parties.includes(payload.azp as string)) claimFailed('azp', 'mismatch', 'the token\'s "azp" is not one of options.authorizedParty', payload)
+      },
+      scopes: scopesIn(['scope']),
+    }, o)
+  })
 }

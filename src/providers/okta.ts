@@ -6,7 +6,7 @@
  * Tokens of the org authorization server (issuer `https://<domain>`) are for Okta alone
  * ("consider these access tokens as opaque strings"): refused at creation.
  */
-import { baseUrlOf, claimFailed, invalid, readOptions, scopesIn, stringsOf } from './common.ts'
+import { baseUrlOf, claimFailed, guard, invalid, readOptions, scopesIn, stringsOf } from './common.ts'
 import { COMMON, makeProvider } from './provider.ts'
 import type { Provider, ProviderOptions } from './types.ts'
 
@@ -40,24 +40,26 @@ export interface OktaOptions extends ProviderOptions {
  * ```
  */
 export function okta(options: OktaOptions): Provider {
-  const o = readOptions(options, ['issuer', 'audience', 'clientId', ...COMMON], 'okta options')
-  const issuer = baseUrlOf(o.issuer, 'options.issuer', true)
-  if (!/^\/oauth2\/[^/]+$/.test(new URL(issuer).pathname)) {
-    invalid('options.issuer must be a custom authorization server (https://<domain>/oauth2/default or /oauth2/<id>): '
-      + 'access tokens of the org authorization server (an issuer without /oauth2/) are for Okta alone and cannot be validated locally')
-  }
-  const clients = o.clientId === undefined ? undefined : stringsOf(o.clientId, 'options.clientId')
-  return makeProvider({
-    name: 'Okta',
-    issuer,
-    jwksUrl: `${issuer}/v1/keys`,
-    algorithms: ['RS256'],
-    audience: stringsOf(o.audience, 'options.audience'),
-    required: ['iss', 'aud', 'sub', 'exp', ...(clients ? ['cid'] : [])],
-    issuerOk: (iss) => iss === issuer,
-    claims(payload) {
-      if (clients && !clients.includes(payload.cid as string)) claimFailed('cid', 'mismatch', 'the access token\'s "cid" is not one of options.clientId', payload)
-    },
-    scopes: scopesIn(['scp']),
-  }, o)
+  return guard('okta', () => {
+    const o = readOptions(options, ['issuer', 'audience', 'clientId', ...COMMON], 'okta options')
+    const issuer = baseUrlOf(o.issuer, 'options.issuer', true)
+    if (!/^\/oauth2\/[^/]+$/.test(new URL(issuer).pathname)) {
+      invalid('options.issuer must be a custom authorization server (https://<domain>/oauth2/default or /oauth2/<id>): '
+        + 'access tokens of the org authorization server (an issuer without /oauth2/) are for Okta alone and cannot be validated locally')
+    }
+    const clients = o.clientId === undefined ? undefined : stringsOf(o.clientId, 'options.clientId')
+    return makeProvider({
+      name: 'Okta',
+      issuer,
+      jwksUrl: `${issuer}/v1/keys`,
+      algorithms: ['RS256'],
+      audience: stringsOf(o.audience, 'options.audience'),
+      required: ['iss', 'aud', 'sub', 'exp', ...(clients ? ['cid'] : [])],
+      issuerOk: (iss) => iss === issuer,
+      claims(payload) {
+        if (clients && !clients.includes(payload.cid as string)) claimFailed('cid', 'mismatch', 'the access token\'s "cid" is not one of options.clientId', payload)
+      },
+      scopes: scopesIn(['scp']),
+    }, o)
+  })
 }

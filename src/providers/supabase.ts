@@ -5,7 +5,7 @@
  * `<project URL>/auth/v1/.well-known/jwks.json`. Projects still on the legacy shared JWT
  * secret (HS256) cannot be verified this way: asymmetric keys only.
  */
-import { baseUrlOf, readOptions, requiredString } from './common.ts'
+import { baseUrlOf, guard, readOptions, requiredString } from './common.ts'
 import { COMMON, makeProvider } from './provider.ts'
 import type { Provider, ProviderOptions } from './types.ts'
 
@@ -37,17 +37,19 @@ export interface SupabaseOptions extends ProviderOptions {
  * ```
  */
 export function supabase(options: SupabaseOptions): Provider {
-  const o = readOptions(options, ['url', 'audience', ...COMMON], 'supabase options')
-  const url = baseUrlOf(o.url, 'options.url')
-  const issuer = `${url}/auth/v1`
-  return makeProvider({
-    name: 'Supabase',
-    issuer,
-    jwksUrl: `${issuer}/.well-known/jwks.json`,
-    algorithms: ['ES256', 'RS256'],
-    audience: [o.audience === undefined ? 'authenticated' : requiredString(o.audience, 'options.audience')],
-    required: ['iss', 'aud', 'sub', 'exp'],
-    issuerOk: (iss) => iss === issuer,
-    scopes: () => [],
-  }, o)
+  return guard('supabase', () => {
+    const o = readOptions(options, ['url', 'audience', ...COMMON], 'supabase options')
+    const url = baseUrlOf(o.url, 'options.url')
+    const issuer = `${url}/auth/v1`
+    return makeProvider({
+      name: 'Supabase',
+      issuer,
+      jwksUrl: `${issuer}/.well-known/jwks.json`,
+      algorithms: ['ES256', 'RS256'],
+      audience: [o.audience === undefined ? 'authenticated' : requiredString(o.audience, 'options.audience')],
+      required: ['iss', 'aud', 'sub', 'exp'],
+      issuerOk: (iss) => iss === issuer,
+      scopes: () => [],
+    }, o)
+  })
 }
