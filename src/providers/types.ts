@@ -1,6 +1,6 @@
 /** Public types of isojwt/providers (API.md, Identity providers). */
 import type {
-  InferOutput, JwksCacheStore, JwksEvent, JwtPayload, Now, RemoteJwks, ResourceServer, ResourceServerCommonOptions,
+  InferOutput, JwksCacheStore, JwksEvent, JwtPayload, Now, RemoteJwks, ResourceServer, ResourceServerOptions,
   StandardSchemaV1, VerifyOptions, VerifyResult,
 } from 'isojwt'
 
@@ -29,9 +29,10 @@ export interface ProviderOptions {
 }
 
 /**
- * The options a provider's `verify` and `createVerifier` take: `VerifyOptions` without the
- * ones the provider fixes (`issuer`, `audience`, `algorithms`, `typ`: passing one is
- * `ERR_JOSE_INVALID_ARGUMENT`), plus `requiredScopes`, read where the provider keeps scopes.
+ * The options a provider's `verify` and `createVerifier` take: `VerifyOptions`, plus
+ * `requiredScopes`, read where the provider keeps scopes. The provider fixes `issuer`,
+ * `audience`, `algorithms` and `typ`: passing one is `ERR_JOSE_INVALID_ARGUMENT` (caller
+ * options only add checks).
  *
  * @example
  * ```ts
@@ -39,13 +40,9 @@ export interface ProviderOptions {
  * const options: ProviderVerifyOptions = { requiredScopes: ['orders.read'], clockTolerance: 5, maxAge: '1h' }
  * ```
  */
-export interface ProviderVerifyOptions extends Omit<VerifyOptions, 'issuer' | 'audience' | 'algorithms' | 'typ'> {
+export interface ProviderVerifyOptions extends VerifyOptions {
   /** Scopes the token must grant, read where this provider keeps them (`scope`, `scp`, Entra `roles`). */
   requiredScopes?: string[]
-  issuer?: undefined
-  audience?: undefined
-  algorithms?: undefined
-  typ?: undefined
 }
 
 /**
@@ -78,9 +75,10 @@ export interface ProviderResult<P = JwtPayload> extends VerifyResult<P> {
 export type ProviderVerifier<P = JwtPayload> = ((token: string) => Promise<ProviderResult<P>>) & { ready(): Promise<void> }
 
 /**
- * Options of a provider's `resourceServer`: everything `createResourceServer` takes but
- * what the provider fixes (`issuer`, `audience`, `jwks`, `algorithms`, `profile`), plus a
- * `schema`.
+ * Options of a provider's `resourceServer`: `createResourceServer`'s (API.md). The provider
+ * fixes `issuer`, `audience`, `jwks`, `algorithms` and `profile`: passing one is
+ * `ERR_JOSE_INVALID_ARGUMENT`; the others (`requiredScopes`, DPoP, `publicUrl`, a `schema`,
+ * …) apply as they do there.
  *
  * @example
  * ```ts
@@ -88,9 +86,7 @@ export type ProviderVerifier<P = JwtPayload> = ((token: string) => Promise<Provi
  * const options: ProviderResourceServerOptions = { requiredScopes: ['orders.read'], publicUrl: 'https://api.example' }
  * ```
  */
-export interface ProviderResourceServerOptions extends ResourceServerCommonOptions {
-  schema?: StandardSchemaV1
-}
+export type ProviderResourceServerOptions = Partial<ResourceServerOptions>
 
 /**
  * One identity provider's rules (API.md, Identity providers): its issuer, its key set,

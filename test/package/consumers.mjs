@@ -72,8 +72,8 @@ const idp: Provider = auth0({ domain: 'example.auth0.com', audience: 'api', cloc
 const granted: string[] = (await idp.verify<Claims>(token, { requiredScopes: ['read'] })).scopes
 const idpRole: 'admin' | 'user' = (await idp.createVerifier<Claims>({ cache: 10 })(token)).payload.role
 const idpKeys: KeyResolver = idp.jwks
-// @ts-expect-error: a provider fixes its issuer: callers only add checks
-await idp.verify(token, { issuer: 'https://id.example' })
+// @ts-expect-error: requiredScopes is a list of scopes
+await idp.verify(token, { requiredScopes: 'read' })
 
 // @ts-expect-error: 'none' is not an Alg
 await verify(token, jwk, { algorithms: ['none'] })
