@@ -10,9 +10,10 @@ import { defineConfig, type Options } from 'tsup'
  * The web build sets no condition of its own and is `platform: 'neutral'` (esbuild adds no
  * `node` or `browser` condition), so `#backend` takes `default`, WebCrypto, wherever it
  * is built. `#backend` never reaches dist/: it is bundled away.
- * Plus isojwt/stores, dist/stores.* (ESM + CJS, one build for every runtime): its imports
- * of the core name the package, `isojwt`, kept external, so that it runs on the copy of the
- * core the application's own `isojwt` import resolved to (one JoseError, one backend).
+ * Plus isojwt/stores, dist/stores.*, and isojwt/providers, dist/providers.* (ESM + CJS, one
+ * build for every runtime): their imports of the core name the package, `isojwt`, kept
+ * external, so that they run on the copy of the core the application's own `isojwt` import
+ * resolved to (one JoseError, one backend).
  * Plus the CLI, dist/cli.js (ESM, Node): its imports of the library become the external
  * './node.js', so the package ships one copy of the library, not two.
  */
@@ -54,6 +55,14 @@ export default defineConfig([
     entry: { stores: 'src/stores/index.ts' },
     external: ['isojwt'],
     // The type check's view of 'isojwt' (tsconfig.stores.json), kept external in the output.
+    dts: { compilerOptions: { paths: { isojwt: ['./src/index.ts'] } } },
+    clean: false,
+  },
+  {
+    ...common,
+    entry: { providers: 'src/providers/index.ts' },
+    external: ['isojwt'],
+    // As for isojwt/stores (tsconfig.providers.json): the core stays the application's own.
     dts: { compilerOptions: { paths: { isojwt: ['./src/index.ts'] } } },
     clean: false,
   },

@@ -37,7 +37,9 @@ export type {
   ReplayStore, ClientAssertionOptions, VerifyClientAssertionOptions, VerifyAccessTokenOptions, AccessTokenResult, VerifyIdTokenOptions,
 } from './oauth/types.ts'
 export type { CreateDpopProofOptions, VerifyDpopProofOptions, DpopProofResult, DpopNonceCheck } from './oauth/dpop-types.ts'
-export type { ResourceServerOptions, ResourceServer, AuthOutcome, NodeLikeRequest, DpopFetch } from './oauth/resource-types.ts'
+export type {
+  ResourceServerOptions, ResourceServerCommonOptions, ResourceServerVerifierOptions, ResourceServer, AuthOutcome, NodeLikeRequest, DpopFetch,
+} from './oauth/resource-types.ts'
 
 // Which crypto backend this build uses (an internal tag read by the runtime test runners).
 import { JoseError } from './errors.ts'

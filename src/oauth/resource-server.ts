@@ -19,13 +19,16 @@ import { verifyDpopProof } from './dpop.ts'
 import { normaliseHtu } from './htu.ts'
 import { createDpopNonces, type DpopNonces } from './nonce.ts'
 import { memoryReplayStore } from './replay.ts'
-import type { AuthOutcome, NodeLikeRequest, ResourceServer, ResourceServerOptions } from './resource-types.ts'
+import type { AuthOutcome, NodeLikeRequest, ResourceServer, ResourceServerOptions, ResourceServerVerifierOptions } from './resource-types.ts'
 import type { ReplayStore } from './types.ts'
 import { challenges, type Scheme } from './www-authenticate.ts'
 
 const NAMES = ['issuer', 'audience', 'jwks', 'algorithms', 'requiredScopes', 'profile', 'dpop', 'dpopAlgorithms', 'dpopNonce',
-  'replayStore', 'proofMaxAge', 'publicUrl', 'realm', 'schema', 'clockTolerance', 'now', 'maxTokenLength'] as const
+  'replayStore', 'proofMaxAge', 'publicUrl', 'realm', 'schema', 'clockTolerance', 'now', 'maxTokenLength', 'verifier'] as const
+/** What `verifier` replaces: it verifies the token by its own rules (an identity provider's, isojwt/providers). */
+const VERIFIER_OWNS = ['issuer', 'audience', 'jwks', 'algorithms', 'profile', 'schema'] as const
 type Keys = KeyInput | KeyResolver
+type Verifier = (token: string) => Promise<unknown>
 
 /** RFC 7235 §2.1 auth-scheme, one or more spaces, RFC 7235 token68 (RFC 6750 §2.1). */
 const CREDENTIALS = /^([^ ]+)(?: +([^]*))?$/
@@ -56,6 +59,7 @@ interface Server {
   tol: number
   now: Now | undefined
   maxTokenLength: number | undefined
+  verifier: Verifier | undefined
 }
 
 /**
@@ -80,13 +84,32 @@ function readPublicUrl(value: unknown): string | undefined {
   return (value as string).replace(/\/$/, '')
 }
 
+type TokenRules = Pick<Server, 'issuers' | 'issuerFn' | 'audience' | 'keys' | 'byIssuer' | 'algorithms' | 'jwtProfile' | 'verifier'>
+
+/**
+ * How the access token is verified: by the server's issuer, audience, key sets and profile,
+ * or by the caller's `verifier`, which then owns all of them (one source of rules, never two).
+ */
+function tokenRules(o: Record<string, unknown>): TokenRules {
+  if (o.verifier !== undefined) {
+    if (typeof o.verifier !== 'function') invalid('options.verifier must be a function (token) => Promise<VerifyResult>')
+    const both = VERIFIER_OWNS.find((n) => o[n] !== undefined)
+    if (both) invalid(`options.${both} cannot be given with options.verifier, which verifies the token by its own rules`)
+    return { issuers: undefined, issuerFn: undefined, audience: [], keys: undefined, byIssuer: undefined, algorithms: undefined, jwtProfile: true, verifier: o.verifier as Verifier }
+  }
+  if (o.profile !== undefined && o.profile !== 'at+jwt' && o.profile !== 'jwt') invalid("options.profile must be 'at+jwt' or 'jwt'")
+  const issuerFn = typeof o.issuer === 'function' ? o.issuer as IssuerFunction : undefined
+  const issuers = issuerFn ? undefined : optStrings(o.issuer, 'options.issuer') ?? invalid('options.issuer is required')
+  return {
+    issuers, issuerFn, audience: optStrings(o.audience, 'options.audience') ?? invalid('options.audience is required'),
+    ...readJwks(o.jwks, issuers), algorithms: checkAlgorithms(o.algorithms), jwtProfile: o.profile === 'jwt', verifier: undefined,
+  }
+}
+
 function plan(options: unknown): Server {
   if (options === undefined) invalid('options are required')
   const o = readOptions(options, NAMES)
-  const issuerFn = typeof o.issuer === 'function' ? o.issuer as IssuerFunction : undefined
-  const issuers = issuerFn ? undefined : optStrings(o.issuer, 'options.issuer') ?? invalid('options.issuer is required')
   const schemes = SCHEMES.get(o.dpop === undefined ? 'allowed' : o.dpop as string) ?? invalid("options.dpop must be 'allowed', 'required' or 'off'")
-  if (o.profile !== undefined && o.profile !== 'at+jwt' && o.profile !== 'jwt') invalid("options.profile must be 'at+jwt' or 'jwt'")
   if (o.realm !== undefined && (typeof o.realm !== 'string' || !REALM.test(o.realm))) invalid('options.realm must be printable ASCII without " or \\')
   const ml = o.maxTokenLength
   if (ml !== undefined && !(Number.isSafeInteger(ml) && (ml as number) > 0)) invalid('options.maxTokenLength must be a positive integer')
@@ -94,9 +117,8 @@ function plan(options: unknown): Server {
   const now = checkNow(o.now)
   const dn = o.dpopNonce === undefined ? undefined : readOptions(o.dpopNonce, ['secret', 'lifetime'] as const, () => '.dpopNonce')
   return {
-    issuers, issuerFn, audience: optStrings(o.audience, 'options.audience') ?? invalid('options.audience is required'),
-    ...readJwks(o.jwks, issuers),
-    algorithms: checkAlgorithms(o.algorithms), scopes: checkRequiredScopes(o.requiredScopes), jwtProfile: o.profile === 'jwt',
+    ...tokenRules(o),
+    scopes: checkRequiredScopes(o.requiredScopes),
     schemes, dpopAlgs: checkDpopAlgorithms(o.dpopAlgorithms),
     nonces: dn && createDpopNonces({ secret: dn.secret, lifetime: dn.lifetime, now }),
     // API.md: without a store each server keeps its own, bounded, never dropping a live jti.
@@ -114,6 +136,19 @@ interface Token {
   key: CryptoKey
   /** The payload as signed (before any schema): the binding and scopes are read here. */
   raw: JsonObject
+  /** The scopes a `verifier` read, wherever its rules keep them; else the `scope` claim is read. */
+  scopes?: string[]
+}
+
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string')
+
+/** The caller's `verifier`: its result must be a verification's (a programming error otherwise, which rejects). */
+async function verifiedBy(verifier: Verifier, token: string, raw: JsonObject): Promise<Token> {
+  const r = await verifier(token) as { header?: unknown; payload?: unknown; key?: unknown; scopes?: unknown } | undefined
+  if (!isPlainObject(r?.header) || typeof r.payload !== 'object' || r.payload === null || r.key === undefined || (r.scopes !== undefined && !isStrings(r.scopes))) {
+    invalid('options.verifier must resolve to a verification result ({ header, payload, key, scopes? })')
+  }
+  return { header: r!.header as JwsHeader, payload: r!.payload as JwtPayload, key: r!.key as CryptoKey, raw, ...(r!.scopes !== undefined && { scopes: [...r!.scopes as string[]] }) }
 }
 
 /**
@@ -125,6 +160,7 @@ interface Token {
  */
 async function verifyToken(s: Server, token: string): Promise<Token> {
   const raw = decode(token, s.maxTokenLength === undefined ? undefined : { maxTokenLength: s.maxTokenLength }).payload as JsonObject
+  if (s.verifier) return verifiedBy(s.verifier, token, raw)
   const iss = typeof raw.iss === 'string' && raw.iss !== '' ? raw.iss : undefined
   const keys = s.byIssuer ? (iss !== undefined && s.byIssuer.get(iss)) || fail('ERR_JWKS_NO_MATCHING_KEY', 'no key set for the token issuer') : s.keys!
   const common = {
@@ -217,7 +253,7 @@ async function authenticate(s: Server, request: unknown): Promise<AuthOutcome> {
       if (current !== undefined && sent !== current) extra = nonceHeaders(current)
     }
     // RFC 9068 §2.2.3: a space-separated string ('at+jwt' requires it; a plain JWT may carry none, or another form: no scopes).
-    const granted = typeof t.raw.scope === 'string' ? scopesOf(t.raw) : []
+    const granted = t.scopes ?? (typeof t.raw.scope === 'string' ? scopesOf(t.raw) : [])
     if (s.scopes.some((x) => !granted.includes(x))) {
       const e = new JoseError('ERR_JWT_CLAIM_INVALID', 'the access token lacks a required scope', { claim: 'scope', reason: 'mismatch', payload: t.payload })
       return failure(s, e, used, extra, s.scopes.join(' '))
@@ -236,6 +272,10 @@ async function authenticate(s: Server, request: unknown): Promise<AuthOutcome> {
  * answers an outcome: the verified token, its scopes, the scheme and the DPoP key
  * thumbprint; or the status (400, 401, 403, 503), the headers (`www-authenticate`,
  * `dpop-nonce`) and `response()` to send. It never rejects for what the request carries.
+ * With `verifier` (`ResourceServerVerifierOptions`), that function verifies the token by its
+ * own rules (a provider's from `isojwt/providers`) in place of `issuer`, `audience`, `jwks`,
+ * `algorithms`, `profile` and `schema`, and the scopes its result carries are the ones
+ * `requiredScopes` reads.
  *
  * @example
  * ```ts
@@ -253,7 +293,7 @@ async function authenticate(s: Server, request: unknown): Promise<AuthOutcome> {
  * }
  * ```
  */
-export function createResourceServer(options: ResourceServerOptions): ResourceServer {
+export function createResourceServer(options: ResourceServerOptions | ResourceServerVerifierOptions): ResourceServer {
   const s = validating(() => plan(options))
   return { authenticate: (request: Request | NodeLikeRequest) => authenticate(s, request) }
 }

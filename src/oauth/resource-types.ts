@@ -5,7 +5,8 @@ import type { ReplayStore } from './types.ts'
 
 /**
  * Options of `createResourceServer`. `jwks` may be a record of key sets by issuer: a
- * token is checked only with the set of its own issuer.
+ * token is checked only with the set of its own issuer. (`ResourceServerVerifierOptions`
+ * is the other form: a `verifier` with rules of its own instead of these six.)
  *
  * @example
  * ```ts
@@ -16,16 +17,46 @@ import type { ReplayStore } from './types.ts'
  * }
  * ```
  */
-export interface ResourceServerOptions {
+export interface ResourceServerOptions extends ResourceServerCommonOptions {
   /** The accepted issuer(s), or a function called with the verified `iss` and payload (`IssuerFunction`; with a record of key sets, the record's names are the issuers and the function must accept too). */
   issuer: string | string[] | IssuerFunction
   audience: string | string[]
   jwks: KeyInput | KeyResolver | Record<string, KeyInput | KeyResolver>
   algorithms?: Alg[]
-  /** Scopes every request needs; missing ones answer 403 `insufficient_scope`. */
-  requiredScopes?: string[]
   /** `'at+jwt'` (RFC 9068, default) or `'jwt'` (`verify`'s rules, for plain JWT access tokens). */
   profile?: 'at+jwt' | 'jwt'
+  schema?: StandardSchemaV1
+}
+
+/**
+ * A resource server whose access tokens a function verifies, by rules of its own (a
+ * provider's `createVerifier()` from `isojwt/providers` is one): the result's `scopes`, when
+ * it has them, are what `requiredScopes` reads; otherwise the token's `scope` claim.
+ *
+ * @example
+ * ```ts
+ * import { createResourceServer, createVerifier, createRemoteJwks } from 'isojwt'
+ * const verifyToken = createVerifier(createRemoteJwks('https://as.example/jwks'), { issuer: 'https://as.example', audience: 'api', algorithms: ['RS256'] })
+ * const rs = createResourceServer({ verifier: verifyToken, publicUrl: 'https://api.example' })
+ * ```
+ */
+export interface ResourceServerVerifierOptions extends ResourceServerCommonOptions {
+  /** Verifies the token (rejecting with a JoseError); `scopes` in its result replace the `scope` claim's. */
+  verifier: (token: string) => Promise<{ header: JwsHeader; payload: unknown; key: CryptoKey; scopes?: readonly string[] }>
+}
+
+/**
+ * What every resource server takes, whichever way its tokens are verified.
+ *
+ * @example
+ * ```ts
+ * import type { ResourceServerCommonOptions } from 'isojwt'
+ * const common: ResourceServerCommonOptions = { requiredScopes: ['orders:read'], dpop: 'allowed', publicUrl: 'https://api.example' }
+ * ```
+ */
+export interface ResourceServerCommonOptions {
+  /** Scopes every request needs; missing ones answer 403 `insufficient_scope`. */
+  requiredScopes?: string[]
   /** `'allowed'` (default): Bearer and DPoP; `'required'`: DPoP only; `'off'`: Bearer only. */
   dpop?: 'allowed' | 'required' | 'off'
   /** Default ES256, EdDSA, Ed25519, PS256, RS256; asymmetric only. */
@@ -39,7 +70,6 @@ export interface ResourceServerOptions {
   /** The public origin (and path prefix) requests arrive at, for `htu`; required for Node-style requests. */
   publicUrl?: string
   realm?: string
-  schema?: StandardSchemaV1
   clockTolerance?: Duration
   now?: Now
   maxTokenLength?: number

@@ -23,10 +23,13 @@ function detectRuntime() {
 
 const entry = env('ISOJWT_ENTRY')
 const lib = await import(entry ? new URL(entry, import.meta.url).href : 'isojwt')
+// ISOJWT_PROVIDERS_ENTRY, like ISOJWT_ENTRY, for the providers section (default 'isojwt/providers').
+const providersEntry = env('ISOJWT_PROVIDERS_ENTRY')
+const providers = await import(providersEntry ? new URL(providersEntry, import.meta.url).href : 'isojwt/providers')
 const runtime = env('ISOJWT_RUNTIME') ?? detectRuntime()
 const started = Date.now()
 const server = await startJwksServer()
-const result = await runSuite(lib, { runtime, jwksBaseUrl: server.url })
+const result = await runSuite(lib, { runtime, jwksBaseUrl: server.url, providers })
 await server.close()
 console.log(`conformance: runtime ${runtime}, backend ${String(result.backend)}, ${((Date.now() - started) / 1000).toFixed(1)} s`)
 const code = result.failed === 0 && result.passed > 0 ? 0 : 1

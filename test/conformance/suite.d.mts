@@ -12,6 +12,8 @@ export interface SuiteOptions {
    * key sets' section; required where the MATRIX row has `remoteJwks: true`.
    */
   jwksBaseUrl?: string
+  /** The module imported as 'isojwt/providers', for the 'providers' section (required). */
+  providers?: object
 }
 
 export interface SuiteResult {

@@ -15,6 +15,8 @@
 //   now        the fixed clock the claim tests use, a Date or a function returning one
 //              (default 2023-11-14T22:13:20Z = 1_700_000_000 s). Claim tests never read
 //              the real clock; one smoke test does.
+//   providers  the module the runner imported as 'isojwt/providers' (its 'providers'
+//              section fails when it is missing)
 //   jwksBaseUrl  origin of the loopback JWK Set server the runner started
 //              (test/runtimes/jwks-server.mjs). Required where the matrix row says
 //              `remoteJwks: true`: the 'remote key sets' section then fails rather than
@@ -1815,6 +1817,61 @@ function jweTests(t, ctx) {
   })
 }
 
+// ───────────────────────────── isojwt/providers ─────────────────────────────
+
+/** The factories isojwt/providers exports (API.md, Identity providers). */
+const PROVIDERS = Object.freeze(['auth0', 'clerk', 'cognito', 'entraId', 'firebase', 'google', 'keycloak', 'okta', 'supabase'])
+
+/**
+ * One provider (Entra ID, multi-tenant: its rules reach furthest) through an injected
+ * fetch: nothing fetched at creation, its key URL over https, a listed tenant accepted,
+ * another tenant, a Graph token and a caller's issuer refused, with the root's JoseError.
+ * The runner passes the module it imported as 'isojwt/providers' (opts.providers).
+ */
+function providerTests(t, ctx) {
+  const { lib } = ctx
+  const p = ctx.providers
+  t('isojwt/providers was loaded and has the nine providers', () => {
+    ok(p !== null && typeof p === 'object', 'the runner gave no isojwt/providers module (opts.providers)')
+    eq(PROVIDERS.filter((n) => typeof p[n] !== 'function'), [], 'providers that are not functions')
+  })
+  if (p === null || typeof p !== 'object' || typeof p.entraId !== 'function') return
+  const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47'
+  const OTHER = 'cbb1a5ac-f33b-45fa-9bf5-f37db0fed422'
+  const KEYS = 'https://login.microsoftonline.com/organizations/discovery/v2.0/keys'
+  t('entraId (organizations, allowedTenants) through an injected fetch', async () => {
+    const { privateKey, publicKey } = await ctx.pair('RS256')
+    const { kty, n, e } = await lib.exportJwk(publicKey)
+    const urls = []
+    const fetch = async (url) => {
+      urls.push(String(url))
+      const keys = [{ kty, n, e, use: 'sig', kid: 'k1', issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0' }]
+      return new Response(JSON.stringify({ keys }), { status: 200, headers: { 'content-type': 'application/json' } })
+    }
+    const entra = p.entraId({ tenant: 'organizations', audience: 'api://conformance', allowedTenants: [TENANT], fetch, now: ctx.NOW })
+    eq(urls, [], 'requests made at creation')
+    const claims = (tid) => ({ iss: `https://login.microsoftonline.com/${tid}/v2.0`, tid, aud: 'api://conformance', sub: 's', iat: ctx.NOW_S, exp: ctx.NOW_S + 60, scp: 'read write' })
+    const sign = (c, header = {}) => lib.sign(c, privateKey, { alg: 'RS256', kid: 'k1', header })
+    const r = await entra.verify(await sign(claims(TENANT)), { requiredScopes: ['read'] })
+    eq([r.payload.tid, r.scopes], [TENANT, ['read', 'write']], 'tid and scopes of the accepted token')
+    eq(urls, [KEYS], 'the key URL requested')
+    const foreign = await ctx.rejects(() => sign(claims(OTHER)).then((x) => entra.verify(x)), 'ERR_JWT_CLAIM_INVALID', 'a tenant not in allowedTenants')
+    eq(foreign.claim, 'tid', 'the claim of the refusal')
+    ok(foreign instanceof ctx.rawLib.JoseError, 'the refusal is the root\'s JoseError (one copy of the core)')
+    await ctx.rejects(() => sign(claims(TENANT), { nonce: 'graph' }).then((x) => entra.verify(x)), 'ERR_JWS_SIGNATURE_INVALID', 'a Microsoft Graph token')
+    await ctx.rejects(() => sign(claims(TENANT)).then((x) => entra.verify(x, { issuer: claims(TENANT).iss })), 'ERR_JOSE_INVALID_ARGUMENT', 'a caller\'s issuer')
+  })
+  t('a multi-tenant entraId without allowedTenants is refused at creation', () => {
+    let thrown
+    try {
+      p.entraId({ tenant: 'common', audience: 'api://conformance' })
+    } catch (e) {
+      thrown = e
+    }
+    eq(lib.isJoseError(thrown) && thrown.code, 'ERR_JOSE_INVALID_ARGUMENT', 'entraId({ tenant: common }) without allowedTenants')
+  })
+}
+
 // ───────────────────────────── sections and the runner ─────────────────────────────
 
 /**
@@ -1841,6 +1898,8 @@ const SECTIONS = [
   { name: 'discovery', tests: (t, ctx) => discoveryTests(t, ctx, HELPERS) },
   // API.md "OAuth 2.0 and OpenID Connect profiles".
   { name: 'oauth', tests: oauthTests },
+  // API.md "Identity providers": isojwt/providers, given by the runner (opts.providers).
+  { name: 'providers', tests: providerTests },
 ]
 
 /** What keysets.mjs borrows from this harness. */
@@ -1896,6 +1955,7 @@ export async function runSuite(lib, opts = {}) {
     ctx.jwksBaseUrl = opts?.jwksBaseUrl
     /** A fact the suite observed but does not judge (a matrix entry still 'either'). */
     ctx.note = (line) => log(`note ${line}`)
+    ctx.providers = opts?.providers
     const before = snapshotPrototypes()
     // Start every key generation now, concurrently: tests await the shared promises.
     if (row) for (const alg of row.mustRoundTrip) if (KIND[alg] !== 'oct') ctx.pair(alg)

@@ -3,6 +3,7 @@
 // The 'remote key sets' section needs a JWK Set server on loopback: started here.
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import * as lib from '../../src/index.ts'
+import * as providers from '../../src/providers/index.ts'
 import { startJwksServer } from '../runtimes/jwks-server.mjs'
 import { MATRIX } from './matrix.mjs'
 import { runSuite } from './suite.mjs'
@@ -18,7 +19,7 @@ const runtime = process.env.ISOJWT_BACKEND === 'node' ? 'node20' : 'node20-web'
 
 test(`conformance suite (${runtime} row of the capability matrix)`, async () => {
   const lines: string[] = []
-  const result = await runSuite(lib, { runtime, log: (line) => lines.push(line), jwksBaseUrl: server.url })
+  const result = await runSuite(lib, { runtime, log: (line) => lines.push(line), jwksBaseUrl: server.url, providers })
   expect(lines.at(-1)).toBe(`${result.passed} passed, ${result.failed} failed`)
   expect(result.backend).toBe(MATRIX[runtime].backend)
   expect(result.failures).toEqual([])

@@ -574,7 +574,7 @@ const SPECS: FnSpec[] = [
     isAsync: false,
     positions: () => {
       const OPTS = ['issuer', 'audience', 'jwks', 'algorithms', 'requiredScopes', 'profile', 'dpop', 'dpopAlgorithms', 'dpopNonce',
-        'replayStore', 'proofMaxAge', 'publicUrl', 'realm', 'schema', 'clockTolerance', 'now', 'maxTokenLength']
+        'replayStore', 'proofMaxAge', 'publicUrl', 'realm', 'schema', 'clockTolerance', 'now', 'maxTokenLength', 'verifier']
       const base = (): unknown[] => [{ issuer: 'https://as.example', audience: 'api', jwks: SECRET, algorithms: ['HS256'], now: NOW, publicUrl: 'https://rs.example' }]
       const request = () => ({ method: 'GET', url: '/x', headers: { authorization: `DPoP ${TOKEN}`, dpop: DPOP_PROOF } })
       /** authenticate with a hostile value in one place of the request: an outcome, or a JoseError rejection. */

@@ -7,8 +7,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import {
-  createDpopFetch, createDpopProof, createResourceServer, exportJwk, generateKeyPair, JoseError, signJws, thumbprint,
-  type AuthOutcome, type Jwk, type ResourceServerOptions,
+  createDpopFetch, createDpopProof, createResourceServer, exportJwk, generateKeyPair, JoseError, signJws, thumbprint, verify,
+  type AuthOutcome, type Jwk, type ResourceServerOptions, type ResourceServerVerifierOptions,
 } from '../../src/index.ts'
 import { createDpopNonces } from '../../src/oauth/nonce.ts'
 import { memoryReplayStore } from '../../src/oauth/replay.ts'
@@ -364,6 +364,55 @@ describe('createResourceServer: options checked at creation', () => {
   for (const [name, o] of bad) {
     it(`refuses ${name}`, () => expect(() => server(o)).toThrow(expect.objectContaining({ code: 'ERR_JOSE_INVALID_ARGUMENT' })))
   }
+})
+
+describe('createResourceServer: a verifier of its own (isojwt/providers)', () => {
+  // The verifier owns the token's rules; the server keeps the request, DPoP and outcome parts.
+  const own = (scopes?: string[]) => async (t: string) => {
+    const r = await verify(t, as.pub, { issuer: ISS, audience: AUD, typ: 'at+jwt', now: NOW })
+    return { ...r, ...(scopes && { scopes }) }
+  }
+  const viaVerifier = (o: Partial<ResourceServerVerifierOptions> = {}) =>
+    createResourceServer({ verifier: own(), now: NOW, dpopAlgorithms: ['ES256', 'EdDSA'], ...o })
+
+  it('a token the verifier accepts: ok, its scopes (the verifier\'s own when it reads them elsewhere)', async () => {
+    const ok = await viaVerifier().authenticate(req({ authorization: `Bearer ${await at()}` }))
+    expect(ok.ok && [ok.scheme, ok.payload.sub, ok.scopes]).toEqual(['Bearer', 'user-1', ['read', 'write']])
+    const elsewhere = await viaVerifier({ verifier: own(['orders:read']) }).authenticate(req({ authorization: `Bearer ${await at({ scope: undefined })}` }))
+    expect(elsewhere.ok && elsewhere.scopes).toEqual(['orders:read'])
+  })
+
+  it('requiredScopes reads the verifier\'s scopes: 403 when one is missing', async () => {
+    await expectFailure(viaVerifier({ verifier: own(['orders:read']), requiredScopes: ['orders:write'] }).authenticate(req({ authorization: `Bearer ${await at()}` })),
+      403, `Bearer error="insufficient_scope", error_description="ERR_JWT_CLAIM_INVALID", scope="orders:write", DPoP ${ALGS}`, 'ERR_JWT_CLAIM_INVALID', 'scope')
+    const ok = await viaVerifier({ verifier: own(['orders:write']), requiredScopes: ['orders:write'] }).authenticate(req({ authorization: `Bearer ${await at({ scope: undefined })}` }))
+    expect(ok.ok).toBe(true)
+  })
+
+  it('the verifier\'s refusal is the outcome: 401 with its code; DPoP binding still checked by the server', async () => {
+    await expectFailure(viaVerifier().authenticate(req({ authorization: `Bearer ${await at({ exp: NOW_S - 1 })}` })), 401, bearerError('ERR_JWT_EXPIRED'), 'ERR_JWT_EXPIRED')
+    await expectFailure(viaVerifier().authenticate(req({ authorization: `Bearer ${await at({}, true)}` })), 401, bearerError('ERR_DPOP_INVALID'), 'ERR_DPOP_INVALID', 'cnf')
+    const t = await at({}, true)
+    const ok = await viaVerifier().authenticate(req({ authorization: `DPoP ${t}`, dpop: await proof(t) }))
+    expect(ok.ok && [ok.scheme, ok.jkt]).toEqual(['DPoP', jkt])
+  })
+
+  it('with issuer, audience, jwks, algorithms, profile or schema beside it, or not a function: refused at creation', () => {
+    for (const extra of [{ issuer: ISS }, { audience: AUD }, { jwks: as.pub }, { algorithms: ['ES256'] }, { profile: 'jwt' }, { schema: {} }]) {
+      expect(() => createResourceServer({ verifier: own(), ...extra } as never)).toThrow(expect.objectContaining({ code: 'ERR_JOSE_INVALID_ARGUMENT' }))
+    }
+    for (const v of [1, 'x', {}, null]) expect(() => createResourceServer({ verifier: v } as never)).toThrow(expect.objectContaining({ code: 'ERR_JOSE_INVALID_ARGUMENT' }))
+  })
+
+  it('a verifier that answers something else than a verification rejects (a programming error)', async () => {
+    const t = await at()
+    for (const answer of [undefined, {}, { header: {}, payload: {} }, { header: {}, payload: {}, key: {}, scopes: 'read' }, { header: {}, payload: {}, key: {}, scopes: [1] }]) {
+      const rs = createResourceServer({ verifier: async () => answer as never, now: NOW })
+      await expect(rs.authenticate(req({ authorization: `Bearer ${t}` }))).rejects.toMatchObject({ code: 'ERR_JOSE_INVALID_ARGUMENT' })
+    }
+    const thrower = createResourceServer({ verifier: async () => { throw new TypeError('bug') }, now: NOW })
+    await expect(thrower.authenticate(req({ authorization: `Bearer ${t}` }))).rejects.toMatchObject({ code: 'ERR_JOSE_INVALID_ARGUMENT' })
+  })
 })
 
 describe('createDpopFetch', () => {

@@ -67,6 +67,14 @@ try {
   }
 }
 
+// isojwt/providers: its types name the root's (one copy of the core's types too).
+const idp: Provider = auth0({ domain: 'example.auth0.com', audience: 'api', clockTolerance: '5s' })
+const granted: string[] = (await idp.verify<Claims>(token, { requiredScopes: ['read'] })).scopes
+const idpRole: 'admin' | 'user' = (await idp.createVerifier<Claims>({ cache: 10 })(token)).payload.role
+const idpKeys: KeyResolver = idp.jwks
+// @ts-expect-error: requiredScopes is a list of scopes
+await idp.verify(token, { requiredScopes: 'read' })
+
 // @ts-expect-error: 'none' is not an Alg
 await verify(token, jwk, { algorithms: ['none'] })
 // @ts-expect-error: registered claims keep their RFC 7519 types
@@ -81,10 +89,13 @@ const functions = `createLocalJwks, createVerifier, decode, exportJwk, generateK
 const esmHead = `import { ${functions} } from 'isojwt'
 import type { ${names} } from 'isojwt'
 import { verify as verifyWeb } from 'isojwt/web'
+import { auth0, type Provider } from 'isojwt/providers'
 `
 
 // CommonJS has no top-level await: there the body runs inside an async function.
-const cjsHead = esmHead.replace("import { verify as verifyWeb } from 'isojwt/web'", "import web = require('isojwt/web')\nconst verifyWeb = web.verify")
+const cjsHead = esmHead
+  .replace("import { verify as verifyWeb } from 'isojwt/web'", "import web = require('isojwt/web')\nconst verifyWeb = web.verify")
+  .replace("import { auth0, type Provider } from 'isojwt/providers'", "import providers = require('isojwt/providers')\nconst auth0 = providers.auth0\ntype Provider = providers.Provider")
 
 /**
  * name → { tsconfig, files, expectErrors? }. Without expectErrors tsc must succeed; with

@@ -157,25 +157,33 @@ async function main() {
     }
   })
 
-  await check('isojwt/stores imports the core by its name and bundles none of it (dist/stores.*)', async () => {
-    // API.md, Shared stores: one copy of the core (one JoseError, one set of caches, one backend).
-    const esm = readFileSync(join(installedDir, 'dist/stores.js'), 'utf8')
-    const cjs = readFileSync(join(installedDir, 'dist/stores.cjs'), 'utf8')
-    assert(/^import \{[^}]*\} from 'isojwt';$/m.test(esm), 'dist/stores.js does not import from \'isojwt\'')
-    assert(/\brequire\('isojwt'\)/.test(cjs), 'dist/stores.cjs does not require(\'isojwt\')')
-    for (const [file, text] of [['dist/stores.js', esm], ['dist/stores.cjs', cjs]]) {
-      // Markers of the core: its error class, its brand, its crypto calls, its base64url checks.
-      for (const marker of [/class JoseError/, /Symbol\.for\(['"]isojwt\.JoseError/, /subtle\.(?:sign|verify|importKey)/, /#backend/, /\bfrom ['"]\.\//, /require\(['"]\.\//]) {
-        assert(!marker.test(text), `${file} carries core code or a relative import (${marker})`)
+  // API.md: isojwt/stores and isojwt/providers import the core through the package's root entry
+  // (one copy of the core: one JoseError, one set of caches, one backend). Each entry's probe
+  // makes it throw a JoseError at once, which must be the root's.
+  const TOP = [
+    ['stores', 's.redisReplayStore({})'],
+    ['providers', "s.okta({ issuer: 'https://example.okta.com', audience: 'api' })"],
+  ]
+  for (const [sub, probe] of TOP) {
+    await check(`isojwt/${sub} imports the core by its name and bundles none of it (dist/${sub}.*)`, async () => {
+      const esm = readFileSync(join(installedDir, `dist/${sub}.js`), 'utf8')
+      const cjs = readFileSync(join(installedDir, `dist/${sub}.cjs`), 'utf8')
+      assert(/^import \{[^}]*\} from 'isojwt';$/m.test(esm), `dist/${sub}.js does not import from 'isojwt'`)
+      assert(/\brequire\('isojwt'\)/.test(cjs), `dist/${sub}.cjs does not require('isojwt')`)
+      for (const [file, text] of [[`dist/${sub}.js`, esm], [`dist/${sub}.cjs`, cjs]]) {
+        // Markers of the core: its error class, its brand, its crypto calls, its base64url checks.
+        for (const marker of [/class JoseError/, /Symbol\.for\(['"]isojwt\.JoseError/, /subtle\.(?:sign|verify|importKey)/, /#backend/, /\bfrom ['"]\.\//, /require\(['"]\.\//]) {
+          assert(!marker.test(text), `${file} carries core code or a relative import (${marker})`)
+        }
       }
-    }
-    // Loaded from the installed package, both ways: its errors are the root's JoseError.
-    for (const [entry, load] of [['esm', "const s = await import('isojwt/stores'); const r = await import('isojwt')"], ['cjs', "const s = require('isojwt/stores'); const r = require('isojwt')"]]) {
-      const code = `${load}; try { s.redisReplayStore({}) } catch (e) { console.log(e instanceof r.JoseError && e.code) }`
-      const r = await run(process.execPath, entry === 'esm' ? ['--input-type=module', '-e', code] : ['-e', `(async () => { ${code} })()`], { cwd: appDir })
-      assert(r.out.trim() === 'ERR_JOSE_INVALID_ARGUMENT', `${entry}: ${r.all}`)
-    }
-  })
+      // Loaded from the installed package, both ways: its errors are the root's JoseError.
+      for (const [entry, load] of [['esm', `const s = await import('isojwt/${sub}'); const r = await import('isojwt')`], ['cjs', `const s = require('isojwt/${sub}'); const r = require('isojwt')`]]) {
+        const code = `${load}; try { ${probe} } catch (e) { console.log(e instanceof r.JoseError && e.code) }`
+        const r = await run(process.execPath, entry === 'esm' ? ['--input-type=module', '-e', code] : ['-e', `(async () => { ${code} })()`], { cwd: appDir })
+        assert(r.out.trim() === 'ERR_JOSE_INVALID_ARGUMENT', `${entry}: ${r.all}`)
+      }
+    })
+  }
 
   await check('no runtime dependencies, no install scripts', () => {
     const installed = JSON.parse(readFileSync(join(installedDir, 'package.json'), 'utf8'))
@@ -308,11 +316,11 @@ async function checkJsr() {
   await check('jsr.json: same version as package.json, exports ./src entry files', () => {
     assert(jsr.version === pkg.version, `jsr.json version ${jsr.version}, package.json ${pkg.version}`)
     for (const [k, v] of Object.entries(jsr.exports)) assert(existsSync(join(ROOT, v)), `jsr.json export ${k}: ${v} does not exist`)
-    // isojwt/stores is npm-only: its entry imports the core as 'isojwt' (one copy of it),
-    // which JSR cannot map to the package's own source without type-checking the core
-    // from a second root (deno check then fails in core files). Deno uses npm:isojwt/stores
-    // (test/runtimes/run-stores-deno.mjs runs it so).
-    const NPM_ONLY = new Set(['./package.json', './stores'])
+    // isojwt/stores and isojwt/providers are npm-only: their entries import the core as
+    // 'isojwt' (one copy of it), which JSR cannot map to the package's own source without
+    // type-checking the core from a second root (deno check then fails in core files). Deno
+    // uses npm:isojwt/stores (test/runtimes/run-stores-deno.mjs runs it so) and npm:isojwt/providers.
+    const NPM_ONLY = new Set(['./package.json', './stores', './providers'])
     assert(Object.keys(jsr.exports).sort().join() === Object.keys(pkg.exports).filter((s) => !NPM_ONLY.has(s)).sort().join(),
       `jsr.json exports ${Object.keys(jsr.exports)} differ from the npm subpaths`)
   })

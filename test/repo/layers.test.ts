@@ -1,8 +1,8 @@
 /**
  * The layer rule (STYLE.md, ARCHITECTURE.md): imports go one way, encoding → jose → jwa →
  * backend → keys → jws → jwt → oauth → the public index → the CLI, with jwks beside jwt
- * (neither imports the other), and isojwt/stores on top (it reaches the core only by the
- * package name, `isojwt`, which its build keeps external). `errors.ts` and `types.ts` import nothing and anyone may
+ * (neither imports the other), and isojwt/stores and isojwt/providers on top (they reach the
+ * core only by the package name, `isojwt`, which their builds keep external). `errors.ts` and `types.ts` import nothing and anyone may
  * import them. Read from the source text: every relative import of every file in src/, and
  * every `#name` import (package.json `imports`, e.g. `#backend`), ranked by its default target.
  */
@@ -16,7 +16,7 @@ const SRC = path.resolve(import.meta.dirname, '../../src')
 const RANK: ReadonlyMap<string, number> = new Map([
   ['errors.ts', 0], ['types.ts', 0],
   ['encoding', 1], ['jose', 2], ['jwa', 3], ['backend', 4], ['keys', 5], ['jws', 6], ['jwe', 6],
-  ['jwt', 7], ['jwks', 7], ['oauth', 8], ['index.ts', 9], ['stores', 9], ['cli', 10],
+  ['jwt', 7], ['jwks', 7], ['oauth', 8], ['index.ts', 9], ['stores', 9], ['providers', 9], ['cli', 10],
 ])
 
 /**
@@ -92,10 +92,10 @@ describe('layers: imports go one way', () => {
       .toEqual(['jwa/policy.ts → keys/describe.ts', 'jwks/local.ts → jwt/verify.ts'])
   })
 
-  it('src/stores imports its own files and the core by the package name only (one copy of the core)', () => {
-    // API.md: isojwt/stores imports the core through the package's root entry, never a
-    // second bundled copy (one set of caches, one backend); nothing else imports stores.
-    const stores = files(path.join(SRC, 'stores'))
+  it.each(['stores', 'providers'])('src/%s imports its own files and the core by the package name only (one copy of the core)', (dir) => {
+    // API.md: isojwt/stores and isojwt/providers import the core through the package's root
+    // entry, never a second bundled copy (one set of caches, one backend); nothing else imports them.
+    const stores = files(path.join(SRC, dir))
     expect(stores.length).toBeGreaterThan(3)
     for (const file of stores) {
       const rel = path.relative(SRC, file).split(path.sep).join('/')
@@ -107,7 +107,7 @@ describe('layers: imports go one way', () => {
         expect(inside || spec === 'isojwt', `${rel} imports ${spec}`).toBe(true)
       }
     }
-    expect(all.filter(([from, to]) => top(to) === 'stores' && top(from) !== 'stores')).toEqual([])
+    expect(all.filter(([from, to]) => top(to) === dir && top(from) !== dir)).toEqual([])
   })
 
   it('node: modules only in the node backend and the CLI', () => {

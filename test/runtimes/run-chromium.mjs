@@ -11,9 +11,10 @@ import { createJwksHandler } from './jwks-server.mjs'
 
 const ENTRY = `
 import * as lib from 'isojwt'
+import * as providers from 'isojwt/providers'
 import probe from 'isojwt-probe'
 import { runSuite } from './conformance/suite.mjs'
-window.__isojwtConformance = runSuite(lib, { runtime: 'chromium', jwksBaseUrl: location.origin, log: (line) => console.log(line) })
+window.__isojwtConformance = runSuite(lib, { runtime: 'chromium', jwksBaseUrl: location.origin, providers, log: (line) => console.log(line) })
   .then((r) => JSON.stringify({ ...r, condition: probe }))
 `
 /**

@@ -13,10 +13,11 @@ const CONDITIONS = ['edge-light', 'worker', 'browser'] // what Vercel's Edge bun
 const EDGE_BRANCHES = ['edge-light/import']
 const ENTRY = `
 import * as lib from 'isojwt'
+import * as providers from 'isojwt/providers'
 import probe from 'isojwt-probe'
 import { runSuite } from './conformance/suite.mjs'
 globalThis.__isojwtConformance = async (jwksBaseUrl) => JSON.stringify({
-  ...(await runSuite(lib, { runtime: 'edge-runtime', jwksBaseUrl, log: (line) => console.log(line) })),
+  ...(await runSuite(lib, { runtime: 'edge-runtime', jwksBaseUrl, providers, log: (line) => console.log(line) })),
   condition: probe,
 })
 `

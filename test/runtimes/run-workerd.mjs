@@ -20,11 +20,12 @@ const CONDITIONS = ['workerd', 'worker', 'browser']
 const EXPECTED_STDERR = /^\S+: debug: \[ (TEST|PASS) \] conformance( \([\d.]+m?s\))?$/
 const ENTRY = `
 import * as lib from 'isojwt'
+import * as providers from 'isojwt/providers'
 import probe from 'isojwt-probe'
 import { runSuite } from './conformance/suite.mjs'
 export default {
   async test(controller, env) {
-    const r = await runSuite(lib, { runtime: 'workerd', jwksBaseUrl: env.JWKS_BASE_URL, log: (line) => console.log(line) })
+    const r = await runSuite(lib, { runtime: 'workerd', jwksBaseUrl: env.JWKS_BASE_URL, providers, log: (line) => console.log(line) })
     console.log('ISOJWT_RESULT ' + JSON.stringify({ ...r, condition: probe }))
     if (r.failed > 0) throw new Error(r.failed + ' conformance checks failed in workerd')
   },
