@@ -58,6 +58,8 @@ function writeApp(name, file, code) {
   rmSync(dir, { recursive: true, force: true })
   mkdirSync(join(dir, 'app/api/orders'), { recursive: true })
   mkdirSync(join(dir, 'node_modules'))
+  // Under CI (the CI variable) `next build` warns when it finds no build cache: an empty one is there.
+  mkdirSync(join(dir, '.next/cache'), { recursive: true })
   symlinkSync(join(APP_DIR, 'node_modules/isojwt'), join(dir, 'node_modules/isojwt'), 'dir')
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `isojwt-nextjs-${name}`, private: true }, null, 2) + '\n')
   writeFileSync(join(dir, 'next.config.mjs'), `export default { turbopack: { root: ${JSON.stringify(turbopackRoot())} } }\n`)
