@@ -39,11 +39,28 @@ function nodeSignBytes(alg, key, input) {
   return nodeSign(digest, input, k)
 }
 
-/** A token signed by node:crypto, with the signing input and signature kept for the ceilings. */
+/**
+ * An ECDSA signature r ‖ s (IEEE P1363, what JOSE carries) as DER, node:crypto's own form:
+ * a SEQUENCE of two minimal INTEGERs (P-256 and P-384: short lengths). For the DER ceiling.
+ */
+export function derOf(raw) {
+  const int = (b) => {
+    let i = 0
+    while (i < b.length - 1 && b[i] === 0) i++
+    const v = Buffer.from(b.subarray(i))
+    return Buffer.concat([Buffer.from([2, v.length + (v[0] >> 7)]), Buffer.alloc(v[0] >> 7), v])
+  }
+  const n = raw.length / 2
+  const body = Buffer.concat([int(raw.subarray(0, n)), int(raw.subarray(n))])
+  return new Uint8Array(Buffer.concat([Buffer.from([0x30, body.length]), body]))
+}
+
+/** A token signed by node:crypto, with the signing input and signature kept for the ceilings (ES256: in DER too). */
 export function makeToken(alg, key, payload, extraHeader = {}) {
   const input = `${b64u({ alg, typ: 'JWT', ...extraHeader })}.${b64u(payload)}`
   const sig = nodeSignBytes(alg, key, Buffer.from(input))
-  return { token: `${input}.${sig.toString('base64url')}`, input: new Uint8Array(Buffer.from(input)), sig: new Uint8Array(sig), sub: payload.sub }
+  const t = { token: `${input}.${sig.toString('base64url')}`, input: new Uint8Array(Buffer.from(input)), sig: new Uint8Array(sig), sub: payload.sub }
+  return alg === 'ES256' ? { ...t, sigDer: derOf(sig) } : t
 }
 
 export function payloadFor(i, now) {

@@ -114,6 +114,7 @@ export function versionRows(runs) {
       add(`${op} ${alg}: isojwt ÷ fast-jwt`, `${op} ${alg}`, 'isojwt', 'fast-jwt')
       add(`${op} ${alg}: ${prepared.slice(7)} ÷ fast-jwt`, `${op} ${alg}`, prepared, 'fast-jwt')
       if (op === 'verify' && alg !== 'HS256') add(`${op} ${alg}: isojwt ÷ node:crypto`, `${op} ${alg}`, 'isojwt', 'node:crypto')
+      if (alg === 'ES256') add(`${op} ${alg}: isojwt ÷ node:crypto DER`, `${op} ${alg}`, 'isojwt', 'node:crypto DER')
     }
   }
   add('verify ES256: cached ÷ fast-jwt cached', 'verify ES256', 'isojwt createVerifier+cache', 'fast-jwt+cache')

@@ -65,6 +65,7 @@ function signScenario(L, a) {
   c.push({ name: 'crypto.subtle', kind: 'ceiling', note: 'subtle.sign over the signing input', make: async () => (i) => crypto.subtle.sign(web.op, a.webPrivate, at(a.tokens, i).input) })
   if (alg === 'HS256') c.push({ name: 'node:crypto', kind: 'ceiling', sync: true, note: 'createHmac', make: async () => (i) => createHmac('sha256', a.nodePrivate).update(at(a.tokens, i).input).digest() })
   else c.push({ name: 'node:crypto', kind: 'ceiling', sync: true, note: 'crypto.sign', make: async () => { const [d, k] = nodeParams(alg, a.nodePrivate); return (i) => nodeSign(d, at(a.tokens, i).input, k) } })
+  if (alg === 'ES256') c.push({ name: 'node:crypto DER', kind: 'ceiling', sync: true, note: `crypto.sign, ${DER_NOTE}`, make: async () => (i) => nodeSign('sha256', at(a.tokens, i).input, a.nodePrivate) })
   return { name: `sign ${alg}`, group: 'sign', contenders: c }
 }
 
@@ -76,6 +77,17 @@ function nodeVerifyCeiling(a, tokens = a.tokens) {
   }
   const [d, k] = nodeParams(a.alg, a.nodePublic)
   return { name: 'node:crypto', kind: 'ceiling', sync: true, note: 'crypto.verify', make: async () => (i) => { const t = at(tokens, i); return nodeVerify(d, t.input, k, t.sig) }, check: (r) => (r === true ? '' : 'false') }
+}
+
+/**
+ * ECDSA's other node:crypto ceiling: the same call with the signature in DER, node:crypto's
+ * own form. The `node:crypto` ceiling asks for IEEE P1363 (`dsaEncoding: 'ieee-p1363'`),
+ * the form JOSE carries, which Node 24 makes slow (bench/README.md, item 11): this one is
+ * the fastest bare call for the same signature, what bench/targets.mjs divides ES256 by.
+ */
+const DER_NOTE = 'signature in DER (no ieee-p1363)'
+function nodeDerCeiling(a, tokens = a.tokens) {
+  return { name: 'node:crypto DER', kind: 'ceiling', sync: true, note: `crypto.verify, ${DER_NOTE}`, make: async () => (i) => { const t = at(tokens, i); return nodeVerify('sha256', t.input, a.nodePublic, t.sigDer) }, check: (r) => (r === true ? '' : 'false') }
 }
 
 function verifyContenders(L, a, { inflight = 1 } = {}) {
@@ -96,6 +108,7 @@ function verifyContenders(L, a, { inflight = 1 } = {}) {
   if (alg !== 'PS256' && alg !== 'EdDSA') c.push({ name: 'tsndr', kind: 'peer', note: PEERS_NOTE.tsndr, check: payloadIs((r) => r.payload, tokens), make: async () => (i) => L.tsndr.verify(at(tokens, i).token, a.webPublic, { algorithm: alg, throwError: true }) })
   c.push({ name: 'crypto.subtle', kind: 'ceiling', note: 'subtle.verify over the signing input', check: (r) => (r === true ? '' : 'false'), make: async () => (i) => { const t = at(tokens, i); return crypto.subtle.verify(WEB[alg].op, a.webPublic, t.sig, t.input) } })
   c.push(nodeVerifyCeiling(a))
+  if (alg === 'ES256') c.push(nodeDerCeiling(a))
   if (inflight > 1 && alg !== 'HS256') {
     const [d, k] = nodeParams(alg, a.nodePublic)
     c.push({ name: 'node:crypto async', kind: 'ceiling', note: 'crypto.verify with a callback (thread pool)', check: (r) => (r === true ? '' : 'false'), make: async () => (i) => { const t = at(tokens, i); return nodeVerifyAsync(d, t.input, k, t.sig) } })

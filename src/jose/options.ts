@@ -52,19 +52,33 @@ export function noCallback(args: ArrayLike<unknown>, from: number): void {
 type Tip = (name: string, names: readonly string[]) => string
 
 /**
+ * Reads an options object: the values of its known names, in their order, each by a
+ * property access written out, `(o = Object.create(null)) => [o.alg, o.kid, …]` (no
+ * options: nothing is read, not even an inherited name). Written out, each access has an
+ * inline cache of its own, monomorphic for one caller's options literal; `o[name]` over a
+ * list of names is one megamorphic access, several times slower, most for names that are
+ * absent, and most are (bench/README.md, item 12). Only the node build carries the readers
+ * of the one-shot functions, in their PlanSlot (`if (backendNow)`, ARCHITECTURE.md, The
+ * backend seam): there reading a dozen names is a share of a call worth having; under
+ * WebCrypto a call waits for `crypto.subtle`, and bundles are smaller without them.
+ */
+export type Reader = (o?: Readonly<Record<string, unknown>>) => unknown[]
+
+/**
  * The value of every known name, in the order of `names`, read by property access (own
  * or inherited, getter or Proxy alike, each once), after refusing own enumerable names
  * that are not known. One reading for one-shot and prepared calls (API.md, Prepared):
- * a non-enumerable `audience` or one a Proxy hides from ownKeys is still read.
+ * a non-enumerable `audience` or one a Proxy hides from ownKeys is still read. `read`
+ * reads `names` (a Reader, or the generic loop).
  */
-export function readValues(options: unknown, names: readonly string[], tip?: Tip): unknown[] {
+export function readValues(options: unknown, names: readonly string[], tip?: Tip, read?: Reader): unknown[] {
   if (options !== undefined && (typeof options !== 'object' || !options || Array.isArray(options))) invalid('options must be an object')
   const o = options as Record<string, unknown> | undefined
   try {
-    for (const k of o ? Object.keys(o) : []) {
+    for (const k of Object.keys(o ?? {})) {
       if (!names.includes(k)) invalid(`unknown option ${JSON.stringify(k.slice(0, 40))} in options${tip ? tip(k, names) : ''}`)
     }
-    return names.map((n) => o?.[n])
+    return read ? read(o) : names.map((n) => o?.[n])
   } catch (e) {
     throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'options could not be read')
   }
@@ -111,9 +125,10 @@ export function optStrings(value: unknown, name: string): readonly string[] | un
   return typeof value === 'string' && value ? [value] : stringList(value, name, 1, undefined, 'a non-empty string or a non-empty array of them')
 }
 
-/** One remembered plan per one-shot function: the plan and the values it was made from (arrays copied). */
+/** One remembered plan per one-shot function: the plan and the values it was made from (arrays copied); `read`, the Reader of its names. */
 export interface PlanSlot<P> {
   memo: { plan: P; values: unknown[] } | undefined
+  read?: Reader
 }
 
 const same = (a: unknown, b: unknown): boolean => a === b || (Array.isArray(a) && Array.isArray(b) && sameItems(a, b))
@@ -130,7 +145,7 @@ const rememberable = (v: unknown): boolean => (Array.isArray(v) ? v : [v]).every
  * afresh every call, and forgets the remembered plan.
  */
 export function reusePlan<K extends string, P>(slot: PlanSlot<P>, options: unknown, names: readonly K[], make: (o: Options<K>, remembered: boolean) => P): P {
-  const values = readValues(options, names, foreignHint)
+  const values = readValues(options, names, foreignHint, slot.read)
   const m = slot.memo
   if (m && values.every((v, i) => same(v, m.values[i]))) return m.plan
   const keep = values.every(rememberable)

@@ -53,11 +53,12 @@ function jwkKid(key: unknown): string | undefined {
   }
 }
 
-/** A header already built and encoded for one key (createSigner reuses it per call). */
+/** A header already built and encoded for one key (createSigner reuses it per call), and the key once the backend signed with it at once (node). */
 export interface HeaderMemo {
   entry: AlgEntry
   kid: string | undefined
   segment: string
+  key?: CryptoKey | undefined
 }
 
 const SIGN: KeyUsage[] = ['sign']
@@ -65,7 +66,7 @@ const SIGN: KeyUsage[] = ['sign']
 /**
  * Signs a compact JWS. With `memo` (a prepared signer's, or a remembered one-shot plan's),
  * the encoded header is built once per key description and reused while the key's
- * default `kid` is unchanged.
+ * default `kid` is unchanged, and so is the key once the backend signed with it at once.
  */
 export async function signCompact(req: SignRequest, memo?: WeakMap<KeyDesc, HeaderMemo>): Promise<string> {
   const desc = describeKey(req.key)
@@ -86,6 +87,9 @@ export async function signCompact(req: SignRequest, memo?: WeakMap<KeyDesc, Head
   const input = `${m.segment}.${typeof req.payload === 'string' ? encodeText(req.payload) : encode(req.payload)}`
   const entry = m.entry
   // The backend's synchronous path first (src/jws/signature.ts), else the awaited one.
-  const key = importFor(desc, entry, SIGN)
-  return `${input}.${signNow?.(entry, key, input) ?? (await signText(entry, await key, input))}`
+  const key = m.key ?? importFor(desc, entry, SIGN)
+  const now = signNow?.(entry, key, input)
+  // In hand (signNow took it): importFor's answer for this description, which does not change.
+  if (now !== undefined) m.key = key as CryptoKey
+  return `${input}.${now ?? (await signText(entry, await key, input))}`
 }

@@ -4,6 +4,7 @@ import { isPlainObject, stringify, type JsonObject } from '../jose/json.ts'
 import { foreignHint, invalid, noCallback, optString, optStrings, readOptions, reusePlan, validating, type Options, type PlanSlot } from '../jose/options.ts'
 import { lookup } from '../jwa/registry.ts'
 import { checkExtraHeader, signCompact, type HeaderMemo } from '../jws/sign.ts'
+import { backendNow } from '../jws/signature.ts'
 import type { KeyDesc } from '../keys/describe.ts'
 import type { JwtPayload, KeyInput, Now, SignOptions } from '../types.ts'
 import { checkClaimTypes, NUMERIC_DATE_LIMIT } from './claims.ts'
@@ -92,6 +93,9 @@ export function jwtBody(plan: SignPlan, payload: unknown): string {
 
 /** The one-shot plan of the options seen last (see reusePlan); a remembered plan keeps a header memo, as createSigner's does. */
 const PLANS: PlanSlot<SignPlan> = { memo: undefined }
+// SIGN_OPTIONS' Reader, in the node build only (src/jose/options.ts, Reader).
+if (backendNow) PLANS.read = (o: Options<SignOption> = Object.create(null)) =>
+  [o.alg, o.kid, o.typ, o.header, o.issuedAt, o.now, o.issuer, o.subject, o.audience, o.jwtId, o.expiresIn, o.notBefore]
 const planOneShot = (o: Options<SignOption>, remembered: boolean): SignPlan => (remembered ? { ...plan(o), headers: new WeakMap() } : plan(o))
 
 /**

@@ -6,6 +6,7 @@ import { noCallback, reusePlan, validating, type Options, type PlanSlot } from '
 import { checkAlgorithms } from '../jwa/policy.ts'
 import { checkMaxLength, DEFAULT_MAX_TOKEN, parseExplained, type CompactParts } from '../jws/compact.ts'
 import { verifyParts, verifyPartsNow, type VerifyCore } from '../jws/verify.ts'
+import { backendNow } from '../jws/signature.ts'
 import type { KeyDesc } from '../keys/describe.ts'
 import type { Alg, InferOutput, JwtPayload, KeyInput, KeyResolver, StandardSchemaV1, VerifyOptions, VerifyResult } from '../types.ts'
 import { CLAIM_OPTIONS, checkClaims, compileClaims, type ClaimPolicy } from './claims.ts'
@@ -97,6 +98,9 @@ export async function verifyPlanned(plan: VerifyPlan, token: unknown, key: KeyIn
 
 /** The one-shot plan of the options seen last (see reusePlan). */
 const PLANS: PlanSlot<VerifyPlan> = { memo: undefined }
+// VERIFY_OPTIONS' Reader, in the node build only (src/jose/options.ts, Reader).
+if (backendNow) PLANS.read = (o: Options<(typeof VERIFY_OPTIONS)[number]> = Object.create(null)) =>
+  [o.issuer, o.audience, o.subject, o.typ, o.maxAge, o.clockTolerance, o.requiredClaims, o.now, o.algorithms, o.crit, o.maxTokenLength, o.schema]
 
 /**
  * Verifies a JWT: structure, header, algorithm policy, key, signature, then claims. Keys

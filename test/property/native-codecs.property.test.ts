@@ -40,4 +40,18 @@ describe('native codecs (node backend)', () => {
       expect(encodeText(s)).toBe(javascript(() => encodeText(s)))
     }), { numRuns: 300 })
   })
+
+  it('encodeText on both sides of its scratch space (1,024 UTF-16 units, 3 bytes each at most), each call alone', () => {
+    // The node codec writes the UTF-8 of short text into one Buffer it reuses: what one
+    // call leaves there must never show in the next, shorter, one.
+    const texts = ['', 'a', 'é', '€', '😀', 'a'.repeat(1023), 'a'.repeat(1024), 'a'.repeat(1025), '€'.repeat(1024), '€'.repeat(1025),
+      '😀'.repeat(512), '😀'.repeat(513), `${'€'.repeat(1023)}😀`, `a${'😀'.repeat(512)}`, 'x'.repeat(5000)]
+    for (const s of [...texts, ...[...texts].reverse()]) {
+      expect(encodeText(s)).toBe(Buffer.from(s, 'utf8').toString('base64url'))
+      expect(encodeText(s)).toBe(javascript(() => encodeText(s)))
+    }
+    fc.assert(fc.property(fc.array(fc.string({ unit: 'grapheme', minLength: 300, maxLength: 1100 }), { minLength: 2, maxLength: 4 }), (list) => {
+      for (const s of list) expect(encodeText(s)).toBe(javascript(() => encodeText(s)))
+    }), { numRuns: 100 })
+  })
 })

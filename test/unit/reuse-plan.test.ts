@@ -4,8 +4,10 @@
  * between calls must take effect on the next call, exactly as if nothing were remembered.
  */
 import { describe, expect, it, vi } from 'vitest'
-import { decode, sign, verify } from '../../src/index.ts'
+import { createSigner, createVerifier, decode, sign, verify } from '../../src/index.ts'
 import { reusePlan, type PlanSlot } from '../../src/jose/options.ts'
+import { SIGN_OPTIONS } from '../../src/jwt/sign.ts'
+import { VERIFY_OPTIONS } from '../../src/jwt/verify.ts'
 import { expectCode } from '../oracle/helpers.ts'
 import { NOW, SECRET, T } from './helpers.ts'
 
@@ -76,6 +78,53 @@ describe('options are read once per call', () => {
     for (let i = 1; i <= 3; i++) {
       await verify(t, SECRET, counted)
       expect(vreads).toBe(i)
+    }
+  })
+})
+
+describe('options are read name by name, each known name once, in its order', () => {
+  // The node build reads the one-shot functions' options with readers written out
+  // (src/jose/options.ts, Reader); the WebCrypto build with the loop over the names. The
+  // same reads in both: this file runs in both vitest projects.
+  const recording = (values: Record<string, unknown>) => {
+    const reads: string[] = []
+    const options = new Proxy(values, { get: (o, n) => (reads.push(String(n)), Reflect.get(o, n)) })
+    return { reads, options }
+  }
+
+  it('sign, one-shot and prepared, on every call', async () => {
+    const { reads, options } = recording({ alg: 'HS256', now: clock })
+    for (let i = 1; i <= 3; i++) {
+      await sign({}, SECRET, options)
+      expect(reads).toEqual(Array(i).fill(SIGN_OPTIONS).flat())
+    }
+    reads.length = 0
+    createSigner(SECRET, options)
+    expect(reads).toEqual(SIGN_OPTIONS)
+  })
+
+  it('verify, one-shot and prepared, on every call', async () => {
+    const t = await token({})
+    const { reads, options } = recording({ algorithms: ['HS256'], now: clock })
+    for (let i = 1; i <= 3; i++) {
+      await verify(t, SECRET, options)
+      expect(reads).toEqual(Array(i).fill(VERIFY_OPTIONS).flat())
+    }
+    reads.length = 0
+    createVerifier(SECRET, options)
+    expect(reads).toEqual([...VERIFY_OPTIONS, 'cache', 'cacheTtl'])
+  })
+
+  it('no options: nothing read, not even a name a polluted Object.prototype carries', async () => {
+    const jwk = { kty: 'oct', k: Buffer.from(SECRET).toString('base64url'), alg: 'HS256' }
+    const t = await sign({ iss: 'a' }, SECRET, { alg: 'HS256' }) // the clock's own time: no options at verify
+    const proto = Object.prototype as Record<string, unknown>
+    proto.issuer = 'https://polluted.example'
+    try {
+      expect((await verify(t, jwk)).payload.iss).toBe('a')
+      expect(decode(await sign({}, jwk)).payload.iss).toBeUndefined()
+    } finally {
+      delete proto.issuer
     }
   })
 })

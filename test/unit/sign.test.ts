@@ -3,7 +3,8 @@
  * the alg choice from the key (pinning). Tokens are decoded and checked with node:crypto.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
-import { sign } from '../../src/index.ts'
+import { createSigner, sign, verify } from '../../src/index.ts'
+import { stringify } from '../../src/jose/json.ts'
 import type { Alg, Jwk, SignOptions } from '../../src/types.ts'
 import {
   NOW, SECRET, SECRET_STR, T, cryptoKey, deepFreeze, ec, ed25519, jwk, parts, rawVerify, rejects, rsa,
@@ -166,6 +167,31 @@ describe('the payload', () => {
     }
   })
 
+  it('the serialisability walk counts every value it reaches, strings too: 1,000,000 pass, one more is refused', () => {
+    // The payload object, its list, and the list's strings (counted without a call of their own).
+    const list = (n: number) => ({ list: Array<string>(n).fill('s') })
+    expect(stringify(list(999_998), 'the payload')).toHaveLength(4 * 999_998 + 10)
+    expect(() => stringify(list(999_999), 'the payload')).toThrow(/^the payload has more than 1000000 values \(or repeats itself\)$/)
+    expect(() => stringify([list(999_999)], 'the payload')).toThrow(/has more than 1000000 values/)
+  })
+
+  it('a subtree reached twice is counted twice: 2^40 paths are refused after a million, not walked', async () => {
+    let shared: unknown = ['s']
+    for (let i = 0; i < 40; i++) shared = [shared, shared]
+    await rejects(() => sign({ shared } as never, SECRET, HS), 'ERR_JOSE_INVALID_ARGUMENT')
+    expect(() => stringify(shared, 'the payload')).toThrow(/has more than 1000000 values/)
+  })
+
+  it('nesting: an object 128 levels down is refused, 127 is not', () => {
+    const nest = (levels: number) => {
+      let v: unknown = { s: 's' }
+      for (let i = 0; i < levels; i++) v = [v]
+      return v
+    }
+    expect(stringify(nest(127), 'the payload')).toContain('{"s":"s"}')
+    expect(() => stringify(nest(128), 'the payload')).toThrow(/nested too deeply/)
+  })
+
   it('registered claims must have their RFC 7519 types', async () => {
     const payloads: unknown[] = [
       { iss: 5 }, { sub: {} }, { aud: 5 }, { aud: ['a', 1] }, { jti: 7 },
@@ -294,5 +320,45 @@ describe('one-shot sign: headers from the plain-header cache', () => {
         expect(h).toEqual(want)
       }
     }
+  })
+})
+
+describe('a key changed in place between calls', () => {
+  // A prepared signer (and a remembered one-shot plan) keeps the encoded header and the
+  // imported key per key description (src/jws/sign.ts, HeaderMemo): a JWK or secret changed
+  // in place is a new description, so the next token is signed with what the key says now.
+  const other = new Uint8Array(32).fill(9)
+  const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64url')
+
+  it('a JWK secret rotated by mutation signs the next token with the new secret', async () => {
+    const key = { kty: 'oct', k: b64(SECRET), kid: 'k1' }
+    const signer = createSigner(key, { alg: 'HS256' })
+    const options = { alg: 'HS256' as const }
+    for (const signOnce of [() => signer({}), () => sign({}, key, options)]) {
+      key.k = b64(SECRET)
+      key.kid = 'k1'
+      const before = await signOnce()
+      await signOnce()
+      key.k = b64(other)
+      const after = await signOnce()
+      expect(rawVerify(before, SECRET)).toBe(true)
+      expect(rawVerify(after, other)).toBe(true)
+      expect(rawVerify(after, SECRET)).toBe(false)
+      key.kid = 'k2' // the header memo is per kid too
+      expect(parts(await signOnce()).header.kid).toBe('k2')
+    }
+  })
+
+  it('a Uint8Array secret changed in place, and a key of another type in its place', async () => {
+    const secret = new Uint8Array(SECRET)
+    const options = { alg: 'HS256' as const }
+    const before = await sign({}, secret, options)
+    await sign({}, secret, options)
+    secret.set(other)
+    const after = await sign({}, secret, options)
+    expect(rawVerify(before, SECRET)).toBe(true)
+    expect(rawVerify(after, other)).toBe(true)
+    const token = await sign({}, SECRET_STR, options)
+    expect((await verify(token, SECRET_STR, { algorithms: ['HS256'] })).payload.iat).toBeTypeOf('number')
   })
 })
