@@ -684,7 +684,7 @@ describe('hostile table: every export × every position × every hostile value',
       for (const pos of spec.positions()) {
         for (const h of HOSTILE) await exercise(pos, h, spec.isAsync, problems, SECRETS)
       }
-      expect(problems, `${problems.length} problems`).toEqual([])
+      expect(problems, `${problems.length} problems: ${JSON.stringify(problems.slice(0, 5))}`).toEqual([])
     })
   }
 })
