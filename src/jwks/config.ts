@@ -13,6 +13,14 @@ import type { JwksCacheStore, JwksEvent, RemoteJwksOptions } from './types.ts'
 import type { Timing } from './state.ts'
 import { readX509Map } from './x509.ts'
 
+/**
+ * The remote key set's defaults (API.md, Key sets), which `discover` shares: ms and bytes,
+ * written as literals (a computed top-level constant is kept by bundlers in every bundle).
+ */
+export const MIN_TTL_MS = 60_000
+export const MAX_TTL_MS = 600_000
+export const MAX_BYTES = 524_288
+
 const NAMES = ['timeout', 'cooldown', 'minTtl', 'maxTtl', 'staleIfError', 'maxResponseBytes', 'maxKeys', 'allowHttp',
   'headers', 'fetch', 'cacheStore', 'onEvent', 'now', 'format'] as const
 
@@ -82,7 +90,7 @@ export function configure(url: string | URL, options: RemoteJwksOptions | undefi
     fetch: o.fetch as typeof fetch | undefined ?? ((input, init) => fetch(input, init)),
     headers: { ...headers },
     timeoutMs: ms('timeout', 5),
-    maxResponseBytes: int('maxResponseBytes', 512 * 1024),
+    maxResponseBytes: int('maxResponseBytes', MAX_BYTES),
     maxKeys: int('maxKeys', 100),
     minTtl,
     maxTtl,

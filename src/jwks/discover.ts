@@ -13,17 +13,13 @@ import { deepFreeze, isPlainObject, type JsonObject } from '../jose/json.ts'
 import { invalid, readOptions, validating } from '../jose/options.ts'
 import { checkNow, epochSeconds, parseDuration } from '../jose/time.ts'
 import type { Now } from '../types.ts'
-import { INSECURE, isSecure, parseUrl } from './config.ts'
-import { failed, fetchDocument, within, type FetchSettings } from './fetch.ts'
+import { INSECURE, MAX_BYTES, MAX_TTL_MS, MIN_TTL_MS, isSecure, parseUrl } from './config.ts'
+import { failed, fetchDocument, lifetime, type FetchSettings } from './fetch.ts'
 import { isWorkerd } from './remote.ts'
+import { readEntry, reject, writeEntry } from './store.ts'
 import type { AuthorizationServerMetadata, DiscoverOptions, JwksCacheStore } from './types.ts'
 
 const NAMES = ['fetch', 'timeout', 'allowHttp', 'cacheStore', 'now'] as const
-
-/** The remote key set's defaults (API.md, Key sets): minTtl, maxTtl, maxResponseBytes. */
-const MIN_TTL = 60_000
-const MAX_TTL = 600_000
-const MAX_BYTES = 524_288
 
 interface Discovery {
   issuer: string
@@ -90,37 +86,13 @@ function checked(d: Discovery, doc: JsonObject, bad: (why: string) => never): Au
   return deepFreeze(doc) as AuthorizationServerMetadata
 }
 
-/** The Cache-Control lifetime, clamped as a key set's is (API.md, Key sets: minTtl 60 s, maxTtl 600 s). */
-const lifetime = (freshFor: number | undefined): number =>
-  freshFor === undefined ? MAX_TTL : Math.min(MAX_TTL, Math.max(MIN_TTL, freshFor * 1000))
-
-const reject = (): never => {
-  throw 0
-}
-
 /** A stored entry for the same issuer's URL, still fresh at `t`, checked as a fetched one; else undefined. */
-async function fromStore(d: Discovery, t: number): Promise<Held | undefined> {
-  try {
-    let raw = await within(d.store!.get(d.urls[0]), d.timeoutMs, () => undefined)
-    if (typeof raw === 'string') raw = JSON.parse(raw)
-    if (!isPlainObject(raw) || raw.url !== d.urls[0] || typeof raw.expiresAt !== 'number' || raw.expiresAt <= t || !isPlainObject(raw.metadata)) return undefined
+const fromStore = (d: Discovery, t: number): Promise<Held | undefined> =>
+  readEntry(d.store!, d.urls[0], d.timeoutMs, (raw) => raw.expiresAt <= t || !isPlainObject(raw.metadata) ? undefined : {
     // A copy: the store's own object is neither frozen nor trusted.
-    const doc = checked(d, JSON.parse(JSON.stringify(raw.metadata)) as JsonObject, reject)
-    return { doc, expiresAt: Math.min(raw.expiresAt, t + MAX_TTL) }
-  } catch {
-    return undefined // a store that fails, hangs or holds junk is skipped
-  }
-}
-
-/** Not awaited; a store's failure is ignored (src/jwks/store.ts does the same for key sets). */
-function toStore(d: Discovery, held: Held): void {
-  try {
-    const entry = JSON.parse(JSON.stringify({ url: d.urls[0], metadata: held.doc, expiresAt: held.expiresAt }))
-    Promise.resolve(d.store!.set(d.urls[0], entry)).catch(() => {})
-  } catch {
-    // a synchronous throw from the store: ignored likewise
-  }
-}
+    doc: checked(d, JSON.parse(JSON.stringify(raw.metadata)) as JsonObject, reject),
+    expiresAt: Math.min(raw.expiresAt, t + MAX_TTL_MS),
+  })
 
 /** One discovery: a fresh stored entry, else the OIDC URL, else the RFC 8414 one. */
 async function load(d: Discovery): Promise<Held> {
@@ -136,8 +108,8 @@ async function load(d: Discovery): Promise<Held> {
     }
     try {
       const { doc, freshFor } = await fetchDocument(s, undefined)
-      const held = { doc: checked(d, doc!, (why) => failed(s, why)), expiresAt: clock(d) + lifetime(freshFor) }
-      if (d.store) toStore(d, held)
+      const held = { doc: checked(d, doc!, (why) => failed(s, why)), expiresAt: clock(d) + lifetime(freshFor, MIN_TTL_MS, MAX_TTL_MS) }
+      if (d.store) writeEntry(d.store, { url: d.urls[0], metadata: held.doc, expiresAt: held.expiresAt })
       return held
     } catch (e) {
       errors.push(toJoseError(e, 'ERR_JWKS_FETCH_FAILED', `fetching the discovery document from ${url} failed`))

@@ -75,6 +75,10 @@ export function failed(s: FetchSettings, why: string, e?: unknown, status?: numb
   throw problem(s, why, e, status)
 }
 
+/** How long a document is held, in ms: its Cache-Control lifetime clamped to [minTtl, maxTtl], maxTtl without one (API.md, Key sets). */
+export const lifetime = (freshFor: number | undefined, minTtl: number, maxTtl: number): number =>
+  freshFor === undefined ? maxTtl : Math.min(maxTtl, Math.max(minTtl, freshFor * 1000))
+
 /**
  * Cache-Control (RFC 9111 §5.2) reduced to what a key set needs: how long it stays
  * fresh. Of several max-age directives the first counts (RFC 9111 §4.2.1).

@@ -10,7 +10,7 @@ import { validating } from '../jose/options.ts'
 import { KEY_SET } from '../jws/verify.ts'
 import type { Jwk, JwsHeader } from '../types.ts'
 import { configure, type Config } from './config.ts'
-import { fetchJwks } from './fetch.ts'
+import { fetchJwks, lifetime } from './fetch.ts'
 import { documentOf, selectKeys } from './select.ts'
 import { decide, initialState, load, retryAt, type Decision, type RemoteState } from './state.ts'
 import { fromStore, toStore } from './store.ts'
@@ -53,8 +53,7 @@ async function attempt(r: Remote): Promise<void> {
     // Refetches for an unknown kid (the set is fresh) always go to the network (API.md, Shared stores).
     if (!(c.store && start >= s.expiresAt && await fromStore(c, s, start))) {
       const got = await fetchJwks(c, s.keys && s.etag)
-      const f = got.freshFor
-      load(s, got.keys, got.etag, clock(r) + (f === undefined ? c.maxTtl : Math.min(c.maxTtl, Math.max(c.minTtl, f * 1000))))
+      load(s, got.keys, got.etag, clock(r) + lifetime(got.freshFor, c.minTtl, c.maxTtl))
       emit(r, got.keys ? 'fetched' : 'not_modified')
       if (c.store) toStore(c, s)
     }

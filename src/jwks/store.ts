@@ -4,47 +4,59 @@
  * fresh response when read back, for the same URL only, and never trusted longer than
  * `maxTtl`. A store that fails, throws or hangs is skipped: the set uses the network.
  */
-import { isPlainObject } from '../jose/json.ts'
-import type { Jwk } from '../types.ts'
+import { isPlainObject, type JsonObject } from '../jose/json.ts'
 import type { Config } from './config.ts'
 import { within } from './fetch.ts'
 import { readJwks } from './select.ts'
 import { load, type RemoteState } from './state.ts'
+import type { JwksCacheStore } from './types.ts'
 
-/** What a cacheStore holds. */
-interface StoreEntry { url: string; keys: Jwk[]; etag?: string; expiresAt: number }
-
-const reject = (): never => {
+/** For readers that must not be trusted with a reason: any refusal just skips the entry. */
+export const reject = (): never => {
   throw 0
 }
 
-/** Adopts an entry newer than the held set; true when it is still fresh at `t`. */
-export async function fromStore(c: Config, s: RemoteState, t: number): Promise<boolean> {
+/**
+ * What `adopt` makes of the entry a `cacheStore` holds under `url` (plain data with that
+ * `url` and a numeric `expiresAt`), or undefined. A store that fails, throws, holds junk or
+ * never answers (a disconnected Redis client queueing commands: it counts as empty after
+ * `timeoutMs`, so it cannot hold every verification) is skipped, and so is an entry `adopt`
+ * refuses by throwing. Key sets and `discover` read through here.
+ */
+export async function readEntry<T>(store: JwksCacheStore, url: string, timeoutMs: number, adopt: (entry: JsonObject & { expiresAt: number }) => T): Promise<T | undefined> {
   try {
-    // A store that never answers (a disconnected Redis client queueing commands) counts
-    // as empty after the fetch timeout: it must not hold every verification.
-    let raw = await within(c.store!.get(c.url), c.timeoutMs, () => undefined)
+    let raw = await within(store.get(url), timeoutMs, () => undefined)
     if (typeof raw === 'string') raw = JSON.parse(raw)
-    if (!isPlainObject(raw) || raw.url !== c.url || typeof raw.expiresAt !== 'number' || raw.expiresAt <= s.expiresAt) return false
-    const keys = readJwks({ keys: raw.keys }, c.maxKeys, reject)
-    // An entry is trusted no longer than a fresh response could be.
-    load(s, keys, typeof raw.etag === 'string' ? raw.etag : undefined, Math.min(raw.expiresAt, t + c.maxTtl))
-    return t < s.expiresAt
+    return isPlainObject(raw) && raw.url === url && typeof raw.expiresAt === 'number' ? adopt(raw as JsonObject & { expiresAt: number }) : undefined
   } catch {
-    return false
+    return undefined
   }
 }
 
 /**
- * Not awaited: a store that hangs or fails must not delay or fail a verification whose
- * set is already in memory.
+ * Writes `entry` (through JSON: plain data, no undefined members) under its `url`. Not
+ * awaited: a store that hangs or fails must not delay or fail a verification whose answer
+ * is already in memory.
  */
-export function toStore(c: Config, s: RemoteState): void {
-  // Through JSON: plain data, and no `etag` member when there is none.
-  const entry: StoreEntry = JSON.parse(JSON.stringify({ url: c.url, keys: s.keys, etag: s.etag, expiresAt: s.expiresAt }))
+export function writeEntry(store: JwksCacheStore, entry: { url: string; expiresAt: number; [member: string]: unknown }): void {
   try {
-    Promise.resolve(c.store!.set(c.url, entry)).catch(() => {})
+    Promise.resolve(store.set(entry.url, JSON.parse(JSON.stringify(entry)))).catch(() => {})
   } catch {
     // a synchronous throw from the store: ignored likewise
   }
+}
+
+/** Adopts an entry newer than the held set; true when it is still fresh at `t` (false or undefined: fetch). */
+export async function fromStore(c: Config, s: RemoteState, t: number): Promise<boolean | undefined> {
+  return readEntry(c.store!, c.url, c.timeoutMs, (raw) => {
+    if (raw.expiresAt <= s.expiresAt) return false
+    // An entry is trusted no longer than a fresh response could be.
+    load(s, readJwks({ keys: raw.keys }, c.maxKeys, reject), typeof raw.etag === 'string' ? raw.etag : undefined, Math.min(raw.expiresAt, t + c.maxTtl))
+    return t < s.expiresAt
+  })
+}
+
+/** A key set's entry: its URL, keys, ETag and when it stops being fresh. */
+export function toStore(c: Config, s: RemoteState): void {
+  writeEntry(c.store!, { url: c.url, keys: s.keys, etag: s.etag, expiresAt: s.expiresAt })
 }
