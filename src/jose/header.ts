@@ -18,13 +18,12 @@ export const STRING_MEMBERS = ['typ', 'kid', 'cty', 'jku', 'x5u', 'x5t', 'x5t#S2
 export function checkCrit(header: JsonObject, code: JoseErrorCode, prefix = ''): void {
   const bad = (message: string): never => fail(code, `${prefix}"crit" ${message}`)
   const crit = header.crit
-  if (!Array.isArray(crit) || !crit.length) bad('must be a non-empty array of strings')
+  if (!Array.isArray(crit) || !crit.length || crit.some((n) => typeof n !== 'string')) bad('must be a non-empty array of strings')
   const seen = new Set<unknown>()
   for (const name of crit as unknown[]) {
-    if (typeof name !== 'string') bad('must be a non-empty array of strings')
     if (seen.has(name)) bad(`lists ${quote(name)} twice`)
     seen.add(name)
-    if (REGISTERED.has(name as string)) bad(`may not list the registered name ${quote(name)}`)
+    if (REGISTERED.has(name as string)) bad(`may not list registered ${quote(name)}`)
     if (!Object.hasOwn(header, name as string)) bad(`lists ${quote(name)}, which the header lacks`)
   }
 }
@@ -54,11 +53,11 @@ export function checkHeader(header: JsonObject, checks: HeaderChecks): void {
     // RFC 7797 §6: b64 must be listed in crit.
     if (!crit.includes('b64')) fail('ERR_JWS_INVALID', 'header "b64" must be listed in "crit"')
     const code = checks.b64FalseCode
-    if (!header.b64 && code) fail(code, `unencoded payloads ("b64": false) are not ${code === 'ERR_JWT_INVALID' ? 'allowed in a JWT (RFC 7797 §7)' : 'supported'}`)
+    if (!header.b64 && code) fail(code, `"b64": false is not ${code === 'ERR_JWT_INVALID' ? 'allowed in a JWT' : 'supported'}`)
   }
   for (const name of crit) {
     if (name !== 'b64' && !(checks.understood && Object.hasOwn(checks.understood, name))) {
-      fail('ERR_JOSE_NOT_SUPPORTED', `critical header extension ${quote(name)} is not understood`)
+      fail('ERR_JOSE_NOT_SUPPORTED', `"crit" extension ${quote(name)} is not understood`)
     }
   }
 }

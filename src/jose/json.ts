@@ -45,10 +45,10 @@ const unserialisable = (what: string, why: string): never => fail('ERR_JOSE_INVA
  * instead of taking 2^128 steps.
  */
 function checkSerialisable(v: unknown, what: string, depth: number, n: number): number {
-  if (++n > MAX_VALUES) unserialisable(what, `has more than ${MAX_VALUES} values (or repeats itself)`)
-  if (typeof v === 'bigint' || (typeof v === 'number' && !Number.isFinite(v))) unserialisable(what, `contains ${typeof v === 'bigint' ? 'a BigInt' : 'a non-finite number'}, which JSON cannot represent`)
+  if (++n > MAX_VALUES) unserialisable(what, `has over ${MAX_VALUES} values (or a cycle)`)
+  if (typeof v === 'bigint' || (typeof v === 'number' && !Number.isFinite(v))) unserialisable(what, `has a ${typeof v === 'bigint' ? 'BigInt' : 'non-finite number'} (not JSON)`)
   if (!v || typeof v !== 'object' || typeof (v as { toJSON?: unknown }).toJSON === 'function') return n
-  if (depth >= MAX_DEPTH) unserialisable(what, 'is nested too deeply (or contains a cycle)')
+  if (depth >= MAX_DEPTH) unserialisable(what, 'is nested too deeply (or a cycle)')
   // A string is counted here (most claims are): one call fewer per claim, and the bound the same.
   for (const c of Object.values(v)) n = typeof c === 'string' && n < MAX_VALUES ? n + 1 : checkSerialisable(c, what, depth + 1, n)
   return n
@@ -63,7 +63,7 @@ export function stringify(value: unknown, what: string): string {
   } catch {
     // a throwing toJSON or getter; its error could echo what it read
   }
-  return out ?? unserialisable(what, 'cannot be serialised as JSON')
+  return out ?? unserialisable(what, 'is not serialisable to JSON')
 }
 
 /** Freeze a parsed JSON value and everything below it, iteratively (no recursion limit). */

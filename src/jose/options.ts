@@ -109,7 +109,7 @@ export function optString(value: unknown, name: string): string | undefined {
  * an absent entry that breaks every later call); else ERR_JOSE_INVALID_ARGUMENT.
  */
 export function stringList(value: unknown, name: string, min = 0, ok = (s: string) => s !== '', what = 'an array of non-empty strings'): string[] {
-  const bad = (): never => invalid(`${name} must be ${what}, without holes`)
+  const bad = (): never => invalid(`${name} must be ${what}`)
   if (!Array.isArray(value) || value.length < min) bad()
   const out: string[] = []
   for (let i = 0; i < (value as unknown[]).length; i++) {
@@ -122,7 +122,7 @@ export function stringList(value: unknown, name: string, min = 0, ok = (s: strin
 /** A string or a non-empty array of strings, as an array. */
 export function optStrings(value: unknown, name: string): readonly string[] | undefined {
   if (value === undefined) return undefined
-  return typeof value === 'string' && value ? [value] : stringList(value, name, 1, undefined, 'a non-empty string or a non-empty array of them')
+  return typeof value === 'string' && value ? [value] : stringList(value, name, 1, undefined, 'a non-empty string or array of them')
 }
 
 /** One remembered plan per one-shot function: the plan and the values it was made from (arrays copied); `read`, the Reader of its names. */

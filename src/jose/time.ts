@@ -21,7 +21,7 @@ export function parseDuration(value: unknown, name: string, past = false): numbe
     return value
   }
   const m = typeof value === 'string' && value.length <= 32 ? GRAMMAR.exec(value) : null
-  if (!m) return bad(name, 'is not a duration such as "30s", "15m", "2 hours"')
+  if (!m) return bad(name, 'is not a duration ("30s", "15m", "2 hours")')
   // "-5m" and "5m ago" point to the past; "-5m ago" is a double negative, refused.
   const negative = !!m[1] !== !!m[10]
   if ((m[1] || m[10]) && (!past || !negative)) bad(name, 'cannot be in the past')
@@ -38,7 +38,7 @@ const isDate = (d: unknown): d is Date => d instanceof Date && Number.isFinite(d
 /** Validates a `now` option (a Date or a function returning one). */
 export function checkNow(value: unknown): Now | undefined {
   if (value === undefined || typeof value === 'function' || isDate(value)) return value as Now | undefined
-  bad('options.now', 'must be a valid Date or a function returning one')
+  bad('options.now', 'must be a Date or a function returning one')
 }
 
 /** The current time in whole seconds (t = ⌊now/1000⌋), reading `now` once. */

@@ -46,7 +46,7 @@ export function checkJweHeader(p: JweParts, understood: Record<string, true> | u
   if (Object.hasOwn(header, 'crit')) {
     checkCrit(header, 'ERR_JWE_INVALID')
     for (const name of header.crit as string[]) {
-      if (!understood || !Object.hasOwn(understood, name)) fail('ERR_JOSE_NOT_SUPPORTED', `critical header extension ${quote(name)} is not understood`)
+      if (!understood || !Object.hasOwn(understood, name)) fail('ERR_JOSE_NOT_SUPPORTED', `"crit" extension ${quote(name)} is not understood`)
     }
   }
   if (Object.hasOwn(header, 'zip') && header.zip !== 'DEF') fail('ERR_JOSE_NOT_SUPPORTED', `header "zip" ${quote(header.zip)} is not supported (only "DEF")`)

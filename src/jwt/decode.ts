@@ -29,7 +29,7 @@ export function decode<P = JwtPayload>(token: string, options?: { maxTokenLength
     const [h, p, s] = split(token, checkMaxLength(readValues(options, ['maxTokenLength'])[0], DEFAULT_MAX_TOKEN))
     const header = readHeader(h!)
     // API.md: b64 false is ERR_JWT_INVALID in decode as in verify (RFC 7797 §7: never in a JWT).
-    if (header.b64 === false) fail('ERR_JWT_INVALID', 'unencoded payloads ("b64": false) are not allowed in a JWT (RFC 7797 §7)')
+    if (header.b64 === false) fail('ERR_JWT_INVALID', '"b64": false is not allowed in a JWT')
     return {
       header: header as DecodedHeader,
       payload: parseObject(decodeCanonical(p!), 'ERR_JWT_INVALID', 'the JWT payload') as P,

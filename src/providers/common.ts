@@ -131,7 +131,7 @@ export function seconds(value: unknown, name: string): number {
 /** `now` as the core takes it: a Date or a function returning one, read at each use. */
 export function checkNow(value: unknown, name: string): Now | undefined {
   if (value === undefined || typeof value === 'function' || (value instanceof Date && !Number.isNaN(value.getTime()))) return value as Now | undefined
-  return invalid(`${name} must be a valid Date or a function returning one`)
+  return invalid(`${name} must be a Date or a function returning one`)
 }
 
 /** The time in whole seconds (the core's t = ⌊now/1000⌋), reading the clock once. */
