@@ -2,7 +2,7 @@
 import { toJoseError } from '../errors.ts'
 import { isPlainObject, stringify, type JsonObject } from '../jose/json.ts'
 import { foreignHint, invalid, noCallback, optString, optStrings, readOptions, reusePlan, validating, type Options, type PlanSlot } from '../jose/options.ts'
-import { lookup } from '../jwa/registry.ts'
+import { algEntry } from '../jwa/policy.ts'
 import { checkExtraHeader, signCompact, type HeaderMemo } from '../jws/sign.ts'
 import { backendNow } from '../jws/signature.ts'
 import type { KeyDesc } from '../keys/describe.ts'
@@ -39,7 +39,7 @@ export function planSign(options: unknown): SignPlan {
 
 /** The plan of read options; encryptJwt passes its claim options only (no JWS `alg`, `typ` JWT). */
 export function plan(o: Options<SignOption>): SignPlan {
-  if (o.alg !== undefined && !lookup(o.alg)) invalid(`options.alg must be a supported JWS algorithm${o.alg === 'none' ? ' ("none" is never produced)' : ''}`)
+  if (o.alg !== undefined) algEntry(o.alg, 'options.alg')
   const extra = checkExtraHeader(o.header, false)
   if (o.typ !== undefined && extra && Object.hasOwn(extra, 'typ')) invalid('"typ" is given both in options.header and options.typ')
   if (o.issuedAt !== undefined && typeof o.issuedAt !== 'boolean') invalid('options.issuedAt must be a boolean')

@@ -6,6 +6,7 @@ import { utf8 } from '../encoding/utf8.ts'
 import { isPlainObject } from '../jose/json.ts'
 import { readOptions, validating } from '../jose/options.ts'
 import { signingAlg } from './policy.ts'
+import { algEntry } from '../jwa/policy.ts'
 import { lookup } from '../jwa/registry.ts'
 import type { Alg, Jwk } from '../types.ts'
 import { describeKey } from './describe.ts'
@@ -38,7 +39,7 @@ export async function importKey(input: Jwk | string | Uint8Array, alg: Alg, opti
     if (typeof input !== 'string' && !isPlainObject(input) && !(input instanceof Uint8Array)) {
       fail('ERR_KEY_INVALID', 'importKey takes a JWK, a PEM or secret string, or a Uint8Array')
     }
-    if (!lookup(alg)) fail('ERR_JOSE_INVALID_ARGUMENT', 'alg must be a supported JWS algorithm')
+    algEntry(alg, 'alg')
     const desc = describeKey(input)
     const entry = signingAlg(desc, alg)
     const usages = usagesOf(desc, entry)
@@ -165,8 +166,7 @@ export async function generateKeyPair(alg: Alg, options?: { extractable?: boolea
   try {
     const o = readOptions(options, ['extractable', 'modulusLength'] as const)
     const extractable = extractableOption(o.extractable)
-    const entry = lookup(alg)
-    if (!entry) fail('ERR_JOSE_INVALID_ARGUMENT', 'alg must be a supported JWS algorithm')
+    const entry = algEntry(alg, 'alg')
     if (entry.kty === 'oct') fail('ERR_JOSE_INVALID_ARGUMENT', `${entry.alg} uses a secret: call generateSecret`)
     if (o.modulusLength !== undefined && (entry.kty !== 'RSA' || !MODULUS_LENGTHS.has(o.modulusLength as number))) {
       fail('ERR_JOSE_INVALID_ARGUMENT', 'options.modulusLength must be 2048, 3072 or 4096, for RSA algorithms only')

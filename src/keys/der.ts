@@ -57,7 +57,7 @@ function algorithm(der: Uint8Array, algId: Tlv, what: string): Pick<DerKey, 'kty
   const ec = id === EC
   if (ec) id = param?.tag === OID ? hex(der, param) : ''
   const e = ENTRIES.find((e) => e.oid === id && (e.kty === 'EC') === ec)
-  if (!e) fail('ERR_JOSE_NOT_SUPPORTED', ec ? 'unsupported EC curve' : `unsupported key algorithm${id === RSA_PSS ? ': RSASSA-PSS-restricted keys (id-RSASSA-PSS)' : ''}`)
+  if (!e) fail('ERR_JOSE_NOT_SUPPORTED', ec ? 'unsupported EC curve' : `unsupported key algorithm${id === RSA_PSS ? ' id-RSASSA-PSS' : ''}`)
   return { kty: e.kty, crv: e.crv }
 }
 
@@ -73,7 +73,7 @@ function rsaBits(der: Uint8Array, within: { start: number; end: number }, label:
 /** SPKI (or PKCS#8) DER, read and checked. */
 function keyInfo(der: Uint8Array, form: DerKey['form']): DerKey {
   const spki = form === 'spki'
-  const what = spki ? 'SubjectPublicKeyInfo' : 'PKCS#8 PrivateKeyInfo'
+  const what = spki ? 'SPKI' : 'PKCS#8'
   const k = body(der, spki ? 'PUBLIC KEY' : 'PRIVATE KEY', what)
   const key = k[spki ? 1 : 2]!
   const info: DerKey = { form, der, ...algorithm(der, k[spki ? 0 : 1]!, what) }

@@ -47,7 +47,7 @@ type Facts = Omit<KeyDesc, 'pinned' | 'allowed' | 'imports'> & { pinned?: readon
 
 /** The least an algorithm of `entry`'s key type needs, in words. */
 export const minimum = (e: AlgEntry): string =>
-  e.kty === 'oct' ? `${e.minKeyBits / 8} bytes (RFC 7518 §3.2)` : `${e.minKeyBits} bits (RFC 7518 §3.3)`
+  e.kty === 'oct' ? `${e.minKeyBits / 8} bytes` : `${e.minKeyBits} bits`
 
 /**
  * A description, after the size check: the key must be long enough for the least
@@ -71,7 +71,7 @@ function fromString(s: string): KeyDesc {
     return make({ form, kty, crv, bits: rsaBits, visibility: form === 'spki' ? 'public' : 'private', material: der })
   }
   refuseKeyText(text)
-  if (!isWellFormed(s)) fail('ERR_KEY_INVALID', 'an HMAC secret string must be well-formed Unicode')
+  if (!isWellFormed(s)) fail('ERR_KEY_INVALID', 'a secret string must be well-formed Unicode')
   return secret(utf8(s))
 }
 
@@ -79,7 +79,7 @@ function fromCryptoKey(key: CryptoKey): KeyDesc {
   const alg = key.algorithm as KeyAlgorithm & { modulusLength?: number; length?: number; publicExponent?: Uint8Array }
   const pinned = entriesForCryptoKey(alg)
   const first = pinned[0]
-  if (!first) fail('ERR_JOSE_NOT_SUPPORTED', `CryptoKey algorithm ${String(alg.name).slice(0, 32)} is not a supported JWS key`)
+  if (!first) fail('ERR_JOSE_NOT_SUPPORTED', `unsupported CryptoKey algorithm ${String(alg.name).slice(0, 32)}`)
   if (first.kty === 'RSA') checkExponent(alg.publicExponent!)
   return make({
     form: 'cryptokey', kty: first.kty, crv: first.crv, visibility: key.type, material: key, pinned: pinned.map((e) => e.alg), ops: new Set(key.usages),
@@ -148,7 +148,7 @@ export function describeKey(input: unknown): KeyDesc {
   }
 }
 
-const unsupported: () => never = () => fail('ERR_KEY_INVALID', 'a key is a CryptoKey, a JWK, a Uint8Array secret or a string (a Node KeyObject: export it to JWK or PEM)')
+const unsupported: () => never = () => fail('ERR_KEY_INVALID', 'a key is a CryptoKey, JWK, Uint8Array or string (export a KeyObject as JWK or PEM)')
 
 function describe(input: unknown): KeyDesc {
   if (typeof input === 'string') {

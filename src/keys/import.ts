@@ -24,7 +24,7 @@ function checkFit(desc: KeyDesc, entry: AlgEntry, usages: readonly KeyUsage[]): 
     if (desc.visibility !== 'secret' && (u === entry.usages[0] ? 'private' : 'public') !== desc.visibility) {
       fail('ERR_KEY_INVALID', `a ${desc.visibility} key cannot ${u}`)
     }
-    if (desc.ops && !desc.ops.has(u)) fail('ERR_KEY_INVALID', `the key does not permit "${u}" (key_ops / usages)`)
+    if (desc.ops && !desc.ops.has(u)) fail('ERR_KEY_INVALID', `the key's key_ops/usages exclude "${u}"`)
   }
   if (desc.bits! < entry.minKeyBits) fail('ERR_KEY_INVALID', `${entry.alg} needs a key of at least ${minimum(entry)}`)
 }
@@ -35,8 +35,8 @@ async function doImport(desc: KeyDesc, entry: AlgEntry, usages: KeyUsage[], extr
     return await backendImport(desc.form === 'secret' ? 'raw' : desc.form as KeyForm, desc.material as KeyMaterial, entry, extractable, usages)
   } catch (e) {
     const name = e instanceof Error ? e.name : undefined
-    if (name === 'NotSupportedError') fail('ERR_JOSE_NOT_SUPPORTED', `this runtime cannot import ${entry.alg} keys`, { cause: scrub(e, 'import not supported') })
-    fail('ERR_KEY_INVALID', `the key could not be imported for ${entry.alg}`, { cause: scrub(e, 'key import failed') })
+    const [code, message] = name === 'NotSupportedError' ? ['ERR_JOSE_NOT_SUPPORTED', `this runtime cannot import ${entry.alg} keys`] as const : ['ERR_KEY_INVALID', `the key could not be imported for ${entry.alg}`] as const
+    fail(code, message, { cause: scrub(e, message) })
   }
 }
 

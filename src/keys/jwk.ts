@@ -36,7 +36,7 @@ function checkUse(jwk: Obj): ReadonlySet<string> | undefined {
   const ops = jwk.key_ops
   const set = new Set(Array.isArray(ops) ? ops as unknown[] : [0])
   if (!Array.isArray(ops) || set.size !== ops.length || ops.some((op) => typeof op !== 'string')) {
-    fail('ERR_KEY_INVALID', 'JWK "key_ops" must be an array of unique strings (RFC 7517 §4.3)')
+    fail('ERR_KEY_INVALID', 'JWK "key_ops" must be an array of unique strings')
   }
   return set as Set<string>
 }
@@ -67,12 +67,12 @@ export function inspectJwk(jwk: Obj): JwkInfo {
     if (!has(jwk, name) && !required) return undefined
     const v = jwk[name]
     const bytes = typeof v === 'string' ? tryDecode(v) : undefined
-    if (!bytes) fail('ERR_KEY_INVALID', `JWK member "${name}" must be a base64url string`)
+    if (!bytes) fail('ERR_KEY_INVALID', `JWK "${name}" must be base64url`)
     members[name] = v as string
     return bytes
   }
   const types = ENTRIES.filter((e) => e.kty === kty)
-  if (!types[0]) fail('ERR_JOSE_NOT_SUPPORTED', `JWK key type ${quote(kty)} is not supported`)
+  if (!types[0]) fail('ERR_JOSE_NOT_SUPPORTED', `JWK "kty" ${quote(kty)} is not supported`)
   let info: Omit<JwkInfo, 'members'>
   if (kty === 'oct') {
     info = { kty, bits: member('k')!.length * 8, visibility: 'secret' }
@@ -81,7 +81,7 @@ export function inspectJwk(jwk: Obj): JwkInfo {
   } else {
     if (typeof crv !== 'string') fail('ERR_KEY_INVALID', 'JWK "crv" must be a string')
     const size = types.find((e) => e.crv === crv)?.keyBytes
-    if (!size) fail('ERR_JOSE_NOT_SUPPORTED', `JWK curve ${quote(crv)} is not supported`)
+    if (!size) fail('ERR_JOSE_NOT_SUPPORTED', `JWK "crv" ${quote(crv)} is not supported`)
     members.crv = crv
     info = { kty: kty as Kty, crv, visibility: 'private' }
     // Each coordinate (EC x, y), public key (OKP x) and private key (d) is exactly `size` bytes.

@@ -29,18 +29,18 @@ const BEGIN = /^-----BEGIN ([A-Z0-9 ]{1,40})-----/
 export function parsePem(pem: string): { label: PemLabel; der: Uint8Array } {
   const text = trimKeyText(pem.replace(/\\[rn]/g, '\n'))
   const blocks = text.split('-----BEGIN ').length - 1
-  if (blocks > 1) fail('ERR_KEY_INVALID', `this PEM holds ${blocks} blocks (a certificate chain?): pass one key or certificate`)
+  if (blocks > 1) fail('ERR_KEY_INVALID', `the PEM holds ${blocks} blocks: pass one key or certificate`)
   const label = BEGIN.exec(text)?.[1]
-  if (!label) fail('ERR_KEY_INVALID', 'malformed PEM: no valid "-----BEGIN …-----" line')
+  if (!label) fail('ERR_KEY_INVALID', 'malformed PEM: no BEGIN line')
   if (!SHAPES.has(label)) {
-    fail('ERR_KEY_INVALID', 'unsupported PEM label: convert with `openssl pkcs8 -topk8 -nocrypt` (an encrypted or other private key) or `ssh-keygen -e -m PKCS8` (OpenSSH)')
+    fail('ERR_KEY_INVALID', 'unsupported PEM label: convert with `openssl pkcs8 -topk8 -nocrypt` (OpenSSH: `ssh-keygen -e -m PKCS8`)')
   }
   const footer = `-----END ${label}-----`
-  if (!text.endsWith(footer)) fail('ERR_KEY_INVALID', `malformed PEM: it must end with "${footer}"`)
+  if (!text.endsWith(footer)) fail('ERR_KEY_INVALID', `malformed PEM: must end with "${footer}"`)
   const body = text.slice(label.length + 16, -footer.length)
-  if (body.includes('-')) fail('ERR_KEY_INVALID', 'malformed PEM: stray dashes in the body')
+  if (body.includes('-')) fail('ERR_KEY_INVALID', 'malformed PEM: stray dashes')
   // RFC 7468 §3: base64 lines, whitespace between them.
   const der = decodeStdPadded(body.replace(/[ \t\r\n]+/g, ''))
-  if (!der?.length) fail('ERR_KEY_INVALID', 'malformed PEM: the body is not valid base64')
+  if (!der?.length) fail('ERR_KEY_INVALID', 'malformed PEM: invalid base64')
   return { label: label as PemLabel, der }
 }

@@ -3,6 +3,7 @@
  * comes from the caller's list and the key, never from the header alone.
  */
 import { fail } from '../errors.ts'
+import { algEntry } from '../jwa/policy.ts'
 import { lookup, type AlgEntry } from '../jwa/registry.ts'
 import type { Alg } from '../types.ts'
 import type { KeyDesc } from './describe.ts'
@@ -21,11 +22,10 @@ export function allows(desc: KeyDesc, algorithms: readonly Alg[] | undefined, al
 export function signingAlg(desc: KeyDesc, alg: unknown): AlgEntry {
   if (alg === undefined) {
     const only = desc.pinned.length === 1 ? lookup(desc.pinned[0]) : undefined
-    if (!only) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.alg is required: this key does not pin exactly one algorithm')
+    if (!only) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.alg is required: the key pins no single algorithm')
     return only
   }
-  const entry = lookup(alg)
-  if (!entry) fail('ERR_JOSE_INVALID_ARGUMENT', `options.alg must be a supported JWS algorithm${alg === 'none' ? ' ("none" is never produced)' : ''}`)
-  if (!desc.allowed.includes(entry.alg)) fail('ERR_KEY_INVALID', `this key cannot sign ${entry.alg} (it allows ${desc.allowed.join(', ')})`)
+  const entry = algEntry(alg, 'options.alg')
+  if (!desc.allowed.includes(entry.alg)) fail('ERR_KEY_INVALID', `the key does not allow ${entry.alg} (only ${desc.allowed.join(', ')})`)
   return entry
 }

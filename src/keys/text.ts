@@ -12,7 +12,7 @@ import { trimKeyText, type PemLabel } from './pem.ts'
 
 const ARMOUR = /-----(BEGIN|END)/
 
-/** `is` says what the key text is ('these bytes are PEM text'), `instead` what to pass. */
+/** `is` says what the key text is ('PEM text'), `instead` what to pass. */
 const refuse = (is: string, instead: string): never => fail('ERR_KEY_INVALID', `${is}, not an HMAC secret: ${instead}`)
 
 /** Base64 (standard or URL alphabet, line breaks, optional padding) of a DER key structure. */
@@ -25,19 +25,18 @@ function base64Der(text: string): PemLabel | undefined {
 /** Throws when `s` (a string, or bytes read as UTF-8) is key text. */
 export function refuseKeyText(s: string, bytes?: boolean): void {
   const text = trimKeyText(s)
-  const it = bytes ? 'these bytes are' : 'this string is'
-  if (ARMOUR.test(text)) refuse(`${it} PEM text`, bytes ? "pass PEM as a string: readFileSync(path, 'utf8')" : 'pass one PEM block alone')
-  if (/^[{[]/.test(text)) refuse(`${it} JSON`, 'pass a JWK as an object, a JWK Set through createLocalJwks')
-  if (/^(ssh-|ecdsa-sha2-|sk-)\S+ /.test(text)) refuse(`${it} an OpenSSH key`, 'convert it with `ssh-keygen -e -m PKCS8` and pass the PEM')
-  if (/^https?:\/\//i.test(text)) refuse(`${it} a URL`, 'for a JWKS URL use createRemoteJwks')
+  if (ARMOUR.test(text)) refuse('PEM text', bytes ? 'pass the PEM as a string' : 'pass the PEM block alone')
+  if (/^[{[]/.test(text)) refuse('JSON', 'pass a JWK as an object, a JWK Set to createLocalJwks')
+  if (/^(ssh-|ecdsa-sha2-|sk-)\S+ /.test(text)) refuse('an OpenSSH key', 'convert with `ssh-keygen -e -m PKCS8`')
+  if (/^https?:\/\//i.test(text)) refuse('a URL', 'use createRemoteJwks')
   const label = base64Der(text)
-  if (label) refuse(`${it} the base64 of a DER ${label}`, `wrap it in "-----BEGIN ${label}-----" and "-----END ${label}-----" lines`)
+  if (label) refuse(`base64 DER (${label})`, `wrap it in -----BEGIN/END ${label}----- lines`)
 }
 
 /** Throws when bytes are key text: a DER key, PEM armour anywhere, or key text in UTF-8. */
 export function refuseKeyBytes(b: Uint8Array): void {
   const label = derLabel(b)
-  if (label) refuse(`these bytes are a DER ${label}`, 'pass it as PEM text or a JWK')
+  if (label) refuse(`DER (${label})`, 'pass it as PEM text or a JWK')
   // Latin-1, one character per byte (after a UTF-8 BOM, which the text rules skip): ASCII
   // armour is found whatever the other bytes are, and the other rules, which look at how
   // the text starts or need it all ASCII, read it as UTF-8 would.

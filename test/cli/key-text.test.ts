@@ -24,11 +24,11 @@ describe.runIf(cliOnce)('hardening 1: key text is never a secret (CLI --secret)'
   afterAll(() => s.cleanup())
 
   const refused: Array<[string, () => Uint8Array, RegExp]> = [
-    ['public.pem (SPKI PEM)', () => pem, /these bytes are PEM text/],
-    ['public.pem with CRLF line ends', () => Buffer.from(pem.toString().replace(/\n/g, '\r\n')), /these bytes are PEM text/],
-    ['public.der (SPKI DER)', () => derFile, /these bytes are a DER PUBLIC KEY/],
-    ['a JWK file', () => Buffer.from(`${JSON.stringify(rsa.publicKey.export({ format: 'jwk' }))}\n`), /these bytes are JSON/],
-    ['the base64 "public key" field of an IdP', () => Buffer.from(`${derFile.toString('base64')}\n`), /the base64 of a DER PUBLIC KEY/],
+    ['public.pem (SPKI PEM)', () => pem, /: PEM text, not an HMAC secret/],
+    ['public.pem with CRLF line ends', () => Buffer.from(pem.toString().replace(/\n/g, '\r\n')), /: PEM text, not an HMAC secret/],
+    ['public.der (SPKI DER)', () => derFile, /: DER \(PUBLIC KEY\), not an HMAC secret/],
+    ['a JWK file', () => Buffer.from(`${JSON.stringify(rsa.publicKey.export({ format: 'jwk' }))}\n`), /: JSON, not an HMAC secret/],
+    ['the base64 "public key" field of an IdP', () => Buffer.from(`${derFile.toString('base64')}\n`), /: base64 DER \(PUBLIC KEY\), not an HMAC secret/],
   ]
   for (const [name, content, hint] of refused) {
     it(`isojwt verify --secret ${name} --alg HS256: exit 7, ERR_KEY_INVALID`, async () => {
@@ -56,7 +56,7 @@ describe.runIf(cliOnce)('hardening 1: key text is never a secret (CLI --secret)'
     const file = s.file('ed25519-0a.der', der)
     const r = await run(['verify', hs256(der.subarray(0, -1)), '--secret', file, '--alg', 'HS256', '--aud', 'api'])
     expect(r.code, r.stderr).toBe(7)
-    expect(r.stderr).toMatch(/^ERR_KEY_INVALID: these bytes are a DER PUBLIC KEY/)
+    expect(r.stderr).toMatch(/^ERR_KEY_INVALID: DER \(PUBLIC KEY\), not an HMAC secret/)
   })
 
   it('controls: a text secret file (one trailing newline removed) still verifies', async () => {

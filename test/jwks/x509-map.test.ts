@@ -112,7 +112,7 @@ describe("format 'x509-map': a malformed map is ERR_JWKS_FETCH_FAILED, as a malf
     ['a truncated certificate', { a: truncated }, /"kid" "a" is refused/],
     ['a PUBLIC KEY, not a certificate', { a: spki }, /"kid" "a" is refused: not a CERTIFICATE PEM/],
     ['a private key', { a: RSA2048_KEY }, /"kid" "a" is refused: not a CERTIFICATE PEM/],
-    ['two certificates in one value (a chain)', { a: RSA2048_CERT + RSA2048B_CERT }, /"kid" "a" is refused: this PEM holds 2 blocks/],
+    ['two certificates in one value (a chain)', { a: RSA2048_CERT + RSA2048B_CERT }, /"kid" "a" is refused: the PEM holds 2 blocks/],
     ['an RSA-1024 certificate beside a good one', { good: RSA2048_CERT, weak: RSA1024_CERT }, /"kid" "weak" is refused: RSA keys must be at least 2048 bits/],
   ]
   for (const [name, body, message] of table) {
