@@ -99,6 +99,9 @@ export function readOptions<K extends string>(options: unknown, names: readonly 
 /** The one way an option is refused. */
 export const invalid = (message: string): never => fail('ERR_JOSE_INVALID_ARGUMENT', message)
 
+/** A value given twice: `"kid" is given both in options.header and options.kid`. */
+export const twice = (name: string, where: string, option: string): never => invalid(`"${name}" is given both in ${where} and options.${option}`)
+
 export function optString(value: unknown, name: string): string | undefined {
   return value === undefined || (typeof value === 'string' && value) ? value as string | undefined : invalid(`${name} must be a non-empty string`)
 }

@@ -6,6 +6,7 @@ import { fail } from '../errors.ts'
 import { encode, encodeText } from '../encoding/base64url.ts'
 import { checkCrit, STRING_MEMBERS } from '../jose/header.ts'
 import { isPlainObject, stringify, type JsonObject } from '../jose/json.ts'
+import { twice } from '../jose/options.ts'
 import { signingAlg } from '../keys/policy.ts'
 import type { AlgEntry } from '../jwa/registry.ts'
 import { describeKey, type KeyDesc } from '../keys/describe.ts'
@@ -72,7 +73,7 @@ export async function signCompact(req: SignRequest, memo?: WeakMap<KeyDesc, Head
   const desc = describeKey(req.key)
   const extra = req.extra
   const kidInExtra = extra !== undefined && Object.hasOwn(extra, 'kid')
-  if (req.kid !== undefined && kidInExtra) bad('"kid" is given both in options.header and options.kid')
+  if (req.kid !== undefined && kidInExtra) twice('kid', 'options.header', 'kid')
   const kid = req.kid ?? (kidInExtra ? undefined : jwkKid(req.key))
   let m = memo?.get(desc)
   if (!m || m.kid !== kid) {

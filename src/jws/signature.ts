@@ -14,12 +14,14 @@ import type { AlgEntry } from '../jwa/registry.ts'
 const unsupported = (e: unknown): boolean => e instanceof Error && e.name === 'NotSupportedError'
 
 function signFailed(entry: AlgEntry, e: unknown): never {
-  fail(unsupported(e) ? 'ERR_JOSE_NOT_SUPPORTED' : 'ERR_KEY_INVALID', `signing with ${entry.alg} failed`, { cause: scrub(e, 'sign failed') })
+  const message = `signing with ${entry.alg} failed`
+  fail(unsupported(e) ? 'ERR_JOSE_NOT_SUPPORTED' : 'ERR_KEY_INVALID', message, { cause: scrub(e, message) })
 }
 
 /** A backend that throws while verifying says "invalid", unless it cannot do the alg at all. */
 function verifyFailed(entry: AlgEntry, e: unknown): false {
-  if (unsupported(e)) fail('ERR_JOSE_NOT_SUPPORTED', `this runtime cannot verify ${entry.alg}`, { cause: scrub(e, 'verify not supported') })
+  const message = `this runtime cannot verify ${entry.alg}`
+  if (unsupported(e)) fail('ERR_JOSE_NOT_SUPPORTED', message, { cause: scrub(e, message) })
   return false
 }
 

@@ -56,7 +56,7 @@ export async function resolveKeys(key: KeyResolver, header: JwsHeader, payload: 
   if (got == null || (Array.isArray(got) && got.length === 0)) noKey('the key resolver returned no key')
   if (!Array.isArray(got)) return [got]
   // The length first: a sparse array of 2^32 - 1 holes is not copied.
-  if (got.length > MAX_CANDIDATES) noKey(`the key resolver returned more than ${MAX_CANDIDATES} candidate keys`)
+  if (got.length > MAX_CANDIDATES) noKey(`the key resolver returned over ${MAX_CANDIDATES} keys`)
   return [...(got as unknown[])]
 }
 
@@ -95,9 +95,8 @@ function entryOf(header: JwsHeader, core: VerifyCore): AlgEntry {
   // RFC 8725 §3.1: only algorithms the caller (and key) allow; "none" is not in the registry.
   if (!entry) fail('ERR_JOSE_ALG_NOT_ALLOWED', `algorithm ${quote(header.alg)} is not allowed`)
   const alg = entry.alg
-  if (algorithms && !algorithms.includes(alg)) fail('ERR_JOSE_ALG_NOT_ALLOWED', `algorithm ${alg} is not in options.algorithms`)
-  // RFC 9068 §4, RFC 8725 §3.1 (the access-token profile): a key that pins HS* is not enough.
-  if (core.hmacOnlyIfListed && !algorithms && entry.kty === 'oct') fail('ERR_JOSE_ALG_NOT_ALLOWED', `algorithm ${alg} is allowed only when options.algorithms lists it`)
+  // Without algorithms, RFC 9068 §4, RFC 8725 §3.1 (the access-token profile): a key that pins HS* is not enough.
+  if (algorithms ? !algorithms.includes(alg) : core.hmacOnlyIfListed && entry.kty === 'oct') fail('ERR_JOSE_ALG_NOT_ALLOWED', `algorithm ${alg} is not in options.algorithms`)
   return entry
 }
 
@@ -169,6 +168,6 @@ export async function verifyParts(parts: CompactParts, key: KeyInput | KeyResolv
   if (importError && keySet && !misfit) noKey('no usable key in the set fits the token', { cause: importError })
   if (importError && !keySet) throw importError
   fail('ERR_JOSE_ALG_NOT_ALLOWED', direct
-    ? `this key does not allow ${alg}${pinsNothing && !algorithms ? ' (this key pins no algorithm: pass options.algorithms)' : ''}`
+    ? `the key does not allow ${alg}${pinsNothing && !algorithms ? ' (it pins no algorithm: pass options.algorithms)' : ''}`
     : `no key from the resolver allows ${alg}`)
 }

@@ -63,9 +63,9 @@ export const NUMERIC_DATE_LIMIT = 1e11
  * more → `exp: Date.now() + 3600000`, a token valid for 57,000 years: named as the mistake.
  */
 export function checkNumericDate(v: unknown, label: string, code: JoseErrorCode, details?: JoseErrorDetails): void {
-  if (!Number.isFinite(v)) fail(code, `${label} has the wrong type (RFC 7519 §4.1)`, details)
+  if (!Number.isFinite(v)) fail(code, `${label} has the wrong type`, details)
   if ((v as number) >= NUMERIC_DATE_LIMIT) {
-    fail(code, `${label} is 10^11 or more: NumericDates count seconds, not milliseconds (Math.floor(Date.now() / 1000))`, details)
+    fail(code, `${label} is 10^11 or more: use seconds, not milliseconds`, details)
   }
 }
 
@@ -83,7 +83,7 @@ export function checkClaimTypes(p: JsonObject, code: JoseErrorCode, payload?: Js
     const label = `${payload ? '' : 'payload '}claim "${c}"`
     const details = payload && { claim: c, reason: 'invalid' as const, payload }
     if (i > 3) checkNumericDate(v, label, code, details)
-    fail(code, `${label} has the wrong type (RFC 7519 §4.1)`, details)
+    fail(code, `${label} has the wrong type`, details)
   }
 }
 

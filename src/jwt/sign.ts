@@ -1,7 +1,7 @@
 /** `sign` (API.md, JWT): a JWT from a plain-object payload and options; the payload is never modified. */
 import { toJoseError } from '../errors.ts'
 import { isPlainObject, stringify, type JsonObject } from '../jose/json.ts'
-import { foreignHint, invalid, noCallback, optString, optStrings, readOptions, reusePlan, validating, type Options, type PlanSlot } from '../jose/options.ts'
+import { foreignHint, invalid, noCallback, twice, optString, optStrings, readOptions, reusePlan, validating, type Options, type PlanSlot } from '../jose/options.ts'
 import { algEntry } from '../jwa/policy.ts'
 import { checkExtraHeader, signCompact, type HeaderMemo } from '../jws/sign.ts'
 import { backendNow } from '../jws/signature.ts'
@@ -41,7 +41,7 @@ export function planSign(options: unknown): SignPlan {
 export function plan(o: Options<SignOption>): SignPlan {
   if (o.alg !== undefined) algEntry(o.alg, 'options.alg')
   const extra = checkExtraHeader(o.header, false)
-  if (o.typ !== undefined && extra && Object.hasOwn(extra, 'typ')) invalid('"typ" is given both in options.header and options.typ')
+  if (o.typ !== undefined && extra && Object.hasOwn(extra, 'typ')) twice('typ', 'options.header', 'typ')
   if (o.issuedAt !== undefined && typeof o.issuedAt !== 'boolean') invalid('options.issuedAt must be a boolean')
   const claims: [string, string, unknown][] = []
   const timed: [string, string, number][] = []
@@ -73,7 +73,7 @@ export function jwtBody(plan: SignPlan, payload: unknown): string {
   if (!isPlainObject(payload)) invalid('the payload must be a plain object')
   checkClaimTypes(payload as JsonObject, 'ERR_JOSE_INVALID_ARGUMENT')
   for (const [claim, option] of [...plan.claims, ...plan.timed]) {
-    if (Object.hasOwn(payload as JsonObject, claim)) invalid(`"${claim}" is given both in the payload and as options.${option}`)
+    if (Object.hasOwn(payload as JsonObject, claim)) twice(claim, 'the payload', option)
   }
   // Spread defines own properties (no __proto__ setter runs), so the copy is faithful.
   const out: JsonObject = { ...(payload as JsonObject) }
@@ -85,7 +85,7 @@ export function jwtBody(plan: SignPlan, payload: unknown): string {
     if (setIat) out.iat = t
     for (const [claim, option, d] of plan.timed) {
       // A token past the NumericDate bound would be refused by every verify (API.md, JWT).
-      if ((out[claim] = Math.floor(t + d)) >= NUMERIC_DATE_LIMIT) invalid(`options.${option} puts "${claim}" past 10^11 s (the year 5138)`)
+      if ((out[claim] = Math.floor(t + d)) >= NUMERIC_DATE_LIMIT) invalid(`options.${option} puts "${claim}" past 10^11 s`)
     }
   }
   return stringify(out, 'the payload')
