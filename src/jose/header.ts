@@ -65,7 +65,7 @@ export function checkHeader(header: JsonObject, checks: HeaderChecks): void {
 /** Validates an `options.crit` record: own properties whose value is `true`. */
 export function checkCritOption(crit: unknown): Record<string, true> | undefined {
   if (crit === undefined) return undefined
-  const bad = (): never => fail('ERR_JOSE_INVALID_ARGUMENT', 'options.crit must map extension names to true')
+  const bad = (): never => fail('ERR_JOSE_INVALID_ARGUMENT', 'options.crit must map names to true')
   if (!isObject(crit)) bad()
   const out: Record<string, true> = Object.create(null)
   for (const k of Object.keys(crit as JsonObject)) out[k] = (crit as JsonObject)[k] === true || bad()

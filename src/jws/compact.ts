@@ -51,7 +51,7 @@ export function split(token: unknown, maxLength: number): string[] {
   // indexOf and slice: measured faster than split('.') on the verify path.
   const a = t.indexOf('.')
   const b = t.indexOf('.', a + 1) // also -1 when there is no dot at all
-  if (b < 0 || t.includes('.', b + 1)) bad('a compact JWS has exactly three segments')
+  if (b < 0 || t.includes('.', b + 1)) bad('the token needs exactly three segments')
   const s = [t.slice(0, a), t.slice(a + 1, b), t.slice(b + 1)]
   // The header segment may not be empty; the payload may (RFC 7515 §7.1, detached content).
   // The header's own spelling is checked once per distinct header, by readHeader.

@@ -168,6 +168,6 @@ export async function verifyParts(parts: CompactParts, key: KeyInput | KeyResolv
   if (importError && keySet && !misfit) noKey('no usable key in the set fits the token', { cause: importError })
   if (importError && !keySet) throw importError
   fail('ERR_JOSE_ALG_NOT_ALLOWED', direct
-    ? `the key does not allow ${alg}${pinsNothing && !algorithms ? ' (it pins no algorithm: pass options.algorithms)' : ''}`
+    ? `the key does not allow ${alg}${pinsNothing && !algorithms ? ': pass options.algorithms' : ''}`
     : `no key from the resolver allows ${alg}`)
 }

@@ -50,7 +50,7 @@ export function rsaMembers(jwk: Obj, member: (name: string) => Uint8Array | unde
   const n = member('n')!
   checkExponent(member('e')!)
   const d = has(jwk, 'd')
-  if (d && has(jwk, 'oth')) fail('ERR_JOSE_NOT_SUPPORTED', 'multi-prime RSA keys ("oth") are not supported')
+  if (d && has(jwk, 'oth')) fail('ERR_JOSE_NOT_SUPPORTED', 'JWK "oth" (multi-prime RSA) is not supported')
   if (d) for (const name of ['d', 'p', 'q', 'dp', 'dq', 'qi']) member(name)
   return { kty: 'RSA', bits: bitLength(n), visibility: d ? 'private' : 'public' }
 }
