@@ -24,7 +24,7 @@ export function checkCrit(header: JsonObject, code: JoseErrorCode, prefix = ''):
     if (seen.has(name)) bad(`lists ${quote(name)} twice`)
     seen.add(name)
     if (REGISTERED.has(name as string)) bad(`may not list registered ${quote(name)}`)
-    if (!Object.hasOwn(header, name as string)) bad(`lists ${quote(name)}, which the header lacks`)
+    if (!Object.hasOwn(header, name as string)) bad(`lists ${quote(name)}, not in the header`)
   }
 }
 

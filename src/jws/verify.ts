@@ -165,7 +165,7 @@ export async function verifyParts(parts: CompactParts, key: KeyInput | KeyResolv
   }
   if (tried > 0) fail('ERR_JWS_SIGNATURE_INVALID', 'the signature does not verify')
   // A key set reports ERR_JWKS_NO_MATCHING_KEY only when import failures alone left nothing.
-  if (importError && keySet && !misfit) noKey('no usable key in the set fits the token', { cause: importError })
+  if (importError && keySet && !misfit) noKey('no key in the set is usable', { cause: importError })
   if (importError && !keySet) throw importError
   fail('ERR_JOSE_ALG_NOT_ALLOWED', direct
     ? `the key does not allow ${alg}${pinsNothing && !algorithms ? ': pass options.algorithms' : ''}`

@@ -148,7 +148,7 @@ export function describeKey(input: unknown): KeyDesc {
   }
 }
 
-const unsupported: () => never = () => fail('ERR_KEY_INVALID', 'a key is a CryptoKey, JWK, Uint8Array or string (export a KeyObject as JWK or PEM)')
+const unsupported: () => never = () => fail('ERR_KEY_INVALID', 'pass a CryptoKey, JWK, Uint8Array or string (export a KeyObject as JWK)')
 
 function describe(input: unknown): KeyDesc {
   if (typeof input === 'string') {

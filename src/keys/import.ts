@@ -24,7 +24,7 @@ function checkFit(desc: KeyDesc, entry: AlgEntry, usages: readonly KeyUsage[]): 
     if (desc.visibility !== 'secret' && (u === entry.usages[0] ? 'private' : 'public') !== desc.visibility) {
       fail('ERR_KEY_INVALID', `a ${desc.visibility} key cannot ${u}`)
     }
-    if (desc.ops && !desc.ops.has(u)) fail('ERR_KEY_INVALID', `the key's key_ops/usages exclude "${u}"`)
+    if (desc.ops && !desc.ops.has(u)) fail('ERR_KEY_INVALID', `the key does not permit "${u}" (key_ops, usages)`)
   }
   if (desc.bits! < entry.minKeyBits) fail('ERR_KEY_INVALID', `${entry.alg} needs a key of at least ${minimum(entry)}`)
 }

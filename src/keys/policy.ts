@@ -22,7 +22,7 @@ export function allows(desc: KeyDesc, algorithms: readonly Alg[] | undefined, al
 export function signingAlg(desc: KeyDesc, alg: unknown): AlgEntry {
   if (alg === undefined) {
     const only = desc.pinned.length === 1 ? lookup(desc.pinned[0]) : undefined
-    if (!only) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.alg is required: the key pins no single algorithm')
+    if (!only) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.alg is required for this key')
     return only
   }
   const entry = algEntry(alg, 'options.alg')
