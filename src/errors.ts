@@ -146,6 +146,11 @@ export function fail(code: JoseErrorCode, message: string, details?: JoseErrorDe
   throw new JoseError(code, message, details)
 }
 
+/** ERR_KEY_INVALID: the one way the key layer refuses a key. */
+export function keyInvalid(message: string): never {
+  fail('ERR_KEY_INVALID', message)
+}
+
 /**
  * A cause safe to attach: same error name, fixed text. Messages of platform errors
  * (JSON.parse, TextDecoder, WebCrypto) can echo input, so they never travel.

@@ -1,6 +1,6 @@
 /** Public key functions (API.md, Keys). */
 import { backendGenerate } from '../backend/index.ts'
-import { fail, toJoseError } from '../errors.ts'
+import { fail, toJoseError, keyInvalid } from '../errors.ts'
 import { encode } from '../encoding/base64url.ts'
 import { utf8 } from '../encoding/utf8.ts'
 import { isPlainObject } from '../jose/json.ts'
@@ -37,13 +37,13 @@ export async function importKey(input: Jwk | string | Uint8Array, alg: Alg, opti
   try {
     const extractable = validating(() => extractableOption(readOptions(options, ['extractable'] as const).extractable))
     if (typeof input !== 'string' && !isPlainObject(input) && !(input instanceof Uint8Array)) {
-      fail('ERR_KEY_INVALID', 'importKey takes a JWK, a PEM or secret string, or a Uint8Array')
+      keyInvalid('importKey takes a JWK, a PEM or secret string, or a Uint8Array')
     }
     algEntry(alg, 'alg')
     const desc = describeKey(input)
     const entry = signingAlg(desc, alg)
     const usages = usagesOf(desc, entry)
-    if (usages.length === 0) fail('ERR_KEY_INVALID', 'the key permits neither "sign" nor "verify"')
+    if (usages.length === 0) keyInvalid('the key permits neither "sign" nor "verify"')
     return await importFor(desc, entry, usages, extractable)
   } catch (e) {
     throw toJoseError(e, 'ERR_KEY_INVALID', 'key import failed')
@@ -68,8 +68,8 @@ const DROP = /* @__PURE__ */ new Set(['ext', 'key_ops'])
  */
 export async function exportJwk(key: CryptoKey): Promise<Jwk> {
   try {
-    if (typeof CryptoKey !== 'function' || !(key instanceof CryptoKey)) fail('ERR_KEY_INVALID', 'exportJwk takes a CryptoKey')
-    if (!key.extractable) fail('ERR_KEY_INVALID', 'the key is not extractable')
+    if (typeof CryptoKey !== 'function' || !(key instanceof CryptoKey)) keyInvalid('exportJwk takes a CryptoKey')
+    if (!key.extractable) keyInvalid('the key is not extractable')
     describeKey(key)
     const raw = (await crypto.subtle.exportKey('jwk', key)) as Record<string, unknown>
     const out: Record<string, unknown> = {}
@@ -110,15 +110,15 @@ const DIGESTS = /* @__PURE__ */ new Set(['SHA-256', 'SHA-384', 'SHA-512'])
 export async function thumbprint(jwk: Jwk, digest: 'SHA-256' | 'SHA-384' | 'SHA-512' = 'SHA-256'): Promise<string> {
   try {
     if (!DIGESTS.has(digest)) fail('ERR_JOSE_INVALID_ARGUMENT', 'digest must be SHA-256, SHA-384 or SHA-512')
-    if (!isPlainObject(jwk)) fail('ERR_KEY_INVALID', 'thumbprint takes a JWK object')
-    if (typeof jwk.kty !== 'string') fail('ERR_KEY_INVALID', 'JWK "kty" must be a string')
+    if (!isPlainObject(jwk)) keyInvalid('thumbprint takes a JWK object')
+    if (typeof jwk.kty !== 'string') keyInvalid('JWK "kty" must be a string')
     const names = THUMBPRINT_MEMBERS.get(jwk.kty)
     if (!names) fail('ERR_JOSE_NOT_SUPPORTED', 'thumbprints are defined for EC, OKP, RSA and oct keys')
     // RFC 7638 §3.3: members in order, no whitespace, JSON string escaping.
     const parts: string[] = []
     for (const name of names) {
       const v = Object.hasOwn(jwk, name) ? jwk[name] : undefined
-      if (typeof v !== 'string' || v.length === 0) fail('ERR_KEY_INVALID', `JWK member "${name}" is required for a thumbprint`)
+      if (typeof v !== 'string' || v.length === 0) keyInvalid(`JWK member "${name}" is required for a thumbprint`)
       parts.push(`${JSON.stringify(name)}:${JSON.stringify(v)}`)
     }
     const hash = await crypto.subtle.digest(digest, utf8(`{${parts.join(',')}}`) as BufferSource)

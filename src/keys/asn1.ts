@@ -3,7 +3,7 @@
  * structure is checked as a whole by the tags of its children (a regular expression over
  * their hex), so each key format is one line of data (src/keys/der.ts) instead of code.
  */
-import { fail } from '../errors.ts'
+import { keyInvalid } from '../errors.ts'
 
 export interface Tlv {
   readonly tag: number
@@ -19,7 +19,7 @@ export const SEQUENCE = 0x30
 export const OID = 0x06
 
 /** Throws ERR_KEY_INVALID for malformed DER. */
-export const bad = (what: string): never => fail('ERR_KEY_INVALID', `malformed DER in ${what}`)
+export const bad = (what: string): never => keyInvalid(`malformed DER in ${what}`)
 
 /** Reads one element at `at`, which must end at or before `limit`. */
 export function read(der: Uint8Array, at: number, limit: number, what: string): Tlv {

@@ -3,7 +3,7 @@
  * tagging them with the algorithms they pin (API.md, Which algorithms a key pins).
  * Descriptions are cached per input: a WeakMap for objects, a bounded map for strings.
  */
-import { fail, toJoseError } from '../errors.ts'
+import { fail, toJoseError, keyInvalid } from '../errors.ts'
 import { isBytes, sameItems } from '../encoding/bytes.ts'
 import { isWellFormed, utf8 } from '../encoding/utf8.ts'
 import { remember } from '../jose/bounded.ts'
@@ -58,7 +58,7 @@ function make(f: Facts): KeyDesc {
   const entries = entriesFor(f.kty, f.crv)
   const least = entries.reduce((a, b) => (b.minKeyBits < a.minKeyBits ? b : a))
   // (undefined < n is false: curve keys, whose size their curve fixes, pass)
-  if (f.bits! < least.minKeyBits) fail('ERR_KEY_INVALID', f.bits === 0 ? 'the HMAC key is empty' : `${f.kty === 'oct' ? 'HMAC' : f.kty} keys must be at least ${minimum(least)}`)
+  if (f.bits! < least.minKeyBits) keyInvalid(f.bits === 0 ? 'the HMAC key is empty' : `${f.kty === 'oct' ? 'HMAC' : f.kty} keys must be at least ${minimum(least)}`)
   const compatible = entries.map((e) => e.alg)
   const pinned = f.pinned ?? (f.crv ? compatible : [])
   return { ...f, pinned, allowed: pinned.length ? pinned : compatible, imports: new Map() }
@@ -71,7 +71,7 @@ function fromString(s: string): KeyDesc {
     return make({ form, kty, crv, bits: rsaBits, visibility: form === 'spki' ? 'public' : 'private', material: der })
   }
   refuseKeyText(text)
-  if (!isWellFormed(s)) fail('ERR_KEY_INVALID', 'a secret string must be well-formed Unicode')
+  if (!isWellFormed(s)) keyInvalid('a secret string must be well-formed Unicode')
   return secret(utf8(s))
 }
 
@@ -148,7 +148,7 @@ export function describeKey(input: unknown): KeyDesc {
   }
 }
 
-const unsupported: () => never = () => fail('ERR_KEY_INVALID', 'pass a CryptoKey, JWK, Uint8Array or string (export a KeyObject as JWK)')
+const unsupported: () => never = () => keyInvalid('pass a CryptoKey, JWK, Uint8Array or string (export a KeyObject as JWK)')
 
 function describe(input: unknown): KeyDesc {
   if (typeof input === 'string') {

@@ -4,7 +4,7 @@
  * description, so verifying with the same JWK object or PEM string again imports nothing.
  */
 import { backendImport, type KeyForm, type KeyMaterial } from '../backend/index.ts'
-import { fail, scrub } from '../errors.ts'
+import { fail, scrub, keyInvalid } from '../errors.ts'
 import type { AlgEntry } from '../jwa/registry.ts'
 import { minimum, type KeyDesc } from './describe.ts'
 import { checkEd25519 } from './weak.ts'
@@ -22,11 +22,11 @@ export function usagesOf(desc: KeyDesc, { usages: [priv, pub] }: AlgEntry): KeyU
 function checkFit(desc: KeyDesc, entry: AlgEntry, usages: readonly KeyUsage[]): void {
   for (const u of usages) {
     if (desc.visibility !== 'secret' && (u === entry.usages[0] ? 'private' : 'public') !== desc.visibility) {
-      fail('ERR_KEY_INVALID', `a ${desc.visibility} key cannot ${u}`)
+      keyInvalid(`a ${desc.visibility} key cannot ${u}`)
     }
-    if (desc.ops && !desc.ops.has(u)) fail('ERR_KEY_INVALID', `the key does not permit "${u}" (key_ops, usages)`)
+    if (desc.ops && !desc.ops.has(u)) keyInvalid(`the key does not permit "${u}" (key_ops, usages)`)
   }
-  if (desc.bits! < entry.minKeyBits) fail('ERR_KEY_INVALID', `${entry.alg} needs a key of at least ${minimum(entry)}`)
+  if (desc.bits! < entry.minKeyBits) keyInvalid(`${entry.alg} needs a key of at least ${minimum(entry)}`)
 }
 
 async function doImport(desc: KeyDesc, entry: AlgEntry, usages: KeyUsage[], extractable: boolean): Promise<CryptoKey> {

@@ -4,7 +4,7 @@
  * type and curve, visibility, size, the `alg`s it pins and those it fits. Facts come from
  * the JWE rows of the registry (src/jwa/jwe.ts). A JWK here may say `use: "enc"`.
  */
-import { fail, quote, scrub, toJoseError } from '../errors.ts'
+import { fail, quote, scrub, toJoseError, keyInvalid } from '../errors.ts'
 import { tryDecode } from '../encoding/base64url.ts'
 import { isBytes } from '../encoding/bytes.ts'
 import { isWellFormed, utf8 } from '../encoding/utf8.ts'
@@ -41,9 +41,9 @@ const ofKty = (kty: Kty): JweAlg[] => JWE_ALGS.filter((e) => e.kty.includes(kty)
 
 /** RSA ≥ 2048 bits as for JWS (RFC 7518 §4.3); curve keys pin ECDH-ES*; secrets and RSA keys pin nothing. */
 function make(f: Facts): JweKey {
-  if (f.kty === 'RSA' && f.bits! < 2048) fail('ERR_KEY_INVALID', 'RSA keys must be at least 2048 bits (RFC 7518 §4.3)')
-  if (f.bits === 0) fail('ERR_KEY_INVALID', 'the secret is empty')
-  if (f.crv !== undefined && CURVES.get(f.crv)?.[0] !== f.kty) fail('ERR_KEY_INVALID', `${quote(f.crv)} keys cannot encrypt (ECDH-ES takes P-256, P-384, P-521 or X25519)`)
+  if (f.kty === 'RSA' && f.bits! < 2048) keyInvalid('RSA keys must be at least 2048 bits (RFC 7518 §4.3)')
+  if (f.bits === 0) keyInvalid('the secret is empty')
+  if (f.crv !== undefined && CURVES.get(f.crv)?.[0] !== f.kty) keyInvalid(`${quote(f.crv)} keys cannot encrypt (ECDH-ES takes P-256, P-384, P-521 or X25519)`)
   const compatible = ofKty(f.kty)
   const pinned = f.pinned ?? (f.crv ? compatible : [])
   return { ...f, pinned, allowed: pinned.length ? pinned : compatible }
@@ -53,11 +53,11 @@ const has = (o: Record<string, unknown>, k: string): boolean => Object.hasOwn(o,
 
 /** RFC 7517 §4.2–4.3: `use` is "enc" or absent; key_ops unique strings. */
 function opsOf(jwk: Record<string, unknown>): ReadonlySet<string> | undefined {
-  if (has(jwk, 'use') && jwk.use !== 'enc') fail('ERR_KEY_INVALID', `JWK "use" is ${quote(jwk.use)}, not "enc"`)
+  if (has(jwk, 'use') && jwk.use !== 'enc') keyInvalid(`JWK "use" is ${quote(jwk.use)}, not "enc"`)
   if (!has(jwk, 'key_ops')) return undefined
   const ops = jwk.key_ops
   const set = new Set(Array.isArray(ops) ? (ops as unknown[]) : [0])
-  if (!Array.isArray(ops) || set.size !== ops.length || ops.some((op) => typeof op !== 'string')) fail('ERR_KEY_INVALID', 'JWK "key_ops" must be an array of unique strings (RFC 7517 §4.3)')
+  if (!Array.isArray(ops) || set.size !== ops.length || ops.some((op) => typeof op !== 'string')) keyInvalid('JWK "key_ops" must be an array of unique strings (RFC 7517 §4.3)')
   return set as Set<string>
 }
 
@@ -70,7 +70,7 @@ function fromJwk(jwk: Record<string, unknown>): JweKey {
   const member = (name: string, required = true): Uint8Array | undefined => {
     if (!required && !has(jwk, name)) return undefined
     const bytes = typeof jwk[name] === 'string' ? tryDecode(jwk[name] as string) : undefined
-    if (!bytes) fail('ERR_KEY_INVALID', `JWK member "${name}" must be a base64url string`)
+    if (!bytes) keyInvalid(`JWK member "${name}" must be a base64url string`)
     members[name] = jwk[name] as string
     return bytes
   }
@@ -88,7 +88,7 @@ function fromJwk(jwk: Record<string, unknown>): JweKey {
     for (const name of kty === 'EC' ? ['x', 'y', 'd'] : ['x', 'd']) {
       const b = member(name, name !== 'd')
       if (!b) visibility = 'public'
-      else if (b.length !== size) fail('ERR_KEY_INVALID', `JWK "${name}" must be ${size} bytes for ${crv as string}`)
+      else if (b.length !== size) keyInvalid(`JWK "${name}" must be ${size} bytes for ${crv as string}`)
     }
     f = { form: 'jwk', kty, crv: crv as string, visibility, material: members, ops }
   }
@@ -96,8 +96,8 @@ function fromJwk(jwk: Record<string, unknown>): JweKey {
   if (has(jwk, 'alg') && kty === 'oct' && lookupEnc(jwk.alg)) f.pinned = ['dir']
   else if (has(jwk, 'alg')) {
     const e = lookupAlg(jwk.alg)
-    if (!e) fail('ERR_KEY_INVALID', `JWK "alg" ${quote(jwk.alg)} is not a supported JWE algorithm`)
-    if (!e.kty.includes(kty)) fail('ERR_KEY_INVALID', `JWK "alg" ${e.alg} does not fit a ${kty} key`)
+    if (!e) keyInvalid(`JWK "alg" ${quote(jwk.alg)} is not a supported JWE algorithm`)
+    if (!e.kty.includes(kty)) keyInvalid(`JWK "alg" ${e.alg} does not fit a ${kty} key`)
     f.pinned = [e.alg]
   }
   return make(f)
@@ -145,7 +145,7 @@ function fromString(s: string): JweKey {
     return make({ form, kty, crv, bits: rsaBits, visibility: form === 'spki' ? 'public' : 'private', material: der })
   }
   refuseKeyText(text)
-  if (!isWellFormed(s)) fail('ERR_KEY_INVALID', 'a secret string must be well-formed Unicode')
+  if (!isWellFormed(s)) keyInvalid('a secret string must be well-formed Unicode')
   return secret(utf8(s))
 }
 
@@ -164,7 +164,7 @@ export function describeJweKey(input: unknown): JweKey {
   } catch (e) {
     throw toJoseError(e, 'ERR_KEY_INVALID', 'the key could not be read')
   }
-  fail('ERR_KEY_INVALID', 'a key is a CryptoKey, a JWK, a Uint8Array secret or a string')
+  keyInvalid('a key is a CryptoKey, a JWK, a Uint8Array secret or a string')
 }
 
 /**
@@ -174,12 +174,12 @@ export function describeJweKey(input: unknown): JweKey {
  */
 export function checkJweFit(key: JweKey, entry: JweAlgEntry, decrypting: boolean): void {
   const usage = entry.usages[decrypting ? 0 : 1]
-  if (key.visibility !== 'secret' && key.visibility !== (decrypting ? 'private' : 'public')) fail('ERR_KEY_INVALID', `a ${key.visibility} key cannot ${decrypting ? 'decrypt' : 'encrypt'}`)
+  if (key.visibility !== 'secret' && key.visibility !== (decrypting ? 'private' : 'public')) keyInvalid(`a ${key.visibility} key cannot ${decrypting ? 'decrypt' : 'encrypt'}`)
   // Public ECDH keys have no usages in WebCrypto (their private peer derives).
   if (key.ops && !(key.form === 'cryptokey' && key.visibility === 'public' && entry.family === 'ECDH-ES') && !key.ops.has(usage) && !(key.form !== 'cryptokey' && key.ops.has(decrypting ? 'decrypt' : 'encrypt'))) {
-    fail('ERR_KEY_INVALID', `the key does not permit "${usage}" (key_ops / usages)`)
+    keyInvalid(`the key does not permit "${usage}" (key_ops / usages)`)
   }
-  if (key.kty === 'oct' && entry.kwBits && entry.family !== 'PBES2' && key.bits !== undefined && key.bits !== entry.kwBits) fail('ERR_KEY_INVALID', `${entry.alg} needs a key of exactly ${entry.kwBits / 8} bytes`)
+  if (key.kty === 'oct' && entry.kwBits && entry.family !== 'PBES2' && key.bits !== undefined && key.bits !== entry.kwBits) keyInvalid(`${entry.alg} needs a key of exactly ${entry.kwBits / 8} bytes`)
 }
 
 /** A CryptoKey for `params` and `usages` from the key's material (a caller's CryptoKey as is). */

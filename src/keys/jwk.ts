@@ -4,7 +4,7 @@
  * a runtime's importer. Key types, curves and member sizes come from the registry. Only
  * the key members are handed on.
  */
-import { fail, quote } from '../errors.ts'
+import { fail, quote, keyInvalid } from '../errors.ts'
 import { tryDecode } from '../encoding/base64url.ts'
 import { ENTRIES, lookup, type Kty } from '../jwa/registry.ts'
 import { bitLength } from './asn1.ts'
@@ -31,12 +31,12 @@ const has = (jwk: Obj, name: string): boolean => Object.hasOwn(jwk, name) && jwk
 
 /** RFC 7517 §4.2–4.3: "use" is "sig" (an "enc" key never verifies); key_ops holds unique strings. */
 function checkUse(jwk: Obj): ReadonlySet<string> | undefined {
-  if (has(jwk, 'use') && jwk.use !== 'sig') fail('ERR_KEY_INVALID', `JWK "use" is ${quote(jwk.use)}, not "sig"`)
+  if (has(jwk, 'use') && jwk.use !== 'sig') keyInvalid(`JWK "use" is ${quote(jwk.use)}, not "sig"`)
   if (!has(jwk, 'key_ops')) return undefined
   const ops = jwk.key_ops
   const set = new Set(Array.isArray(ops) ? ops as unknown[] : [0])
   if (!Array.isArray(ops) || set.size !== ops.length || ops.some((op) => typeof op !== 'string')) {
-    fail('ERR_KEY_INVALID', 'JWK "key_ops" must be an array of unique strings')
+    keyInvalid('JWK "key_ops" must be an array of unique strings')
   }
   return set as Set<string>
 }
@@ -59,7 +59,7 @@ export function rsaMembers(jwk: Obj, member: (name: string) => Uint8Array | unde
 export function inspectJwk(jwk: Obj): JwkInfo {
   const { kty, crv } = jwk
   // RFC 7517 §5: a JWK Set is { keys: [...] }, not a key.
-  if (typeof kty !== 'string') fail('ERR_KEY_INVALID', Array.isArray(jwk.keys) ? 'a JWK Set is not a key: use createLocalJwks(set)' : 'JWK "kty" must be a string')
+  if (typeof kty !== 'string') keyInvalid(Array.isArray(jwk.keys) ? 'a JWK Set is not a key: use createLocalJwks(set)' : 'JWK "kty" must be a string')
   const ops = checkUse(jwk)
   const members: Record<string, string> = { kty }
   /** A base64url member, canonical, copied into `members`; its bytes (undefined when absent and optional). */
@@ -67,7 +67,7 @@ export function inspectJwk(jwk: Obj): JwkInfo {
     if (!has(jwk, name) && !required) return undefined
     const v = jwk[name]
     const bytes = typeof v === 'string' ? tryDecode(v) : undefined
-    if (!bytes) fail('ERR_KEY_INVALID', `JWK "${name}" must be base64url`)
+    if (!bytes) keyInvalid(`JWK "${name}" must be base64url`)
     members[name] = v as string
     return bytes
   }
@@ -79,7 +79,7 @@ export function inspectJwk(jwk: Obj): JwkInfo {
   } else if (kty === 'RSA') {
     info = rsaMembers(jwk, member)
   } else {
-    if (typeof crv !== 'string') fail('ERR_KEY_INVALID', 'JWK "crv" must be a string')
+    if (typeof crv !== 'string') keyInvalid('JWK "crv" must be a string')
     const size = types.find((e) => e.crv === crv)?.keyBytes
     if (!size) fail('ERR_JOSE_NOT_SUPPORTED', `JWK "crv" ${quote(crv)} is not supported`)
     members.crv = crv
@@ -88,15 +88,15 @@ export function inspectJwk(jwk: Obj): JwkInfo {
     for (const name of kty === 'EC' ? ['x', 'y', 'd'] : ['x', 'd']) {
       const b = member(name, name !== 'd')
       if (!b) info.visibility = 'public'
-      else if (b.length !== size) fail('ERR_KEY_INVALID', `JWK "${name}" must be ${size} bytes for ${crv}`)
+      else if (b.length !== size) keyInvalid(`JWK "${name}" must be ${size} bytes for ${crv}`)
       else if (name === 'x' && crv === 'Ed25519') checkEd25519(b)
     }
   }
   let alg: Alg | undefined
   if (has(jwk, 'alg')) {
     const e = lookup(jwk.alg)
-    if (!e) fail('ERR_KEY_INVALID', `JWK "alg" ${quote(jwk.alg)} is not supported`)
-    if (e.kty !== kty || e.crv !== info.crv) fail('ERR_KEY_INVALID', `JWK "alg" ${e.alg} does not fit a ${kty}${info.crv ? ` ${info.crv}` : ''} key`)
+    if (!e) keyInvalid(`JWK "alg" ${quote(jwk.alg)} is not supported`)
+    if (e.kty !== kty || e.crv !== info.crv) keyInvalid(`JWK "alg" ${e.alg} does not fit a ${kty}${info.crv ? ` ${info.crv}` : ''} key`)
     alg = e.alg
   }
   return { ...info, members, alg, ops }

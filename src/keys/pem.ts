@@ -2,7 +2,7 @@
  * PEM (RFC 7468) for the labels we accept. Keys are told apart by label, never by
  * sniffing for substrings, and the DER inside is then read for the key type.
  */
-import { fail } from '../errors.ts'
+import { keyInvalid } from '../errors.ts'
 import { decodeStdPadded } from '../encoding/base64url.ts'
 import { SHAPES, type PemLabel } from './der.ts'
 
@@ -29,18 +29,18 @@ const BEGIN = /^-----BEGIN ([A-Z0-9 ]{1,40})-----/
 export function parsePem(pem: string): { label: PemLabel; der: Uint8Array } {
   const text = trimKeyText(pem.replace(/\\[rn]/g, '\n'))
   const blocks = text.split('-----BEGIN ').length - 1
-  if (blocks > 1) fail('ERR_KEY_INVALID', `the PEM holds ${blocks} blocks: pass one key or certificate`)
+  if (blocks > 1) keyInvalid(`the PEM holds ${blocks} blocks: pass one key or certificate`)
   const label = BEGIN.exec(text)?.[1]
-  if (!label) fail('ERR_KEY_INVALID', 'malformed PEM: no BEGIN line')
+  if (!label) keyInvalid('malformed PEM: no BEGIN line')
   if (!SHAPES.has(label)) {
-    fail('ERR_KEY_INVALID', 'unsupported PEM label: convert with `openssl pkcs8 -topk8 -nocrypt` or `ssh-keygen -e -m PKCS8`')
+    keyInvalid('unsupported PEM label: convert with `openssl pkcs8 -topk8 -nocrypt` or `ssh-keygen -e -m PKCS8`')
   }
   const footer = `-----END ${label}-----`
-  if (!text.endsWith(footer)) fail('ERR_KEY_INVALID', `malformed PEM: must end with "${footer}"`)
+  if (!text.endsWith(footer)) keyInvalid(`malformed PEM: must end with "${footer}"`)
   const body = text.slice(label.length + 16, -footer.length)
-  if (body.includes('-')) fail('ERR_KEY_INVALID', 'malformed PEM: stray dashes')
+  if (body.includes('-')) keyInvalid('malformed PEM: stray dashes')
   // RFC 7468 §3: base64 lines, whitespace between them.
   const der = decodeStdPadded(body.replace(/[ \t\r\n]+/g, ''))
-  if (!der?.length) fail('ERR_KEY_INVALID', 'malformed PEM: invalid base64')
+  if (!der?.length) keyInvalid('malformed PEM: invalid base64')
   return { label: label as PemLabel, der }
 }

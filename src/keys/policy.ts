@@ -2,7 +2,7 @@
  * Algorithm policy (API.md, Which algorithms a key pins; RFC 8725 §3.1): the algorithm
  * comes from the caller's list and the key, never from the header alone.
  */
-import { fail } from '../errors.ts'
+import { fail, keyInvalid } from '../errors.ts'
 import { algEntry } from '../jwa/policy.ts'
 import { lookup, type AlgEntry } from '../jwa/registry.ts'
 import type { Alg } from '../types.ts'
@@ -26,6 +26,6 @@ export function signingAlg(desc: KeyDesc, alg: unknown): AlgEntry {
     return only
   }
   const entry = algEntry(alg, 'options.alg')
-  if (!desc.allowed.includes(entry.alg)) fail('ERR_KEY_INVALID', `the key does not allow ${entry.alg} (only ${desc.allowed.join(', ')})`)
+  if (!desc.allowed.includes(entry.alg)) keyInvalid(`the key does not allow ${entry.alg} (only ${desc.allowed.join(', ')})`)
   return entry
 }

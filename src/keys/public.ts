@@ -1,5 +1,5 @@
 /** A key carried in a token's own header (`jwk`, RFC 7515 §4.1.3): DPoP proofs and `embeddedJwk`. */
-import { fail } from '../errors.ts'
+import { keyInvalid } from '../errors.ts'
 import { isPlainObject } from '../jose/json.ts'
 import type { Jwk } from '../types.ts'
 
@@ -13,9 +13,9 @@ const KTYS = /* @__PURE__ */ new Set(['RSA', 'EC', 'OKP'])
  */
 export function headerJwk(jwk: unknown): Jwk {
   if (!isPlainObject(jwk) || !KTYS.has(jwk.kty as string) || PRIVATE.some((m) => Object.hasOwn(jwk, m))) {
-    fail('ERR_KEY_INVALID', 'the header "jwk" must be a public RSA, EC or OKP key')
+    keyInvalid('the header "jwk" must be a public RSA, EC or OKP key')
   }
   const long = (m: string, max: number) => typeof jwk[m] === 'string' && (jwk[m] as string).length > max
-  if (jwk.kty === 'RSA' && (long('n', 1366) || long('e', 6))) fail('ERR_KEY_INVALID', 'the header "jwk" is too large (RSA modulus ≤ 8192 bits, exponent < 2^32)')
+  if (jwk.kty === 'RSA' && (long('n', 1366) || long('e', 6))) keyInvalid('the header "jwk" is too large (RSA modulus ≤ 8192 bits, exponent < 2^32)')
   return jwk as Jwk
 }

@@ -4,7 +4,7 @@
  * like and what to pass instead. (A public key's bytes taken as an HMAC secret let anyone
  * forge tokens: the algorithm-confusion attack of RFC 8725 §2.1.)
  */
-import { fail } from '../errors.ts'
+import { keyInvalid } from '../errors.ts'
 import { tryDecode } from '../encoding/base64url.ts'
 import { fromUtf8 } from '../encoding/utf8.ts'
 import { derLabel } from './der.ts'
@@ -13,7 +13,7 @@ import { trimKeyText, type PemLabel } from './pem.ts'
 const ARMOUR = /-----(BEGIN|END)/
 
 /** `is` says what the key text is ('PEM text'), `instead` what to pass. */
-const refuse = (is: string, instead: string): never => fail('ERR_KEY_INVALID', `${is}, not an HMAC secret: ${instead}`)
+const refuse = (is: string, instead: string): never => keyInvalid(`${is}, not an HMAC secret: ${instead}`)
 
 /** Base64 (standard or URL alphabet, line breaks, optional padding) of a DER key structure. */
 function base64Der(text: string): PemLabel | undefined {

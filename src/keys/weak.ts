@@ -2,7 +2,7 @@
  * Public values that make a key worthless, refused in every form the key bytes can be
  * read from (JWK, PEM, DER, certificate, CryptoKey): API.md, String keys.
  */
-import { fail } from '../errors.ts'
+import { keyInvalid } from '../errors.ts'
 import { bitLength } from './asn1.ts'
 
 /**
@@ -10,7 +10,7 @@ import { bitLength } from './asn1.ts'
  * is its own signature; an even e is not an RSA exponent at all.
  */
 export function checkExponent(e: Uint8Array): void {
-  if (bitLength(e) < 2 || !(e[e.length - 1]! & 1)) fail('ERR_KEY_INVALID', 'the RSA public exponent must be odd and ≥ 3')
+  if (bitLength(e) < 2 || !(e[e.length - 1]! & 1)) keyInvalid('the RSA public exponent must be odd and ≥ 3')
 }
 
 const P = 2n ** 255n - 19n
@@ -28,6 +28,6 @@ export function checkEd25519(x: Uint8Array): void {
   // RFC 8032 §5.1.2: little-endian, the top bit of byte 31 is the sign of x.
   for (let i = 31; i >= 0; i--) y = (y << 8n) | BigInt((x[i] ?? 0) & (i === 31 ? 0x7f : 0xff))
   if (x.length !== 32 || y < 2n || y >= P - 1n || y === Y8 || y === P - Y8) {
-    fail('ERR_KEY_INVALID', 'small-order or non-canonical Ed25519 public key')
+    keyInvalid('small-order or non-canonical Ed25519 public key')
   }
 }
