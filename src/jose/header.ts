@@ -4,6 +4,7 @@
  */
 import { fail, quote, type JoseErrorCode } from '../errors.ts'
 import { isObject, type JsonObject } from './json.ts'
+import { invalid } from './options.ts'
 
 /** Header parameter names registered by RFC 7515, 7516, 7518 and 7519; never valid in `crit`. */
 const REGISTERED = /* @__PURE__ */ (() => new Set('alg jku jwk kid x5u x5c x5t x5t#S256 typ cty crit enc zip epk apu apv iv tag p2s p2c iss sub aud'.split(' ')))()
@@ -65,7 +66,7 @@ export function checkHeader(header: JsonObject, checks: HeaderChecks): void {
 /** Validates an `options.crit` record: own properties whose value is `true`. */
 export function checkCritOption(crit: unknown): Record<string, true> | undefined {
   if (crit === undefined) return undefined
-  const bad = (): never => fail('ERR_JOSE_INVALID_ARGUMENT', 'options.crit must map names to true')
+  const bad = (): never => invalid('options.crit must map names to true')
   if (!isObject(crit)) bad()
   const out: Record<string, true> = Object.create(null)
   for (const k of Object.keys(crit as JsonObject)) out[k] = (crit as JsonObject)[k] === true || bad()

@@ -1,6 +1,7 @@
 /** JSON for JOSE: parsed text must be an object; serialisation refuses what JSON cannot say. */
 import { fail, type JoseErrorCode } from '../errors.ts'
 import { fromUtf8 } from '../encoding/utf8.ts'
+import { invalid } from './options.ts'
 
 export type JsonObject = Record<string, unknown>
 
@@ -34,7 +35,7 @@ const MAX_DEPTH = 128
 /** More values than any real claim set: bounds the walk of a shared or cyclic graph. */
 const MAX_VALUES = 1_000_000
 
-const unserialisable = (what: string, why: string): never => fail('ERR_JOSE_INVALID_ARGUMENT', `${what} ${why}`)
+const unserialisable = (what: string, why: string): never => invalid(`${what} ${why}`)
 
 /**
  * Checks a value before JSON.stringify: no BigInt, no non-finite number (RFC 8259 has

@@ -97,7 +97,9 @@ export function readOptions<K extends string>(options: unknown, names: readonly 
 }
 
 /** The one way an option is refused. */
-export const invalid = (message: string): never => fail('ERR_JOSE_INVALID_ARGUMENT', message)
+export function invalid(message: string): never {
+  fail('ERR_JOSE_INVALID_ARGUMENT', message)
+}
 
 /** A value given twice: `"kid" is given both in options.header and options.kid`. */
 export const twice = (name: string, where: string, option: string): never => invalid(`"${name}" is given both in ${where} and options.${option}`)

@@ -3,8 +3,9 @@
  * them. A Duration is seconds: a finite number ≥ 0, or `<decimal><optional space><unit>`.
  * Only `notBefore` may point to the past.
  */
-import { fail, toJoseError } from '../errors.ts'
+import { toJoseError } from '../errors.ts'
 import type { Now } from '../types.ts'
+import { invalid } from './options.ts'
 
 /** Seconds per unit, in the order of the unit groups of GRAMMAR (a year is 365.25 days). */
 const UNIT = [1, 60, 3600, 86_400, 604_800, 31_557_600]
@@ -12,7 +13,7 @@ const UNIT = [1, 60, 3600, 86_400, 604_800, 31_557_600]
 // Anchored, no nested quantifiers: linear time. Input is at most 32 characters anyway.
 const GRAMMAR = /^(-)?(\d+)(?:\.(\d+))? ?(?:(s|secs?|seconds?)|(m|mins?|minutes?)|(h|hrs?|hours?)|(d|days?)|(w|weeks?)|(y|yrs?|years?))( ago)?$/i
 
-const bad = (name: string, what: string): never => fail('ERR_JOSE_INVALID_ARGUMENT', `${name} ${what}`)
+const bad = (name: string, what: string): never => invalid(`${name} ${what}`)
 
 /** Parses a Duration into seconds; negative only when `past` is allowed (notBefore). */
 export function parseDuration(value: unknown, name: string, past = false): number {

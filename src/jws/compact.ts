@@ -7,6 +7,7 @@
 import { fail } from '../errors.ts'
 import { decodeCanonical, isCanonical } from '../encoding/base64url.ts'
 import { remember } from '../jose/bounded.ts'
+import { invalid } from '../jose/options.ts'
 import { checkHeaderShape } from '../jose/header.ts'
 import { deepFreeze, parseObject, type JsonObject } from '../jose/json.ts'
 
@@ -36,7 +37,7 @@ const bad = (message: string): never => fail('ERR_JWS_INVALID', message)
 /** A `maxTokenLength` option: a positive safe integer, else `fallback` when absent. */
 export function checkMaxLength(value: unknown, fallback: number): number {
   if (value === undefined) return fallback
-  return Number.isSafeInteger(value) && (value as number) > 0 ? (value as number) : fail('ERR_JOSE_INVALID_ARGUMENT', 'options.maxTokenLength must be a positive integer')
+  return Number.isSafeInteger(value) && (value as number) > 0 ? (value as number) : invalid('options.maxTokenLength must be a positive integer')
 }
 
 /**

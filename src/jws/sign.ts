@@ -2,30 +2,25 @@
  * Producing a compact JWS (RFC 7515 §5.1) from a protected header built here: `alg`
  * first, then the caller's members. `none` cannot be produced: it is not in the registry.
  */
-import { fail } from '../errors.ts'
 import { encode, encodeText } from '../encoding/base64url.ts'
 import { checkCrit, STRING_MEMBERS } from '../jose/header.ts'
 import { isPlainObject, stringify, type JsonObject } from '../jose/json.ts'
-import { twice } from '../jose/options.ts'
+import { invalid, twice } from '../jose/options.ts'
 import { signingAlg } from '../keys/policy.ts'
 import type { AlgEntry } from '../jwa/registry.ts'
 import { describeKey, type KeyDesc } from '../keys/describe.ts'
 import { importFor } from '../keys/import.ts'
 import { signNow, signText } from './signature.ts'
 
-function bad(message: string): never {
-  fail('ERR_JOSE_INVALID_ARGUMENT', message)
-}
-
 /** Validates a caller's extra header members (API.md: no alg, b64, __proto__; crit only if allowed). */
 export function checkExtraHeader(value: unknown, allowCrit: boolean): JsonObject | undefined {
   if (value === undefined) return undefined
-  if (!isPlainObject(value)) bad('options.header must be a plain object')
+  if (!isPlainObject(value)) invalid('options.header must be a plain object')
   for (const name of ['alg', 'b64', '__proto__', ...(allowCrit ? [] : ['crit'])]) {
-    if (Object.hasOwn(value, name)) bad(`options.header may not set "${name}"`)
+    if (Object.hasOwn(value, name)) invalid(`options.header may not set "${name}"`)
   }
   for (const name of STRING_MEMBERS) {
-    if (Object.hasOwn(value, name) && typeof value[name] !== 'string') bad(`options.header "${name}" must be a string`)
+    if (Object.hasOwn(value, name) && typeof value[name] !== 'string') invalid(`options.header "${name}" must be a string`)
   }
   if (Object.hasOwn(value, 'crit')) checkCrit(value, 'ERR_JOSE_INVALID_ARGUMENT', 'options.header: ')
   // A copy: what was checked is what gets signed, even if the caller's object changes

@@ -2,7 +2,8 @@
  * Algorithm policy (API.md, Which algorithms a key pins; RFC 8725 §3.1): the algorithm
  * comes from the caller's list and the key, never from the header alone.
  */
-import { fail, keyInvalid } from '../errors.ts'
+import { keyInvalid } from '../errors.ts'
+import { invalid } from '../jose/options.ts'
 import { algEntry } from '../jwa/policy.ts'
 import { lookup, type AlgEntry } from '../jwa/registry.ts'
 import type { Alg } from '../types.ts'
@@ -22,7 +23,7 @@ export function allows(desc: KeyDesc, algorithms: readonly Alg[] | undefined, al
 export function signingAlg(desc: KeyDesc, alg: unknown): AlgEntry {
   if (alg === undefined) {
     const only = desc.pinned.length === 1 ? lookup(desc.pinned[0]) : undefined
-    if (!only) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.alg is required for this key')
+    if (!only) invalid('options.alg is required for this key')
     return only
   }
   const entry = algEntry(alg, 'options.alg')
