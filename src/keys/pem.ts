@@ -33,7 +33,7 @@ export function parsePem(pem: string): { label: PemLabel; der: Uint8Array } {
   const label = BEGIN.exec(text)?.[1]
   if (!label) keyInvalid('malformed PEM: no BEGIN line')
   if (!SHAPES.has(label)) {
-    keyInvalid('unsupported PEM label: convert with `openssl pkcs8 -topk8 -nocrypt` or `ssh-keygen -e -m PKCS8`')
+    keyInvalid('unsupported PEM label: convert with `openssl pkcs8 -topk8 -nocrypt` or `ssh-keygen -p -m PKCS8`')
   }
   const footer = `-----END ${label}-----`
   if (!text.endsWith(footer)) keyInvalid(`malformed PEM: must end with "${footer}"`)

@@ -710,7 +710,7 @@ function stringKeyRuleTests(t, ctx) {
     const rsa = CERTS['RSA-2048']
     // The key is refused before any signature work, so the token need not verify.
     const token = join(b64uText('{"alg":"RS256"}'), b64uText('{}'), b64u(new Uint8Array(256)))
-    for (const [label, command] of [['ENCRYPTED PRIVATE KEY', /openssl pkcs8/], ['OPENSSH PRIVATE KEY', /ssh-keygen/]]) {
+    for (const [label, command] of [['ENCRYPTED PRIVATE KEY', /openssl pkcs8/], ['OPENSSH PRIVATE KEY', /ssh-keygen -p -m PKCS8/]]) {
       const text = relabel(rsa.key, label)
       const e = await ctx.rejects(() => lib.importKey(text, 'RS256'), 'ERR_KEY_INVALID', `importKey(${label} PEM)`)
       ok(command.test(e.message), `${label}: the message names the conversion: ${show(e.message)}`)
