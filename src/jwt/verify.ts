@@ -74,6 +74,14 @@ export async function shaped<R extends { payload: unknown }>(plan: VerifyPlan, r
  */
 export async function verifyPlanned(plan: VerifyPlan, token: unknown, key: KeyInput | KeyResolver, t?: number, answer?: unknown[]): Promise<VerifiedJwt> {
   const parts = parseExplained(token, plan.maxLength)
+  // The backend's synchronous path first (src/jws/signature.ts): the signature verified,
+  // the payload is parsed, without the closure the awaited path needs (node only).
+  const now = backendNow && verifyPartsNow!(parts, key, plan.core)
+  if (now) {
+    const payload = parsePayload(parts)
+    const at = checkClaims(plan.claims, now.header, payload, t)
+    return { header: now.header, payload, key: now.key, desc: now.desc, alg: now.entry.alg, t: typeof at === 'number' ? at : await at }
+  }
   // The payload is parsed once the signature check has started (under WebCrypto, while it
   // runs off this thread), but what the parse found is only looked at once the signature
   // verified: a bad signature is reported before a bad payload, and claims after both.
@@ -87,8 +95,7 @@ export async function verifyPlanned(plan: VerifyPlan, token: unknown, key: KeyIn
       parseError = e
     }
   }
-  // The backend's synchronous path first (src/jws/signature.ts), else the awaited one.
-  const v = verifyPartsNow?.(parts, key, plan.core) ?? (await verifyParts(parts, key, plan.core, answer, parse))
+  const v = await verifyParts(parts, key, plan.core, answer, parse)
   parse()
   if (!payload) throw parseError
   const at = checkClaims(plan.claims, v.header, payload, t)
