@@ -6,6 +6,7 @@ import { noCallback, reusePlan, validating, type Options, type PlanSlot } from '
 import { checkAlgorithms } from '../jwa/policy.ts'
 import { checkMaxLength, DEFAULT_MAX_TOKEN, parseExplained, type CompactParts } from '../jws/compact.ts'
 import { verifyParts, verifyPartsNow, type VerifyCore } from '../jws/verify.ts'
+import { BACKEND } from '../backend/index.ts'
 import { backendNow } from '../jws/signature.ts'
 import type { KeyDesc } from '../keys/describe.ts'
 import type { Alg, InferOutput, JwtPayload, KeyInput, KeyResolver, StandardSchemaV1, VerifyOptions, VerifyResult } from '../types.ts'
@@ -72,11 +73,13 @@ export async function shaped<R extends { payload: unknown }>(plan: VerifyPlan, r
  * Verifies one token under a validated plan. A caching verifier passes the time it read
  * and the resolver's answer, when it has them.
  */
-export async function verifyPlanned(plan: VerifyPlan, token: unknown, key: KeyInput | KeyResolver, t?: number, answer?: unknown[]): Promise<VerifiedJwt> {
-  const parts = parseExplained(token, plan.maxLength)
+export async function verifyPlanned(plan: VerifyPlan, token: unknown, key: KeyInput | KeyResolver, t?: number, answer?: unknown[], parsed?: CompactParts): Promise<VerifiedJwt> {
+  // In the node build, one-shot `verify` passes the parts it made (its way past this promise).
+  const given = backendNow && parsed
+  const parts = given || parseExplained(token, plan.maxLength)
   // The backend's synchronous path first (src/jws/signature.ts): the signature verified,
   // the payload is parsed, without the closure the awaited path needs (node only).
-  const now = backendNow && verifyPartsNow!(parts, key, plan.core)
+  const now = backendNow && !given && verifyPartsNow!(parts, key, plan.core)
   if (now) {
     const payload = parsePayload(parts)
     const at = checkClaims(plan.claims, now.header, payload, t)
@@ -133,6 +136,27 @@ export async function verify(token: string, key: KeyInput | KeyResolver, options
   try {
     noCallback(arguments, 2)
     const plan = reusePlan(PLANS, options, VERIFY_OPTIONS, planVerify)
+    // The node build's way past verifyPlanned's promise (ARCHITECTURE.md, The backend seam;
+    // bench/README.md, item 14): for a key given directly that the backend verified at once,
+    // the payload and claims here; else verifyPlanned, given the parts made here, takes the
+    // awaited path (a key still importing, a caller's own CryptoKey) or says what is wrong.
+    // Tested on BACKEND, not backendNow: the web bundle keeps this test (its body dropped),
+    // and backendNow, otherwise unused there, would stay in it for that alone.
+    if ((BACKEND as string) === 'node' && typeof key !== 'function') {
+      const parts = parseExplained(token, plan.maxLength)
+      const now = verifyPartsNow!(parts, key as KeyInput, plan.core)
+      let out: VerifyResult<unknown>
+      if (now) {
+        const payload = parsePayload(parts)
+        const at = checkClaims(plan.claims, now.header, payload)
+        if (typeof at !== 'number') await at // an issuer function
+        out = { header: now.header, payload, key: now.key }
+      } else {
+        const r = await verifyPlanned(plan, token, key, undefined, undefined, parts)
+        out = { header: r.header, payload: r.payload as unknown, key: r.key }
+      }
+      return plan.schema ? await shaped(plan, out) : out
+    }
     const r = await verifyPlanned(plan, token, key)
     const out = { header: r.header, payload: r.payload as unknown, key: r.key }
     return plan.schema ? await shaped(plan, out) : out
