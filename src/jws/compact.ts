@@ -6,6 +6,7 @@
  */
 import { fail } from '../errors.ts'
 import { decodeCanonical, isCanonical } from '../encoding/base64url.ts'
+import { backendNow } from './signature.ts'
 import { remember } from '../jose/bounded.ts'
 import { invalid } from '../jose/options.ts'
 import { checkHeaderShape } from '../jose/header.ts'
@@ -73,6 +74,16 @@ export function readHeader(segment: string): JsonObject {
 const headerCache = /* @__PURE__ */ new Map<string, Readonly<JsonObject>>()
 
 /**
+ * In the node build only (ARCHITECTURE.md, The backend seam), the header segment seen last
+ * and its header, compared before the cache is asked: a segment sliced from a token is a
+ * fresh string, which a Map lookup hashes on every call; an equal one is only compared.
+ */
+let lastSegment = ''
+let lastHeader: Readonly<JsonObject> | undefined
+const lastOrCached = (h: string): Readonly<JsonObject> =>
+  h === lastSegment ? lastHeader! : (lastHeader = headerCache.get(h) ?? remember(headerCache, h, deepFreeze(readHeader(h)), 256), lastSegment = h, lastHeader)
+
+/**
  * Both segments after the header are checked canonical up front and decoded on first
  * use: with WebCrypto, the payload is decoded while the signature is being checked off
  * the thread, and node's HMAC compares the signature as text without decoding it.
@@ -87,7 +98,7 @@ class Parts implements CompactParts {
 
   constructor(token: string, [h, p, s]: string[]) {
     // Tokens of one issuer share their header: parsed once, frozen, kept in a bounded cache.
-    this.header = headerCache.get(h!) ?? remember(headerCache, h!, deepFreeze(readHeader(h!)), 256)
+    this.header = backendNow ? lastOrCached(h!) : headerCache.get(h!) ?? remember(headerCache, h!, deepFreeze(readHeader(h!)), 256)
     this.payloadSegment = p!
     this.signatureSegment = s!
     this.signingInput = token.slice(0, h!.length + p!.length + 1)

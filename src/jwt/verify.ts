@@ -6,6 +6,7 @@ import { noCallback, reusePlan, validating, type Options, type PlanSlot } from '
 import { checkAlgorithms } from '../jwa/policy.ts'
 import { checkMaxLength, DEFAULT_MAX_TOKEN, parseExplained, type CompactParts } from '../jws/compact.ts'
 import { verifyParts, verifyPartsNow, type VerifyCore } from '../jws/verify.ts'
+import { BACKEND } from '../backend/index.ts'
 import { backendNow } from '../jws/signature.ts'
 import type { KeyDesc } from '../keys/describe.ts'
 import type { Alg, InferOutput, JwtPayload, KeyInput, KeyResolver, StandardSchemaV1, VerifyOptions, VerifyResult } from '../types.ts'
@@ -69,11 +70,28 @@ export async function shaped<R extends { payload: unknown }>(plan: VerifyPlan, r
 }
 
 /**
- * Verifies one token under a validated plan. A caching verifier passes the time it read
- * and the resolver's answer, when it has them.
+ * The node build's synchronous path (ARCHITECTURE.md, The backend seam): the whole
+ * verification when the backend verified at once (src/jws/signature.ts), the payload
+ * parsed without the closure the awaited path needs; undefined when it must be awaited.
+ * `t` is a promise only with an issuer function. Undefined in the WebCrypto build.
  */
-export async function verifyPlanned(plan: VerifyPlan, token: unknown, key: KeyInput | KeyResolver, t?: number, answer?: unknown[]): Promise<VerifiedJwt> {
-  const parts = parseExplained(token, plan.maxLength)
+const verifiedNow = backendNow && ((plan: VerifyPlan, parts: CompactParts, key: KeyInput | KeyResolver, t?: number): (Omit<VerifiedJwt, 't'> & { t: number | Promise<number> }) | undefined => {
+  const now = verifyPartsNow!(parts, key, plan.core)
+  if (!now) return undefined
+  const payload = parsePayload(parts)
+  return { header: now.header, payload, key: now.key, desc: now.desc, alg: now.entry.alg, t: checkClaims(plan.claims, now.header, payload, t) }
+})
+
+/**
+ * Verifies one token under a validated plan. A caching verifier passes the time it read
+ * and the resolver's answer, when it has them; one-shot `verify` in the node build, the
+ * parts it made when `verifiedNow` could not answer.
+ */
+export async function verifyPlanned(plan: VerifyPlan, token: unknown, key: KeyInput | KeyResolver, t?: number, answer?: unknown[], parsed?: CompactParts): Promise<VerifiedJwt> {
+  const given = backendNow && parsed
+  const parts = given || parseExplained(token, plan.maxLength)
+  const now = !given && verifiedNow?.(plan, parts, key, t)
+  if (now) return typeof now.t === 'number' ? now as VerifiedJwt : { ...now, t: await now.t }
   // The payload is parsed once the signature check has started (under WebCrypto, while it
   // runs off this thread), but what the parse found is only looked at once the signature
   // verified: a bad signature is reported before a bad payload, and claims after both.
@@ -87,8 +105,7 @@ export async function verifyPlanned(plan: VerifyPlan, token: unknown, key: KeyIn
       parseError = e
     }
   }
-  // The backend's synchronous path first (src/jws/signature.ts), else the awaited one.
-  const v = verifyPartsNow?.(parts, key, plan.core) ?? (await verifyParts(parts, key, plan.core, answer, parse))
+  const v = await verifyParts(parts, key, plan.core, answer, parse)
   parse()
   if (!payload) throw parseError
   const at = checkClaims(plan.claims, v.header, payload, t)
@@ -126,7 +143,19 @@ export async function verify(token: string, key: KeyInput | KeyResolver, options
   try {
     noCallback(arguments, 2)
     const plan = reusePlan(PLANS, options, VERIFY_OPTIONS, planVerify)
-    const r = await verifyPlanned(plan, token, key)
+    // The node build's way past verifyPlanned's promise (bench/README.md, item 14): a key
+    // given directly that the backend verified at once is verified here, with no second
+    // async function; else verifyPlanned, given the parts made here, takes the awaited
+    // path (a key still importing, a caller's own CryptoKey) or says what is wrong.
+    // Tested on BACKEND, not backendNow: the web bundle keeps this test (its body dropped),
+    // and backendNow, otherwise unused there, would stay in it for that alone.
+    let r: Omit<VerifiedJwt, 't'>
+    if ((BACKEND as string) === 'node' && typeof key !== 'function') {
+      const parts = parseExplained(token, plan.maxLength)
+      const now = verifiedNow!(plan, parts, key)
+      if (now && typeof now.t !== 'number') await now.t // an issuer function
+      r = now || (await verifyPlanned(plan, token, key, undefined, undefined, parts))
+    } else r = await verifyPlanned(plan, token, key)
     const out = { header: r.header, payload: r.payload as unknown, key: r.key }
     return plan.schema ? await shaped(plan, out) : out
   } catch (e) {

@@ -3,7 +3,7 @@
  * minimums. The backend imports (src/backend/); each import is cached on the key's
  * description, so verifying with the same JWK object or PEM string again imports nothing.
  */
-import { backendImport, type KeyForm, type KeyMaterial } from '../backend/index.ts'
+import { backendImport, backendNow, type KeyForm, type KeyMaterial } from '../backend/index.ts'
 import { fail, scrub, keyInvalid } from '../errors.ts'
 import type { AlgEntry } from '../jwa/registry.ts'
 import { minimum, type KeyDesc } from './describe.ts'
@@ -46,7 +46,9 @@ async function doImport(desc: KeyDesc, entry: AlgEntry, usages: KeyUsage[], extr
  * (an await on the hot path costs a hop). A cached entry has passed `checkFit` already.
  */
 export function importFor(desc: KeyDesc, entry: AlgEntry, usages: KeyUsage[], extractable = false): CryptoKey | Promise<CryptoKey> {
-  const id = usages.length === 1 && !extractable ? entry.alg + usages[0] : `${entry.alg}|${usages.join(',')}|${extractable ? 1 : 0}`
+  // Node build: a verifying key is keyed by the alg alone, a string of the registry's, not
+  // one concatenated (and hashed) per call (ARCHITECTURE.md, The backend seam).
+  const id = usages.length === 1 && !extractable ? (backendNow && usages[0] === 'verify' ? entry.alg : entry.alg + usages[0]) : `${entry.alg}|${usages.join(',')}|${extractable ? 1 : 0}`
   const hit = desc.imports.get(id)
   if (hit) return hit
   checkFit(desc, entry, usages)
