@@ -80,7 +80,7 @@ export async function verifyAccessToken(token: string, key: KeyInput | KeyResolv
     return await shaped(plan, { header: r.header, payload: r.payload as unknown, key: r.key, scopes: scopesOf(r.payload) })
   } catch (e) {
     // RFC 9068 §2.1: access tokens are typed at+jwt; other JWTs are verify's to check.
-    if (e instanceof JoseError && e.claim === 'typ' && e.reason === 'mismatch') e.message += ': RFC 9068 requires "at+jwt"; verify other JWTs with verify()'
+    if (e instanceof JoseError && e.claim === 'typ' && e.reason === 'mismatch') e.message += `: RFC 9068 requires "at+jwt"; check other JWTs with verify() or createResourceServer({ profile: 'jwt' })`
     throw toJoseError(e, 'ERR_JWS_INVALID', 'access token verification failed')
   }
 }

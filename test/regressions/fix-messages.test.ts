@@ -124,12 +124,12 @@ describe('keys: rows 4-6', () => {
 })
 
 describe('row 7: verifyAccessToken on a typ JWT token', () => {
-  it('names verify and at+jwt', async () => {
+  it('names at+jwt, verify and the resource server\'s jwt profile', async () => {
     const now = Math.floor(Date.now() / 1000)
     const claims = { iss: 'https://as.example', aud: 'api', sub: 'u', client_id: 'c', jti: 'j', iat: now, exp: now + 60 }
     const jwt = await sign(claims, SECRET, { alg: 'HS256', typ: 'JWT' })
     const e = await refused(() => verifyAccessToken(jwt, SECRET, { issuer: 'https://as.example', audience: 'api', algorithms: ['HS256'] }),
-      'ERR_JWT_CLAIM_INVALID', /"JWT".*RFC 9068 requires "at\+jwt".*verify\(\)/)
+      'ERR_JWT_CLAIM_INVALID', /"JWT".*RFC 9068 requires "at\+jwt"; check other JWTs with verify\(\) or createResourceServer\(\{ profile: 'jwt' \}\)$/)
     expect(e.claim).toBe('typ')
     expect(e.reason).toBe('mismatch')
   })
