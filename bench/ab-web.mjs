@@ -14,6 +14,7 @@
 import { createRequire } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import { AUD, ISS, makeFixtures, WEB } from './lib/fixtures.mjs'
+import { cpuRounds } from './lib/cpu-rounds.mjs'
 import { median } from './lib/harness.mjs'
 
 const require = createRequire(import.meta.url)
@@ -30,24 +31,9 @@ const [jose, hono, tsndr] = await Promise.all(['jose', 'hono/jwt', '@tsndr/cloud
 const only = arg('--only', 'sign-RS256,verify-RS256,verify-ES256').split(',')
 const rounds = +arg('--rounds', 12)
 const ms = +arg('--ms', 150)
-const SLICE = 20
 const fx = await makeFixtures()
 const at = (a, i) => a[i % a.length]
 const PEERS = ['jose', 'hono', 'tsndr']
-
-/** Runs a contender for `wall` ms; returns [calls, CPU µs]. */
-async function box(c, wall) {
-  let i = c.next
-  const u0 = process.cpuUsage()
-  const end = performance.now() + wall
-  do {
-    for (let k = 0; k < 8; k++) await c.fn(i++)
-  } while (performance.now() < end)
-  const u = process.cpuUsage(u0)
-  const n = i - c.next
-  c.next = i
-  return [n, u.user + u.system]
-}
 
 const keysOf = (alg) => ({ priv: fx.algs[alg].webPrivate, pub: fx.algs[alg].webPublic })
 
@@ -104,31 +90,8 @@ const out = {}
 for (const sc of only) {
   const [op, alg] = sc.split('-')
   const c = await contenders(op, alg)
-  for (const x of c) {
-    x.next = 0
-    x.rate = []
-    for (let k = 0; k < 3; k++) await box(x, 100)
-  }
-  let seed = 7
-  const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff
-  for (let r = 0; r < rounds; r++) {
-    const acc = c.map(() => [0, 0])
-    for (let s = 0; s < ms / SLICE; s++) {
-      const order = c.map((_, k) => k).sort(() => random() - 0.5)
-      for (const k of order) {
-        const [n, us] = await box(c[k], SLICE)
-        acc[k][0] += n
-        acc[k][1] += us
-      }
-    }
-    c.forEach((x, k) => x.rate.push((acc[k][0] / acc[k][1]) * 1e6))
-  }
+  const ratio = await cpuRounds(c, rounds, ms)
   const by = Object.fromEntries(c.map((x) => [x.name, x]))
-  const per = (p, q) => by[p].rate.map((v, k) => v / by[q].rate[k])
-  const ratio = (p, q) => {
-    const r = per(p, q).sort((x, y) => x - y)
-    return { med: median(r), lo: r[Math.floor(r.length * 0.1)], hi: r[Math.ceil(r.length * 0.9) - 1] }
-  }
   const f = (x) => x.toFixed(3)
   const kind = op === 'verify' ? 'verify' : 'sign'
   console.log(`\n## ${sc} on ${process.version} (${rounds} rounds × ${ms} ms per contender; calls per CPU second)`)

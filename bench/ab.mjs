@@ -16,6 +16,7 @@ import { createHmac, timingSafeEqual, verify as nodeVerify } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import { AUD, ISS, makeFixtures, nodeParams } from './lib/fixtures.mjs'
+import { cpuRounds } from './lib/cpu-rounds.mjs'
 import { median } from './lib/harness.mjs'
 
 const fastJwt = createRequire(import.meta.url)('fast-jwt')
@@ -31,7 +32,6 @@ const libs = await Promise.all(builds.map((b) => import(pathToFileURL(b).href)))
 const only = arg('--only', 'sign-HS256,verify-HS256,verify-RS256').split(',')
 const rounds = +arg('--rounds', 12)
 const ms = +arg('--ms', 150)
-const SLICE = 20
 const fx = await makeFixtures()
 const at = (a, i) => a[i % a.length]
 
@@ -53,21 +53,6 @@ for (const L of libs) {
       await vc(at(a.tokens, i).token)
     }
   }
-}
-
-/** Runs a contender for `wall` ms; returns [calls, CPU µs]. */
-async function box(c, wall) {
-  let i = c.next
-  const u0 = process.cpuUsage()
-  const end = performance.now() + wall
-  do {
-    if (c.sync) for (let k = 0; k < 8; k++) c.fn(i++)
-    else for (let k = 0; k < 8; k++) await c.fn(i++)
-  } while (performance.now() < end)
-  const u = process.cpuUsage(u0)
-  const n = i - c.next
-  c.next = i
-  return [n, u.user + u.system]
 }
 
 function contenders(op, alg) {
@@ -104,31 +89,9 @@ const out = {}
 for (const sc of only) {
   const [op, alg] = sc.split('-')
   const c = contenders(op, alg)
-  for (const x of c) {
-    x.fn = await x.make()
-    x.next = 0
-    x.rate = []
-    for (let k = 0; k < 3; k++) await box(x, 100)
-  }
-  let seed = 7
-  const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff
-  for (let r = 0; r < rounds; r++) {
-    const acc = c.map(() => [0, 0])
-    for (let s = 0; s < ms / SLICE; s++) {
-      const order = c.map((_, k) => k).sort(() => random() - 0.5)
-      for (const k of order) {
-        const [n, us] = await box(c[k], SLICE)
-        acc[k][0] += n
-        acc[k][1] += us
-      }
-    }
-    c.forEach((x, k) => x.rate.push((acc[k][0] / acc[k][1]) * 1e6))
-  }
+  for (const x of c) x.fn = await x.make()
+  const ratio = await cpuRounds(c, rounds, ms)
   const by = Object.fromEntries(c.map((x) => [x.name, x]))
-  const ratio = (p, q) => {
-    const per = by[p].rate.map((v, k) => v / by[q].rate[k]).sort((x, y) => x - y)
-    return { med: median(per), lo: per[Math.floor(per.length * 0.1)], hi: per[Math.ceil(per.length * 0.9) - 1] }
-  }
   const f = (x) => x.toFixed(3)
   console.log(`\n## ${sc} on ${process.version} (${rounds} rounds × ${ms} ms per contender; calls per CPU second)`)
   for (const x of c) console.log(`  ${x.name.padEnd(28)} ${Math.round(median(x.rate))}`)
