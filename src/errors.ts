@@ -53,11 +53,21 @@ export type JoseErrorCode =
  */
 export type ClaimFailureReason = 'missing' | 'invalid' | 'mismatch' | 'too_old' | 'in_future' | 'replayed' | 'schema'
 
-/** A schema issue as `JoseError.issues` holds it: `StandardSchemaIssue` (src/types.ts), restated so this file imports nothing. */
-type Issue = { readonly message: string; readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined }
-
 const BRAND: unique symbol = /* @__PURE__ */ Symbol.for('isojwt.JoseError') as never
 
+/**
+ * The details a `JoseError` may carry beside its `code` and message (set only when they
+ * apply): the failed `claim` and `reason`, `expiredAt`/`notBefore`, the verified `payload`
+ * for failures after the signature verified, a schema's `issues`, and a scrubbed `cause`.
+ *
+ * @example
+ * ```ts
+ * import { JoseError, type JoseErrorDetails } from 'isojwt'
+ * const details: JoseErrorDetails = { claim: 'aud', reason: 'mismatch' }
+ * const e = new JoseError('ERR_JWT_CLAIM_INVALID', 'the token is not for this audience', details)
+ * console.log(e.claim, e.reason)
+ * ```
+ */
 export interface JoseErrorDetails {
   cause?: unknown
   claim?: string
@@ -65,7 +75,8 @@ export interface JoseErrorDetails {
   expiredAt?: Date
   notBefore?: Date
   payload?: unknown
-  issues?: readonly Issue[]
+  /** `options.schema`'s issues: `StandardSchemaIssue`s (restated here: this file imports nothing). */
+  issues?: readonly { readonly message: string; readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined }[]
 }
 
 /**
@@ -101,7 +112,7 @@ export class JoseError extends Error {
   /** The verified payload, on failures after the signature verified. */
   declare readonly payload?: unknown
   /** The schema's issues (`reason: 'schema'`). */
-  declare readonly issues?: readonly Issue[]
+  declare readonly issues?: JoseErrorDetails['issues']
 
   constructor(code: JoseErrorCode, message: string, details?: JoseErrorDetails) {
     // Error itself installs `cause` when the details have one (ES2022, InstallErrorCause).

@@ -6,6 +6,7 @@ export { sign } from './jwt/sign.ts'
 export { verify } from './jwt/verify.ts'
 export { decode, isExpired } from './jwt/decode.ts'
 export { createSigner, createVerifier } from './jwt/prepared.ts'
+export type { Prepared, VerifierOptions } from './jwt/prepared.ts'
 export { signJws, verifyJws } from './jws/api.ts'
 export { signJwsJson, verifyJwsJson } from './jws/json.ts'
 export { embeddedJwk } from './jws/embedded.ts'
@@ -25,7 +26,7 @@ export { verifyDpopProof } from './oauth/dpop.ts'
 export { createResourceServer } from './oauth/resource-server.ts'
 export { createDpopFetch } from './oauth/dpop-fetch.ts'
 export { JoseError, isJoseError } from './errors.ts'
-export type { JoseErrorCode, ClaimFailureReason } from './errors.ts'
+export type { JoseErrorCode, ClaimFailureReason, JoseErrorDetails } from './errors.ts'
 export type {
   Alg, Duration, Now, Jwk, JwksDocument, KeyInput, KeyResolver, JwsHeader, DecodedHeader, JwtPayload, IssuerFunction,
   SignOptions, VerifyOptions, VerifyResult, DecodeResult, SignJwsOptions, VerifyJwsOptions, VerifyJwsResult,

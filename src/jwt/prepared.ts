@@ -18,8 +18,19 @@ import { planSign, signPlanned } from './sign.ts'
 import { epochSeconds, parseDuration } from '../jose/time.ts'
 import { planVerify, shaped, VERIFY_OPTIONS, verifyPlanned, type VerifyPlan } from './verify.ts'
 
-/** What createSigner and createVerifier return: the function, and `ready()` (API.md, Prepared). */
-type Prepared<F> = F & { ready(): Promise<void> }
+/**
+ * What `createSigner` and `createVerifier` return: the function, and `ready()`, which
+ * imports the key now, so a server with a bad key fails at startup (API.md, Prepared).
+ *
+ * @example
+ * ```ts
+ * import { createVerifier, type Prepared, type VerifyResult } from 'isojwt'
+ * declare const publicPem: string
+ * const check: Prepared<(token: string) => Promise<VerifyResult>> = createVerifier(publicPem, { algorithms: ['ES256'] })
+ * await check.ready()
+ * ```
+ */
+export type Prepared<F> = F & { ready(): Promise<void> }
 
 /** `ready()`: rejects (never throws) with a JoseError; the imports it makes are the ones calls reuse. */
 function withReady<F extends object>(f: F, prepare: () => unknown): Prepared<F> {
@@ -100,7 +111,19 @@ interface Entry {
   alg: Alg
 }
 
-type VerifierOptions = VerifyOptions & { cache?: number; cacheTtl?: number | string }
+/**
+ * `createVerifier`'s options: `verify`'s, and the opt-in cache of verified tokens, `cache`
+ * (how many) and `cacheTtl` (at most how long a hit is kept; API.md, Prepared).
+ *
+ * @example
+ * ```ts
+ * import { createVerifier, type VerifierOptions } from 'isojwt'
+ * declare const publicPem: string
+ * const options: VerifierOptions = { algorithms: ['ES256'], issuer: 'https://id.example', audience: 'api', cache: 1000, cacheTtl: '5m' }
+ * const check = createVerifier(publicPem, options)
+ * ```
+ */
+export type VerifierOptions = VerifyOptions & { cache?: number; cacheTtl?: number | string }
 
 /**
  * A verifier for one key (or resolver) and one set of options, validated now (a bad
