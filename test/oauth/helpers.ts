@@ -1,6 +1,5 @@
 /** Shared fixtures for the OAuth/OIDC profile tests: fixed clock, ES256 and HS256 keys, token builders. */
-import { exportJwk, generateKeyPair, isJoseError, signJws, type Alg, type Jwk, type JwtPayload, type KeyInput } from '../../src/index.ts'
-import { expect } from 'vitest'
+import { exportJwk, generateKeyPair, signJws, type Alg, type Jwk, type JwtPayload, type KeyInput } from '../../src/index.ts'
 
 export const NOW_S = 1_700_000_000
 export const NOW = new Date(NOW_S * 1000)
@@ -26,20 +25,7 @@ export async function token(payload: unknown, typ: string | null, key?: KeyInput
   return signJws(JSON.stringify(payload), key ?? (await esKeys()).priv, { alg, header: typ === null ? {} : { typ } })
 }
 
-/** Expects a JoseError with this code (and claim/reason when given); returns it. */
-export async function rejects(p: Promise<unknown>, code: string, claim?: string, reason?: string): Promise<Record<string, unknown>> {
-  let err: unknown
-  try {
-    await p
-  } catch (e) {
-    err = e
-  }
-  expect(isJoseError(err), `expected a JoseError ${code}, got ${String(err)}`).toBe(true)
-  const e = err as unknown as Record<string, unknown>
-  expect({ code: e.code, ...(claim === undefined ? {} : { claim: e.claim }), ...(reason === undefined ? {} : { reason: e.reason }) })
-    .toEqual({ code, ...(claim === undefined ? {} : { claim }), ...(reason === undefined ? {} : { reason }) })
-  return e
-}
+export { rejects } from '../support/errors.ts'
 
 /** A copy of the claims without one of them. */
 export function omit(claims: JwtPayload, claim: string): JwtPayload {

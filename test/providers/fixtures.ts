@@ -74,20 +74,8 @@ export function serve(documents: Record<string, unknown>): Served {
   return { fetch: fake as typeof fetch, urls }
 }
 
-/** A JoseError with this code (and claim, reason when given); returns it. */
-export async function refused(p: Promise<unknown>, code: string, claim?: string, reason?: string): Promise<Record<string, unknown>> {
-  let err: unknown
-  try {
-    await p
-  } catch (e) {
-    err = e
-  }
-  expect(isJoseError(err), `expected a JoseError ${code}, got ${err === undefined ? 'success' : String(err)}`).toBe(true)
-  const e = err as Record<string, unknown>
-  expect({ code: e.code, ...(claim !== undefined && { claim: e.claim }), ...(reason !== undefined && { reason: e.reason }) })
-    .toEqual({ code, ...(claim !== undefined && { claim }), ...(reason !== undefined && { reason }) })
-  return e
-}
+/** A JoseError with this code (and claim, reason when given); returns it (test/support/errors.ts). */
+export { rejects as refused } from '../support/errors.ts'
 
 /** Expects a synchronous ERR_JOSE_INVALID_ARGUMENT whose message matches `message` when given. */
 export function invalidArgument(f: () => unknown, message?: RegExp): void {
