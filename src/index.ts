@@ -46,4 +46,5 @@ export type {
 import { JoseError } from './errors.ts'
 import { BACKEND } from './backend/index.ts'
 import { BACKEND_TAG } from './backend/tag.ts'
-Object.defineProperty(JoseError, BACKEND_TAG, { value: BACKEND })
+// A plain assignment (writable, but a symbol key: no listing shows it), the cheapest form.
+;(JoseError as unknown as Record<symbol, string>)[BACKEND_TAG] = BACKEND

@@ -7,16 +7,17 @@
 import { fail, type JoseErrorCode } from '../errors.ts'
 import { utf8 } from './utf8.ts'
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+/** Six bits → the character code of the URL alphabet (RFC 4648 §5): A–Z, a–z, 0–9, '-', '_'. */
+const letter = (i: number): number => i + (i < 26 ? 65 : i < 52 ? 71 : i < 62 ? -4 : i < 63 ? -17 : 32)
 
 /** Character code → its six bits, for the URL alphabet (other codes never get here). */
 const VALUE = /* @__PURE__ */ (() => {
   const t = new Uint8Array(128)
-  for (let i = 0; i < 64; i++) t[ALPHABET.charCodeAt(i)] = i
+  for (let i = 0; i < 64; i++) t[letter(i)] = i
   return t
 })()
 /** Six bits → the character code. */
-const CODE = /* @__PURE__ */ (() => new TextEncoder().encode(ALPHABET))()
+const CODE = /* @__PURE__ */ (() => Uint8Array.from({ length: 64 }, (_, i) => letter(i)))()
 const ascii = /* @__PURE__ */ new TextDecoder()
 
 /**

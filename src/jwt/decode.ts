@@ -1,6 +1,6 @@
 /** `decode` and `isExpired` (API.md, JWT): structure only, never trust. */
 import { fail, toJoseError } from '../errors.ts'
-import { decodeCanonical, ownBytes } from '../encoding/base64url.ts'
+import { decodeCanonical } from '../encoding/base64url.ts'
 import { parseObject } from '../jose/json.ts'
 import { readOptions, readValues, validating } from '../jose/options.ts'
 import { checkMaxLength, DEFAULT_MAX_TOKEN, readHeader, split } from '../jws/compact.ts'
@@ -24,19 +24,18 @@ import { checkNow, epochSeconds, parseDuration } from '../jose/time.ts'
  * ```
  */
 export function decode<P = JwtPayload>(token: string, options?: { maxTokenLength?: number }): DecodeResult<P> {
-  try {
-    // The checks verify makes before any key work, with the codes it gives; a header of its own.
-    const [h, p, s] = split(token, checkMaxLength(readValues(options, ['maxTokenLength'])[0], DEFAULT_MAX_TOKEN))
-    const header = readHeader(h!)
-    // API.md: b64 false is ERR_JWT_INVALID in decode as in verify (RFC 7797 §7: never in a JWT).
-    if (header.b64 === false) fail('ERR_JWT_INVALID', '"b64": false is not allowed in a JWT')
-    return {
-      header: header as DecodedHeader,
-      payload: parseObject(decodeCanonical(p!), 'ERR_JWT_INVALID', 'the JWT payload') as P,
-      signature: ownBytes(decodeCanonical(s!)),
-    }
-  } catch (e) {
-    throw toJoseError(e, 'ERR_JWS_INVALID', 'decoding failed')
+  // The checks verify makes before any key work, with the codes it gives; a header of its own.
+  // Every step throws a JoseError itself (options are read inside a try, JSON.parse and
+  // TextDecoder are caught by parseObject), so no catch-all is needed around them.
+  const [h, p, s] = split(token, checkMaxLength(readValues(options, ['maxTokenLength'])[0], DEFAULT_MAX_TOKEN))
+  const header = readHeader(h!)
+  // API.md: b64 false is ERR_JWT_INVALID in decode as in verify (RFC 7797 §7: never in a JWT).
+  if (header.b64 === false) fail('ERR_JWT_INVALID', '"b64": false is not allowed in a JWT')
+  return {
+    header: header as DecodedHeader,
+    payload: parseObject(decodeCanonical(p!), 'ERR_JWT_INVALID', 'the JWT payload') as P,
+    // A Uint8Array of the caller's own (the node backend's decoder may return a pooled Buffer view).
+    signature: new Uint8Array(decodeCanonical(s!)),
   }
 }
 
