@@ -117,9 +117,8 @@ export class JoseError extends Error {
   constructor(code: JoseErrorCode, message: string, details?: JoseErrorDetails) {
     // Error itself installs `cause` when the details have one (ES2022, InstallErrorCause).
     super(message, details)
-    const self = this as Record<string, unknown>
-    self.code = code
-    for (const k in details) if (k !== 'cause' && details[k as keyof JoseErrorDetails] !== undefined) self[k] = details[k as keyof JoseErrorDetails]
+    ;(this as { code: JoseErrorCode }).code = code
+    for (const k in details) if (k !== 'cause' && details[k as keyof JoseErrorDetails] !== undefined) (this as Record<string, unknown>)[k] = details[k as keyof JoseErrorDetails]
   }
 
   override get name(): string {

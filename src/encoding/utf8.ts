@@ -1,6 +1,6 @@
 /** UTF-8 with fatal decoding: a token with invalid UTF-8 is malformed (RFC 7515 §5.2). */
 const encoder = /* @__PURE__ */ new TextEncoder()
-const decoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+const decoder = /* @__PURE__ */ new TextDecoder(undefined, { fatal: true, ignoreBOM: true })
 
 export function utf8(s: string): Uint8Array {
   return encoder.encode(s)
