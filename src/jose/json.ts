@@ -1,12 +1,11 @@
 /** JSON for JOSE: parsed text must be an object; serialisation refuses what JSON cannot say. */
 import { fail, type JoseErrorCode } from '../errors.ts'
 import { fromUtf8 } from '../encoding/utf8.ts'
-import { invalid } from './options.ts'
+import { invalid, isObject } from './options.ts'
 
 export type JsonObject = Record<string, unknown>
 
-/** An object that is neither null nor an array. */
-export const isObject = (x: unknown): x is JsonObject => typeof x === 'object' && x !== null && !Array.isArray(x)
+export { isObject }
 
 export function isPlainObject(x: unknown): x is JsonObject {
   if (!isObject(x)) return false

@@ -6,6 +6,9 @@
 import { sameItems } from '../encoding/bytes.ts'
 import { fail, toJoseError } from '../errors.ts'
 
+/** An object that is neither null nor an array (here, below json.ts, which imports this file). */
+export const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x)
+
 export type Options<K extends string> = { readonly [P in K]?: unknown }
 
 /**
@@ -72,13 +75,12 @@ export type Reader = (o?: Readonly<Record<string, unknown>>) => unknown[]
  * reads `names` (a Reader, or the generic loop).
  */
 export function readValues(options: unknown, names: readonly string[], tip?: Tip, read?: Reader): unknown[] {
-  if (options !== undefined && (typeof options !== 'object' || !options || Array.isArray(options))) invalid('options must be an object')
-  const o = options as Record<string, unknown> | undefined
+  if (options !== undefined && !isObject(options)) invalid('options must be an object')
   try {
-    for (const k of Object.keys(o ?? {})) {
+    for (const k of Object.keys(options ?? {})) {
       if (!names.includes(k)) invalid(`unknown option ${JSON.stringify(k.slice(0, 40))} in options${tip ? tip(k, names) : ''}`)
     }
-    return read ? read(o) : names.map((n) => o?.[n])
+    return read ? read(options as Record<string, unknown> | undefined) : names.map((n) => (options as Record<string, unknown> | undefined)?.[n])
   } catch (e) {
     throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'options could not be read')
   }
