@@ -80,6 +80,12 @@ describe('decode', () => {
     }
   })
 
+  it('an empty header segment → ERR_JWS_INVALID, in decode and verify (the payload and signature being sound)', async () => {
+    const t = craftSegments('', segment({ a: 1 }), SECRET, 'HS256')
+    throwsSync(() => decode(t), 'ERR_JWS_INVALID')
+    await rejects(() => verify(t, SECRET, HS), 'ERR_JWS_INVALID')
+  })
+
   it('b64: false → ERR_JWT_INVALID, as in verify (API.md: RFC 7797 §7 forbids it for JWTs); b64: true passes', () => {
     throwsSync(() => decode(craft({ alg: 'HS256', b64: false, crit: ['b64'] }, { a: 1 })), 'ERR_JWT_INVALID')
     throwsSync(() => decode(craft({ alg: 'HS256', b64: false }, { a: 1 })), 'ERR_JWT_INVALID')
