@@ -27,11 +27,11 @@ const FEATURES = {
     ['src/jwt/verify.ts', 'noCallback(arguments, 2)', ''],
   ],
   'option hints': [
-    ['src/jose/options.ts', /const FOREIGN = [\s\S]*?\n}\n/, 'export const foreignHint = undefined\n'],
+    ['src/jose/options.ts', /const FOREIGN[\s\S]*?\nexport function foreignHint[\s\S]*?\n}\n/, 'export const foreignHint = undefined\n'],
   ],
   'JWK Set hint': [['src/keys/jwk.ts', "Array.isArray(jwk.keys) ? 'a JWK Set is not a key: use createLocalJwks(set)' : 'JWK \"kty\" must be a string'", "'JWK \"kty\" must be a string'"]],
   'PEM \\n escapes': [['src/keys/pem.ts', "trimKeyText(pem.replace(/\\\\[rn]/g, '\\n'))", 'trimKeyText(pem)']],
-  'PKCS#1/SEC1 wrapping': [['src/keys/der.ts', /  const key = hex\(der[\s\S]*\n}\n?$/, "  fail('ERR_KEY_INVALID', 'unsupported PEM label')\n}\n"]],
+  'PKCS#1/SEC1 wrapping': [['src/keys/der.ts', /(?<=return keyInfo\(der\.slice\(spki\.at, spki\.end\), 'spki'\)\n  }\n)[\s\S]*\n}\n?$/, "  fail('ERR_KEY_INVALID', 'unsupported PEM label')\n}\n"]],
 }
 
 const ENTRIES = { 'sign + verify': 'sign, verify', decode: 'decode' }

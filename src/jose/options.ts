@@ -24,29 +24,31 @@ export function validating<T>(check: () => T): T {
  * Other libraries' option names (jsonwebtoken's): our names to suggest, the first one
  * known here wins, else a sentence saying how isojwt does it.
  */
-const FOREIGN = /* @__PURE__ */ new Map([
-  ['algorithm', 'alg algorithms'],
-  ['algorithms', 'alg'],
-  ['alg', 'algorithms'],
-  ['keyid', 'kid'],
-  ['jwtid', 'jwtId:compare payload.jti yourself'],
-  ['expiresIn', ':a sign option; verify checks exp itself'],
-  ['notBefore', ':a sign option; verify checks nbf itself'],
-  ['maxAge', ':a verify option; sign with expiresIn'],
-  ['ignoreExpiration', ':not supported; use clockTolerance, or decode for an unverified read'],
-  ['complete', ':verify always returns { header, payload, key }'],
-])
+const FOREIGN: Record<string, string> = {
+  // @ts-expect-error: no prototype, so that a name such as "constructor" finds nothing
+  __proto__: null,
+  algorithm: 'alg algorithms',
+  algorithms: 'alg',
+  alg: 'algorithms',
+  keyid: 'kid',
+  jwtid: 'jwtId:compare payload.jti',
+  expiresIn: ':a sign option; verify checks exp',
+  notBefore: ':a sign option; verify checks nbf',
+  maxAge: ':a verify option; sign with expiresIn',
+  ignoreExpiration: ':use clockTolerance, or decode',
+  complete: ':verify returns { header, payload, key }',
+}
 
 /** The hint for an unknown option name (passed by the API functions that take jsonwebtoken's options). */
 export function foreignHint(name: string, names: readonly string[]): string {
-  const [ours, how] = (FOREIGN.get(name) ?? '').split(':')
+  const [ours, how] = (FOREIGN[name] ?? '').split(':')
   const known = ours!.split(' ').find((n) => names.includes(n))
   return known ? `: did you mean "${known}"?` : how ? `: ${how}` : ''
 }
 
 /** jsonwebtoken's habit, a callback where isojwt returns a promise: the app would wait for it forever. */
 export function noCallback(args: ArrayLike<unknown>, from: number): void {
-  for (let i = from; i < args.length; i++) if (typeof args[i] === 'function') fail('ERR_JOSE_INVALID_ARGUMENT', 'isojwt returns promises: use await (no callback)')
+  while (from < args.length) if (typeof args[from++] === 'function') invalid('isojwt returns promises: use await')
 }
 
 type Tip = (name: string, names: readonly string[]) => string

@@ -136,7 +136,7 @@ export function parseExplained(token: unknown, maxLength: number): CompactParts 
 function explainPaste(t: string): void {
   const s = t.trim()
   if (!s) bad('the token is empty')
-  const what = /^(bearer|dpop) /i.test(s) ? 'starts with a "Bearer "/"DPoP " scheme to strip'
+  const what = /^(bearer|dpop) /i.test(s) ? 'starts with a scheme to strip'
     : /^["'`]|["'`]$/.test(s) ? 'has quotes around it'
     : /[\r\n]/.test(t) ? 'has a line break'
     : s !== t ? 'has whitespace around it'
