@@ -13,7 +13,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
 /** Each feature: [file, text, replacement] edits that remove it (the text must occur once). */
 const FEATURES = {
-  'paste explanations': [['src/jws/compact.ts', /export function parseExplained[\s\S]*\n}\n$/, 'export const parseExplained = parseCompact\n']],
+  'paste explanations': [['src/jws/compact.ts', /(?<=export function parseExplained\(token: unknown, maxLength: number\): CompactParts {\n)[\s\S]*\n}\n$/, '  return new Parts(token as string, split(token, maxLength))\n}\n']],
   'schema': [
     ['src/jwt/verify.ts', "'maxTokenLength', 'schema']", "'maxTokenLength']"],
     ['src/jwt/verify.ts', 'schema: checkSchema(schema),', ''],
@@ -29,7 +29,7 @@ const FEATURES = {
   'option hints': [
     ['src/jose/options.ts', /const FOREIGN[\s\S]*?\nexport function foreignHint[\s\S]*?\n}\n/, 'export const foreignHint = undefined\n'],
   ],
-  'JWK Set hint': [['src/keys/jwk.ts', "Array.isArray(jwk.keys) ? 'a JWK Set is not a key: use createLocalJwks(set)' : 'JWK \"kty\" must be a string'", "'JWK \"kty\" must be a string'"]],
+  'JWK Set hint': [['src/keys/jwk.ts', "Array.isArray(jwk.keys) ? 'a JWK Set is not a key: use createLocalJwks' : 'JWK \"kty\" must be a string'", "'JWK \"kty\" must be a string'"]],
   'PEM \\n escapes': [['src/keys/pem.ts', "trimKeyText(pem.replace(/\\\\[rn]/g, '\\n'))", 'trimKeyText(pem)']],
   'PKCS#1/SEC1 wrapping': [['src/keys/der.ts', /(?<=return keyInfo\(der\.slice\(spki\.at, spki\.end\), 'spki'\)\n  }\n)[\s\S]*\n}\n?$/, "  fail('ERR_KEY_INVALID', 'unsupported PEM label')\n}\n"]],
 }

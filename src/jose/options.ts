@@ -36,7 +36,7 @@ const FOREIGN: Record<string, string> = {
   notBefore: ':a sign option; verify checks nbf',
   maxAge: ':a verify option; sign with expiresIn',
   ignoreExpiration: ':use clockTolerance, or decode',
-  complete: ':verify returns { header, payload, key }',
+  complete: ':verify returns the header too',
 }
 
 /** The hint for an unknown option name (passed by the API functions that take jsonwebtoken's options). */

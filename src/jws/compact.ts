@@ -113,20 +113,16 @@ class Parts implements CompactParts {
   }
 }
 
-/** Splits a compact JWS and parses its header; checks structure and header shape only. */
-export function parseCompact(token: unknown, maxLength: number): CompactParts {
-  return new Parts(token as string, split(token, maxLength))
-}
-
 /**
- * `parseCompact` for the verifying functions: a refused token that shows a common paste
- * mistake fails with a message naming it (never echoing the token). These characters are
- * outside base64url, so such a token fails a structural check anyway; `decode` keeps the
- * plain message, and its bundle stays small.
+ * Splits a compact JWS and parses its header (structure and header shape only), for the
+ * verifying functions: a refused token that shows a common paste mistake fails with a
+ * message naming it (never echoing the token). These characters are outside base64url,
+ * so such a token fails a structural check anyway; `decode` keeps the plain message, and
+ * its bundle stays small.
  */
 export function parseExplained(token: unknown, maxLength: number): CompactParts {
   try {
-    return parseCompact(token, maxLength)
+    return new Parts(token as string, split(token, maxLength))
   } catch (e) {
     if (typeof token === 'string' && token.length <= maxLength) explainPaste(token)
     throw e
@@ -136,7 +132,7 @@ export function parseExplained(token: unknown, maxLength: number): CompactParts 
 function explainPaste(t: string): void {
   const s = t.trim()
   if (!s) bad('the token is empty')
-  const what = /^(bearer|dpop) /i.test(s) ? 'starts with a scheme to strip'
+  const what = /^(bearer|dpop) /i.test(s) ? 'starts with a scheme'
     : /^["'`]|["'`]$/.test(s) ? 'has quotes around it'
     : /[\r\n]/.test(t) ? 'has a line break'
     : s !== t ? 'has whitespace around it'

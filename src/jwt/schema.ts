@@ -6,7 +6,7 @@ import type { StandardSchemaV1 } from '../types.ts'
 /** Plan time: undefined, or an object with a version 1 `~standard` whose `validate` is a function. */
 export function checkSchema(value: unknown): StandardSchemaV1 | undefined {
   const s = (value as Partial<StandardSchemaV1> | undefined)?.['~standard']
-  return value === undefined || (s?.version === 1 && typeof s.validate === 'function') ? value as StandardSchemaV1 | undefined : invalid('options.schema must be a Standard Schema v1')
+  return value === undefined || (s?.version === 1 && typeof s.validate === 'function') ? value as StandardSchemaV1 | undefined : invalid('options.schema must be a Standard Schema')
 }
 
 /**
@@ -20,7 +20,7 @@ export async function runSchema(schema: StandardSchemaV1, payload: unknown): Pro
     if (!r.issues) return r.value
     // A path step is a key or { key }: the claim is the first issue's top-level key, when it names one.
     const first = r.issues[0]?.path?.[0] as { key?: unknown } | undefined
-    const claim = [first?.key, first].find((k) => typeof k === 'string') as string | undefined
+    const claim = ([first?.key, first].find((k) => typeof k === 'string') as string | undefined)?.slice(0, 64)
     fail('ERR_JWT_CLAIM_INVALID', `the payload does not match options.schema${claim ? ` at ${quote(claim)}` : ''}`, { claim, reason: 'schema', issues: r.issues, payload })
   } catch (e) {
     if (isJoseError(e)) throw e
