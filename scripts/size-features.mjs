@@ -19,7 +19,7 @@ const FEATURES = {
     ['src/jwt/verify.ts', 'schema: checkSchema(schema),', ''],
     ['src/jwt/verify.ts', 'compileClaims(o), o.schema,', 'compileClaims(o), undefined,'],
     ['src/jwt/verify.ts', 'plan.schema ? { ...r, payload: await runSchema(plan.schema, r.payload) } : r', 'r'],
-    ['src/jwt/verify.ts', 'return plan.schema ? await shaped(plan, out) : out', 'return out'],
+    ['src/jwt/verify.ts', 'payload: plan.schema ? await runSchema(plan.schema, r.payload) : r.payload', 'payload: r.payload'],
     ['src/jwt/verify.ts', 'o.maxTokenLength, o.schema]', 'o.maxTokenLength]'],
   ],
   'callback check': [

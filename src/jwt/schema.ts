@@ -1,5 +1,5 @@
 /** `options.schema` (API.md, JWT): a Standard Schema v1, run last on the verified payload. */
-import { fail, isJoseError, quote } from '../errors.ts'
+import { fail, quote } from '../errors.ts'
 import { invalid } from '../jose/options.ts'
 import type { StandardSchemaV1 } from '../types.ts'
 
@@ -15,15 +15,16 @@ export function checkSchema(value: unknown): StandardSchemaV1 | undefined {
  * `issues`); a schema that throws or answers no result fails the same way, with `cause`.
  */
 export async function runSchema(schema: StandardSchemaV1, payload: unknown): Promise<unknown> {
+  let issues, claim
   try {
     const r = await schema['~standard'].validate(payload)
     if (!r.issues) return r.value
+    issues = r.issues
     // A path step is a key or { key }: the claim is the first issue's top-level key, when it names one.
-    const first = r.issues[0]?.path?.[0] as { key?: unknown } | undefined
-    const claim = ([first?.key, first].find((k) => typeof k === 'string') as string | undefined)?.slice(0, 64)
-    fail('ERR_JWT_CLAIM_INVALID', `the payload does not match options.schema${claim ? ` at ${quote(claim)}` : ''}`, { claim, reason: 'schema', issues: r.issues, payload })
-  } catch (e) {
-    if (isJoseError(e)) throw e
-    fail('ERR_JWT_CLAIM_INVALID', 'options.schema failed', { reason: 'schema', cause: e, payload })
+    const first = issues[0]?.path?.[0] as { key?: unknown } | undefined
+    claim = ([first?.key, first].find((k) => typeof k === 'string') as string | undefined)?.slice(0, 64)
+  } catch (cause) {
+    fail('ERR_JWT_CLAIM_INVALID', 'options.schema failed', { reason: 'schema', cause, payload })
   }
+  fail('ERR_JWT_CLAIM_INVALID', `the payload does not match options.schema${claim ? ` at ${quote(claim)}` : ''}`, { claim, reason: 'schema', issues, payload })
 }
