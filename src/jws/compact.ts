@@ -1,8 +1,9 @@
 /**
  * JWS Compact Serialization (RFC 7515 §3.1, §7.1): length cap → three segments →
  * strict base64url → fatal UTF-8 → a JSON object header. `split` and `readHeader` are
- * every reader's checks (decode uses them alone); `parseCompact` adds, for verifying,
- * a bounded cache of frozen headers and bytes decoded on first use.
+ * every reader's checks (decode uses them alone); `parseExplained` adds, for verifying,
+ * a bounded cache of frozen headers, bytes decoded on first use and messages that name
+ * paste mistakes.
  */
 import { fail } from '../errors.ts'
 import { decodeCanonical, isCanonical } from '../encoding/base64url.ts'
@@ -20,7 +21,7 @@ export interface CompactParts {
   readonly payload: Uint8Array
   /** The signature's bytes, decoded on first use (an HMAC tag on node is compared as text). */
   readonly signature: Uint8Array
-  /** The signature's base64url segment, canonical (checked by parseCompact). */
+  /** The signature's base64url segment, canonical (checked by split). */
   readonly signatureSegment: string
   /**
    * BASE64URL(header) '.' BASE64URL(payload), RFC 7515 §5.1 step 5, as a string: both
