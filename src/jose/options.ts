@@ -24,24 +24,22 @@ export function validating<T>(check: () => T): T {
  * Other libraries' option names (jsonwebtoken's): our names to suggest, the first one
  * known here wins, else a sentence saying how isojwt does it.
  */
-const FOREIGN: Record<string, string> = {
-  // @ts-expect-error: no prototype, so that a name such as "constructor" finds nothing
-  __proto__: null,
-  algorithm: 'alg algorithms',
-  algorithms: 'alg',
-  alg: 'algorithms',
-  keyid: 'kid',
-  jwtid: 'jwtId:compare payload.jti',
-  expiresIn: ':a sign option; verify checks exp',
-  notBefore: ':a sign option; verify checks nbf',
-  maxAge: ':a verify option; sign with expiresIn',
-  ignoreExpiration: ':use clockTolerance, or decode',
-  complete: ':verify returns the header too',
-}
+const FOREIGN = /* @__PURE__ */ new Map([
+  ['algorithm', 'alg algorithms'],
+  ['algorithms', 'alg'],
+  ['alg', 'algorithms'],
+  ['keyid', 'kid'],
+  ['jwtid', 'jwtId:compare payload.jti'],
+  ['expiresIn', ':a sign option; verify checks exp'],
+  ['notBefore', ':a sign option; verify checks nbf'],
+  ['maxAge', ':a verify option; sign with expiresIn'],
+  ['ignoreExpiration', ':use clockTolerance, or decode'],
+  ['complete', ':verify returns the header too'],
+])
 
 /** The hint for an unknown option name (passed by the API functions that take jsonwebtoken's options). */
 export function foreignHint(name: string, names: readonly string[]): string {
-  const [ours, how] = (FOREIGN[name] ?? '').split(':')
+  const [ours, how] = (FOREIGN.get(name) ?? '').split(':')
   const known = ours!.split(' ').find((n) => names.includes(n))
   return known ? `: did you mean "${known}"?` : how ? `: ${how}` : ''
 }
