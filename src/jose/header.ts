@@ -46,7 +46,7 @@ export function checkHeaderShape(header: JsonObject): void {
   }
 }
 
-/** Verification-time header checks, `crit` and `b64`, on a header parseCompact has shape-checked. */
+/** Verification-time header checks, `crit` and `b64`, on a header parseExplained has shape-checked. */
 export function checkHeader(header: JsonObject, checks: HeaderChecks): void {
   const crit = Object.hasOwn(header, 'crit') ? (checkCrit(header, 'ERR_JWS_INVALID'), header.crit as string[]) : []
   if (Object.hasOwn(header, 'b64')) {

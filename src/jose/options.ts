@@ -32,12 +32,12 @@ const FOREIGN = /* @__PURE__ */ new Map([
   ['algorithms', 'alg'],
   ['alg', 'algorithms'],
   ['keyid', 'kid'],
-  ['jwtid', 'jwtId:compare payload.jti yourself'],
-  ['expiresIn', ':a sign option; verify checks exp itself'],
-  ['notBefore', ':a sign option; verify checks nbf itself'],
+  ['jwtid', 'jwtId:compare payload.jti'],
+  ['expiresIn', ':a sign option; verify checks exp'],
+  ['notBefore', ':a sign option; verify checks nbf'],
   ['maxAge', ':a verify option; sign with expiresIn'],
-  ['ignoreExpiration', ':not supported; use clockTolerance, or decode for an unverified read'],
-  ['complete', ':verify always returns { header, payload, key }'],
+  ['ignoreExpiration', ':use clockTolerance, or decode'],
+  ['complete', ':verify returns the header too'],
 ])
 
 /** The hint for an unknown option name (passed by the API functions that take jsonwebtoken's options). */
@@ -49,7 +49,7 @@ export function foreignHint(name: string, names: readonly string[]): string {
 
 /** jsonwebtoken's habit, a callback where isojwt returns a promise: the app would wait for it forever. */
 export function noCallback(args: ArrayLike<unknown>, from: number): void {
-  for (let i = from; i < args.length; i++) if (typeof args[i] === 'function') fail('ERR_JOSE_INVALID_ARGUMENT', 'isojwt returns promises: use await (no callback)')
+  while (from < args.length) if (typeof args[from++] === 'function') invalid('isojwt returns promises: use await')
 }
 
 type Tip = (name: string, names: readonly string[]) => string

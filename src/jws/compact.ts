@@ -1,8 +1,9 @@
 /**
  * JWS Compact Serialization (RFC 7515 §3.1, §7.1): length cap → three segments →
  * strict base64url → fatal UTF-8 → a JSON object header. `split` and `readHeader` are
- * every reader's checks (decode uses them alone); `parseCompact` adds, for verifying,
- * a bounded cache of frozen headers and bytes decoded on first use.
+ * every reader's checks (decode uses them alone); `parseExplained` adds, for verifying,
+ * a bounded cache of frozen headers, bytes decoded on first use and messages that name
+ * paste mistakes.
  */
 import { fail } from '../errors.ts'
 import { decodeCanonical, isCanonical } from '../encoding/base64url.ts'
@@ -20,7 +21,7 @@ export interface CompactParts {
   readonly payload: Uint8Array
   /** The signature's bytes, decoded on first use (an HMAC tag on node is compared as text). */
   readonly signature: Uint8Array
-  /** The signature's base64url segment, canonical (checked by parseCompact). */
+  /** The signature's base64url segment, canonical (checked by split). */
   readonly signatureSegment: string
   /**
    * BASE64URL(header) '.' BASE64URL(payload), RFC 7515 §5.1 step 5, as a string: both
@@ -111,20 +112,16 @@ class Parts implements CompactParts {
   }
 }
 
-/** Splits a compact JWS and parses its header; checks structure and header shape only. */
-export function parseCompact(token: unknown, maxLength: number): CompactParts {
-  return new Parts(token as string, split(token, maxLength))
-}
-
 /**
- * `parseCompact` for the verifying functions: a refused token that shows a common paste
- * mistake fails with a message naming it (never echoing the token). These characters are
- * outside base64url, so such a token fails a structural check anyway; `decode` keeps the
- * plain message, and its bundle stays small.
+ * Splits a compact JWS and parses its header (structure and header shape only), for the
+ * verifying functions: a refused token that shows a common paste mistake fails with a
+ * message naming it (never echoing the token). These characters are outside base64url,
+ * so such a token fails a structural check anyway; `decode` keeps the plain message, and
+ * its bundle stays small.
  */
 export function parseExplained(token: unknown, maxLength: number): CompactParts {
   try {
-    return parseCompact(token, maxLength)
+    return new Parts(token as string, split(token, maxLength))
   } catch (e) {
     if (typeof token === 'string' && token.length <= maxLength) explainPaste(token)
     throw e
@@ -134,7 +131,7 @@ export function parseExplained(token: unknown, maxLength: number): CompactParts 
 function explainPaste(t: string): void {
   const s = t.trim()
   if (!s) bad('the token is empty')
-  const what = /^(bearer|dpop) /i.test(s) ? 'starts with a "Bearer "/"DPoP " scheme to strip'
+  const what = /^(bearer|dpop) /i.test(s) ? 'starts with a scheme'
     : /^["'`]|["'`]$/.test(s) ? 'has quotes around it'
     : /[\r\n]/.test(t) ? 'has a line break'
     : s !== t ? 'has whitespace around it'

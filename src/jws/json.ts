@@ -1,6 +1,6 @@
 /**
  * JWS JSON Serialization (RFC 7515 §7.2): the flattened form for one signer, the general
- * form for several. Each signature becomes a record like parseCompact's and goes through
+ * form for several. Each signature becomes a record like parseExplained's and goes through
  * verifyParts, so every compact rule (header shape, crit, b64, policy, key) holds per
  * signature; the first one that verifies wins and its index is reported.
  */

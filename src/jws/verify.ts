@@ -88,7 +88,7 @@ const VERIFY: KeyUsage[] = ['verify']
 
 /** Header rules and algorithm policy: the registry entry of the token's `alg`. */
 function entryOf(header: JwsHeader, core: VerifyCore): AlgEntry {
-  // The header is frozen (parseCompact) and its shape checked; crit, b64 and policy here.
+  // The header is frozen (parseExplained) and its shape checked; crit, b64 and policy here.
   checkHeader(header, core)
   const entry = lookup(header.alg)
   const algorithms = core.algorithms

@@ -158,8 +158,8 @@ export async function verify(token: string, key: KeyInput | KeyResolver, options
       if (now && typeof now.t !== 'number') await now.t // an issuer function
       r = now || (await verifyPlanned(plan, token, key, undefined, undefined, parts))
     } else r = await verifyPlanned(plan, token, key)
-    const out = { header: r.header, payload: r.payload as unknown, key: r.key }
-    return plan.schema ? await shaped(plan, out) : out
+    // The payload is options.schema's output when there is one (run last).
+    return { header: r.header, payload: plan.schema ? await runSchema(plan.schema, r.payload) : r.payload, key: r.key }
   } catch (e) {
     throw toJoseError(e, 'ERR_JWS_INVALID', 'verification failed')
   }

@@ -5,9 +5,9 @@
  * registry's OIDs, RSA modulus size and exponent, the Ed25519 point); WebCrypto parses
  * the rest on import.
  */
-import { fail } from '../errors.ts'
+import { fail, keyInvalid } from '../errors.ts'
 import { ENTRIES, type Kty } from '../jwa/registry.ts'
-import { OID, SEQUENCE, bad, bitLength, hex, kids, read, type Tlv } from './asn1.ts'
+import { OID, SEQUENCE, bad, bitLength, hex, kids, type Tlv } from './asn1.ts'
 import { checkEd25519, checkExponent } from './weak.ts'
 
 export interface DerKey {
@@ -32,6 +32,8 @@ export const SHAPES: ReadonlyMap<string, RegExp> = /* @__PURE__ */ new Map([
 ])
 
 const EC = '2a8648ce3d0201' // 1.2.840.10045.2.1 id-ecPublicKey
+/** The AlgorithmIdentifier of rsaEncryption (RFC 8017 A.1): its OID, NULL parameters. */
+const RSA_ALG = '300d06092a864886f70d0101010500'
 const RSA_PSS = '2a864886f70d01010a' // 1.2.840.113549.1.1.10 id-RSASSA-PSS, a common surprise
 
 /** The children of the one SEQUENCE that fills `within` (default: all of `der`), shaped as `label`. */
@@ -109,14 +111,14 @@ export function pemKey({ label, der }: { label: PemLabel; der: Uint8Array }): De
     return keyInfo(der.slice(spki.at, spki.end), 'spki')
   }
   const key = hex(der, { start: 0, end: der.length } as Tlv)
-  let alg = `300d0609${ENTRIES.find((e) => e.kty === 'RSA')!.oid}0500`
-  if (label === 'RSA PUBLIC KEY') return keyInfo(unhex(tlv('30', alg + tlv('03', `00${key}`))), 'spki')
+  const spki = label === 'RSA PUBLIC KEY'
+  let alg = RSA_ALG
   if (label === 'EC PRIVATE KEY') {
-    // RFC 5915 §3: parameters [0] hold the named curve's OID.
-    const p = k.find((t) => t.tag === 0xa0)
-    const oid = p && read(der, p.start, p.end, label)
-    if (oid?.tag !== OID || oid.end !== p!.end) fail('ERR_KEY_INVALID', 'an EC PRIVATE KEY needs a named curve (RFC 5915 §3)')
-    alg = tlv('30', `0607${EC}${hex(der, { start: oid.at, end: oid.end } as Tlv)}`)
+    // RFC 5915 §3: parameters [0], after version and privateKey, hold the named curve's OID and nothing else.
+    const p = k[2]!
+    if (der[p?.start] !== OID) keyInvalid('an EC PRIVATE KEY needs a named curve')
+    kids(der, p, label, /^06$/)
+    alg = tlv('30', `0607${EC}${hex(der, p)}`)
   }
-  return keyInfo(unhex(tlv('30', `020100${alg}${tlv('04', key)}`)), 'pkcs8')
+  return keyInfo(unhex(tlv('30', spki ? alg + tlv('03', `00${key}`) : `020100${alg}${tlv('04', key)}`)), spki ? 'spki' : 'pkcs8')
 }

@@ -46,9 +46,9 @@ describe('tokens: rows 1-3 (still refused, the message says what is wrong)', () 
     ['an empty token', () => '', /the token is empty/],
     ['a token of whitespace', () => '  \t ', /the token is empty/],
     ['a newline only', () => '\n', /the token is empty/],
-    ['"Bearer " + token', () => `Bearer ${token}`, /starts with a "Bearer "\/"DPoP " scheme to strip: pass the bare token/],
-    ['"bearer " + token', () => `bearer ${token}`, /starts with a "Bearer "\/"DPoP " scheme to strip: pass the bare token/],
-    ['"DPoP " + token', () => `DPoP ${token}`, /starts with a "Bearer "\/"DPoP " scheme to strip: pass the bare token/],
+    ['"Bearer " + token', () => `Bearer ${token}`, /starts with a scheme: pass the bare token/],
+    ['"bearer " + token', () => `bearer ${token}`, /starts with a scheme: pass the bare token/],
+    ['"DPoP " + token', () => `DPoP ${token}`, /starts with a scheme: pass the bare token/],
     ['a token in double quotes', () => `"${token}"`, /has quotes around it: pass the bare token/],
     ['a token in single quotes', () => `'${token}'`, /has quotes around it: pass the bare token/],
     ['a trailing newline', () => `${token}\n`, /has a line break: pass the bare token/],
@@ -137,7 +137,7 @@ describe('row 7: verifyAccessToken on a typ JWT token', () => {
 
 describe('row 8: a callback argument (jsonwebtoken habit)', () => {
   const cb = (): void => {}
-  const CALLBACK = /isojwt returns promises: use await \(no callback\)/
+  const CALLBACK = /isojwt returns promises: use await$/
   const call = (f: (...a: never[]) => unknown, ...a: unknown[]): unknown => (f as (...a: unknown[]) => unknown)(...a)
 
   it('sign and verify reject (a 4th argument, or options that are a function)', async () => {
@@ -168,7 +168,7 @@ describe('row 9: jsonwebtoken option names', () => {
     [{ alg: 'HS256', algorithms: ['HS256'] }, /did you mean "alg"\?/],
     [{ alg: 'HS256', keyid: 'k' }, /did you mean "kid"\?/],
     [{ alg: 'HS256', jwtid: 'j' }, /did you mean "jwtId"\?/],
-    [{ alg: 'HS256', maxAge: '1h' }, /"maxAge" in options: a verify option; sign with expiresIn/],
+    [{ alg: 'HS256', maxAge: '1h' }, /"maxAge" in options: a verify option; sign with expiresIn$/],
   ]
   for (const [options, hint] of signs) {
     it(`sign ${Object.keys(options).at(-1)}`, async () => {
@@ -178,11 +178,11 @@ describe('row 9: jsonwebtoken option names', () => {
   const verifies: [Record<string, unknown>, RegExp][] = [
     [{ algorithm: 'HS256' }, /unknown option "algorithm".*did you mean "algorithms"\?/],
     [{ alg: 'HS256' }, /did you mean "algorithms"\?/],
-    [{ expiresIn: '1h' }, /"expiresIn" in options: a sign option; verify checks exp itself/],
-    [{ notBefore: 0 }, /"notBefore" in options: a sign option; verify checks nbf itself/],
-    [{ ignoreExpiration: true }, /not supported; use clockTolerance, or decode for an unverified read/],
-    [{ complete: true }, /verify always returns \{ header, payload, key \}/],
-    [{ jwtid: 'j' }, /compare payload\.jti yourself/],
+    [{ expiresIn: '1h' }, /"expiresIn" in options: a sign option; verify checks exp$/],
+    [{ notBefore: 0 }, /"notBefore" in options: a sign option; verify checks nbf$/],
+    [{ ignoreExpiration: true }, /"ignoreExpiration" in options: use clockTolerance, or decode$/],
+    [{ complete: true }, /"complete" in options: verify returns the header too$/],
+    [{ jwtid: 'j' }, /"jwtid" in options: compare payload\.jti$/],
   ]
   for (const [options, hint] of verifies) {
     it(`verify ${Object.keys(options)[0]}`, async () => {

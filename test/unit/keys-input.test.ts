@@ -90,6 +90,14 @@ describe('PEM strings', () => {
     const pem = `-----BEGIN EC PRIVATE KEY-----\n${noParams.toString('base64')}\n-----END EC PRIVATE KEY-----`
     const e = await rejects(() => sign({}, pem, { alg: 'ES256', now: NOW }), 'ERR_KEY_INVALID')
     expect(e.message).toMatch(/named curve/)
+    // [0] holding something else than one OID: implicitCurve (NULL), or the OID and more
+    const sec1 = (params: number[], grow: number) => `-----BEGIN EC PRIVATE KEY-----\n${Buffer.concat([Buffer.from([0x30, der[1]! + grow]), der.subarray(2, 39), Buffer.from(params), der.subarray(51)]).toString('base64')}\n-----END EC PRIVATE KEY-----`
+    const nul = await rejects(() => sign({}, sec1([0xa0, 2, 5, 0], -8), { alg: 'ES256', now: NOW }), 'ERR_KEY_INVALID')
+    expect(nul.message).toMatch(/named curve/)
+    const more = await rejects(() => sign({}, sec1([0xa0, 12, ...der.subarray(41, 51), 5, 0], 2), { alg: 'ES256', now: NOW }), 'ERR_KEY_INVALID')
+    expect(more.message).toBe('malformed DER in EC PRIVATE KEY') // our DER reader's, not the platform's import failure
+    // the same key with its [0] as it was signs
+    await sign({}, sec1([...der.subarray(39, 51)], 0), { alg: 'ES256', now: NOW })
   })
 
   it('label ENCRYPTED PRIVATE KEY is ERR_KEY_INVALID naming the conversion', async () => {
