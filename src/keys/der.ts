@@ -10,13 +10,15 @@ import { ENTRIES, type Kty } from '../jwa/registry.ts'
 import { OID, SEQUENCE, bad, bitLength, hex, kids, read, type Tlv } from './asn1.ts'
 import { checkEd25519, checkExponent } from './weak.ts'
 
+/** A DER key as the key descriptions take it (src/keys/describe.ts, jwe.ts): the facts read, the DER as the material. */
 export interface DerKey {
   form: 'spki' | 'pkcs8'
-  der: Uint8Array
+  visibility: 'public' | 'private'
+  material: Uint8Array
   kty: Kty
   crv?: string | undefined
   /** RSA modulus size in bits. */
-  rsaBits?: number
+  bits?: number
 }
 
 export type PemLabel = 'PUBLIC KEY' | 'PRIVATE KEY' | 'CERTIFICATE' | 'RSA PUBLIC KEY' | 'RSA PRIVATE KEY' | 'EC PRIVATE KEY'
@@ -76,11 +78,11 @@ function keyInfo(der: Uint8Array, form: DerKey['form']): DerKey {
   const what = spki ? 'SPKI' : 'PKCS#8'
   const k = body(der, spki ? 'PUBLIC KEY' : 'PRIVATE KEY', what)
   const key = k[spki ? 1 : 2]!
-  const info: DerKey = { form, der, ...algorithm(der, k[spki ? 0 : 1]!, what) }
+  const info: DerKey = { form, visibility: spki ? 'public' : 'private', material: der, ...algorithm(der, k[spki ? 0 : 1]!, what) }
   // A BIT STRING starts with its count of unused bits: none in keys (RFC 8410 §4).
   if (spki && der[key.start] !== 0) bad(what)
   const inner = { start: key.start + (spki ? 1 : 0), end: key.end }
-  if (info.kty === 'RSA') info.rsaBits = rsaBits(der, inner, spki ? 'RSA PUBLIC KEY' : 'RSA PRIVATE KEY')
+  if (info.kty === 'RSA') info.bits = rsaBits(der, inner, spki ? 'RSA PUBLIC KEY' : 'RSA PRIVATE KEY')
   else if (spki && info.crv === 'Ed25519') checkEd25519(der.subarray(inner.start, inner.end))
   return info
 }
