@@ -65,20 +65,19 @@ function algorithm(der: Uint8Array, algId: Tlv, what: string): Pick<DerKey, 'kty
 
 /** The modulus size of the RSA key (PKCS#1) that fills `within`, after its exponent is checked. */
 function rsaBits(der: Uint8Array, within: { start: number; end: number }, label: 'RSA PUBLIC KEY' | 'RSA PRIVATE KEY'): number {
-  const k = body(der, label, label, within)
-  const n = k[label === 'RSA PUBLIC KEY' ? 0 : 1]!
-  const e = k[label === 'RSA PUBLIC KEY' ? 1 : 2]!
-  checkExponent(der.subarray(e.start, e.end))
-  return bitLength(der, n.start, n.end)
+  // modulus, publicExponent; a private key's after its version
+  const [n, e] = body(der, label, label, within).slice(label === 'RSA PUBLIC KEY' ? 0 : 1)
+  checkExponent(der.subarray(e!.start, e!.end))
+  return bitLength(der, n!.start, n!.end)
 }
 
 /** SPKI (or PKCS#8) DER, read and checked. */
 function keyInfo(der: Uint8Array, form: DerKey['form']): DerKey {
   const spki = form === 'spki'
   const what = spki ? 'SPKI' : 'PKCS#8'
-  const k = body(der, spki ? 'PUBLIC KEY' : 'PRIVATE KEY', what)
-  const key = k[spki ? 1 : 2]!
-  const info: DerKey = { form, visibility: spki ? 'public' : 'private', material: der, ...algorithm(der, k[spki ? 0 : 1]!, what) }
+  // algorithm, key; a private key's after its version
+  const [algId, key] = body(der, spki ? 'PUBLIC KEY' : 'PRIVATE KEY', what).slice(spki ? 0 : 1) as [Tlv, Tlv]
+  const info: DerKey = { form, visibility: spki ? 'public' : 'private', material: der, ...algorithm(der, algId, what) }
   // A BIT STRING starts with its count of unused bits: none in keys (RFC 8410 §4).
   if (spki && der[key.start] !== 0) bad(what)
   const inner = { start: key.start + (spki ? 1 : 0), end: key.end }

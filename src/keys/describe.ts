@@ -78,9 +78,10 @@ function fromCryptoKey(key: CryptoKey): KeyDesc {
   const first = pinned[0]
   if (!first) fail('ERR_JOSE_NOT_SUPPORTED', `unsupported CryptoKey algorithm ${String(alg.name).slice(0, 32)}`)
   if (first.kty === 'RSA') checkExponent(alg.publicExponent!)
+  // (RSA keys have a modulusLength, HMAC keys a length, curve keys neither)
   return make({
     form: 'cryptokey', kty: first.kty, crv: first.crv, visibility: key.type, material: key, pinned: pinned.map((e) => e.alg), ops: new Set(key.usages),
-    bits: first.kty === 'RSA' ? alg.modulusLength : first.kty === 'oct' ? alg.length ?? 0 : undefined,
+    bits: alg.modulusLength ?? alg.length,
   })
 }
 

@@ -34,9 +34,9 @@ async function doImport(desc: KeyDesc, entry: AlgEntry, usages: KeyUsage[], extr
     // The backend makes its own key from the checked material (API.md, Runtimes and backends).
     return await backendImport(desc.form === 'secret' ? 'raw' : desc.form as KeyForm, desc.material as KeyMaterial, entry, extractable, usages)
   } catch (e) {
-    const name = e instanceof Error ? e.name : undefined
-    const [code, message] = name === 'NotSupportedError' ? ['ERR_JOSE_NOT_SUPPORTED', `this runtime cannot import ${entry.alg} keys`] as const : ['ERR_KEY_INVALID', `the key could not be imported for ${entry.alg}`] as const
-    fail(code, message, { cause: scrub(e, message) })
+    const gap = e instanceof Error && e.name === 'NotSupportedError'
+    const message = gap ? `this runtime cannot import ${entry.alg} keys` : `the key could not be imported for ${entry.alg}`
+    fail(gap ? 'ERR_JOSE_NOT_SUPPORTED' : 'ERR_KEY_INVALID', message, { cause: scrub(e, message) })
   }
 }
 
