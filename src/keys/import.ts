@@ -47,8 +47,12 @@ async function doImport(desc: KeyDesc, entry: AlgEntry, usages: KeyUsage[], extr
  */
 export function importFor(desc: KeyDesc, entry: AlgEntry, usages: KeyUsage[], extractable = false): CryptoKey | Promise<CryptoKey> {
   // Node build: a verifying key is keyed by the alg alone, a string of the registry's, not
-  // one concatenated (and hashed) per call (ARCHITECTURE.md, The backend seam).
-  const id = usages.length === 1 && !extractable ? (backendNow && usages[0] === 'verify' ? entry.alg : entry.alg + usages[0]) : `${entry.alg}|${usages.join(',')}|${extractable ? 1 : 0}`
+  // one concatenated (and hashed) per call (ARCHITECTURE.md, The backend seam). WebCrypto
+  // build (where the call waits for crypto.subtle anyway): alg, usages and extractable in
+  // one string ("RS256verifyfalse").
+  const id = backendNow
+    ? usages.length === 1 && !extractable ? (usages[0] === 'verify' ? entry.alg : entry.alg + usages[0]) : `${entry.alg}|${usages.join(',')}|${extractable ? 1 : 0}`
+    : entry.alg + usages + extractable
   const hit = desc.imports.get(id)
   if (hit) return hit
   checkFit(desc, entry, usages)
