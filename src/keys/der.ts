@@ -80,9 +80,9 @@ function keyInfo(der: Uint8Array, form: DerKey['form']): DerKey {
   const info: DerKey = { form, visibility: spki ? 'public' : 'private', material: der, ...algorithm(der, algId, what) }
   // A BIT STRING starts with its count of unused bits: none in keys (RFC 8410 §4).
   if (spki && der[key.start] !== 0) bad(what)
-  const inner = { start: key.start + (spki ? 1 : 0), end: key.end }
+  const inner = { start: key.start + +spki, end: key.end }
   if (info.kty === 'RSA') info.bits = rsaBits(der, inner, spki ? 'RSA PUBLIC KEY' : 'RSA PRIVATE KEY')
-  else if (spki && info.crv === 'Ed25519') checkEd25519(der.subarray(inner.start, inner.end))
+  else if (spki && info.crv === 'Ed25519') checkEd25519(der.subarray(inner.start, key.end))
   return info
 }
 
