@@ -63,26 +63,24 @@ function algorithm(der: Uint8Array, algId: Tlv, what: string): Pick<DerKey, 'kty
   return { kty: e.kty, crv: e.crv }
 }
 
-/** The modulus size of the RSA key (PKCS#1) that fills `within`, after its exponent is checked. */
-function rsaBits(der: Uint8Array, within: { start: number; end: number }, label: 'RSA PUBLIC KEY' | 'RSA PRIVATE KEY'): number {
-  // modulus, publicExponent; a private key's after its version
-  const [n, e] = body(der, label, label, within).slice(label === 'RSA PUBLIC KEY' ? 0 : 1)
-  checkExponent(der.subarray(e!.start, e!.end))
-  return bitLength(der, n!.start, n!.end)
-}
-
 /** SPKI (or PKCS#8) DER, read and checked. */
 function keyInfo(der: Uint8Array, form: DerKey['form']): DerKey {
   const spki = form === 'spki'
   const what = spki ? 'SPKI' : 'PKCS#8'
-  // algorithm, key; a private key's after its version
-  const [algId, key] = body(der, spki ? 'PUBLIC KEY' : 'PRIVATE KEY', what).slice(spki ? 0 : 1) as [Tlv, Tlv]
+  // Children from the algorithm on: a private key's come after its version.
+  const skip = spki ? 0 : 1
+  const [algId, key] = body(der, spki ? 'PUBLIC KEY' : 'PRIVATE KEY', what).slice(skip) as [Tlv, Tlv]
   const info: DerKey = { form, visibility: spki ? 'public' : 'private', material: der, ...algorithm(der, algId, what) }
   // A BIT STRING starts with its count of unused bits: none in keys (RFC 8410 §4).
   if (spki && der[key.start] !== 0) bad(what)
   const inner = { start: key.start + +spki, end: key.end }
-  if (info.kty === 'RSA') info.bits = rsaBits(der, inner, spki ? 'RSA PUBLIC KEY' : 'RSA PRIVATE KEY')
-  else if (spki && info.crv === 'Ed25519') checkEd25519(der.subarray(inner.start, key.end))
+  if (info.kty === 'RSA') {
+    // The PKCS#1 key inside: modulus and publicExponent, after a private key's version.
+    const label = spki ? 'RSA PUBLIC KEY' : 'RSA PRIVATE KEY'
+    const [n, e] = body(der, label, label, inner).slice(skip) as [Tlv, Tlv]
+    checkExponent(der.subarray(e.start, e.end))
+    info.bits = bitLength(der, n.start, n.end)
+  } else if (spki && info.crv === 'Ed25519') checkEd25519(der.subarray(inner.start, key.end))
   return info
 }
 
