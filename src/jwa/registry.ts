@@ -87,7 +87,8 @@ const BY_ALG: ReadonlyMap<string, AlgEntry> = /* @__PURE__ */ new Map(/* @__PURE
 
 /** The entry for a JWS `alg`, or undefined for anything else (`none`, case variants, …). */
 export function lookup(alg: unknown): AlgEntry | undefined {
-  return typeof alg === 'string' ? BY_ALG.get(alg) : undefined
+  // (Map.get compares by SameValueZero: it never converts or calls into what it is given)
+  return BY_ALG.get(alg as string)
 }
 
 /** Entries usable with a key of this type and curve. */
