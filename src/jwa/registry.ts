@@ -42,7 +42,6 @@ export interface AlgEntry {
   readonly sigBytes: number
 }
 
-const KTY: Readonly<Record<Family, Kty>> = { HMAC: 'oct', 'RSASSA-PKCS1-v1_5': 'RSA', 'RSA-PSS': 'RSA', ECDSA: 'EC', Ed25519: 'OKP' }
 const RSA_OID = '2a864886f70d010101' // 1.2.840.113549.1.1.1
 
 /**
@@ -69,7 +68,8 @@ const TABLE: ReadonlyArray<readonly [Alg, Family, number, number, string?, numbe
 /* @__NO_SIDE_EFFECTS__ */
 function entry([alg, family, bits, minKeyBits, crv, keyBytes, oid]: (typeof TABLE)[number]): AlgEntry {
   const hash = `SHA-${bits}`
-  const kty = KTY[family]
+  // The key type a family signs with (RFC 7518 §6.1, RFC 8037 §2): both RSA families take RSA keys.
+  const kty: Kty = family === 'HMAC' ? 'oct' : family === 'ECDSA' ? 'EC' : family === 'Ed25519' ? 'OKP' : 'RSA'
   return Object.freeze({
     alg, family, kty, crv, hash, hashBytes: bits / 8, minKeyBits, keyBytes, oid: kty === 'RSA' ? RSA_OID : oid, usages: ['sign', 'verify'] as const,
     importParams: family === 'ECDSA' ? { name: family, namedCurve: crv } : kty === 'OKP' ? { name: family } : { name: family, hash },
@@ -87,7 +87,8 @@ const BY_ALG: ReadonlyMap<string, AlgEntry> = /* @__PURE__ */ new Map(/* @__PURE
 
 /** The entry for a JWS `alg`, or undefined for anything else (`none`, case variants, …). */
 export function lookup(alg: unknown): AlgEntry | undefined {
-  return typeof alg === 'string' ? BY_ALG.get(alg) : undefined
+  // (Map.get compares by SameValueZero: it never converts or calls into what it is given)
+  return BY_ALG.get(alg as string)
 }
 
 /** Entries usable with a key of this type and curve. */

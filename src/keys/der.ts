@@ -10,13 +10,15 @@ import { ENTRIES, type Kty } from '../jwa/registry.ts'
 import { OID, SEQUENCE, bad, bitLength, hex, kids, type Tlv } from './asn1.ts'
 import { checkEd25519, checkExponent } from './weak.ts'
 
+/** A DER key as the key descriptions take it (src/keys/describe.ts, jwe.ts): the facts read, the DER as the material. */
 export interface DerKey {
   form: 'spki' | 'pkcs8'
-  der: Uint8Array
+  visibility: 'public' | 'private'
+  material: Uint8Array
   kty: Kty
   crv?: string | undefined
   /** RSA modulus size in bits. */
-  rsaBits?: number
+  bits?: number
 }
 
 export type PemLabel = 'PUBLIC KEY' | 'PRIVATE KEY' | 'CERTIFICATE' | 'RSA PUBLIC KEY' | 'RSA PRIVATE KEY' | 'EC PRIVATE KEY'
@@ -63,27 +65,24 @@ function algorithm(der: Uint8Array, algId: Tlv, what: string): Pick<DerKey, 'kty
   return { kty: e.kty, crv: e.crv }
 }
 
-/** The modulus size of the RSA key (PKCS#1) that fills `within`, after its exponent is checked. */
-function rsaBits(der: Uint8Array, within: { start: number; end: number }, label: 'RSA PUBLIC KEY' | 'RSA PRIVATE KEY'): number {
-  const k = body(der, label, label, within)
-  const n = k[label === 'RSA PUBLIC KEY' ? 0 : 1]!
-  const e = k[label === 'RSA PUBLIC KEY' ? 1 : 2]!
-  checkExponent(der.subarray(e.start, e.end))
-  return bitLength(der, n.start, n.end)
-}
-
 /** SPKI (or PKCS#8) DER, read and checked. */
 function keyInfo(der: Uint8Array, form: DerKey['form']): DerKey {
   const spki = form === 'spki'
   const what = spki ? 'SPKI' : 'PKCS#8'
-  const k = body(der, spki ? 'PUBLIC KEY' : 'PRIVATE KEY', what)
-  const key = k[spki ? 1 : 2]!
-  const info: DerKey = { form, der, ...algorithm(der, k[spki ? 0 : 1]!, what) }
+  // Children from the algorithm on: a private key's come after its version.
+  const skip = spki ? 0 : 1
+  const [algId, key] = body(der, spki ? 'PUBLIC KEY' : 'PRIVATE KEY', what).slice(skip) as [Tlv, Tlv]
+  const info: DerKey = { form, visibility: spki ? 'public' : 'private', material: der, ...algorithm(der, algId, what) }
   // A BIT STRING starts with its count of unused bits: none in keys (RFC 8410 §4).
   if (spki && der[key.start] !== 0) bad(what)
-  const inner = { start: key.start + (spki ? 1 : 0), end: key.end }
-  if (info.kty === 'RSA') info.rsaBits = rsaBits(der, inner, spki ? 'RSA PUBLIC KEY' : 'RSA PRIVATE KEY')
-  else if (spki && info.crv === 'Ed25519') checkEd25519(der.subarray(inner.start, inner.end))
+  const inner = { start: key.start + +spki, end: key.end }
+  if (info.kty === 'RSA') {
+    // The PKCS#1 key inside: modulus and publicExponent, after a private key's version.
+    const label = spki ? 'RSA PUBLIC KEY' : 'RSA PRIVATE KEY'
+    const [n, e] = body(der, label, label, inner).slice(skip) as [Tlv, Tlv]
+    checkExponent(der.subarray(e.start, e.end))
+    info.bits = bitLength(der, n.start, n.end)
+  } else if (spki && info.crv === 'Ed25519') checkEd25519(der.subarray(inner.start, key.end))
   return info
 }
 

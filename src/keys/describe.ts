@@ -33,7 +33,7 @@ export interface KeyDesc {
   readonly ops?: ReadonlySet<string> | undefined
   /** The material WebCrypto imports: a CryptoKey, JWK members, DER or secret bytes. */
   readonly material: CryptoKey | Record<string, string> | Uint8Array
-  /** For JWKs: the names of the key members, alg, use and key_ops, and their values as read (`policyOf`). */
+  /** For JWKs: the names of the key members, alg, use and key_ops, and their values as read (`policyOf`, src/keys/jwk.ts). */
   readonly policy?: readonly [readonly string[], readonly unknown[]] | undefined
   /** Imports of this key, by alg|usages|extractable: the promise, then the key. */
   readonly imports: Map<string, CryptoKey | Promise<CryptoKey>>
@@ -56,7 +56,7 @@ export const minimum = (e: AlgEntry): string =>
  */
 function make(f: Facts): KeyDesc {
   const entries = entriesFor(f.kty, f.crv)
-  const least = entries.reduce((a, b) => (b.minKeyBits < a.minKeyBits ? b : a))
+  const least = entries[0]! // the registry lists a key type's least demanding algorithm first
   // (undefined < n is false: curve keys, whose size their curve fixes, pass)
   if (f.bits! < least.minKeyBits) keyInvalid(f.bits === 0 ? 'the HMAC key is empty' : `${f.kty === 'oct' ? 'HMAC' : f.kty} keys must be at least ${minimum(least)}`)
   const compatible = entries.map((e) => e.alg)
@@ -66,10 +66,7 @@ function make(f: Facts): KeyDesc {
 
 function fromString(s: string): KeyDesc {
   const text = trimKeyText(s)
-  if (text.startsWith('-----BEGIN ')) {
-    const { form, der, kty, crv, rsaBits } = pemKey(parsePem(text))
-    return make({ form, kty, crv, bits: rsaBits, visibility: form === 'spki' ? 'public' : 'private', material: der })
-  }
+  if (text.startsWith('-----BEGIN ')) return make(pemKey(parsePem(text)))
   refuseKeyText(text)
   if (!isWellFormed(s)) keyInvalid('a secret string must be well-formed Unicode')
   return secret(utf8(s))
@@ -81,15 +78,11 @@ function fromCryptoKey(key: CryptoKey): KeyDesc {
   const first = pinned[0]
   if (!first) fail('ERR_JOSE_NOT_SUPPORTED', `unsupported CryptoKey algorithm ${String(alg.name).slice(0, 32)}`)
   if (first.kty === 'RSA') checkExponent(alg.publicExponent!)
+  // (RSA keys have a modulusLength, HMAC keys a length, curve keys neither)
   return make({
     form: 'cryptokey', kty: first.kty, crv: first.crv, visibility: key.type, material: key, pinned: pinned.map((e) => e.alg), ops: new Set(key.usages),
-    bits: first.kty === 'RSA' ? alg.modulusLength : first.kty === 'oct' ? alg.length ?? 0 : undefined,
+    bits: alg.modulusLength ?? alg.length,
   })
-}
-
-function fromJwk(jwk: Record<string, unknown>): KeyDesc {
-  const { members, alg, ...info } = inspectJwk(jwk)
-  return make({ ...info, form: 'jwk', material: members, pinned: alg && [alg], policy: policyOf(jwk, members) })
 }
 
 /** A secret: its own copy of the bytes (a caller's array may change later). */
@@ -102,15 +95,6 @@ const bytesOf = (x: object): Uint8Array | undefined => (isBytes(x) ? x : x insta
 
 /** Equal values: the same, or arrays of the same items (key_ops). */
 const same = (a: unknown, b: unknown): boolean => a === b || (Array.isArray(a) && Array.isArray(b) && sameItems(a, b))
-
-/**
- * What decides how a JWK verifies: the names of its key members plus alg, use and
- * key_ops, and their values as read (key_ops copied: the caller's array may change).
- */
-function policyOf(jwk: Record<string, unknown>, members: object): KeyDesc['policy'] {
-  const names = [...Object.keys(members), 'alg', 'use', 'key_ops']
-  return [names, names.map((k) => (Array.isArray(jwk[k]) ? [...(jwk[k] as unknown[])] : jwk[k]))]
-}
 
 /**
  * Objects are cached by identity, so a JWK or secret array changed in place (a key
@@ -162,7 +146,7 @@ function describe(input: unknown): KeyDesc {
   if (isCryptoKey(input)) desc = fromCryptoKey(input)
   // Bytes: the same key-text rules as strings, then a secret.
   else if (bytes) desc = (refuseKeyBytes(bytes), secret(bytes))
-  else if (isPlainObject(input)) desc = fromJwk(input)
+  else if (isPlainObject(input)) desc = make(inspectJwk(input))
   else unsupported()
   objectCache.set(input, desc)
   return desc

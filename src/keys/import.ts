@@ -34,9 +34,9 @@ async function doImport(desc: KeyDesc, entry: AlgEntry, usages: KeyUsage[], extr
     // The backend makes its own key from the checked material (API.md, Runtimes and backends).
     return await backendImport(desc.form === 'secret' ? 'raw' : desc.form as KeyForm, desc.material as KeyMaterial, entry, extractable, usages)
   } catch (e) {
-    const name = e instanceof Error ? e.name : undefined
-    const [code, message] = name === 'NotSupportedError' ? ['ERR_JOSE_NOT_SUPPORTED', `this runtime cannot import ${entry.alg} keys`] as const : ['ERR_KEY_INVALID', `the key could not be imported for ${entry.alg}`] as const
-    fail(code, message, { cause: scrub(e, message) })
+    const gap = e instanceof Error && e.name === 'NotSupportedError'
+    const message = gap ? `this runtime cannot import ${entry.alg} keys` : `the key could not be imported for ${entry.alg}`
+    fail(gap ? 'ERR_JOSE_NOT_SUPPORTED' : 'ERR_KEY_INVALID', message, { cause: scrub(e, message) })
   }
 }
 
@@ -47,8 +47,12 @@ async function doImport(desc: KeyDesc, entry: AlgEntry, usages: KeyUsage[], extr
  */
 export function importFor(desc: KeyDesc, entry: AlgEntry, usages: KeyUsage[], extractable = false): CryptoKey | Promise<CryptoKey> {
   // Node build: a verifying key is keyed by the alg alone, a string of the registry's, not
-  // one concatenated (and hashed) per call (ARCHITECTURE.md, The backend seam).
-  const id = usages.length === 1 && !extractable ? (backendNow && usages[0] === 'verify' ? entry.alg : entry.alg + usages[0]) : `${entry.alg}|${usages.join(',')}|${extractable ? 1 : 0}`
+  // one concatenated (and hashed) per call (ARCHITECTURE.md, The backend seam). WebCrypto
+  // build (where the call waits for crypto.subtle anyway): alg, usages and extractable in
+  // one string ("RS256verifyfalse").
+  const id = backendNow
+    ? usages.length === 1 && !extractable ? (usages[0] === 'verify' ? entry.alg : entry.alg + usages[0]) : `${entry.alg}|${usages.join(',')}|${extractable ? 1 : 0}`
+    : entry.alg + usages + extractable
   const hit = desc.imports.get(id)
   if (hit) return hit
   checkFit(desc, entry, usages)

@@ -133,7 +133,8 @@ const X25519_DER: ReadonlyMap<string, string> = /* @__PURE__ */ new Map([['PUBLI
 function x25519Pem({ label, der }: ReturnType<typeof parsePem>): DerKey | undefined {
   const prefix = X25519_DER.get(label)
   if (prefix && der.length === prefix.length / 2 + 32 && Array.from(der.subarray(0, prefix.length / 2), (b) => b.toString(16).padStart(2, '0')).join('') === prefix) {
-    return { form: label === 'PUBLIC KEY' ? 'spki' : 'pkcs8', der, kty: 'OKP', crv: 'X25519' }
+    const spki = label === 'PUBLIC KEY'
+    return { form: spki ? 'spki' : 'pkcs8', visibility: spki ? 'public' : 'private', material: der, kty: 'OKP', crv: 'X25519' }
   }
 }
 
@@ -141,8 +142,7 @@ function fromString(s: string): JweKey {
   const text = trimKeyText(s)
   if (text.startsWith('-----BEGIN ')) {
     const pem = parsePem(text)
-    const { form, der, kty, crv, rsaBits } = x25519Pem(pem) ?? pemKey(pem)
-    return make({ form, kty, crv, bits: rsaBits, visibility: form === 'spki' ? 'public' : 'private', material: der })
+    return make(x25519Pem(pem) ?? pemKey(pem))
   }
   refuseKeyText(text)
   if (!isWellFormed(s)) keyInvalid('a secret string must be well-formed Unicode')

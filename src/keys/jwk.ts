@@ -11,17 +11,22 @@ import { bitLength } from './asn1.ts'
 import type { Alg } from '../types.ts'
 import { checkEd25519, checkExponent } from './weak.ts'
 
+/** What a JWK says, as the key description takes it (src/keys/describe.ts). */
 export interface JwkInfo {
+  form: 'jwk'
   kty: Kty
   crv?: string | undefined
   /** RSA modulus or secret size. */
   bits?: number
   visibility: 'public' | 'private' | 'secret'
-  alg?: Alg | undefined
+  /** The algorithm its "alg" pins. */
+  pinned?: readonly Alg[] | undefined
   /** Usages key_ops permits (undefined: any). */
   ops?: ReadonlySet<string> | undefined
   /** The key members only, for WebCrypto. */
-  members: Record<string, string>
+  material: Record<string, string>
+  /** The names of the key members, alg, use and key_ops, and their values as read (`policyOf`). */
+  policy: readonly [readonly string[], readonly unknown[]]
 }
 
 type Obj = Record<string, unknown>
@@ -73,7 +78,7 @@ export function inspectJwk(jwk: Obj): JwkInfo {
   }
   const types = ENTRIES.filter((e) => e.kty === kty)
   if (!types[0]) fail('ERR_JOSE_NOT_SUPPORTED', `JWK "kty" ${quote(kty)} is not supported`)
-  let info: Omit<JwkInfo, 'members'>
+  let info: Pick<JwkInfo, 'kty' | 'crv' | 'bits' | 'visibility'> & { pinned?: Alg[] }
   if (kty === 'oct') {
     info = { kty, bits: member('k')!.length * 8, visibility: 'secret' }
   } else if (kty === 'RSA') {
@@ -92,12 +97,20 @@ export function inspectJwk(jwk: Obj): JwkInfo {
       else if (name === 'x' && crv === 'Ed25519') checkEd25519(b)
     }
   }
-  let alg: Alg | undefined
   if (has(jwk, 'alg')) {
     const e = lookup(jwk.alg)
     if (!e) keyInvalid(`JWK "alg" ${quote(jwk.alg)} is not supported`)
     if (e.kty !== kty || e.crv !== info.crv) keyInvalid(`JWK "alg" ${e.alg} does not fit a ${kty}${info.crv ? ` ${info.crv}` : ''} key`)
-    alg = e.alg
+    info.pinned = [e.alg]
   }
-  return { ...info, members, alg, ops }
+  return { ...info, form: 'jwk', material: members, ops, policy: policyOf(jwk, members) }
+}
+
+/**
+ * What decides how a JWK verifies: the names of its key members plus alg, use and
+ * key_ops, and their values as read (key_ops copied: the caller's array may change).
+ */
+function policyOf(jwk: Obj, members: object): JwkInfo['policy'] {
+  const names = [...Object.keys(members), 'alg', 'use', 'key_ops']
+  return [names, names.map((k) => (Array.isArray(jwk[k]) ? [...(jwk[k] as unknown[])] : jwk[k]))]
 }

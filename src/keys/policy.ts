@@ -22,7 +22,7 @@ export function allows(desc: KeyDesc, algorithms: readonly Alg[] | undefined, al
 /** The algorithm to sign with: `alg` must lie in pinned(key), or compatible(key) when nothing is pinned. */
 export function signingAlg(desc: KeyDesc, alg: unknown): AlgEntry {
   if (alg === undefined) {
-    const only = desc.pinned.length === 1 ? lookup(desc.pinned[0]) : undefined
+    const only = desc.pinned[1] ? undefined : lookup(desc.pinned[0])
     if (!only) invalid('options.alg is required for this key')
     return only
   }

@@ -43,6 +43,13 @@ describe('the algorithm registry is the one list', () => {
     }
   })
 
+  it('a key type\'s (and curve\'s) first entry has its smallest minimum key size (src/keys/describe.ts checks a key against it)', () => {
+    for (const e of ENTRIES) {
+      const first = ENTRIES.find((f) => f.kty === e.kty && f.crv === e.crv)!
+      expect(first.minKeyBits, `${first.alg} before ${e.alg}`).toBeLessThanOrEqual(e.minKeyBits)
+    }
+  })
+
   it('docs and README state the registry\'s minimum key sizes', () => {
     const hs = of('oct')
     expect(doc('docs/keys.md').replace(/\s+/g, ' '))
