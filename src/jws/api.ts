@@ -42,7 +42,7 @@ export async function signJws(payload: Uint8Array | string, key: KeyInput, optio
     })
     const req = { key, alg: o.alg, kid, extra }
     if (!b64) return await signUnencoded(req, bytes)
-    const jws = await signCompact({ ...req, payload: bytes })
+    const jws = await signCompact(req, key, bytes)
     return detached ? jws.replace(/\.[^.]*\./, '..') : jws
   } catch (e) {
     throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'signing failed')

@@ -147,7 +147,7 @@ async function signOne(signer: unknown, payload: Uint8Array, b64: boolean): Prom
     return { kid, extra: b64 ? extra : { ...extra, b64: false, crit: [...((extra?.crit as string[]) ?? []), 'b64'] } }
   })
   const req = { key: s.key, alg: s.alg, kid, extra }
-  const jws = b64 ? await signCompact({ ...req, payload }) : await signUnencoded(req, payload)
+  const jws = b64 ? await signCompact(req, req.key, payload) : await signUnencoded(req, payload)
   const segment = jws.slice(0, jws.indexOf('.'))
   const header = parseObject(decodeCanonical(segment), 'ERR_JOSE_INVALID_ARGUMENT', 'the header')
   const unprotected = unprotectedOf(s.unprotected, header, (m) => fail('ERR_JOSE_INVALID_ARGUMENT', `signer unprotected: ${m}`))

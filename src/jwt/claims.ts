@@ -49,8 +49,9 @@ function typCheck(option: unknown): Check {
   let ok = false
   return ({ header, payload }) => {
     const typ = header.typ as string | undefined
-    if (typ === undefined) return option !== undefined && claimError('typ', 'missing', 'the header has no "typ"', payload)
-    if (typ !== seen ? !(ok = wanted.includes(normaliseTyp((seen = typ)))) : !ok) claimError('typ', 'mismatch', `unexpected "typ" ${quote(typ)}`, payload)
+    if (typ === undefined) {
+      if (option !== undefined) claimError('typ', 'missing', 'the header has no "typ"', payload)
+    } else if (typ !== seen ? !(ok = wanted.includes(normaliseTyp((seen = typ)))) : !ok) claimError('typ', 'mismatch', `unexpected "typ" ${quote(typ)}`, payload)
   }
 }
 
