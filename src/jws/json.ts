@@ -142,7 +142,7 @@ async function signOne(signer: unknown, payload: Uint8Array, b64: boolean): Prom
   const s = validating(() => readOptions(signer, ['key', 'alg', 'kid', 'header', 'unprotected'] as const))
   const { kid, extra } = validating(() => {
     const kid = s.kid === undefined || typeof s.kid === 'string' ? s.kid : fail('ERR_JOSE_INVALID_ARGUMENT', 'signer kid must be a string')
-    const extra = checkExtraHeader(s.header, true)
+    const extra = checkExtraHeader(s.header, true, s)
     // RFC 7797 §6: b64 is always listed in crit.
     return { kid, extra: b64 ? extra : { ...extra, b64: false, crit: [...((extra?.crit as string[]) ?? []), 'b64'] } }
   })

@@ -12,8 +12,11 @@ import { describeKey, type KeyDesc } from '../keys/describe.ts'
 import { importFor } from '../keys/import.ts'
 import { signNow, signText } from './signature.ts'
 
-/** Validates a caller's extra header members (API.md: no alg, b64, __proto__; crit only if allowed). */
-export function checkExtraHeader(value: unknown, allowCrit: boolean): JsonObject | undefined {
+/**
+ * Validates a caller's extra header members (API.md: no alg, b64, __proto__; crit only if
+ * allowed), and refuses `typ` or `kid` given both there and in `options` (`given`).
+ */
+export function checkExtraHeader(value: unknown, allowCrit: boolean, given: { readonly typ?: unknown; readonly kid?: unknown }): JsonObject | undefined {
   if (value === undefined) return undefined
   if (!isPlainObject(value)) invalid('options.header must be a plain object')
   for (const name of ['alg', 'b64', '__proto__', ...(allowCrit ? [] : ['crit'])]) {
@@ -22,6 +25,7 @@ export function checkExtraHeader(value: unknown, allowCrit: boolean): JsonObject
   for (const name of STRING_MEMBERS) {
     if (Object.hasOwn(value, name) && typeof value[name] !== 'string') invalid(`options.header "${name}" must be a string`)
   }
+  for (const name of ['typ', 'kid'] as const) if (given[name] !== undefined && Object.hasOwn(value, name)) twice(name, 'options.header', name)
   if (Object.hasOwn(value, 'crit')) checkCrit(value, 'ERR_JOSE_INVALID_ARGUMENT', 'options.header: ')
   // A copy: what was checked is what gets signed, even if the caller's object changes
   // later (createSigner keeps its plan). Spread defines own properties, no setters run.
@@ -66,9 +70,8 @@ const SIGN: KeyUsage[] = ['sign']
 export async function signCompact(req: SignHead, key: unknown, payload: Uint8Array | string, memo?: WeakMap<KeyDesc, HeaderMemo>): Promise<string> {
   const desc = describeKey(key)
   const extra = req.extra
-  const kidInExtra = extra !== undefined && Object.hasOwn(extra, 'kid')
-  if (req.kid !== undefined && kidInExtra) twice('kid', 'options.header', 'kid')
-  const kid = req.kid ?? (kidInExtra ? undefined : jwkKid(key))
+  // checkExtraHeader refused a `kid` both in `extra` and in the options.
+  const kid = req.kid ?? (extra !== undefined && Object.hasOwn(extra, 'kid') ? undefined : jwkKid(key))
   let m = memo?.get(desc)
   if (!m || m.kid !== kid) {
     const entry = signingAlg(desc, req.alg)

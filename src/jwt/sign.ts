@@ -39,8 +39,7 @@ export function planSign(options: unknown): SignPlan {
 /** The plan of read options; encryptJwt passes its claim options only (no JWS `alg`, `typ` JWT). */
 export function plan(o: Options<SignOption>): SignPlan {
   if (o.alg !== undefined) algEntry(o.alg, 'options.alg')
-  const extra = checkExtraHeader(o.header, false)
-  if (o.typ !== undefined && extra && Object.hasOwn(extra, 'typ')) twice('typ', 'options.header', 'typ')
+  const extra = checkExtraHeader(o.header, false, o)
   const claims: [string, string, unknown, true?][] = []
   for (const [claim, option] of SET) {
     const v = o[option]
