@@ -93,10 +93,10 @@ function entryOf(header: JwsHeader, core: VerifyCore): AlgEntry {
   const entry = lookup(header.alg)
   const algorithms = core.algorithms
   // RFC 8725 §3.1: only algorithms the caller (and key) allow; "none" is not in the registry.
-  if (!entry) fail('ERR_JOSE_ALG_NOT_ALLOWED', `algorithm ${quote(header.alg)} is not allowed`)
-  const alg = entry.alg
   // Without algorithms, RFC 9068 §4, RFC 8725 §3.1 (the access-token profile): a key that pins HS* is not enough.
-  if (algorithms ? !algorithms.includes(alg) : core.hmacOnlyIfListed && entry.kty === 'oct') fail('ERR_JOSE_ALG_NOT_ALLOWED', `algorithm ${alg} is not in options.algorithms`)
+  if (!entry || (algorithms ? !algorithms.includes(entry.alg) : core.hmacOnlyIfListed && entry.kty === 'oct')) {
+    fail('ERR_JOSE_ALG_NOT_ALLOWED', `algorithm ${quote(header.alg)} is not allowed${algorithms ? ' by options.algorithms' : ''}`)
+  }
   return entry
 }
 
