@@ -103,13 +103,6 @@ const issuerCheck = (fn: IssuerFunction): Check => async ({ payload }) => {
   if (ok !== true) fail('ERR_JWT_CLAIM_INVALID', cause?.message ?? `unexpected "iss" ${quote(payload.iss)}`, { claim: 'iss', reason: 'mismatch', payload, ...(cause && { cause }) })
 }
 
-// Types are checked first, so nbf and exp are numbers or absent (undefined compares false).
-const timeCheck: Check = ({ payload, t, tol }) => {
-  const { nbf, exp } = payload as { nbf?: number; exp?: number }
-  if (nbf! > t + tol) fail('ERR_JWT_NOT_YET_VALID', 'the token is not valid yet', { claim: 'nbf', reason: 'in_future', notBefore: new Date(nbf! * 1000), payload })
-  if (exp! <= t - tol) fail('ERR_JWT_EXPIRED', 'the token has expired', { claim: 'exp', reason: 'too_old', expiredAt: new Date(exp! * 1000), payload })
-}
-
 /** Compiles the claim options once; throws ERR_JOSE_INVALID_ARGUMENT for bad options. */
 export function compileClaims(o: Options<(typeof CLAIM_OPTIONS)[number]>, extra: readonly Check[] = []): ClaimPolicy {
   const issuer = optIssuer(o.issuer)
@@ -127,15 +120,16 @@ export function compileClaims(o: Options<(typeof CLAIM_OPTIONS)[number]>, extra:
     ...(o.requiredClaims === undefined ? [] : stringList(o.requiredClaims, 'options.requiredClaims', 0, () => true, 'an array of strings')),
     ...pinned.map((p) => p[0]), ...(maxAge === undefined ? [] : ['iat']),
   ]
-  const again: Check[] = [timeCheck]
-  if (maxAge !== undefined) {
-    again.push(({ payload, t }) => {
-      const iat = payload.iat as number
-      if (t - iat > maxAge + tol) claimError('iat', 'too_old', 'the token is older than maxAge', payload)
-      if (iat > t + tol) claimError('iat', 'in_future', 'the token was issued in the future', payload)
-    })
-  }
-  again.push(...extra)
+  // Types are checked first, so nbf, exp and iat are numbers or absent (undefined compares false).
+  const again: Check[] = [({ payload, t }) => {
+    const { nbf, exp, iat } = payload as { nbf?: number; exp?: number; iat?: number }
+    if (nbf! > t + tol) fail('ERR_JWT_NOT_YET_VALID', 'the token is not valid yet', { claim: 'nbf', reason: 'in_future', notBefore: new Date(nbf! * 1000), payload })
+    if (exp! <= t - tol) fail('ERR_JWT_EXPIRED', 'the token has expired', { claim: 'exp', reason: 'too_old', expiredAt: new Date(exp! * 1000), payload })
+    if (maxAge !== undefined) {
+      if (t - iat! > maxAge + tol) claimError('iat', 'too_old', 'the token is older than maxAge', payload)
+      if (iat! > t + tol) claimError('iat', 'in_future', 'the token was issued in the future', payload)
+    }
+  }, ...extra]
   const present: Check = ({ payload }) => {
     for (const c of required) if (!Object.hasOwn(payload, c)) claimError(c, 'missing', `required claim ${quote(c)} is missing`, payload)
     checkClaimTypes(payload, 'ERR_JWT_INVALID', payload)
