@@ -14,10 +14,6 @@ export const algEntry = (alg: unknown, option: string): AlgEntry =>
 /** Validates `options.algorithms`: a non-empty array of known algorithms. */
 export function checkAlgorithms(value: unknown): readonly Alg[] | undefined {
   if (value === undefined) return undefined
-  const out: Alg[] = []
-  for (const a of stringList(value, 'options.algorithms', 1, () => true, 'a non-empty array of algorithm names')) {
-    const entry = algEntry(a, 'options.algorithms')
-    if (!out.includes(entry.alg)) out.push(entry.alg)
-  }
-  return out
+  // Each name once, in the caller's order (a Set keeps the first).
+  return [...new Set(stringList(value, 'options.algorithms', 1, () => true, 'a non-empty array of algorithm names').map((a) => algEntry(a, 'options.algorithms').alg))]
 }
