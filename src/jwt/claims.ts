@@ -116,10 +116,9 @@ export function compileClaims(o: Options<(typeof CLAIM_OPTIONS)[number]>, extra:
   ] as [string, readonly string[] | IssuerFunction | undefined][]).filter((p) => p[1])
   const maxAge = o.maxAge === undefined ? undefined : parseDuration(o.maxAge, 'options.maxAge')
   const tol = o.clockTolerance === undefined ? 0 : parseDuration(o.clockTolerance, 'options.clockTolerance')
-  const required = [
-    ...(o.requiredClaims === undefined ? [] : stringList(o.requiredClaims, 'options.requiredClaims', 0, () => true, 'an array of strings')),
-    ...pinned.map((p) => p[0]), ...(maxAge === undefined ? [] : ['iat']),
-  ]
+  const required = o.requiredClaims === undefined ? [] : stringList(o.requiredClaims, 'options.requiredClaims', 0, () => true, 'an array of strings')
+  for (const p of pinned) required.push(p[0])
+  if (maxAge !== undefined) required.push('iat')
   // Types are checked first, so nbf, exp and iat are numbers or absent (undefined compares false).
   const again: Check[] = [({ payload, t }) => {
     const { nbf, exp, iat } = payload as { nbf?: number; exp?: number; iat?: number }
