@@ -17,21 +17,17 @@ const bad = (name: string, what: string): never => invalid(`${name} ${what}`)
 
 /** Parses a Duration into seconds; negative only when `past` is allowed (notBefore). */
 export function parseDuration(value: unknown, name: string, past = false): number {
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value) || (value < 0 && !past)) bad(name, `must be a finite number of seconds${past ? '' : ' ≥ 0'}`)
-    return value
-  }
   const m = typeof value === 'string' && value.length <= 32 ? GRAMMAR.exec(value) : null
-  if (!m) return bad(name, 'is not a duration ("30s", "15m", "2 hours")')
-  // "-5m" and "5m ago" point to the past; "-5m ago" is a double negative, refused.
-  const negative = !!m[1] !== !!m[10]
-  if ((m[1] || m[10]) && (!past || !negative)) bad(name, 'cannot be in the past')
+  if (!m && !Number.isFinite(value)) bad(name, 'is not a duration ("30s", "15m", "2 hours")')
+  // "-5m", "5m ago" and a negative number point to the past; "-5m ago" is a double negative, refused.
+  if (m ? (m[1] || m[10]) && (!past || (m[1] && m[10])) : (value as number) < 0 && !past) bad(name, 'cannot be in the past')
+  if (!m) return value as number
   const unit = UNIT[m.findIndex((g, i) => i > 3 && g) - 4]! // the unit group that matched
   // Whole and fractional parts apart, so "1.1h" is exactly 3960 s, not 3960.0000000000005.
   // At most 32 characters: always finite.
   const frac = m[3] ?? ''
   const secs = Number(m[2]) * unit + (Number(frac) * unit) / 10 ** frac.length
-  return negative ? -secs : secs
+  return m[1] || m[10] ? -secs : secs
 }
 
 const isDate = (d: unknown): d is Date => d instanceof Date && Number.isFinite(d.getTime())

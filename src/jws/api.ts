@@ -36,13 +36,13 @@ export async function signJws(payload: Uint8Array | string, key: KeyInput, optio
       const detached = flag(o.detached, 'detached') ?? false
       // RFC 7797 §5.2: an unencoded payload may hold ".", so the compact form carries it detached.
       if (!b64 && !detached) fail('ERR_JOSE_INVALID_ARGUMENT', 'options.b64 false needs options.detached true in compact form')
-      const extra = checkExtraHeader(o.header, true)
+      const extra = checkExtraHeader(o.header, true, o)
       // RFC 7797 §6: b64 is always listed in crit.
       return { kid: optString(o.kid, 'options.kid'), b64, detached, extra: b64 ? extra : { ...extra, b64: false, crit: [...((extra?.crit as string[]) ?? []), 'b64'] } }
     })
     const req = { key, alg: o.alg, kid, extra }
     if (!b64) return await signUnencoded(req, bytes)
-    const jws = await signCompact({ ...req, payload: bytes })
+    const jws = await signCompact(req, key, bytes)
     return detached ? jws.replace(/\.[^.]*\./, '..') : jws
   } catch (e) {
     throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'signing failed')

@@ -11,7 +11,7 @@ import type { JsonObject } from '../jose/json.ts'
 import type { CompactParts } from './compact.ts'
 import { importFor } from '../keys/import.ts'
 import type { KeyDesc } from '../keys/describe.ts'
-import { signCompact, type HeaderMemo, type SignRequest } from './sign.ts'
+import { signCompact, type HeaderMemo, type SignHead } from './sign.ts'
 import { signText } from './signature.ts'
 
 /** A payload argument or option: bytes, or a string as its UTF-8 bytes. */
@@ -47,9 +47,9 @@ export function record(header: Readonly<JsonObject>, segment: string, payload: U
  * signCompact builds and checks the header (and signs an empty payload, discarded), so
  * the sign bundle carries none of this; the memo hands back the header and the key.
  */
-export async function signUnencoded(req: Omit<SignRequest, 'payload'>, payload: Uint8Array): Promise<string> {
+export async function signUnencoded(req: SignHead & { key: unknown }, payload: Uint8Array): Promise<string> {
   let got: [KeyDesc, HeaderMemo] | undefined
-  await signCompact({ ...req, payload: new Uint8Array(0) }, { get: () => undefined, set: (d: KeyDesc, m: HeaderMemo) => (got = [d, m]) } as never)
+  await signCompact(req, req.key, new Uint8Array(0), { get: () => undefined, set: (d: KeyDesc, m: HeaderMemo) => (got = [d, m]) } as never)
   const [desc, { entry, segment }] = got!
   return `${segment}..${await signText(entry, await importFor(desc, entry, ['sign']), signingInput(segment, payload, false))}`
 }

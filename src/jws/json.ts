@@ -142,12 +142,12 @@ async function signOne(signer: unknown, payload: Uint8Array, b64: boolean): Prom
   const s = validating(() => readOptions(signer, ['key', 'alg', 'kid', 'header', 'unprotected'] as const))
   const { kid, extra } = validating(() => {
     const kid = s.kid === undefined || typeof s.kid === 'string' ? s.kid : fail('ERR_JOSE_INVALID_ARGUMENT', 'signer kid must be a string')
-    const extra = checkExtraHeader(s.header, true)
+    const extra = checkExtraHeader(s.header, true, s)
     // RFC 7797 §6: b64 is always listed in crit.
     return { kid, extra: b64 ? extra : { ...extra, b64: false, crit: [...((extra?.crit as string[]) ?? []), 'b64'] } }
   })
   const req = { key: s.key, alg: s.alg, kid, extra }
-  const jws = b64 ? await signCompact({ ...req, payload }) : await signUnencoded(req, payload)
+  const jws = b64 ? await signCompact(req, req.key, payload) : await signUnencoded(req, payload)
   const segment = jws.slice(0, jws.indexOf('.'))
   const header = parseObject(decodeCanonical(segment), 'ERR_JOSE_INVALID_ARGUMENT', 'the header')
   const unprotected = unprotectedOf(s.unprotected, header, (m) => fail('ERR_JOSE_INVALID_ARGUMENT', `signer unprotected: ${m}`))

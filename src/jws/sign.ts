@@ -12,8 +12,11 @@ import { describeKey, type KeyDesc } from '../keys/describe.ts'
 import { importFor } from '../keys/import.ts'
 import { signNow, signText } from './signature.ts'
 
-/** Validates a caller's extra header members (API.md: no alg, b64, __proto__; crit only if allowed). */
-export function checkExtraHeader(value: unknown, allowCrit: boolean): JsonObject | undefined {
+/**
+ * Validates a caller's extra header members (API.md: no alg, b64, __proto__; crit only if
+ * allowed), and refuses `typ` or `kid` given both there and in `options` (`given`).
+ */
+export function checkExtraHeader(value: unknown, allowCrit: boolean, given: { readonly typ?: unknown; readonly kid?: unknown }): JsonObject | undefined {
   if (value === undefined) return undefined
   if (!isPlainObject(value)) invalid('options.header must be a plain object')
   for (const name of ['alg', 'b64', '__proto__', ...(allowCrit ? [] : ['crit'])]) {
@@ -22,22 +25,21 @@ export function checkExtraHeader(value: unknown, allowCrit: boolean): JsonObject
   for (const name of STRING_MEMBERS) {
     if (Object.hasOwn(value, name) && typeof value[name] !== 'string') invalid(`options.header "${name}" must be a string`)
   }
+  for (const name of ['typ', 'kid'] as const) if (given[name] !== undefined && Object.hasOwn(value, name)) twice(name, 'options.header', name)
   if (Object.hasOwn(value, 'crit')) checkCrit(value, 'ERR_JOSE_INVALID_ARGUMENT', 'options.header: ')
   // A copy: what was checked is what gets signed, even if the caller's object changes
   // later (createSigner keeps its plan). Spread defines own properties, no setters run.
   return { ...value }
 }
 
-export interface SignRequest {
-  key: unknown
+/** What signCompact builds a header from (a JWT sign plan is one). */
+export interface SignHead {
   alg: unknown
   /** Header `typ` (JWT only); undefined omits it. */
   typ?: string | undefined
   /** Header `kid`; defaults to the `kid` of a JWK key unless `extra` sets one. */
   kid?: string | undefined
   extra: JsonObject | undefined
-  /** Bytes, or JSON text (well-formed: JSON.stringify escapes lone surrogates) signed as UTF-8. */
-  payload: Uint8Array | string
 }
 
 /** The `kid` of a JWK key, used as the default header `kid`. */
@@ -60,16 +62,16 @@ export interface HeaderMemo {
 const SIGN: KeyUsage[] = ['sign']
 
 /**
- * Signs a compact JWS. With `memo` (a prepared signer's, or a remembered one-shot plan's),
+ * Signs a compact JWS over `payload`: bytes, or JSON text (well-formed: JSON.stringify
+ * escapes lone surrogates) signed as UTF-8. With `memo` (a prepared signer's, or a remembered one-shot plan's),
  * the encoded header is built once per key description and reused while the key's
  * default `kid` is unchanged, and so is the key once the backend signed with it at once.
  */
-export async function signCompact(req: SignRequest, memo?: WeakMap<KeyDesc, HeaderMemo>): Promise<string> {
-  const desc = describeKey(req.key)
+export async function signCompact(req: SignHead, key: unknown, payload: Uint8Array | string, memo?: WeakMap<KeyDesc, HeaderMemo>): Promise<string> {
+  const desc = describeKey(key)
   const extra = req.extra
-  const kidInExtra = extra !== undefined && Object.hasOwn(extra, 'kid')
-  if (req.kid !== undefined && kidInExtra) twice('kid', 'options.header', 'kid')
-  const kid = req.kid ?? (kidInExtra ? undefined : jwkKid(req.key))
+  // checkExtraHeader refused a `kid` both in `extra` and in the options.
+  const kid = req.kid ?? (extra !== undefined && Object.hasOwn(extra, 'kid') ? undefined : jwkKid(key))
   let m = memo?.get(desc)
   if (!m || m.kid !== kid) {
     const entry = signingAlg(desc, req.alg)
@@ -80,12 +82,12 @@ export async function signCompact(req: SignRequest, memo?: WeakMap<KeyDesc, Head
     m = { entry, kid, segment: encodeText(stringify(Object.assign(header, extra), 'the header')) }
     memo?.set(desc, m)
   }
-  const input = `${m.segment}.${typeof req.payload === 'string' ? encodeText(req.payload) : encode(req.payload)}`
+  const input = `${m.segment}.${typeof payload === 'string' ? encodeText(payload) : encode(payload)}`
   const entry = m.entry
   // The backend's synchronous path first (src/jws/signature.ts), else the awaited one.
-  const key = m.key ?? importFor(desc, entry, SIGN)
-  const now = signNow?.(entry, key, input)
+  const k = m.key ?? importFor(desc, entry, SIGN)
+  const now = signNow?.(entry, k, input)
   // In hand (signNow took it): importFor's answer for this description, which does not change.
-  if (now !== undefined) m.key = key as CryptoKey
-  return `${input}.${now ?? (await signText(entry, await key, input))}`
+  if (now !== undefined) m.key = k as CryptoKey
+  return `${input}.${now ?? (await signText(entry, await k, input))}`
 }

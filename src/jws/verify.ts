@@ -93,10 +93,10 @@ function entryOf(header: JwsHeader, core: VerifyCore): AlgEntry {
   const entry = lookup(header.alg)
   const algorithms = core.algorithms
   // RFC 8725 §3.1: only algorithms the caller (and key) allow; "none" is not in the registry.
-  if (!entry) fail('ERR_JOSE_ALG_NOT_ALLOWED', `algorithm ${quote(header.alg)} is not allowed`)
-  const alg = entry.alg
   // Without algorithms, RFC 9068 §4, RFC 8725 §3.1 (the access-token profile): a key that pins HS* is not enough.
-  if (algorithms ? !algorithms.includes(alg) : core.hmacOnlyIfListed && entry.kty === 'oct') fail('ERR_JOSE_ALG_NOT_ALLOWED', `algorithm ${alg} is not in options.algorithms`)
+  if (!entry || (algorithms ? !algorithms.includes(entry.alg) : core.hmacOnlyIfListed && entry.kty === 'oct')) {
+    fail('ERR_JOSE_ALG_NOT_ALLOWED', `algorithm ${quote(header.alg)} is not allowed${algorithms ? ' by options.algorithms' : ''}`)
+  }
   return entry
 }
 
@@ -137,7 +137,6 @@ export async function verifyParts(parts: CompactParts, key: KeyInput | KeyResolv
   const list = direct ? [key] : ((key as unknown as Record<symbol, ((a: typeof algorithms) => void) | undefined>)[POLICY]?.(algorithms), answer ?? (await resolveKeys(key, header, () => core.resolverPayload(parts))))
   const keySet = isKeySet(key)
   let tried = 0
-  let pinsNothing = false
   let misfit = false
   let importError: unknown
   for (const candidate of list) {
@@ -145,7 +144,6 @@ export async function verifyParts(parts: CompactParts, key: KeyInput | KeyResolv
     let cryptoKey: CryptoKey
     try {
       desc = describeKey(candidate)
-      pinsNothing ||= desc.pinned.length === 0
       if (!allows(desc, algorithms, alg)) {
         misfit = true
         continue
@@ -167,7 +165,8 @@ export async function verifyParts(parts: CompactParts, key: KeyInput | KeyResolv
   // A key set reports ERR_JWKS_NO_MATCHING_KEY only when import failures alone left nothing.
   if (importError && keySet && !misfit) noKey('no key in the set is usable', { cause: importError })
   if (importError && !keySet) throw importError
+  // A key given directly was described in the loop (else it threw): describeKey answers from its cache.
   fail('ERR_JOSE_ALG_NOT_ALLOWED', direct
-    ? `the key does not allow ${alg}${pinsNothing && !algorithms ? ': pass options.algorithms' : ''}`
+    ? `the key does not allow ${alg}${algorithms || describeKey(key).pinned.length ? '' : ': pass options.algorithms'}`
     : `no key from the resolver allows ${alg}`)
 }

@@ -43,30 +43,27 @@ export function normaliseTyp(typ: string): string {
 /** `options.typ`: false turns the check off; absent, a `typ` that is there must be JWT. */
 function typCheck(option: unknown): Check {
   if (option === false) return () => {}
-  const wanted = option === undefined ? undefined : optStrings(option, 'options.typ')!.map(normaliseTyp)
+  const wanted = option === undefined ? ['application/jwt'] : optStrings(option, 'options.typ')!.map(normaliseTyp)
   // The verdict for the typ seen last: tokens of one issuer all carry the same one.
   let seen: string | undefined
   let ok = false
   return ({ header, payload }) => {
     const typ = header.typ as string | undefined
-    if (typ === undefined) return wanted && claimError('typ', 'missing', 'the header has no "typ"', payload)
-    if (typ !== seen) ok = (wanted ?? ['application/jwt']).includes(normaliseTyp((seen = typ)))
-    if (!ok) claimError('typ', 'mismatch', `unexpected "typ" ${quote(typ)}`, payload)
+    if (typ === undefined) {
+      if (option !== undefined) claimError('typ', 'missing', 'the header has no "typ"', payload)
+    } else if (typ !== seen ? !(ok = wanted.includes(normaliseTyp((seen = typ)))) : !ok) claimError('typ', 'mismatch', `unexpected "typ" ${quote(typ)}`, payload)
   }
 }
 
 /** 10^11 s is the year 5138: a NumericDate this large is milliseconds by mistake (API.md, JWT). */
 export const NUMERIC_DATE_LIMIT = 1e11
 
-/**
- * RFC 7519 §2: a NumericDate counts seconds. Not a finite number → wrong type; 10^11 or
- * more → `exp: Date.now() + 3600000`, a token valid for 57,000 years: named as the mistake.
- */
+/** Why a finite NumericDate 10^11 or more is refused: `exp: Date.now() + 3600000`, a token valid for 57,000 years. */
+const MILLIS = 'is 10^11 or more: use seconds, not milliseconds'
+
+/** RFC 7519 §2: a NumericDate counts seconds: a finite number below 10^11, else `code` naming the mistake. */
 export function checkNumericDate(v: unknown, label: string, code: JoseErrorCode, details?: JoseErrorDetails): void {
-  if (!Number.isFinite(v)) fail(code, `${label} has the wrong type`, details)
-  if ((v as number) >= NUMERIC_DATE_LIMIT) {
-    fail(code, `${label} is 10^11 or more: use seconds, not milliseconds`, details)
-  }
+  if (!(Number.isFinite(v) && (v as number) < NUMERIC_DATE_LIMIT)) fail(code, `${label} ${Number.isFinite(v) ? MILLIS : 'has the wrong type'}`, details)
 }
 
 /** The registered claims with a type (RFC 7519 §4.1): StringOrURI, then aud, then NumericDates. */
@@ -78,12 +75,10 @@ export function checkClaimTypes(p: JsonObject, code: JoseErrorCode, payload?: Js
     const c = TYPED[i]!
     if (!Object.hasOwn(p, c)) continue
     const v = p[c]
-    if (i > 3 ? Number.isFinite(v) && (v as number) < NUMERIC_DATE_LIMIT : typeof v === 'string' || (i === 3 && Array.isArray(v) && v.every((a) => typeof a === 'string'))) continue
+    const date = i > 3
+    if (date ? Number.isFinite(v) && (v as number) < NUMERIC_DATE_LIMIT : typeof v === 'string' || (i === 3 && Array.isArray(v) && v.every((a) => typeof a === 'string'))) continue
     // Without `payload` it is the caller's own payload (sign): the message says so.
-    const label = `${payload ? '' : 'payload '}claim "${c}"`
-    const details = payload && { claim: c, reason: 'invalid' as const, payload }
-    if (i > 3) checkNumericDate(v, label, code, details)
-    fail(code, `${label} has the wrong type`, details)
+    fail(code, `${payload ? '' : 'payload '}claim "${c}" ${date && Number.isFinite(v) ? MILLIS : 'has the wrong type'}`, payload && { claim: c, reason: 'invalid', payload })
   }
 }
 
@@ -108,36 +103,32 @@ const issuerCheck = (fn: IssuerFunction): Check => async ({ payload }) => {
   if (ok !== true) fail('ERR_JWT_CLAIM_INVALID', cause?.message ?? `unexpected "iss" ${quote(payload.iss)}`, { claim: 'iss', reason: 'mismatch', payload, ...(cause && { cause }) })
 }
 
-// Types are checked first, so nbf and exp are numbers or absent (undefined compares false).
-const timeCheck: Check = ({ payload, t, tol }) => {
-  const { nbf, exp } = payload as { nbf?: number; exp?: number }
-  if (nbf! > t + tol) fail('ERR_JWT_NOT_YET_VALID', 'the token is not valid yet', { claim: 'nbf', reason: 'in_future', notBefore: new Date(nbf! * 1000), payload })
-  if (exp! <= t - tol) fail('ERR_JWT_EXPIRED', 'the token has expired', { claim: 'exp', reason: 'too_old', expiredAt: new Date(exp! * 1000), payload })
-}
-
 /** Compiles the claim options once; throws ERR_JOSE_INVALID_ARGUMENT for bad options. */
 export function compileClaims(o: Options<(typeof CLAIM_OPTIONS)[number]>, extra: readonly Check[] = []): ClaimPolicy {
   const issuer = optIssuer(o.issuer)
   const fn = typeof issuer === 'function' ? [issuerCheck(issuer)] : []
-  // The claims an option pins to a list of values, in the order they are checked.
+  // The claims an option pins, in the order they are checked: to a list of values, or
+  // (iss) to an issuer function, which runs as its own check.
   const pinned = ([
-    ['iss', typeof issuer === 'function' ? undefined : issuer],
+    ['iss', issuer],
     ['sub', o.subject === undefined ? undefined : [optString(o.subject, 'options.subject')!]],
     ['aud', optStrings(o.audience, 'options.audience')],
-  ] as [string, readonly string[] | undefined][]).filter((p) => p[1])
+  ] as [string, readonly string[] | IssuerFunction | undefined][]).filter((p) => p[1])
   const maxAge = o.maxAge === undefined ? undefined : parseDuration(o.maxAge, 'options.maxAge')
   const tol = o.clockTolerance === undefined ? 0 : parseDuration(o.clockTolerance, 'options.clockTolerance')
   const required = o.requiredClaims === undefined ? [] : stringList(o.requiredClaims, 'options.requiredClaims', 0, () => true, 'an array of strings')
-  required.push(...(fn[0] ? ['iss'] : []), ...pinned.map((p) => p[0]), ...(maxAge === undefined ? [] : ['iat']))
-  const again: Check[] = [timeCheck]
-  if (maxAge !== undefined) {
-    again.push(({ payload, t }) => {
-      const iat = payload.iat as number
-      if (t - iat > maxAge + tol) claimError('iat', 'too_old', 'the token is older than maxAge', payload)
-      if (iat > t + tol) claimError('iat', 'in_future', 'the token was issued in the future', payload)
-    })
-  }
-  again.push(...extra)
+  for (const p of pinned) required.push(p[0])
+  if (maxAge !== undefined) required.push('iat')
+  // Types are checked first, so nbf, exp and iat are numbers or absent (undefined compares false).
+  const again: Check[] = [({ payload, t }) => {
+    const { nbf, exp, iat } = payload as { nbf?: number; exp?: number; iat?: number }
+    if (nbf! > t + tol) fail('ERR_JWT_NOT_YET_VALID', 'the token is not valid yet', { claim: 'nbf', reason: 'in_future', notBefore: new Date(nbf! * 1000), payload })
+    if (exp! <= t - tol) fail('ERR_JWT_EXPIRED', 'the token has expired', { claim: 'exp', reason: 'too_old', expiredAt: new Date(exp! * 1000), payload })
+    if (maxAge !== undefined) {
+      if (t - iat! > maxAge + tol) claimError('iat', 'too_old', 'the token is older than maxAge', payload)
+      if (iat! > t + tol) claimError('iat', 'in_future', 'the token was issued in the future', payload)
+    }
+  }, ...extra]
   const present: Check = ({ payload }) => {
     for (const c of required) if (!Object.hasOwn(payload, c)) claimError(c, 'missing', `required claim ${quote(c)} is missing`, payload)
     checkClaimTypes(payload, 'ERR_JWT_INVALID', payload)
@@ -145,8 +136,8 @@ export function compileClaims(o: Options<(typeof CLAIM_OPTIONS)[number]>, extra:
   const compare: Check = ({ payload }) => {
     for (const [c, allowed] of pinned) {
       const v = payload[c]
-      if (!(Array.isArray(v) ? v.some((a) => allowed!.includes(a)) : allowed!.includes(v as string))) {
-        claimError(c, 'mismatch', c === 'aud' ? 'the token is not for this audience' : `unexpected "${c}" ${quote(v)}`, payload)
+      if (typeof allowed === 'object' && !(Array.isArray(v) ? v.some((a) => allowed.includes(a)) : allowed.includes(v as string))) {
+        claimError(c, 'mismatch', `unexpected "${c}" ${quote(v)}`, payload)
       }
     }
   }

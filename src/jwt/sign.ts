@@ -3,31 +3,30 @@ import { toJoseError } from '../errors.ts'
 import { isPlainObject, stringify, type JsonObject } from '../jose/json.ts'
 import { foreignHint, invalid, noCallback, twice, optString, optStrings, readOptions, reusePlan, validating, type Options, type PlanSlot } from '../jose/options.ts'
 import { algEntry } from '../jwa/policy.ts'
-import { checkExtraHeader, signCompact, type HeaderMemo } from '../jws/sign.ts'
+import { checkExtraHeader, signCompact, type HeaderMemo, type SignHead } from '../jws/sign.ts'
 import { backendNow } from '../jws/signature.ts'
 import type { KeyDesc } from '../keys/describe.ts'
 import type { JwtPayload, KeyInput, Now, SignOptions } from '../types.ts'
 import { checkClaimTypes, NUMERIC_DATE_LIMIT } from './claims.ts'
 import { checkNow, epochSeconds, parseDuration } from '../jose/time.ts'
 
-/** The claims sign options set, in the order they are written: [claim, option]. */
-const SET = [['iss', 'issuer'], ['sub', 'subject'], ['aud', 'audience'], ['jti', 'jwtId'], ['exp', 'expiresIn'], ['nbf', 'notBefore']] as const
+/**
+ * The claims sign options set, in the order they are written: [claim, option]. `iat`
+ * (issuedAt, a boolean) and the Durations exp and nbf are read off the clock at signing.
+ */
+const SET = [['iss', 'issuer'], ['sub', 'subject'], ['aud', 'audience'], ['jti', 'jwtId'], ['iat', 'issuedAt'], ['exp', 'expiresIn'], ['nbf', 'notBefore']] as const
 
-type SignOption = 'alg' | 'kid' | 'typ' | 'header' | 'issuedAt' | 'now' | (typeof SET)[number][1]
+type SignOption = 'alg' | 'kid' | 'typ' | 'header' | 'now' | (typeof SET)[number][1]
 /** Sign's options; from the fifth on, those that set claims (encryptJwt takes them: API.md, "the claim options of SignOptions"). */
-export const SIGN_OPTIONS: readonly SignOption[] = /* @__PURE__ */ (() => ['alg', 'kid', 'typ', 'header', 'issuedAt', 'now', ...SET.map((s) => s[1])] as SignOption[])()
+export const SIGN_OPTIONS: readonly SignOption[] = /* @__PURE__ */ (() => ['alg', 'kid', 'typ', 'header', 'now', ...SET.map((s) => s[1])] as SignOption[])()
 
-/** Sign options, validated once (createSigner validates at creation). */
-export interface SignPlan {
-  alg: unknown
-  typ: string | undefined
-  kid: string | undefined
-  extra: JsonObject | undefined
-  /** Claims the options set, with the option that set them. */
-  claims: readonly (readonly [claim: string, option: string, value: unknown])[]
-  /** exp and nbf, as seconds from the time of signing. */
-  timed: readonly (readonly [claim: string, option: string, seconds: number])[]
-  issuedAt: boolean
+/** Sign options, validated once (createSigner validates at creation): the header's, and the claims'. */
+export interface SignPlan extends SignHead {
+  /**
+   * Claims the options set, in SET's order, with the option that set them: a value, or
+   * (`timed`) seconds from the time of signing (iat: 0, set unless the payload has one).
+   */
+  claims: readonly (readonly [claim: string, option: string, value: unknown, timed?: true])[]
   now: Now | undefined
   /** Encoded headers per key, for prepared signers (the plan's options never change). */
   headers?: WeakMap<KeyDesc, HeaderMemo>
@@ -40,22 +39,23 @@ export function planSign(options: unknown): SignPlan {
 /** The plan of read options; encryptJwt passes its claim options only (no JWS `alg`, `typ` JWT). */
 export function plan(o: Options<SignOption>): SignPlan {
   if (o.alg !== undefined) algEntry(o.alg, 'options.alg')
-  const extra = checkExtraHeader(o.header, false)
-  if (o.typ !== undefined && extra && Object.hasOwn(extra, 'typ')) twice('typ', 'options.header', 'typ')
-  if (o.issuedAt !== undefined && typeof o.issuedAt !== 'boolean') invalid('options.issuedAt must be a boolean')
-  const claims: [string, string, unknown][] = []
-  const timed: [string, string, number][] = []
+  const extra = checkExtraHeader(o.header, false, o)
+  const claims: [string, string, unknown, true?][] = []
   for (const [claim, option] of SET) {
     const v = o[option]
     const name = `options.${option}`
-    if (v === undefined) continue
-    // Only notBefore may point to the past; an audience array is copied.
-    if (claim === 'exp' || claim === 'nbf') timed.push([claim, option, parseDuration(v, name, claim === 'nbf')])
-    else claims.push([claim, option, claim === 'aud' && typeof v !== 'string' ? optStrings(v, name) : optString(v, name)])
+    if (claim === 'iat') {
+      if (v !== undefined && typeof v !== 'boolean') invalid(`${name} must be a boolean`)
+      if (v !== false) claims.push([claim, option, 0, true])
+    } else if (v !== undefined) {
+      // Only notBefore may point to the past; an audience array is copied.
+      claims.push(claim === 'exp' || claim === 'nbf' ? [claim, option, parseDuration(v, name, claim === 'nbf'), true]
+        : [claim, option, claim === 'aud' && typeof v !== 'string' ? optStrings(v, name) : optString(v, name)])
+    }
   }
   return {
     alg: o.alg, typ: o.typ === null ? undefined : o.typ === undefined ? 'JWT' : optString(o.typ, 'options.typ'),
-    kid: optString(o.kid, 'options.kid'), extra, claims, timed, issuedAt: o.issuedAt !== false, now: checkNow(o.now),
+    kid: optString(o.kid, 'options.kid'), extra, claims, now: checkNow(o.now),
   }
 }
 
@@ -65,27 +65,27 @@ export function plan(o: Options<SignOption>): SignPlan {
  * call inside its try.
  */
 export function signPlanned(plan: SignPlan, payload: unknown, key: unknown): Promise<string> {
-  return signCompact({ key, alg: plan.alg, typ: plan.typ, kid: plan.kid, extra: plan.extra, payload: jwtBody(plan, payload) }, plan.headers)
+  return signCompact(plan, key, jwtBody(plan, payload), plan.headers)
 }
 
 /** The JWT payload text: the caller's payload checked, the options' claims added (sign and encryptJwt). */
 export function jwtBody(plan: SignPlan, payload: unknown): string {
   if (!isPlainObject(payload)) invalid('the payload must be a plain object')
-  checkClaimTypes(payload as JsonObject, 'ERR_JOSE_INVALID_ARGUMENT')
-  for (const [claim, option] of [...plan.claims, ...plan.timed]) {
-    if (Object.hasOwn(payload as JsonObject, claim)) twice(claim, 'the payload', option)
-  }
+  const p = payload as JsonObject
+  checkClaimTypes(p, 'ERR_JOSE_INVALID_ARGUMENT')
+  // A claim both in the payload and in the options is refused; the payload's own `iat` wins.
+  for (const [claim, option] of plan.claims) if (claim !== 'iat' && Object.hasOwn(p, claim)) twice(claim, 'the payload', option)
   // Spread defines own properties (no __proto__ setter runs), so the copy is faithful.
-  const out: JsonObject = { ...(payload as JsonObject) }
-  for (const [claim, , value] of plan.claims) out[claim] = value
-  const setIat = plan.issuedAt && !Object.hasOwn(payload as JsonObject, 'iat')
-  if (setIat || plan.timed.length) {
-    // The clock is read here, on every call, never when a signer is created.
-    const t = epochSeconds(plan.now)
-    if (setIat) out.iat = t
-    for (const [claim, option, d] of plan.timed) {
+  const out: JsonObject = { ...p }
+  // The clock is read here, at most once per call, never when a signer is created.
+  let t: number | undefined
+  for (const [claim, option, value, timed] of plan.claims) {
+    if (!timed) out[claim] = value
+    else if (!Object.hasOwn(p, claim)) {
       // A token past the NumericDate bound would be refused by every verify (API.md, JWT).
-      if ((out[claim] = Math.floor(t + d)) >= NUMERIC_DATE_LIMIT) invalid(`options.${option} puts "${claim}" past 10^11 s`)
+      if ((out[claim] = Math.floor((t ??= epochSeconds(plan.now)) + (value as number))) >= NUMERIC_DATE_LIMIT && claim !== 'iat') {
+        invalid(`options.${option} puts "${claim}" past 10^11 s`)
+      }
     }
   }
   return stringify(out, 'the payload')
@@ -95,7 +95,7 @@ export function jwtBody(plan: SignPlan, payload: unknown): string {
 const PLANS: PlanSlot<SignPlan> = { memo: undefined }
 // SIGN_OPTIONS' Reader, in the node build only (src/jose/options.ts, Reader).
 if (backendNow) PLANS.read = (o: Options<SignOption> = Object.create(null)) =>
-  [o.alg, o.kid, o.typ, o.header, o.issuedAt, o.now, o.issuer, o.subject, o.audience, o.jwtId, o.expiresIn, o.notBefore]
+  [o.alg, o.kid, o.typ, o.header, o.now, o.issuer, o.subject, o.audience, o.jwtId, o.issuedAt, o.expiresIn, o.notBefore]
 const planOneShot = (o: Options<SignOption>, remembered: boolean): SignPlan => (remembered ? { ...plan(o), headers: new WeakMap() } : plan(o))
 
 /**

@@ -19,7 +19,7 @@ export const VERIFY_OPTIONS = /* @__PURE__ */ (() => [...CLAIM_OPTIONS, 'algorit
 const parsePayload = (parts: CompactParts): JsonObject => parseObject(parts.payload, 'ERR_JWT_INVALID', 'the JWT payload')
 
 /** The payload as a resolver may see it: parsed when it is a JSON object, else undefined. */
-function peekPayload(parts: CompactParts): unknown {
+function peekPayload(parts: CompactParts): JsonObject | undefined {
   try {
     return parsePayload(parts)
   } catch {
@@ -98,18 +98,9 @@ export async function verifyPlanned(plan: VerifyPlan, token: unknown, key: KeyIn
   // runs off this thread), but what the parse found is only looked at once the signature
   // verified: a bad signature is reported before a bad payload, and claims after both.
   let payload: JsonObject | undefined
-  let parseError: unknown
-  const parse = (): void => {
-    if (payload || parseError) return
-    try {
-      payload = parsePayload(parts)
-    } catch (e) {
-      parseError = e
-    }
-  }
-  const v = await verifyParts(parts, key, plan.core, answer, parse)
-  parse()
-  if (!payload) throw parseError
+  const v = await verifyParts(parts, key, plan.core, answer, () => (payload ??= peekPayload(parts)))
+  // A payload the early parse refused is parsed again, to throw what it found.
+  payload ??= parsePayload(parts)
   const at = checkClaims(plan.claims, v.header, payload, t)
   // A promise only with an issuer function: the common path takes no extra turn.
   return { header: v.header, payload, key: v.key, desc: v.desc, alg: v.entry.alg, t: typeof at === 'number' ? at : await at }

@@ -97,6 +97,15 @@ describe('keys: rows 4-6', () => {
     await refused(() => sign({}, Buffer.from(pkcs8), { alg: 'RS256' }), 'ERR_KEY_INVALID', /PEM as a string/)
   })
 
+  it('a key that pins no algorithm (RSA PEM, secret) without options.algorithms: "pass options.algorithms"', async () => {
+    const jwt = await sign({ sub: 'u' }, pkcs8, { alg: 'RS256' })
+    await refused(() => verify(jwt, spki), 'ERR_JOSE_ALG_NOT_ALLOWED', /the key does not allow RS256: pass options\.algorithms$/)
+    await refused(() => verify(token, SECRET), 'ERR_JOSE_ALG_NOT_ALLOWED', /the key does not allow HS256: pass options\.algorithms$/)
+    // Not when algorithms are given, nor for a key that pins its own.
+    await refused(() => verify(jwt, SECRET, { algorithms: ['RS256'] }), 'ERR_JOSE_ALG_NOT_ALLOWED', /the key does not allow RS256$/)
+    await refused(() => verify(jwt, ec.publicKey.export({ format: 'jwk' }) as Jwk), 'ERR_JOSE_ALG_NOT_ALLOWED', /^(?!.*pass options)/)
+  })
+
   const oneLine = (pem: string): string => pem.replace(/\n/g, '')
   const escaped = (pem: string): string => pem.replace(/\n/g, '\\n')
   const rewrap = (pem: string, width: number): string => {

@@ -3,7 +3,7 @@
  * the alg choice from the key (pinning). Tokens are decoded and checked with node:crypto.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createSigner, sign, verify } from '../../src/index.ts'
+import { createSigner, sign, signJws, signJwsJson, verify } from '../../src/index.ts'
 import { stringify } from '../../src/jose/json.ts'
 import type { Alg, Jwk, SignOptions } from '../../src/types.ts'
 import {
@@ -92,6 +92,11 @@ describe('conflicts are ERR_JOSE_INVALID_ARGUMENT', () => {
     await rejects(() => sign({}, SECRET, { ...HS, typ: 'JWT', header: { typ: 'JWT' } }), 'ERR_JOSE_INVALID_ARGUMENT')
     await rejects(() => sign({}, SECRET, { ...HS, typ: null, header: { typ: 'x' } }), 'ERR_JOSE_INVALID_ARGUMENT')
     await rejects(() => sign({}, SECRET, { ...HS, kid: 'a', header: { kid: 'b' } }), 'ERR_JOSE_INVALID_ARGUMENT')
+    // Both are options: refused with them, before any key is looked at, and at createSigner's creation.
+    await rejects(() => sign({}, 'not a key' as never, { ...HS, kid: 'a', header: { kid: 'b' } }), 'ERR_JOSE_INVALID_ARGUMENT')
+    expect(() => createSigner(SECRET, { ...HS, kid: 'a', header: { kid: 'b' } })).toThrow(/"kid" is given both in options.header and options.kid/)
+    await rejects(() => signJws('x', SECRET, { alg: 'HS256', kid: 'a', header: { kid: 'b' } }), 'ERR_JOSE_INVALID_ARGUMENT')
+    await rejects(() => signJwsJson('x', [{ key: SECRET, alg: 'HS256', kid: 'a', header: { kid: 'b' } }]), 'ERR_JOSE_INVALID_ARGUMENT')
   })
 
   it('header with alg, b64, crit or an own __proto__', async () => {
