@@ -131,7 +131,8 @@ export function parseExplained(token: unknown, maxLength: number): CompactParts 
 function explainPaste(t: string): void {
   const s = t.trim()
   if (!s) bad('the token is empty')
-  const what = /^(bearer|dpop) /i.test(s) ? 'starts with a scheme'
+  const scheme = /^(bearer|dpop) /i.exec(s)
+  const what = scheme ? `starts with "${scheme[1]}"`
     : /^["'`]|["'`]$/.test(s) ? 'has quotes around it'
     : /[\r\n]/.test(t) ? 'has a line break'
     : s !== t ? 'has whitespace around it'
