@@ -59,20 +59,22 @@ function codeOf(e: unknown): string | undefined {
   }
 }
 
+/** For promises whose failure is of no interest (a body let go of, a listener, a store write). */
+export const noop = (): void => {}
+
+/** What the document is and where it comes from, as messages say it. */
+const source = (s: FetchSettings): string => `${s.what ?? 'the JWK Set'} from ${s.label}`
+
 /**
- * What went wrong, in the message and in `cause`: an Error with the platform error's
- * name (never its message, which may echo input), the same text, and `code` or `status`
- * when there is one.
+ * Fails with what went wrong, in the message and in `cause`: an Error with the platform
+ * error's name (never its message, which may echo input), the same text, and `code` or
+ * `status` when there is one.
  */
-function problem(s: FetchSettings, why: string, e?: unknown, status?: number): JoseError {
+export function failed(s: FetchSettings, why: string, e?: unknown, status?: number): never {
   const code = codeOf(e)
   const text = code ? `${why} (${code})` : why
   const cause = Object.assign(scrub(e, text), code ? { code } : status ? { status } : {})
-  return new JoseError('ERR_JWKS_FETCH_FAILED', `fetching ${s.what ?? 'the JWK Set'} from ${s.label} failed: ${text}`, { cause })
-}
-
-export function failed(s: FetchSettings, why: string, e?: unknown, status?: number): never {
-  throw problem(s, why, e, status)
+  throw new JoseError('ERR_JWKS_FETCH_FAILED', `fetching ${source(s)} failed: ${text}`, { cause })
 }
 
 /** How long a document is held, in ms: its Cache-Control lifetime clamped to [minTtl, maxTtl], maxTtl without one (API.md, Key sets). */
@@ -91,9 +93,6 @@ export function freshness(headers: Headers): number | undefined {
   return m ? Math.max(0, +m[1]! - (age ? +age[1]! : 0)) : undefined
 }
 
-/** Lets go of a response body that will not be read. */
-const discard = (res: Response): Promise<void> | undefined => res.body?.cancel().catch(() => {})
-
 /** The body, read until `maxResponseBytes` and abandoned past it (a declared length is not trusted either way). */
 async function readBody(res: Response, s: FetchSettings): Promise<Uint8Array> {
   if (!res.body) return new Uint8Array(await res.arrayBuffer())
@@ -104,7 +103,7 @@ async function readBody(res: Response, s: FetchSettings): Promise<Uint8Array> {
     const { done, value } = await reader.read()
     if (done) return concat(chunks)
     if ((total += value.byteLength) > s.maxResponseBytes) {
-      await reader.cancel().catch(() => {})
+      await reader.cancel().catch(noop)
       failed(s, `the response is larger than ${s.maxResponseBytes} bytes`)
     }
     chunks.push(value)
@@ -130,9 +129,9 @@ const timedOut = (s: FetchSettings): string => `timed out after ${s.timeoutMs / 
 /** One JSON document: a JSON object, or for a 304 to `etag` none. */
 export function fetchDocument(s: FetchSettings, etag: string | undefined): Promise<FetchedDocument> {
   const controller = new AbortController()
-  return within(exchange(s, etag, controller.signal), s.timeoutMs, () => {
+  return within(exchange(s, etag, controller.signal), s.timeoutMs, async () => {
     controller.abort()
-    return Promise.reject(problem(s, timedOut(s)))
+    return failed(s, timedOut(s))
   })
 }
 
@@ -154,7 +153,8 @@ async function exchange(s: FetchSettings, etag: string | undefined, signal: Abor
   }
   const status = res.status
   if (res.redirected || status !== 200) {
-    await discard(res)
+    // The body will not be read: let go of it.
+    await res.body?.cancel().catch(noop)
     if (status === 304 && etag !== undefined && !res.redirected) {
       return { freshFor: freshness(res.headers), etag: res.headers.get('etag') ?? etag }
     }
@@ -163,7 +163,7 @@ async function exchange(s: FetchSettings, etag: string | undefined, signal: Abor
   }
   let doc: JsonObject
   try {
-    doc = parseObject(await readBody(res, s), 'ERR_JWKS_FETCH_FAILED', `${s.what ?? 'the JWK Set'} from ${s.label}`)
+    doc = parseObject(await readBody(res, s), 'ERR_JWKS_FETCH_FAILED', source(s))
   } catch (e) {
     if (isJoseError(e)) throw e
     return failed(s, signal.aborted ? timedOut(s) : 'the body could not be read', e)

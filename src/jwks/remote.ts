@@ -10,7 +10,7 @@ import { validating } from '../jose/options.ts'
 import { KEY_SET } from '../jws/verify.ts'
 import type { Jwk, JwsHeader } from '../types.ts'
 import { configure, type Config } from './config.ts'
-import { fetchJwks, lifetime } from './fetch.ts'
+import { fetchJwks, lifetime, noop } from './fetch.ts'
 import { documentOf, selectKeys } from './select.ts'
 import { decide, initialState, load, retryAt, type Decision, type RemoteState } from './state.ts'
 import { fromStore, toStore } from './store.ts'
@@ -25,8 +25,6 @@ export type { JwksCacheStore, JwksEvent, JwksEventType, RemoteJwks, RemoteJwksOp
 let workerd: boolean | undefined
 export const isWorkerd = (): boolean => (workerd ??= typeof (globalThis as { WebSocketPair?: unknown }).WebSocketPair !== 'undefined'
   || (globalThis as { navigator?: { userAgent?: unknown } }).navigator?.userAgent === 'Cloudflare-Workers')
-
-const noop = (): void => {}
 
 /** One remote set: its configuration, read once, and its state (state.ts). */
 interface Remote { readonly c: Config; readonly s: RemoteState }

@@ -6,7 +6,7 @@
  */
 import { isPlainObject, type JsonObject } from '../jose/json.ts'
 import type { Config } from './config.ts'
-import { within } from './fetch.ts'
+import { noop, within } from './fetch.ts'
 import { readJwks } from './select.ts'
 import { load, type RemoteState } from './state.ts'
 import type { JwksCacheStore } from './types.ts'
@@ -40,7 +40,7 @@ export async function readEntry<T>(store: JwksCacheStore, url: string, timeoutMs
  */
 export function writeEntry(store: JwksCacheStore, entry: { url: string; expiresAt: number; [member: string]: unknown }): void {
   try {
-    Promise.resolve(store.set(entry.url, JSON.parse(JSON.stringify(entry)))).catch(() => {})
+    Promise.resolve(store.set(entry.url, JSON.parse(JSON.stringify(entry)))).catch(noop)
   } catch {
     // a synchronous throw from the store: ignored likewise
   }
