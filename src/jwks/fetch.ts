@@ -152,21 +152,22 @@ async function exchange(s: FetchSettings, etag: string | undefined, signal: Abor
     return failed(s, signal.aborted ? timedOut(s) : 'network error', e)
   }
   const status = res.status
+  let doc: JsonObject | undefined
   if (res.redirected || status !== 200) {
-    // The body will not be read: let go of it.
+    // The body will not be read: let go of it. A 304 answers a conditional request only.
     await res.body?.cancel().catch(noop)
-    if (status === 304 && etag !== undefined && !res.redirected) {
-      return { freshFor: freshness(res.headers), etag: res.headers.get('etag') ?? etag }
+    if (status !== 304 || etag === undefined || res.redirected) {
+      const redirect = res.redirected || res.type === 'opaqueredirect' || (status > 299 && status < 400 && status !== 304)
+      failed(s, `HTTP status ${status}${redirect ? ' (redirects are not followed)' : ''}`, undefined, status)
     }
-    const redirect = res.redirected || res.type === 'opaqueredirect' || (status > 299 && status < 400 && status !== 304)
-    failed(s, `HTTP status ${status}${redirect ? ' (redirects are not followed)' : ''}`, undefined, status)
+  } else {
+    try {
+      doc = parseObject(await readBody(res, s), 'ERR_JWKS_FETCH_FAILED', source(s))
+    } catch (e) {
+      if (isJoseError(e)) throw e
+      failed(s, signal.aborted ? timedOut(s) : 'the body could not be read', e)
+    }
   }
-  let doc: JsonObject
-  try {
-    doc = parseObject(await readBody(res, s), 'ERR_JWKS_FETCH_FAILED', source(s))
-  } catch (e) {
-    if (isJoseError(e)) throw e
-    return failed(s, signal.aborted ? timedOut(s) : 'the body could not be read', e)
-  }
-  return { doc, etag: res.headers.get('etag') ?? undefined, freshFor: freshness(res.headers) }
+  // A 304 without an ETag keeps the one it answered.
+  return { doc, etag: res.headers.get('etag') ?? (doc ? undefined : etag), freshFor: freshness(res.headers) }
 }

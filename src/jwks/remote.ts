@@ -37,7 +37,7 @@ function clock({ c }: Remote): number {
 function emit({ c }: Remote, type: JwksEventType, error?: JoseError): void {
   try {
     // An async listener that rejects must not become an unhandled rejection.
-    Promise.resolve(c.onEvent?.(error ? { type, url: c.url, error } : { type, url: c.url })).catch(noop)
+    Promise.resolve(c.onEvent?.({ type, url: c.url, ...(error && { error }) })).catch(noop)
   } catch {
     // an event listener's failure never changes a verification
   }

@@ -19,6 +19,9 @@ import { freezeCopy } from './select.ts'
 
 const SPKI = 'SubjectPublicKeyInfo'
 
+/** The children of the one SEQUENCE that is all of `b`, shaped as `shape` says. */
+const children = (b: Uint8Array, shape: RegExp) => kids(b, kids(b, { start: 0, end: b.length }, SPKI, /^30$/)[0]!, SPKI, shape)
+
 /** An unsigned DER INTEGER's content as a JWK member: without leading zero bytes (RFC 7518 §6.3.1.1). */
 function unsigned(b: Uint8Array, t: { start: number; end: number }): string {
   let i = t.start
@@ -36,12 +39,12 @@ function certificateJwk(kid: string, pem: unknown): Jwk {
   if (typeof pem !== 'string' || parsePem(pem).label !== 'CERTIFICATE') fail('ERR_KEY_INVALID', 'not a CERTIFICATE PEM')
   const { kty, crv, material } = describeKey(pem)
   const der = material as Uint8Array
-  const [, bits] = kids(der, kids(der, { start: 0, end: der.length }, SPKI, /^30$/)[0]!, SPKI, /^3003$/)
+  const [, bits] = children(der, /^3003$/)
   // The BIT STRING's first byte counts unused bits (none, checked by der.ts).
   const key = der.subarray(bits!.start + 1, bits!.end)
   if (kty === 'RSA') {
     // RFC 8017 A.1.1: RSAPublicKey ::= SEQUENCE { modulus, publicExponent }
-    const [n, e] = kids(key, kids(key, { start: 0, end: key.length }, SPKI, /^30$/)[0]!, SPKI, /^0202$/)
+    const [n, e] = children(key, /^0202$/)
     return { kty, kid, n: unsigned(key, n!), e: unsigned(key, e!) }
   }
   if (kty === 'OKP') return { kty, kid, crv, x: encode(key) }
