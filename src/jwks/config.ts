@@ -3,7 +3,6 @@
  * unusable, an insecure or unparseable URL included, is ERR_JOSE_INVALID_ARGUMENT there
  * and then, never a fetch failure later.
  */
-import { fail } from '../errors.ts'
 import { isPlainObject } from '../jose/json.ts'
 import { invalid, readValues } from '../jose/options.ts'
 import { checkNow, parseDuration } from '../jose/time.ts'
@@ -55,37 +54,43 @@ export const isSecure = (u: URL, allowHttp: unknown): boolean =>
 /** Why it is refused, in the words of every message about it. */
 export const INSECURE = 'must use https: (http: only for localhost, 127.0.0.0/8 and [::1], or with allowHttp)'
 
-function checkUrl(url: unknown, allowHttp: unknown): URL {
-  const u = parseUrl(url) ?? fail('ERR_JOSE_INVALID_ARGUMENT', 'the JWK Set URL is not a valid URL')
-  if (!isSecure(u, allowHttp)) fail('ERR_JOSE_INVALID_ARGUMENT', `the JWK Set URL ${INSECURE}`)
-  return u
-}
+/** The one way an option is refused here: `options.<name> must <what>`. */
+const must = (ok: unknown, name: string, what: string): unknown => ok || invalid(`options.${name} must ${what}`)
 
 const isFn = (v: unknown): boolean => typeof v === 'function'
+
+/** A Duration option (seconds) in ms. */
+export const ms = (v: unknown, name: string): number => parseDuration(v, `options.${name}`) * 1000
+
+/** The options a key set and `discover` share: `fetch`, `allowHttp`, `cacheStore`. */
+export function checkShared(fetcher: unknown, allowHttp: unknown, store: unknown): void {
+  must(fetcher === undefined || isFn(fetcher), 'fetch', 'be a function')
+  must(allowHttp === undefined || typeof allowHttp === 'boolean', 'allowHttp', 'be a boolean')
+  must(store === undefined || (typeof store === 'object' && store !== null && isFn((store as JwksCacheStore).get) && isFn((store as JwksCacheStore).set)), 'cacheStore', 'have get and set methods')
+}
+
+/** The global fetch, looked up at each call (a test or polyfill may replace it later). */
+export const globalFetch: typeof fetch = (input, init) => fetch(input, init)
 
 export function configure(url: string | URL, options: RemoteJwksOptions | undefined): Config {
   // Read once, in the order of NAMES; an absent or undefined option takes its default.
   const [timeout = 5, cooldown = 30, minTtl = 60, maxTtl = 600, staleIfError = 3600, maxResponseBytes = MAX_BYTES, maxKeys = 100,
-    allowHttp, headers, fetcher, store, onEvent, now, format] = readValues(options, NAMES) as [unknown, unknown, unknown, unknown, unknown,
-    unknown, unknown, unknown, unknown, unknown, JwksCacheStore | undefined, unknown, unknown, unknown]
-  const must = (ok: unknown, name: string, what: string) => ok || invalid(`options.${name} must ${what}`)
-  const ms = (v: unknown, name: string) => parseDuration(v, `options.${name}`) * 1000
-  const int = (v: unknown, name: string) => must(Number.isSafeInteger(v) && (v as number) > 0, name, 'be a positive integer') && v as number
+    allowHttp, headers, fetcher, store, onEvent, now, format] = readValues(options, NAMES)
+  const int = (v: unknown, name: string) => (must(Number.isSafeInteger(v) && (v as number) > 0, name, 'be a positive integer'), v as number)
+  checkShared(fetcher, allowHttp, store)
   must(headers === undefined || (isPlainObject(headers) && Object.values(headers).every((v) => typeof v === 'string')), 'headers', 'be an object of strings')
-  must(fetcher === undefined || isFn(fetcher), 'fetch', 'be a function')
   must(onEvent === undefined || isFn(onEvent), 'onEvent', 'be a function')
-  must(store === undefined || (typeof store === 'object' && store !== null && isFn(store.get) && isFn(store.set)), 'cacheStore', 'have get and set methods')
-  must(allowHttp === undefined || typeof allowHttp === 'boolean', 'allowHttp', 'be a boolean')
   const x509 = format === 'x509-map'
   must(x509 || format === undefined || format === 'jwks', 'format', "be 'jwks' or 'x509-map'")
   const min = ms(minTtl, 'minTtl')
   const max = ms(maxTtl, 'maxTtl')
   must(min <= max, 'minTtl', 'not exceed options.maxTtl')
-  const u = checkUrl(url, allowHttp)
+  const u = parseUrl(url) ?? invalid('the JWK Set URL is not a valid URL')
+  if (!isSecure(u, allowHttp)) invalid(`the JWK Set URL ${INSECURE}`)
   return {
     url: u.href,
     label: u.origin + u.pathname,
-    fetch: fetcher as typeof fetch | undefined ?? ((input, init) => fetch(input, init)),
+    fetch: fetcher as typeof fetch | undefined ?? globalFetch,
     headers: { ...headers as Record<string, string> },
     timeoutMs: ms(timeout, 'timeout'),
     maxResponseBytes: int(maxResponseBytes, 'maxResponseBytes'),
@@ -94,7 +99,7 @@ export function configure(url: string | URL, options: RemoteJwksOptions | undefi
     maxTtl: max,
     cooldown: ms(cooldown, 'cooldown'),
     staleIfError: ms(staleIfError, 'staleIfError'),
-    store,
+    store: store as JwksCacheStore | undefined,
     onEvent: onEvent as Config['onEvent'],
     now: checkNow(now),
     ...(x509 && { what: 'the certificate map', read: readX509Map }),
