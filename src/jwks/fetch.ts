@@ -7,7 +7,6 @@
  * failed (status, timeout, network error code) and where.
  */
 import { isJoseError, JoseError, scrub } from '../errors.ts'
-import { concat } from '../encoding/bytes.ts'
 import { parseObject, type JsonObject } from '../jose/json.ts'
 import type { Jwk } from '../types.ts'
 import { readJwks } from './select.ts'
@@ -95,19 +94,18 @@ export function freshness(headers: Headers): number | undefined {
 
 /** The body, read until `maxResponseBytes` and abandoned past it (a declared length is not trusted either way). */
 async function readBody(res: Response, s: FetchSettings): Promise<Uint8Array> {
-  if (!res.body) return new Uint8Array(await res.arrayBuffer())
-  const reader = res.body.getReader()
-  const chunks: Uint8Array[] = []
+  const reader = res.body?.getReader()
+  const chunks: BlobPart[] = []
   let total = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) return concat(chunks)
-    if ((total += value.byteLength) > s.maxResponseBytes) {
+  for (let r; reader && !(r = await reader.read()).done;) {
+    if ((total += r.value.byteLength) > s.maxResponseBytes) {
       await reader.cancel().catch(noop)
       failed(s, `the response is larger than ${s.maxResponseBytes} bytes`)
     }
-    chunks.push(value)
+    chunks.push(r.value)
   }
+  // Without a body stream (a custom fetch's response), the whole body at once.
+  return new Uint8Array(await (reader ? new Blob(chunks) : res).arrayBuffer())
 }
 
 /**
