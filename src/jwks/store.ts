@@ -47,16 +47,16 @@ export function writeEntry(store: JwksCacheStore, entry: { url: string; expiresA
 }
 
 /** Adopts an entry newer than the held set; true when it is still fresh at `t` (false or undefined: fetch). */
-export async function fromStore(c: Config, s: RemoteState, t: number): Promise<boolean | undefined> {
-  return readEntry(c.store!, c.url, c.timeoutMs, (raw) => {
-    if (raw.expiresAt <= s.expiresAt) return false
+export async function fromStore(r: Config & RemoteState, t: number): Promise<boolean | undefined> {
+  return readEntry(r.store!, r.url, r.timeoutMs, (raw) => {
+    if (raw.expiresAt <= r.expiresAt) return false
     // An entry is trusted no longer than a fresh response could be.
-    load(s, readJwks({ keys: raw.keys }, c.maxKeys, reject), typeof raw.etag === 'string' ? raw.etag : undefined, Math.min(raw.expiresAt, t + c.maxTtl))
-    return t < s.expiresAt
+    load(r, readJwks({ keys: raw.keys }, r.maxKeys, reject), typeof raw.etag === 'string' ? raw.etag : undefined, Math.min(raw.expiresAt, t + r.maxTtl))
+    return t < r.expiresAt
   })
 }
 
 /** A key set's entry: its URL, keys, ETag and when it stops being fresh. */
-export function toStore(c: Config, s: RemoteState): void {
-  writeEntry(c.store!, { url: c.url, keys: s.keys, etag: s.etag, expiresAt: s.expiresAt })
+export function toStore(r: Config & RemoteState): void {
+  writeEntry(r.store!, { url: r.url, keys: r.keys, etag: r.etag, expiresAt: r.expiresAt })
 }
