@@ -135,9 +135,8 @@ export function fetchDocument(s: FetchSettings, etag: string | undefined): Promi
 
 /** A key set: the document read by its format (a JWK Set unless `read` says otherwise). */
 export async function fetchJwks(s: FetchSettings, etag: string | undefined): Promise<Fetched> {
-  const { doc, ...rest } = await fetchDocument(s, etag)
-  const read: KeyReader = s.read ?? readJwks
-  return doc ? { ...rest, keys: read(doc, s.maxKeys, (why, e) => failed(s, why, e)) } : rest
+  const got = await fetchDocument(s, etag)
+  return { ...got, keys: got.doc && (s.read ?? readJwks as KeyReader)(got.doc, s.maxKeys, (why, e) => failed(s, why, e)) }
 }
 
 async function exchange(s: FetchSettings, etag: string | undefined, signal: AbortSignal): Promise<FetchedDocument> {

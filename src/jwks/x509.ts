@@ -14,7 +14,6 @@ import { describeKey } from '../keys/describe.ts'
 import { parsePem } from '../keys/pem.ts'
 import type { Jwk } from '../types.ts'
 import type { KeyReader } from './fetch.ts'
-import { freezeCopy } from './select.ts'
 
 const SPKI = 'SubjectPublicKeyInfo'
 
@@ -73,7 +72,7 @@ export const readX509Map: KeyReader = (doc, maxKeys, bad) => {
   if (entries.length > maxKeys) bad(`the certificate map has more than ${maxKeys} certificates`)
   return entries.map(([kid, pem]) => {
     try {
-      return freezeCopy(certificateJwk(kid, pem))
+      return Object.freeze(certificateJwk(kid, pem))
     } catch (e) {
       return bad(`the certificate of "kid" ${quote(kid)} is refused: ${isJoseError(e) ? e.message : 'it could not be read'}`, e)
     }
