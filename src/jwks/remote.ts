@@ -12,7 +12,7 @@ import type { Jwk, JwsHeader } from '../types.ts'
 import { configure, type Config } from './config.ts'
 import { fetchJwks, lifetime, noop } from './fetch.ts'
 import { documentOf, selectKeys } from './select.ts'
-import { decide, initialState, load, retryAt, type Decision, type RemoteState } from './state.ts'
+import { decide, initialState, load, retryAt, type Decision, type RemoteState, type Trigger } from './state.ts'
 import { fromStore, toStore } from './store.ts'
 import type { JwksEventType, RemoteJwks, RemoteJwksOptions } from './types.ts'
 
@@ -33,6 +33,9 @@ function clock(r: Remote): number {
   const d = typeof r.now === 'function' ? r.now() : r.now
   return d instanceof Date ? d.getTime() : Date.now()
 }
+
+/** What `decide` says for the set now. */
+const decideNow = (r: Remote, trigger: Trigger): Decision => decide(r, clock(r), trigger, r)
 
 function emit(r: Remote, type: JwksEventType, error?: JoseError): void {
   try {
@@ -95,9 +98,9 @@ function again(r: Remote, why: string, skipped: boolean): JoseError {
 
 /** The keys a verification may use now: fresh, refreshed, or stale through an outage. */
 async function current(r: Remote): Promise<Jwk[]> {
-  let d = decide(r, clock(r), 'use', r)
+  let d = decideNow(r, 'use')
   const acted = await act(r, d)
-  if (acted) d = decide(r, clock(r), 'settled', r)
+  if (acted) d = decideNow(r, 'settled')
   if (d === 'stale') emit(r, 'serving_stale', r.error)
   if (d === 'use' || d === 'stale') return r.keys!
   const error = acted ? r.error! : again(r, '', true)
@@ -114,7 +117,7 @@ async function resolve(r: Remote, header: Readonly<JwsHeader>): Promise<Jwk[]> {
   const kid = header.kid
   const known = () => keys.some((k) => k.kid === kid)
   if (kid !== undefined && !known()) {
-    const d = decide(r, clock(r), 'kid', r)
+    const d = decideNow(r, 'kid')
     if (await act(r, d)) keys = r.keys!
     // Missing while the refresh fails: the set may be incomplete (API.md, Key sets).
     if (r.error && !known()) throw again(r, 'the token\'s "kid" is not in the JWK Set, whose refresh failed: ', d === 'fail')
@@ -154,7 +157,7 @@ export function createRemoteJwks(url: string | URL, options?: RemoteJwksOptions)
   Object.defineProperties(resolver, {
     [KEY_SET]: { value: true },
     // reload() ignores the cooldown but joins a request in flight.
-    reload: { value: async (): Promise<void> => decide(r, clock(r), 'reload', r) === 'wait' ? r.inflight : refresh(r) },
+    reload: { value: async (): Promise<void> => decideNow(r, 'reload') === 'wait' ? r.inflight : refresh(r) },
     jwks: { get: () => (r.keys ? documentOf(r.keys) : undefined), enumerable: true },
   })
   return resolver as unknown as RemoteJwks

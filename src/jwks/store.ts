@@ -25,7 +25,7 @@ export const reject = (): never => {
  */
 export async function readEntry<T>(store: JwksCacheStore, url: string, timeoutMs: number, adopt: (entry: JsonObject & { expiresAt: number }) => T): Promise<T | undefined> {
   try {
-    let raw = await within(store.get(url), timeoutMs, () => undefined)
+    let raw = await within<unknown>(store.get(url), timeoutMs, noop)
     if (typeof raw === 'string') raw = JSON.parse(raw)
     return isPlainObject(raw) && raw.url === url && typeof raw.expiresAt === 'number' ? adopt(raw as JsonObject & { expiresAt: number }) : undefined
   } catch {
