@@ -44,20 +44,6 @@ export interface FetchedDocument {
   freshFor?: number
 }
 
-/**
- * The error code a platform hangs on a failed fetch or its causes (Node's undici:
- * `cause.code` such as ECONNREFUSED, ENOTFOUND, DEPTH_ZERO_SELF_SIGNED_CERT,
- * UND_ERR_SOCKET; Bun: `code`). Only word characters: it goes into a message.
- */
-function codeOf(e: unknown): string | undefined {
-  try {
-    const code = (e as { code?: unknown }).code ?? ((e as Error).cause as { code?: unknown } | undefined)?.code
-    return typeof code === 'string' && /^\w{1,40}$/.test(code) ? code : undefined
-  } catch {
-    return undefined // a hostile error object from a custom fetch (or none at all): no code
-  }
-}
-
 /** For promises whose failure is of no interest (a body let go of, a listener, a store write). */
 export const noop = (): void => {}
 
@@ -67,10 +53,19 @@ const source = (s: FetchSettings): string => `${s.what ?? 'the JWK Set'} from ${
 /**
  * Fails with what went wrong, in the message and in `cause`: an Error with the platform
  * error's name (never its message, which may echo input), the same text, and `code` or
- * `status` when there is one.
+ * `status` when there is one. The code is the one a platform hangs on a failed fetch or
+ * its causes (Node's undici: `cause.code` such as ECONNREFUSED, ENOTFOUND,
+ * DEPTH_ZERO_SELF_SIGNED_CERT, UND_ERR_SOCKET; Bun: `code`), only word characters: it
+ * goes into the message.
  */
 export function failed(s: FetchSettings, why: string, e?: unknown, status?: number): never {
-  const code = codeOf(e)
+  let code: unknown
+  try {
+    code = (e as { code?: unknown }).code ?? ((e as Error).cause as { code?: unknown } | undefined)?.code
+  } catch {
+    // a hostile error object from a custom fetch (or none at all): no code
+  }
+  if (typeof code !== 'string' || !/^\w{1,40}$/.test(code)) code = undefined
   const text = code ? `${why} (${code})` : why
   const cause = Object.assign(scrub(e, text), code ? { code } : status ? { status } : {})
   throw new JoseError('ERR_JWKS_FETCH_FAILED', `fetching ${source(s)} failed: ${text}`, { cause })
