@@ -18,7 +18,7 @@ import type { KeyReader } from './fetch.ts'
 const SPKI = 'SubjectPublicKeyInfo'
 
 /**
- * Bytes → base64url without padding (RFC 4648 §5), through `btoa`: the key layer's
+ * Bytes → base64url without padding (RFC 4648 §5), through `btoa`: the encoding layer's
  * `encode` (src/encoding/base64url.ts) is not in a bundle that only verifies, and this
  * reader is in every remote key set's bundle (its `format` is a runtime string), where
  * the table-driven encoder cost about 116 B min+gzip more. Only our own DER bytes pass here.
