@@ -3,9 +3,8 @@
  * unusable, an insecure or unparseable URL included, is ERR_JOSE_INVALID_ARGUMENT there
  * and then, never a fetch failure later.
  */
-import { fail } from '../errors.ts'
 import { isPlainObject } from '../jose/json.ts'
-import { readOptions } from '../jose/options.ts'
+import { invalid, readValues } from '../jose/options.ts'
 import { checkNow, parseDuration } from '../jose/time.ts'
 import type { Now } from '../types.ts'
 import type { FetchSettings } from './fetch.ts'
@@ -55,50 +54,54 @@ export const isSecure = (u: URL, allowHttp: unknown): boolean =>
 /** Why it is refused, in the words of every message about it. */
 export const INSECURE = 'must use https: (http: only for localhost, 127.0.0.0/8 and [::1], or with allowHttp)'
 
-function checkUrl(url: unknown, allowHttp: unknown): URL {
-  const u = parseUrl(url) ?? fail('ERR_JOSE_INVALID_ARGUMENT', 'the JWK Set URL is not a valid URL')
-  if (!isSecure(u, allowHttp)) fail('ERR_JOSE_INVALID_ARGUMENT', `the JWK Set URL ${INSECURE}`)
-  return u
-}
+/** The one way an option is refused here: `options.<name> must <what>`. */
+const must = (ok: unknown, name: string, what: string): unknown => ok || invalid(`options.${name} must ${what}`)
 
 const isFn = (v: unknown): boolean => typeof v === 'function'
 
-export function configure(url: string | URL, options: RemoteJwksOptions | undefined): Config {
-  const o = readOptions(options, NAMES)
-  const must = (ok: unknown, name: string, what: string) => ok || fail('ERR_JOSE_INVALID_ARGUMENT', `options.${name} must ${what}`)
-  const value = (name: (typeof NAMES)[number], fallback: unknown): unknown => (name in o ? o[name] : fallback)
-  const ms = (name: (typeof NAMES)[number], fallback: number) => parseDuration(value(name, fallback), `options.${name}`) * 1000
-  const int = (name: 'maxResponseBytes' | 'maxKeys', fallback: number) => {
-    const v = value(name, fallback) as number
-    must(Number.isSafeInteger(v) && v > 0, name, 'be a positive integer')
-    return v
-  }
-  const { headers, cacheStore: store, allowHttp } = o as RemoteJwksOptions
-  must(headers === undefined || (isPlainObject(headers) && Object.values(headers).every((v) => typeof v === 'string')), 'headers', 'be an object of strings')
-  for (const name of ['fetch', 'onEvent'] as const) must(!(name in o) || isFn(o[name]), name, 'be a function')
-  must(store === undefined || (typeof store === 'object' && store !== null && isFn(store.get) && isFn(store.set)), 'cacheStore', 'have get and set methods')
+/** A Duration option (seconds) in ms. */
+export const ms = (v: unknown, name: string): number => parseDuration(v, `options.${name}`) * 1000
+
+/** The options a key set and `discover` share: `fetch`, `allowHttp`, `cacheStore`. */
+export function checkShared(fetcher: unknown, allowHttp: unknown, store: unknown): void {
+  must(fetcher === undefined || isFn(fetcher), 'fetch', 'be a function')
   must(allowHttp === undefined || typeof allowHttp === 'boolean', 'allowHttp', 'be a boolean')
-  const x509 = o.format === 'x509-map'
-  must(x509 || o.format === undefined || o.format === 'jwks', 'format', "be 'jwks' or 'x509-map'")
-  const minTtl = ms('minTtl', 60)
-  const maxTtl = ms('maxTtl', 600)
-  must(minTtl <= maxTtl, 'minTtl', 'not exceed options.maxTtl')
-  const u = checkUrl(url, allowHttp)
+  must(store === undefined || (typeof store === 'object' && store !== null && isFn((store as JwksCacheStore).get) && isFn((store as JwksCacheStore).set)), 'cacheStore', 'have get and set methods')
+}
+
+/** The global fetch, looked up at each call (a test or polyfill may replace it later). */
+export const globalFetch: typeof fetch = (input, init) => fetch(input, init)
+
+export function configure(url: string | URL, options: RemoteJwksOptions | undefined): Config {
+  // Read once, in the order of NAMES; an absent or undefined option takes its default.
+  const [timeout = 5, cooldown = 30, minTtl = 60, maxTtl = 600, staleIfError = 3600, maxResponseBytes = MAX_BYTES, maxKeys = 100,
+    allowHttp, headers, fetcher, store, onEvent, now, format] = readValues(options, NAMES)
+  const int = (v: unknown, name: string) => (must(Number.isSafeInteger(v) && (v as number) > 0, name, 'be a positive integer'), v as number)
+  checkShared(fetcher, allowHttp, store)
+  must(headers === undefined || (isPlainObject(headers) && Object.values(headers).every((v) => typeof v === 'string')), 'headers', 'be an object of strings')
+  must(onEvent === undefined || isFn(onEvent), 'onEvent', 'be a function')
+  const x509 = format === 'x509-map'
+  must(x509 || format === undefined || format === 'jwks', 'format', "be 'jwks' or 'x509-map'")
+  const min = ms(minTtl, 'minTtl')
+  const max = ms(maxTtl, 'maxTtl')
+  must(min <= max, 'minTtl', 'not exceed options.maxTtl')
+  const u = parseUrl(url) ?? invalid('the JWK Set URL is not a valid URL')
+  if (!isSecure(u, allowHttp)) invalid(`the JWK Set URL ${INSECURE}`)
   return {
     url: u.href,
     label: u.origin + u.pathname,
-    fetch: o.fetch as typeof fetch | undefined ?? ((input, init) => fetch(input, init)),
-    headers: { ...headers },
-    timeoutMs: ms('timeout', 5),
-    maxResponseBytes: int('maxResponseBytes', MAX_BYTES),
-    maxKeys: int('maxKeys', 100),
-    minTtl,
-    maxTtl,
-    cooldown: ms('cooldown', 30),
-    staleIfError: ms('staleIfError', 3600),
-    store,
-    onEvent: o.onEvent as Config['onEvent'],
-    now: checkNow(o.now),
+    fetch: fetcher as typeof fetch | undefined ?? globalFetch,
+    headers: { ...headers as Record<string, string> },
+    timeoutMs: ms(timeout, 'timeout'),
+    maxResponseBytes: int(maxResponseBytes, 'maxResponseBytes'),
+    maxKeys: int(maxKeys, 'maxKeys'),
+    minTtl: min,
+    maxTtl: max,
+    cooldown: ms(cooldown, 'cooldown'),
+    staleIfError: ms(staleIfError, 'staleIfError'),
+    store: store as JwksCacheStore | undefined,
+    onEvent: onEvent as Config['onEvent'],
+    now: checkNow(now),
     ...(x509 && { what: 'the certificate map', read: readX509Map }),
   }
 }

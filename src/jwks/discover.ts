@@ -11,9 +11,9 @@ import { fail, quote, toJoseError, type JoseError } from '../errors.ts'
 import { remember } from '../jose/bounded.ts'
 import { deepFreeze, isPlainObject, type JsonObject } from '../jose/json.ts'
 import { invalid, readOptions, validating } from '../jose/options.ts'
-import { checkNow, epochSeconds, parseDuration } from '../jose/time.ts'
+import { checkNow, epochSeconds } from '../jose/time.ts'
 import type { Now } from '../types.ts'
-import { INSECURE, MAX_BYTES, MAX_TTL_MS, MIN_TTL_MS, isSecure, parseUrl } from './config.ts'
+import { INSECURE, MAX_BYTES, MAX_TTL_MS, MIN_TTL_MS, checkShared, globalFetch, isSecure, ms, parseUrl } from './config.ts'
 import { failed, fetchDocument, lifetime, type FetchSettings } from './fetch.ts'
 import { isWorkerd } from './remote.ts'
 import { readEntry, reject, writeEntry } from './store.ts'
@@ -38,20 +38,16 @@ interface Held {
   expiresAt: number
 }
 
-const isFn = (v: unknown): boolean => typeof v === 'function'
-
 function configure(issuer: unknown, options: unknown): Discovery {
   const o = readOptions(options, NAMES)
-  if (o.fetch !== undefined && !isFn(o.fetch)) invalid('options.fetch must be a function')
-  if (o.allowHttp !== undefined && typeof o.allowHttp !== 'boolean') invalid('options.allowHttp must be a boolean')
   const store = o.cacheStore as JwksCacheStore | undefined
-  if (store !== undefined && !(typeof store === 'object' && store !== null && isFn(store.get) && isFn(store.set))) invalid('options.cacheStore must have get and set methods')
+  checkShared(o.fetch, o.allowHttp, store)
   // OIDC Discovery §2 / RFC 8414 §2: a URL with a scheme and host, optionally a port and
   // a path, no query or fragment. Written as a URL parser writes it (lower-case host, no
   // default port, no dot segments, no spaces), else no document could match it exactly.
   const u = typeof issuer === 'string' ? parseUrl(issuer) : undefined
   if (!u || /[?#]/.test(issuer as string) || u.username || u.password || (issuer !== u.href && `${issuer}/` !== u.href)) {
-    fail('ERR_JOSE_INVALID_ARGUMENT', 'the issuer must be an absolute URL without query, fragment or credentials, written as a URL parser writes it (such as "https://id.example" or "https://id.example/tenant/")')
+    invalid('the issuer must be an absolute URL without query, fragment or credentials, written as a URL parser writes it (such as "https://id.example" or "https://id.example/tenant/")')
   }
   if (!isSecure(u, o.allowHttp)) invalid(`the issuer ${INSECURE}`)
   // One trailing "/" removed (OIDC Discovery §4.1, RFC 8414 §3.1).
@@ -60,7 +56,7 @@ function configure(issuer: unknown, options: unknown): Discovery {
     issuer: issuer as string,
     urls: [`${u.origin}${path}/.well-known/openid-configuration`, `${u.origin}/.well-known/oauth-authorization-server${path}`],
     fetch: o.fetch as typeof fetch | undefined,
-    timeoutMs: parseDuration(o.timeout ?? 5, 'options.timeout') * 1000,
+    timeoutMs: ms(o.timeout ?? 5, 'timeout'),
     allowHttp: o.allowHttp === true,
     store,
     now: checkNow(o.now),
@@ -103,7 +99,7 @@ async function load(d: Discovery): Promise<Held> {
   const errors: JoseError[] = []
   for (const url of d.urls) {
     const s: FetchSettings = {
-      url, label: url, fetch: d.fetch ?? ((input, init) => fetch(input, init)), headers: {},
+      url, label: url, fetch: d.fetch ?? globalFetch, headers: {},
       timeoutMs: d.timeoutMs, maxResponseBytes: MAX_BYTES, maxKeys: 0, what: 'the discovery document',
     }
     try {

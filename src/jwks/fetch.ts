@@ -7,7 +7,6 @@
  * failed (status, timeout, network error code) and where.
  */
 import { isJoseError, JoseError, scrub } from '../errors.ts'
-import { concat } from '../encoding/bytes.ts'
 import { parseObject, type JsonObject } from '../jose/json.ts'
 import type { Jwk } from '../types.ts'
 import { readJwks } from './select.ts'
@@ -45,34 +44,31 @@ export interface FetchedDocument {
   freshFor?: number
 }
 
-/**
- * The error code a platform hangs on a failed fetch or its causes (Node's undici:
- * `cause.code` such as ECONNREFUSED, ENOTFOUND, DEPTH_ZERO_SELF_SIGNED_CERT,
- * UND_ERR_SOCKET; Bun: `code`). Only word characters: it goes into a message.
- */
-function codeOf(e: unknown): string | undefined {
-  try {
-    const code = (e as { code?: unknown }).code ?? ((e as Error).cause as { code?: unknown } | undefined)?.code
-    return typeof code === 'string' && /^\w{1,40}$/.test(code) ? code : undefined
-  } catch {
-    return undefined // a hostile error object from a custom fetch (or none at all): no code
-  }
-}
+/** For promises whose failure is of no interest (a body let go of, a listener, a store write). */
+export const noop = (): void => {}
+
+/** What the document is and where it comes from, as messages say it. */
+const source = (s: FetchSettings): string => `${s.what ?? 'the JWK Set'} from ${s.label}`
 
 /**
- * What went wrong, in the message and in `cause`: an Error with the platform error's
- * name (never its message, which may echo input), the same text, and `code` or `status`
- * when there is one.
+ * Fails with what went wrong, in the message and in `cause`: an Error with the platform
+ * error's name (never its message, which may echo input), the same text, and `code` or
+ * `status` when there is one. The code is the one a platform hangs on a failed fetch or
+ * its causes (Node's undici: `cause.code` such as ECONNREFUSED, ENOTFOUND,
+ * DEPTH_ZERO_SELF_SIGNED_CERT, UND_ERR_SOCKET; Bun: `code`), only word characters: it
+ * goes into the message.
  */
-function problem(s: FetchSettings, why: string, e?: unknown, status?: number): JoseError {
-  const code = codeOf(e)
+export function failed(s: FetchSettings, why: string, e?: unknown, status?: number): never {
+  let code: unknown
+  try {
+    code = (e as { code?: unknown }).code ?? ((e as Error).cause as { code?: unknown } | undefined)?.code
+  } catch {
+    // a hostile error object from a custom fetch (or none at all): no code
+  }
+  if (typeof code !== 'string' || !/^\w{1,40}$/.test(code)) code = undefined
   const text = code ? `${why} (${code})` : why
   const cause = Object.assign(scrub(e, text), code ? { code } : status ? { status } : {})
-  return new JoseError('ERR_JWKS_FETCH_FAILED', `fetching ${s.what ?? 'the JWK Set'} from ${s.label} failed: ${text}`, { cause })
-}
-
-export function failed(s: FetchSettings, why: string, e?: unknown, status?: number): never {
-  throw problem(s, why, e, status)
+  throw new JoseError('ERR_JWKS_FETCH_FAILED', `fetching ${source(s)} failed: ${text}`, { cause })
 }
 
 /** How long a document is held, in ms: its Cache-Control lifetime clamped to [minTtl, maxTtl], maxTtl without one (API.md, Key sets). */
@@ -91,24 +87,20 @@ export function freshness(headers: Headers): number | undefined {
   return m ? Math.max(0, +m[1]! - (age ? +age[1]! : 0)) : undefined
 }
 
-/** Lets go of a response body that will not be read. */
-const discard = (res: Response): Promise<void> | undefined => res.body?.cancel().catch(() => {})
-
 /** The body, read until `maxResponseBytes` and abandoned past it (a declared length is not trusted either way). */
 async function readBody(res: Response, s: FetchSettings): Promise<Uint8Array> {
-  if (!res.body) return new Uint8Array(await res.arrayBuffer())
-  const reader = res.body.getReader()
-  const chunks: Uint8Array[] = []
+  const reader = res.body?.getReader()
+  const chunks: BlobPart[] = []
   let total = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) return concat(chunks)
-    if ((total += value.byteLength) > s.maxResponseBytes) {
-      await reader.cancel().catch(() => {})
+  for (let r; reader && !(r = await reader.read()).done;) {
+    if ((total += r.value.byteLength) > s.maxResponseBytes) {
+      await reader.cancel().catch(noop)
       failed(s, `the response is larger than ${s.maxResponseBytes} bytes`)
     }
-    chunks.push(value)
+    chunks.push(r.value)
   }
+  // Without a body stream (a custom fetch's response), the whole body at once.
+  return new Uint8Array(await (reader ? new Blob(chunks) : res).arrayBuffer())
 }
 
 /**
@@ -130,17 +122,16 @@ const timedOut = (s: FetchSettings): string => `timed out after ${s.timeoutMs / 
 /** One JSON document: a JSON object, or for a 304 to `etag` none. */
 export function fetchDocument(s: FetchSettings, etag: string | undefined): Promise<FetchedDocument> {
   const controller = new AbortController()
-  return within(exchange(s, etag, controller.signal), s.timeoutMs, () => {
+  return within(exchange(s, etag, controller.signal), s.timeoutMs, async () => {
     controller.abort()
-    return Promise.reject(problem(s, timedOut(s)))
+    return failed(s, timedOut(s))
   })
 }
 
 /** A key set: the document read by its format (a JWK Set unless `read` says otherwise). */
 export async function fetchJwks(s: FetchSettings, etag: string | undefined): Promise<Fetched> {
-  const { doc, ...rest } = await fetchDocument(s, etag)
-  const read: KeyReader = s.read ?? readJwks
-  return doc ? { ...rest, keys: read(doc, s.maxKeys, (why, e) => failed(s, why, e)) } : rest
+  const got = await fetchDocument(s, etag)
+  return { ...got, keys: got.doc && (s.read ?? readJwks as KeyReader)(got.doc, s.maxKeys, (why, e) => failed(s, why, e)) }
 }
 
 async function exchange(s: FetchSettings, etag: string | undefined, signal: AbortSignal): Promise<FetchedDocument> {
@@ -153,20 +144,22 @@ async function exchange(s: FetchSettings, etag: string | undefined, signal: Abor
     return failed(s, signal.aborted ? timedOut(s) : 'network error', e)
   }
   const status = res.status
+  let doc: JsonObject | undefined
   if (res.redirected || status !== 200) {
-    await discard(res)
-    if (status === 304 && etag !== undefined && !res.redirected) {
-      return { freshFor: freshness(res.headers), etag: res.headers.get('etag') ?? etag }
+    // The body will not be read: let go of it. A 304 answers a conditional request only.
+    await res.body?.cancel().catch(noop)
+    if (status !== 304 || etag === undefined || res.redirected) {
+      const redirect = res.redirected || res.type === 'opaqueredirect' || (status > 299 && status < 400 && status !== 304)
+      failed(s, `HTTP status ${status}${redirect ? ' (redirects are not followed)' : ''}`, undefined, status)
     }
-    const redirect = res.redirected || res.type === 'opaqueredirect' || (status > 299 && status < 400 && status !== 304)
-    failed(s, `HTTP status ${status}${redirect ? ' (redirects are not followed)' : ''}`, undefined, status)
+  } else {
+    try {
+      doc = parseObject(await readBody(res, s), 'ERR_JWKS_FETCH_FAILED', source(s))
+    } catch (e) {
+      if (isJoseError(e)) throw e
+      failed(s, signal.aborted ? timedOut(s) : 'the body could not be read', e)
+    }
   }
-  let doc: JsonObject
-  try {
-    doc = parseObject(await readBody(res, s), 'ERR_JWKS_FETCH_FAILED', `${s.what ?? 'the JWK Set'} from ${s.label}`)
-  } catch (e) {
-    if (isJoseError(e)) throw e
-    return failed(s, signal.aborted ? timedOut(s) : 'the body could not be read', e)
-  }
-  return { doc, etag: res.headers.get('etag') ?? undefined, freshFor: freshness(res.headers) }
+  // A 304 without an ETag keeps the one it answered.
+  return { doc, etag: res.headers.get('etag') ?? (doc ? undefined : etag), freshFor: freshness(res.headers) }
 }

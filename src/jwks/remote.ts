@@ -10,9 +10,9 @@ import { validating } from '../jose/options.ts'
 import { KEY_SET } from '../jws/verify.ts'
 import type { Jwk, JwsHeader } from '../types.ts'
 import { configure, type Config } from './config.ts'
-import { fetchJwks, lifetime } from './fetch.ts'
+import { fetchJwks, lifetime, noop } from './fetch.ts'
 import { documentOf, selectKeys } from './select.ts'
-import { decide, initialState, load, retryAt, type Decision, type RemoteState } from './state.ts'
+import { decide, initialState, load, retryAt, type Decision, type RemoteState, type Trigger } from './state.ts'
 import { fromStore, toStore } from './store.ts'
 import type { JwksEventType, RemoteJwks, RemoteJwksOptions } from './types.ts'
 
@@ -26,20 +26,21 @@ let workerd: boolean | undefined
 export const isWorkerd = (): boolean => (workerd ??= typeof (globalThis as { WebSocketPair?: unknown }).WebSocketPair !== 'undefined'
   || (globalThis as { navigator?: { userAgent?: unknown } }).navigator?.userAgent === 'Cloudflare-Workers')
 
-const noop = (): void => {}
+/** One remote set: its configuration, read once, and its state (state.ts), in one record. */
+type Remote = Config & RemoteState
 
-/** One remote set: its configuration, read once, and its state (state.ts). */
-interface Remote { readonly c: Config; readonly s: RemoteState }
-
-function clock({ c }: Remote): number {
-  const d = typeof c.now === 'function' ? c.now() : c.now
+function clock(r: Remote): number {
+  const d = typeof r.now === 'function' ? r.now() : r.now
   return d instanceof Date ? d.getTime() : Date.now()
 }
 
-function emit({ c }: Remote, type: JwksEventType, error?: JoseError): void {
+/** What `decide` says for the set now. */
+const decideNow = (r: Remote, trigger: Trigger): Decision => decide(r, clock(r), trigger, r)
+
+function emit(r: Remote, type: JwksEventType, error?: JoseError): void {
   try {
     // An async listener that rejects must not become an unhandled rejection.
-    Promise.resolve(c.onEvent?.(error ? { type, url: c.url, error } : { type, url: c.url })).catch(noop)
+    Promise.resolve(r.onEvent?.({ type, url: r.url, ...(error && { error }) })).catch(noop)
   } catch {
     // an event listener's failure never changes a verification
   }
@@ -47,36 +48,34 @@ function emit({ c }: Remote, type: JwksEventType, error?: JoseError): void {
 
 /** One attempt, on the network or, for a set that is not fresh, from a newer cacheStore entry. */
 async function attempt(r: Remote): Promise<void> {
-  const { c, s } = r
-  const start = (s.started = clock(r))
+  const start = (r.started = clock(r))
   try {
     // Refetches for an unknown kid (the set is fresh) always go to the network (API.md, Shared stores).
-    if (!(c.store && start >= s.expiresAt && await fromStore(c, s, start))) {
-      const got = await fetchJwks(c, s.keys && s.etag)
-      load(s, got.keys, got.etag, clock(r) + lifetime(got.freshFor, c.minTtl, c.maxTtl))
+    if (!(r.store && start >= r.expiresAt && await fromStore(r, start))) {
+      const got = await fetchJwks(r, r.keys && r.etag)
+      load(r, got.keys, got.etag, clock(r) + lifetime(got.freshFor, r.minTtl, r.maxTtl))
       emit(r, got.keys ? 'fetched' : 'not_modified')
-      if (c.store) toStore(c, s)
+      if (r.store) toStore(r)
     }
-    s.error = undefined
-    s.failures = 0
-    s.staleEnded = false
+    r.error = undefined
+    r.failures = 0
+    r.staleEnded = false
   } catch (e) {
-    s.failures++
-    emit(r, 'fetch_failed', (s.error = toJoseError(e, 'ERR_JWKS_FETCH_FAILED', 'fetching the JWK Set failed')))
-    throw s.error
+    r.failures++
+    emit(r, 'fetch_failed', (r.error = toJoseError(e, 'ERR_JWKS_FETCH_FAILED', 'fetching the JWK Set failed')))
+    throw r.error
   } finally {
-    s.ended = clock(r)
+    r.ended = clock(r)
   }
 }
 
 /** Starts an attempt, shared by concurrent callers as the request in flight (not on workerd). */
 function refresh(r: Remote): Promise<void> {
-  const { s } = r
   const p = attempt(r)
   if (!isWorkerd()) {
-    s.inflight = p
+    r.inflight = p
     const clear = () => {
-      if (s.inflight === p) s.inflight = undefined
+      if (r.inflight === p) r.inflight = undefined
     }
     p.then(clear, clear)
   }
@@ -85,30 +84,28 @@ function refresh(r: Remote): Promise<void> {
 
 /** Obeys a `fetch` or `wait` decision; true when there was one (the caller then decides again). */
 async function act(r: Remote, d: Decision): Promise<boolean> {
-  const p = d === 'fetch' ? refresh(r) : d === 'wait' ? r.s.inflight : undefined
+  const p = d === 'fetch' ? refresh(r) : d === 'wait' ? r.inflight : undefined
   await p?.catch(noop)
   return !!p
 }
 
 /** The last error again, with `why`; `skipped`: no request was made, and the message says when the next may be. */
 function again(r: Remote, why: string, skipped: boolean): JoseError {
-  const { c, s } = r
   return new JoseError('ERR_JWKS_FETCH_FAILED',
-    why + s.error!.message + (skipped ? `; not retried for another ${Math.ceil((retryAt(s, c) - clock(r)) / 1000)} s (cooldown)` : ''),
-    { cause: s.error!.cause })
+    why + r.error!.message + (skipped ? `; not retried for another ${Math.ceil((retryAt(r, r) - clock(r)) / 1000)} s (cooldown)` : ''),
+    { cause: r.error!.cause })
 }
 
 /** The keys a verification may use now: fresh, refreshed, or stale through an outage. */
 async function current(r: Remote): Promise<Jwk[]> {
-  const { c, s } = r
-  let d = decide(s, clock(r), 'use', c)
+  let d = decideNow(r, 'use')
   const acted = await act(r, d)
-  if (acted) d = decide(s, clock(r), 'settled', c)
-  if (d === 'stale') emit(r, 'serving_stale', s.error)
-  if (d === 'use' || d === 'stale') return s.keys!
-  const error = acted ? s.error! : again(r, '', true)
-  if (s.keys && !s.staleEnded) {
-    s.staleEnded = true
+  if (acted) d = decideNow(r, 'settled')
+  if (d === 'stale') emit(r, 'serving_stale', r.error)
+  if (d === 'use' || d === 'stale') return r.keys!
+  const error = acted ? r.error! : again(r, '', true)
+  if (r.keys && !r.staleEnded) {
+    r.staleEnded = true
     emit(r, 'stale_expired', error)
   }
   throw error
@@ -116,15 +113,14 @@ async function current(r: Remote): Promise<Jwk[]> {
 
 /** The candidate keys for a token's header, refetching once per cooldown for an unknown `kid`. */
 async function resolve(r: Remote, header: Readonly<JwsHeader>): Promise<Jwk[]> {
-  const { c, s } = r
   let keys = await current(r)
   const kid = header.kid
   const known = () => keys.some((k) => k.kid === kid)
   if (kid !== undefined && !known()) {
-    const d = decide(s, clock(r), 'kid', c)
-    if (await act(r, d)) keys = s.keys!
+    const d = decideNow(r, 'kid')
+    if (await act(r, d)) keys = r.keys!
     // Missing while the refresh fails: the set may be incomplete (API.md, Key sets).
-    if (s.error && !known()) throw again(r, 'the token\'s "kid" is not in the JWK Set, whose refresh failed: ', d === 'fail')
+    if (r.error && !known()) throw again(r, 'the token\'s "kid" is not in the JWK Set, whose refresh failed: ', d === 'fail')
   }
   return selectKeys(keys, header, false)
 }
@@ -150,7 +146,7 @@ async function resolve(r: Remote, header: Readonly<JwsHeader>): Promise<Jwk[]> {
  * ```
  */
 export function createRemoteJwks(url: string | URL, options?: RemoteJwksOptions): RemoteJwks {
-  const r: Remote = { c: validating(() => configure(url, options)), s: initialState() }
+  const r: Remote = Object.assign(validating(() => configure(url, options)), initialState())
   const resolver = async (header: Readonly<JwsHeader>): Promise<Jwk[]> => {
     try {
       return await resolve(r, header)
@@ -161,8 +157,8 @@ export function createRemoteJwks(url: string | URL, options?: RemoteJwksOptions)
   Object.defineProperties(resolver, {
     [KEY_SET]: { value: true },
     // reload() ignores the cooldown but joins a request in flight.
-    reload: { value: async (): Promise<void> => decide(r.s, clock(r), 'reload', r.c) === 'wait' ? r.s.inflight : refresh(r) },
-    jwks: { get: () => (r.s.keys ? documentOf(r.s.keys) : undefined), enumerable: true },
+    reload: { value: async (): Promise<void> => decideNow(r, 'reload') === 'wait' ? r.inflight : refresh(r) },
+    jwks: { get: () => (r.keys ? documentOf(r.keys) : undefined), enumerable: true },
   })
   return resolver as unknown as RemoteJwks
 }

@@ -60,11 +60,7 @@ export function readJwks(doc: unknown, maxKeys: number, bad: (why: string) => ne
   const keys = isPlainObject(doc) ? doc.keys : bad('a JWK Set must be a JSON object')
   if (!Array.isArray(keys)) bad('a JWK Set must have a "keys" array')
   if (keys.length > maxKeys) bad(`the JWK Set has more than ${maxKeys} keys`)
-  const out: Jwk[] = []
-  for (const k of keys as unknown[]) {
-    if (isPlainObject(k) && typeof k.kty === 'string') out.push(freezeCopy(k) as Jwk)
-  }
-  return out
+  return (keys as unknown[]).filter((k) => isPlainObject(k) && typeof k.kty === 'string').map(freezeCopy) as Jwk[]
 }
 
 /** A deep copy through JSON (keys are JSON data), frozen. */
@@ -73,5 +69,5 @@ export function freezeCopy<T>(value: T): T {
 }
 
 export function documentOf(keys: readonly Jwk[]): JwksDocument {
-  return freezeCopy({ keys: [...keys] })
+  return freezeCopy({ keys } as JwksDocument)
 }

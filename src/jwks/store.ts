@@ -6,7 +6,7 @@
  */
 import { isPlainObject, type JsonObject } from '../jose/json.ts'
 import type { Config } from './config.ts'
-import { within } from './fetch.ts'
+import { noop, within } from './fetch.ts'
 import { readJwks } from './select.ts'
 import { load, type RemoteState } from './state.ts'
 import type { JwksCacheStore } from './types.ts'
@@ -25,7 +25,7 @@ export const reject = (): never => {
  */
 export async function readEntry<T>(store: JwksCacheStore, url: string, timeoutMs: number, adopt: (entry: JsonObject & { expiresAt: number }) => T): Promise<T | undefined> {
   try {
-    let raw = await within(store.get(url), timeoutMs, () => undefined)
+    let raw = await within<unknown>(store.get(url), timeoutMs, noop)
     if (typeof raw === 'string') raw = JSON.parse(raw)
     return isPlainObject(raw) && raw.url === url && typeof raw.expiresAt === 'number' ? adopt(raw as JsonObject & { expiresAt: number }) : undefined
   } catch {
@@ -40,23 +40,23 @@ export async function readEntry<T>(store: JwksCacheStore, url: string, timeoutMs
  */
 export function writeEntry(store: JwksCacheStore, entry: { url: string; expiresAt: number; [member: string]: unknown }): void {
   try {
-    Promise.resolve(store.set(entry.url, JSON.parse(JSON.stringify(entry)))).catch(() => {})
+    Promise.resolve(store.set(entry.url, JSON.parse(JSON.stringify(entry)))).catch(noop)
   } catch {
     // a synchronous throw from the store: ignored likewise
   }
 }
 
 /** Adopts an entry newer than the held set; true when it is still fresh at `t` (false or undefined: fetch). */
-export async function fromStore(c: Config, s: RemoteState, t: number): Promise<boolean | undefined> {
-  return readEntry(c.store!, c.url, c.timeoutMs, (raw) => {
-    if (raw.expiresAt <= s.expiresAt) return false
+export async function fromStore(r: Config & RemoteState, t: number): Promise<boolean | undefined> {
+  return readEntry(r.store!, r.url, r.timeoutMs, (raw) => {
+    if (raw.expiresAt <= r.expiresAt) return false
     // An entry is trusted no longer than a fresh response could be.
-    load(s, readJwks({ keys: raw.keys }, c.maxKeys, reject), typeof raw.etag === 'string' ? raw.etag : undefined, Math.min(raw.expiresAt, t + c.maxTtl))
-    return t < s.expiresAt
+    load(r, readJwks({ keys: raw.keys }, r.maxKeys, reject), typeof raw.etag === 'string' ? raw.etag : undefined, Math.min(raw.expiresAt, t + r.maxTtl))
+    return t < r.expiresAt
   })
 }
 
 /** A key set's entry: its URL, keys, ETag and when it stops being fresh. */
-export function toStore(c: Config, s: RemoteState): void {
-  writeEntry(c.store!, { url: c.url, keys: s.keys, etag: s.etag, expiresAt: s.expiresAt })
+export function toStore(r: Config & RemoteState): void {
+  writeEntry(r.store!, { url: r.url, keys: r.keys, etag: r.etag, expiresAt: r.expiresAt })
 }

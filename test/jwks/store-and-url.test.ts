@@ -331,3 +331,16 @@ describe('onEvent', () => {
     expect(log.events[1]).toEqual({ type: 'fetched', url: ep.url })
   })
 })
+
+describe('a custom fetch', () => {
+  it('whose response has no body stream, only arrayBuffer(), is read whole', async () => {
+    const text = JSON.stringify(doc(a))
+    const fetch = async () => ({
+      status: 200, redirected: false, type: 'basic', headers: new Headers({ 'cache-control': 'max-age=60' }), body: null,
+      arrayBuffer: async () => new TextEncoder().encode(text).buffer,
+    }) as unknown as Response
+    const set = createRemoteJwks('https://idp.example/jwks.json', { fetch })
+    expect((await verify(tokenFor(a), set)).payload).toEqual({ sub: 'user' })
+    expect(set.jwks).toEqual(doc(a))
+  })
+})
