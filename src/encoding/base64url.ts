@@ -99,5 +99,8 @@ export function decode(s: string, code: JoseErrorCode = 'ERR_JWS_INVALID', what 
  */
 export function decodeStdPadded(s: string): Uint8Array | undefined {
   if (s.length % 4 !== 0 || !/^[\w+/]*={0,2}$/.test(s) || s.includes('_')) return undefined
-  return tryDecode(s.replace(/=+$/, '').replace(/[+/]/g, (c) => (c === '+' ? '-' : '_')))
+  return decodeStd(s)
 }
+
+/** Base64 in either alphabet, padded or not, read as base64url: `+` and `/` become `-` and `_`, the padding goes; canonical or undefined. */
+export const decodeStd = (s: string): Uint8Array | undefined => tryDecode(s.replace(/=+$/, '').replace(/[+/]/g, (c) => (c === '+' ? '-' : '_')))

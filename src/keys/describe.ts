@@ -4,7 +4,7 @@
  * Descriptions are cached per input: a WeakMap for objects, a bounded map for strings.
  */
 import { fail, toJoseError, keyInvalid } from '../errors.ts'
-import { isBytes, sameItems } from '../encoding/bytes.ts'
+import { isBytes, same, sameItems } from '../encoding/bytes.ts'
 import { isWellFormed, utf8 } from '../encoding/utf8.ts'
 import { remember } from '../jose/bounded.ts'
 import { isPlainObject } from '../jose/json.ts'
@@ -92,9 +92,6 @@ function secret(bytes: Uint8Array): KeyDesc {
 
 /** A Uint8Array (Buffer included) as is, an ArrayBuffer through a view. */
 const bytesOf = (x: object): Uint8Array | undefined => (isBytes(x) ? x : x instanceof ArrayBuffer ? new Uint8Array(x) : undefined)
-
-/** Equal values: the same, or arrays of the same items (key_ops). */
-const same = (a: unknown, b: unknown): boolean => a === b || (Array.isArray(a) && Array.isArray(b) && sameItems(a, b))
 
 /**
  * Objects are cached by identity, so a JWK or secret array changed in place (a key
