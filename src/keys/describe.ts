@@ -135,16 +135,17 @@ function describe(input: unknown): KeyDesc {
   if (typeof input === 'string') {
     return stringCache.get(input) ?? remember(stringCache, input, fromString(input), 64)
   }
-  if (typeof input !== 'object' || input === null) unsupported()
-  const hit = objectCache.get(input)
-  if (hit && unchanged(hit, input)) return hit
+  // Anything else that is not an object (null, a number, a function) is none of the forms
+  // below and ends at unsupported(); WeakMap.get answers undefined for it.
+  const hit = objectCache.get(input as object)
+  if (hit && unchanged(hit, input as object)) return hit
   let desc: KeyDesc
-  const bytes = bytesOf(input)
+  const bytes = bytesOf(input as object)
   if (isCryptoKey(input)) desc = fromCryptoKey(input)
   // Bytes: the same key-text rules as strings, then a secret.
   else if (bytes) desc = (refuseKeyBytes(bytes), secret(bytes))
   else if (isPlainObject(input)) desc = make(inspectJwk(input))
   else unsupported()
-  objectCache.set(input, desc)
+  objectCache.set(input as object, desc)
   return desc
 }
