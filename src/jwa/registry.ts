@@ -89,7 +89,6 @@ export function entriesFor(kty: Kty, crv?: string): AlgEntry[] {
 }
 
 /** Entries a CryptoKey's own algorithm pins (name plus hash or curve). */
-export function entriesForCryptoKey(algorithm: KeyAlgorithm): AlgEntry[] {
-  const a = algorithm as KeyAlgorithm & { hash?: { name?: string }; namedCurve?: string }
+export function entriesForCryptoKey(a: KeyAlgorithm & { hash?: { name?: string }; namedCurve?: string }): AlgEntry[] {
   return ENTRIES.filter(({ importParams: p }) => p.name === a.name && p.hash === a.hash?.name && p.namedCurve === a.namedCurve)
 }
