@@ -3,7 +3,7 @@
  * tagging them with the algorithms they pin (API.md, Which algorithms a key pins).
  * Descriptions are cached per input: a WeakMap for objects, a bounded map for strings.
  */
-import { fail, toJoseError, keyInvalid } from '../errors.ts'
+import { fail, quote, toJoseError, keyInvalid } from '../errors.ts'
 import { isBytes, same, sameItems } from '../encoding/bytes.ts'
 import { isWellFormed, utf8 } from '../encoding/utf8.ts'
 import { remember } from '../jose/bounded.ts'
@@ -76,7 +76,7 @@ function fromCryptoKey(key: CryptoKey): KeyDesc {
   const alg = key.algorithm as KeyAlgorithm & { modulusLength?: number; length?: number; publicExponent?: Uint8Array }
   const pinned = entriesForCryptoKey(alg)
   const first = pinned[0]
-  if (!first) fail('ERR_JOSE_NOT_SUPPORTED', `unsupported CryptoKey algorithm ${String(alg.name).slice(0, 32)}`)
+  if (!first) fail('ERR_JOSE_NOT_SUPPORTED', `unsupported CryptoKey algorithm ${quote(alg.name)}`)
   if (first.kty === 'RSA') checkExponent(alg.publicExponent!)
   // (RSA keys have a modulusLength, HMAC keys a length, curve keys neither)
   return make({

@@ -280,6 +280,12 @@ describe('JWK members', () => {
     await rejects(sg({ kty: 'EC', crv: 'secp256k1', x, y: x, d: x }), 'ERR_JOSE_NOT_SUPPORTED')
   })
 
+  it('a CryptoKey of another algorithm is ERR_JOSE_NOT_SUPPORTED naming it, quoted', async () => {
+    const aes = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt'])
+    const e = await rejects(sg(aes), 'ERR_JOSE_NOT_SUPPORTED')
+    expect(e.message).toBe('unsupported CryptoKey algorithm "AES-GCM"')
+  })
+
   it('malformed members are ERR_KEY_INVALID', async () => {
     const { x, y } = P256.pubJwk as unknown as { x: string; y: string }
     const bad: unknown[] = [
