@@ -56,8 +56,9 @@ export function checkHeader(header: JsonObject, checks: HeaderChecks): void {
     const code = checks.b64FalseCode
     if (!header.b64 && code) fail(code, `"b64": false is not ${code === 'ERR_JWT_INVALID' ? 'allowed in a JWT' : 'supported'}`)
   }
+  // understood is checkCritOption's record (null prototype, every value true) or undefined.
   for (const name of crit) {
-    if (name !== 'b64' && !(checks.understood && Object.hasOwn(checks.understood, name))) {
+    if (name !== 'b64' && !checks.understood?.[name]) {
       fail('ERR_JOSE_NOT_SUPPORTED', `"crit" extension ${quote(name)} is not understood`)
     }
   }
