@@ -44,21 +44,8 @@ export interface AlgEntry {
 
 const RSA_OID = '2a864886f70d010101' // 1.2.840.113549.1.1.1
 
-/**
- * Every algorithm: alg, family, hash bits, minimum key bits, then for curves the curve,
- * its key bytes and OID. Order matters: the CLI and docs list algorithms in this order.
- */
-type Row = readonly [Alg, Family, number, number, string?, number?, string?]
-const TABLE: readonly Row[] = /* @__PURE__ */ (() => [
-  // HS, RS and PS with SHA-256, -384 and -512: an HMAC secret as long as its hash, an RSA modulus of 2048 bits
-  ...(['HMAC', 'RSASSA-PKCS1-v1_5', 'RSA-PSS'] as const).flatMap((family, i) => [256, 384, 512].map((bits): Row => [`${'HRP'[i]}S${bits}` as Alg, family, bits, i ? 2048 : bits])),
-  // ES: the curve's size in bits, its coordinates' bytes and its OID, 1.2.840.10045.3.1.7, 1.3.132.0.34, 1.3.132.0.35
-  ...([[256, 256, '2a8648ce3d030107'], [384, 384, '2b81040022'], [512, 521, '2b81040023']] as const).map(([bits, size, oid]): Row => [`ES${bits}` as Alg, 'ECDSA', bits, size, `P-${size}`, Math.ceil(size / 8), oid]),
-  ...(['EdDSA', 'Ed25519'] as const).map((alg): Row => [alg, 'Ed25519', 512, 256, 'Ed25519', 32, '2b6570']), // 1.3.101.112
-])()
-
 /* @__NO_SIDE_EFFECTS__ */
-function entry([alg, family, bits, minKeyBits, crv, keyBytes, oid]: Row): AlgEntry {
+function entry(alg: Alg, family: Family, bits: number, minKeyBits: number, crv?: string, keyBytes?: number, oid?: string): AlgEntry {
   const hash = `SHA-${bits}`
   // The key type a family signs with (RFC 7518 §6.1, RFC 8037 §2): both RSA families take RSA keys.
   const kty: Kty = family === 'HMAC' ? 'oct' : family === 'ECDSA' ? 'EC' : family === 'Ed25519' ? 'OKP' : 'RSA'
@@ -72,8 +59,18 @@ function entry([alg, family, bits, minKeyBits, crv, keyBytes, oid]: Row): AlgEnt
   }) as unknown as AlgEntry
 }
 
-/** Every entry, in registry order: HS*, RS*, PS*, ES*, EdDSA, Ed25519. */
-export const ENTRIES: readonly AlgEntry[] = /* @__PURE__ */ TABLE.map(entry)
+/**
+ * Every entry, in registry order: HS*, RS*, PS*, ES*, EdDSA, Ed25519 (the CLI and docs
+ * list algorithms in this order). Each is made from its alg, family, hash bits and
+ * minimum key bits, then for curves the curve, its key bytes and OID.
+ */
+export const ENTRIES: readonly AlgEntry[] = /* @__PURE__ */ (() => [
+  // HS, RS and PS with SHA-256, -384 and -512: an HMAC secret as long as its hash, an RSA modulus of 2048 bits
+  ...(['HMAC', 'RSASSA-PKCS1-v1_5', 'RSA-PSS'] as const).flatMap((family, i) => [256, 384, 512].map((bits) => entry(`${'HRP'[i]}S${bits}` as Alg, family, bits, i ? 2048 : bits))),
+  // ES: the curve's size in bits, its coordinates' bytes and its OID, 1.2.840.10045.3.1.7, 1.3.132.0.34, 1.3.132.0.35
+  ...([[256, 256, '2a8648ce3d030107'], [384, 384, '2b81040022'], [512, 521, '2b81040023']] as const).map(([bits, size, oid]) => entry(`ES${bits}` as Alg, 'ECDSA', bits, size, `P-${size}`, Math.ceil(size / 8), oid)),
+  ...(['EdDSA', 'Ed25519'] as const).map((alg) => entry(alg, 'Ed25519', 512, 256, 'Ed25519', 32, '2b6570')), // 1.3.101.112
+])()
 
 const BY_ALG: ReadonlyMap<string, AlgEntry> = /* @__PURE__ */ new Map(/* @__PURE__ */ ENTRIES.map((e) => [e.alg, e]))
 
