@@ -306,6 +306,15 @@ describe('JWK members', () => {
   })
 })
 
+describe('JWK key_ops', () => {
+  it('a string, null, a repeated usage or a non-string is refused with one message', async () => {
+    for (const key_ops of ['verify', null, ['verify', 'verify'], ['verify', 1], [{}]]) {
+      const e = await rejects(() => verify(tok('ES256', P256.privateKey), jwk(P256.pubJwk, { key_ops }), { algorithms: ['ES256'], now: NOW }), 'ERR_KEY_INVALID')
+      expect(e.message, JSON.stringify(key_ops)).toBe('JWK "key_ops" must be an array of unique strings')
+    }
+  })
+})
+
 describe('minimum key sizes, on sign and on verify', () => {
   let small2047: Pair
   let small1024: Pair
