@@ -175,6 +175,14 @@ export function scrub(e: unknown, text: string): Error {
   return out
 }
 
+/** Whether a platform error says the runtime lacks the algorithm (WebCrypto's NotSupportedError). */
+export const notSupported = (e: unknown): boolean => e instanceof Error && e.name === 'NotSupportedError'
+
+/** A platform's failure as ours: ERR_JOSE_NOT_SUPPORTED when the runtime lacks the algorithm, else `code`; the cause scrubbed to `message`. */
+export function platformFail(e: unknown, code: JoseErrorCode, message: string): never {
+  fail(notSupported(e) ? 'ERR_JOSE_NOT_SUPPORTED' : code, message, { cause: scrub(e, message) })
+}
+
 /** Anything caught at a public boundary becomes a JoseError; JoseErrors pass through. */
 export function toJoseError(e: unknown, code: JoseErrorCode, text: string): JoseError {
   return isJoseError(e) ? e : new JoseError(code, text, { cause: scrub(e, text) })

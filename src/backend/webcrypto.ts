@@ -5,6 +5,7 @@
  * `src/backend/index.ts` names the backend a build uses (the node build swaps it for
  * `node.ts`, see tsup.config.ts). ARCHITECTURE.md, The backend seam, lists what a backend exports.
  */
+import { utf8 } from '../encoding/utf8.ts'
 import type { AlgEntry } from '../jwa/registry.ts'
 
 export const BACKEND = 'webcrypto'
@@ -49,8 +50,7 @@ export function backendGenerate(entry: AlgEntry, params: Readonly<Record<string,
   return crypto.subtle.generateKey(params as unknown as Algorithm, extractable, ['sign', 'verify']) as Promise<CryptoKeyPair>
 }
 
-const encoder = /* @__PURE__ */ new TextEncoder()
-const bytesOf = (data: SigningData): BufferSource => (typeof data === 'string' ? encoder.encode(data) : data) as BufferSource
+const bytesOf = (data: SigningData): BufferSource => (typeof data === 'string' ? utf8(data) : data) as BufferSource
 
 export async function backendSign(entry: AlgEntry, key: CryptoKey, data: SigningData): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.sign(entry.signParams as unknown as Algorithm, key, bytesOf(data)))

@@ -5,7 +5,7 @@
  * non-canonical input, so the check is done here, first. Linear time.
  */
 import { fail, type JoseErrorCode } from '../errors.ts'
-import { utf8 } from './utf8.ts'
+import { fromUtf8, utf8 } from './utf8.ts'
 
 /** Six bits → the character code of the URL alphabet (RFC 4648 §5): A–Z, a–z, 0–9, '-', '_'. */
 const letter = (i: number): number => i + (i < 26 ? 65 : i < 52 ? 71 : i < 62 ? -4 : i < 63 ? -17 : 32)
@@ -18,7 +18,6 @@ const VALUE = /* @__PURE__ */ (() => {
 })()
 /** Six bits → the character code. */
 const CODE = /* @__PURE__ */ (() => Uint8Array.from({ length: 64 }, (_, i) => letter(i)))()
-const ascii = /* @__PURE__ */ new TextDecoder()
 
 /**
  * Codecs a backend may install (the node backend: Buffer's, several times faster than
@@ -48,7 +47,8 @@ export function encode(b: Uint8Array): string {
     out[o++] = CODE[(v >> 6) & 63]!
     out[o++] = CODE[v & 63]!
   }
-  return ascii.decode(out.subarray(0, Math.ceil((n * 4) / 3)))
+  // ASCII, which utf8.ts's decoder reads as it is
+  return fromUtf8(out.subarray(0, Math.ceil((n * 4) / 3)))
 }
 
 /** BASE64URL(UTF-8(s)) for well-formed text, such as JSON.stringify output (RFC 7515 §7.1). */
@@ -99,5 +99,8 @@ export function decode(s: string, code: JoseErrorCode = 'ERR_JWS_INVALID', what 
  */
 export function decodeStdPadded(s: string): Uint8Array | undefined {
   if (s.length % 4 !== 0 || !/^[\w+/]*={0,2}$/.test(s) || s.includes('_')) return undefined
-  return tryDecode(s.replace(/=+$/, '').replace(/[+/]/g, (c) => (c === '+' ? '-' : '_')))
+  return decodeStd(s)
 }
+
+/** Base64 in either alphabet, padded or not, read as base64url: `+` and `/` become `-` and `_`, the padding goes; canonical or undefined. */
+export const decodeStd = (s: string): Uint8Array | undefined => tryDecode(s.replace(/=+$/, '').replace(/[+/]/g, (c) => (c === '+' ? '-' : '_')))

@@ -19,6 +19,9 @@ export function sameItems(a: ArrayLike<unknown>, b: ArrayLike<unknown>): boolean
   return true
 }
 
+/** Equal values: the same, or arrays of the same items (an option's list, a JWK's key_ops). */
+export const same = (a: unknown, b: unknown): boolean => a === b || (Array.isArray(a) && Array.isArray(b) && sameItems(a, b))
+
 /** True for a Uint8Array (Buffer included), never for other views. */
 export function isBytes(x: unknown): x is Uint8Array {
   return x instanceof Uint8Array || (ArrayBuffer.isView(x) && Object.prototype.toString.call(x) === '[object Uint8Array]')

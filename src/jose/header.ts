@@ -6,11 +6,11 @@ import { fail, quote, type JoseErrorCode } from '../errors.ts'
 import { isObject, type JsonObject } from './json.ts'
 import { invalid } from './options.ts'
 
-/** Header parameter names registered by RFC 7515, 7516, 7518 and 7519; never valid in `crit`. */
-const REGISTERED = /* @__PURE__ */ (() => new Set('alg jku jwk kid x5u x5c x5t x5t#S256 typ cty crit enc zip epk apu apv iv tag p2s p2c iss sub aud'.split(' ')))()
-
 /** Registered members whose value must be a string (RFC 7515 §4.1). */
 export const STRING_MEMBERS = ['typ', 'kid', 'cty', 'jku', 'x5u', 'x5t', 'x5t#S256'] as const
+
+/** Header parameter names registered by RFC 7515, 7516, 7518 and 7519 (the string members and these); never valid in `crit`. */
+const REGISTERED = /* @__PURE__ */ (() => new Set([...STRING_MEMBERS, ...'alg jwk x5c crit enc zip epk apu apv iv tag p2s p2c iss sub aud'.split(' ')]))()
 
 /**
  * RFC 7515 §4.1.11 well-formedness of a header's `crit`: throws `code` (ERR_JWS_INVALID
@@ -56,8 +56,9 @@ export function checkHeader(header: JsonObject, checks: HeaderChecks): void {
     const code = checks.b64FalseCode
     if (!header.b64 && code) fail(code, `"b64": false is not ${code === 'ERR_JWT_INVALID' ? 'allowed in a JWT' : 'supported'}`)
   }
+  // understood is checkCritOption's record (null prototype, every value true) or undefined.
   for (const name of crit) {
-    if (name !== 'b64' && !(checks.understood && Object.hasOwn(checks.understood, name))) {
+    if (name !== 'b64' && !checks.understood?.[name]) {
       fail('ERR_JOSE_NOT_SUPPORTED', `"crit" extension ${quote(name)} is not understood`)
     }
   }

@@ -3,7 +3,7 @@
  * inside a try, and unknown names are refused (a misspelt `audiance` must not silently
  * turn a check off).
  */
-import { sameItems } from '../encoding/bytes.ts'
+import { same } from '../encoding/bytes.ts'
 import { fail, toJoseError } from '../errors.ts'
 
 /** An object that is neither null nor an array (here, below json.ts, which imports this file). */
@@ -137,8 +137,6 @@ export interface PlanSlot<P> {
   memo: { plan: P; values: unknown[] } | undefined
   read?: Reader
 }
-
-const same = (a: unknown, b: unknown): boolean => a === b || (Array.isArray(a) && Array.isArray(b) && sameItems(a, b))
 
 /** Values a plan may be remembered by: primitives, functions, arrays of primitives. */
 const rememberable = (v: unknown): boolean => (Array.isArray(v) ? v : [v]).every((x) => typeof x !== 'object' || x === null)

@@ -41,14 +41,13 @@ export function checkNow(value: unknown): Now | undefined {
 /** The current time in whole seconds (t = ⌊now/1000⌋), reading `now` once. */
 export function epochSeconds(now: Now | undefined): number {
   if (now === undefined) return Math.floor(Date.now() / 1000) // the clock itself: no Date to make
-  let d: unknown = now
   if (typeof now === 'function') {
     try {
-      d = now()
+      now = now()
     } catch (e) {
       throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'options.now threw')
     }
   }
-  if (!isDate(d)) bad('options.now', 'did not return a valid Date')
-  return Math.floor((d as Date).getTime() / 1000)
+  if (!isDate(now)) bad('options.now', 'did not return a valid Date')
+  return Math.floor((now as Date).getTime() / 1000)
 }

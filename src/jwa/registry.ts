@@ -44,29 +44,8 @@ export interface AlgEntry {
 
 const RSA_OID = '2a864886f70d010101' // 1.2.840.113549.1.1.1
 
-/**
- * Every algorithm: alg, family, hash bits, minimum key bits, then for curves the curve,
- * its key bytes and OID. Order matters: the CLI and docs list algorithms in this order.
- */
-const TABLE: ReadonlyArray<readonly [Alg, Family, number, number, string?, number?, string?]> = [
-  ['HS256', 'HMAC', 256, 256],
-  ['HS384', 'HMAC', 384, 384],
-  ['HS512', 'HMAC', 512, 512],
-  ['RS256', 'RSASSA-PKCS1-v1_5', 256, 2048],
-  ['RS384', 'RSASSA-PKCS1-v1_5', 384, 2048],
-  ['RS512', 'RSASSA-PKCS1-v1_5', 512, 2048],
-  ['PS256', 'RSA-PSS', 256, 2048],
-  ['PS384', 'RSA-PSS', 384, 2048],
-  ['PS512', 'RSA-PSS', 512, 2048],
-  ['ES256', 'ECDSA', 256, 256, 'P-256', 32, '2a8648ce3d030107'], // 1.2.840.10045.3.1.7
-  ['ES384', 'ECDSA', 384, 384, 'P-384', 48, '2b81040022'], // 1.3.132.0.34
-  ['ES512', 'ECDSA', 512, 521, 'P-521', 66, '2b81040023'], // 1.3.132.0.35
-  ['EdDSA', 'Ed25519', 512, 256, 'Ed25519', 32, '2b6570'], // 1.3.101.112
-  ['Ed25519', 'Ed25519', 512, 256, 'Ed25519', 32, '2b6570'],
-]
-
 /* @__NO_SIDE_EFFECTS__ */
-function entry([alg, family, bits, minKeyBits, crv, keyBytes, oid]: (typeof TABLE)[number]): AlgEntry {
+function entry(alg: Alg, family: Family, bits: number, minKeyBits: number, crv?: string, keyBytes?: number, oid?: string): AlgEntry {
   const hash = `SHA-${bits}`
   // The key type a family signs with (RFC 7518 §6.1, RFC 8037 §2): both RSA families take RSA keys.
   const kty: Kty = family === 'HMAC' ? 'oct' : family === 'ECDSA' ? 'EC' : family === 'Ed25519' ? 'OKP' : 'RSA'
@@ -80,8 +59,18 @@ function entry([alg, family, bits, minKeyBits, crv, keyBytes, oid]: (typeof TABL
   }) as unknown as AlgEntry
 }
 
-/** Every entry, in registry order: HS*, RS*, PS*, ES*, EdDSA, Ed25519. */
-export const ENTRIES: readonly AlgEntry[] = /* @__PURE__ */ TABLE.map(entry)
+/**
+ * Every entry, in registry order: HS*, RS*, PS*, ES*, EdDSA, Ed25519 (the CLI and docs
+ * list algorithms in this order). Each is made from its alg, family, hash bits and
+ * minimum key bits, then for curves the curve, its key bytes and OID.
+ */
+export const ENTRIES: readonly AlgEntry[] = /* @__PURE__ */ (() => [
+  // HS, RS and PS with SHA-256, -384 and -512: an HMAC secret as long as its hash, an RSA modulus of 2048 bits
+  ...(['HMAC', 'RSASSA-PKCS1-v1_5', 'RSA-PSS'] as const).flatMap((family, i) => [256, 384, 512].map((bits) => entry(`${'HRP'[i]}S${bits}` as Alg, family, bits, i ? 2048 : bits))),
+  // ES: the curve's size in bits, its coordinates' bytes and its OID, 1.2.840.10045.3.1.7, 1.3.132.0.34, 1.3.132.0.35
+  ...([[256, 256, '2a8648ce3d030107'], [384, 384, '2b81040022'], [512, 521, '2b81040023']] as const).map(([bits, size, oid]) => entry(`ES${bits}` as Alg, 'ECDSA', bits, size, `P-${size}`, Math.ceil(size / 8), oid)),
+  ...(['EdDSA', 'Ed25519'] as const).map((alg) => entry(alg, 'Ed25519', 512, 256, 'Ed25519', 32, '2b6570')), // 1.3.101.112
+])()
 
 const BY_ALG: ReadonlyMap<string, AlgEntry> = /* @__PURE__ */ new Map(/* @__PURE__ */ ENTRIES.map((e) => [e.alg, e]))
 
@@ -97,7 +86,6 @@ export function entriesFor(kty: Kty, crv?: string): AlgEntry[] {
 }
 
 /** Entries a CryptoKey's own algorithm pins (name plus hash or curve). */
-export function entriesForCryptoKey(algorithm: KeyAlgorithm): AlgEntry[] {
-  const a = algorithm as KeyAlgorithm & { hash?: { name?: string }; namedCurve?: string }
+export function entriesForCryptoKey(a: KeyAlgorithm & { hash?: { name?: string }; namedCurve?: string }): AlgEntry[] {
   return ENTRIES.filter(({ importParams: p }) => p.name === a.name && p.hash === a.hash?.name && p.namedCurve === a.namedCurve)
 }

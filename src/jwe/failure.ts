@@ -3,7 +3,7 @@
  * §11.4–11.5): one code, one message, whatever failed (tag, padding, unwrap, key, epk),
  * so that no caller, log or timing of our own tells them apart.
  */
-import { fail, scrub } from '../errors.ts'
+import { fail, notSupported, scrub } from '../errors.ts'
 
 export const decryptionFailed = (cause?: unknown): never =>
   fail('ERR_JWE_DECRYPTION_FAILED', 'the JWE could not be decrypted', cause === undefined ? undefined : { cause: scrub(cause, 'decryption failed') })
@@ -20,5 +20,5 @@ export const missing = (e: unknown, what: string): never => fail('ERR_JOSE_NOT_S
 
 /** A runtime without the algorithm (X25519 where missing) says NotSupportedError: ERR_JOSE_NOT_SUPPORTED, not a decryption failure. */
 export function unsupported(e: unknown, what: string): void {
-  if (e instanceof Error && e.name === 'NotSupportedError') missing(e, what)
+  if (notSupported(e)) missing(e, what)
 }

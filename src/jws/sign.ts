@@ -71,7 +71,7 @@ export async function signCompact(req: SignHead, key: unknown, payload: Uint8Arr
   const desc = describeKey(key)
   const extra = req.extra
   // checkExtraHeader refused a `kid` both in `extra` and in the options.
-  const kid = req.kid ?? (extra !== undefined && Object.hasOwn(extra, 'kid') ? undefined : jwkKid(key))
+  const kid = req.kid ?? (extra && Object.hasOwn(extra, 'kid') ? undefined : jwkKid(key))
   let m = memo?.get(desc)
   if (!m || m.kid !== kid) {
     const entry = signingAlg(desc, req.alg)

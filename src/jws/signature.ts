@@ -8,20 +8,16 @@
  */
 import { backendNow, backendSign, backendVerify, type SignatureInput, type SigningData } from '../backend/index.ts'
 import { encode } from '../encoding/base64url.ts'
-import { fail, scrub } from '../errors.ts'
+import { notSupported, platformFail } from '../errors.ts'
 import type { AlgEntry } from '../jwa/registry.ts'
 
-const unsupported = (e: unknown): boolean => e instanceof Error && e.name === 'NotSupportedError'
-
 function signFailed(entry: AlgEntry, e: unknown): never {
-  const message = `signing with ${entry.alg} failed`
-  fail(unsupported(e) ? 'ERR_JOSE_NOT_SUPPORTED' : 'ERR_KEY_INVALID', message, { cause: scrub(e, message) })
+  platformFail(e, 'ERR_KEY_INVALID', `signing with ${entry.alg} failed`)
 }
 
 /** A backend that throws while verifying says "invalid", unless it cannot do the alg at all. */
 function verifyFailed(entry: AlgEntry, e: unknown): false {
-  const message = `this runtime cannot verify ${entry.alg}`
-  if (unsupported(e)) fail('ERR_JOSE_NOT_SUPPORTED', message, { cause: scrub(e, message) })
+  if (notSupported(e)) platformFail(e, 'ERR_JOSE_NOT_SUPPORTED', `this runtime cannot verify ${entry.alg}`)
   return false
 }
 

@@ -5,7 +5,7 @@
 import { fail, toJoseError } from '../errors.ts'
 import { remember } from '../jose/bounded.ts'
 import { deepFreeze } from '../jose/json.ts'
-import { foreignHint, readOptions } from '../jose/options.ts'
+import { foreignHint, readOptions, validating } from '../jose/options.ts'
 import type { JsonObject } from '../jose/json.ts'
 import { ENTRIES } from '../jwa/registry.ts'
 import { described, firstTried, resolveKeys } from '../jws/verify.ts'
@@ -158,7 +158,7 @@ export function createVerifier(key: KeyInput | KeyResolver, options?: VerifierOp
   let ttlMs = 60_000
   try {
     const o = readOptions(options, [...VERIFY_OPTIONS, 'cache', 'cacheTtl'] as const, foreignHint)
-    plan = planVerify(o)
+    plan = validating(() => planVerify(o))
     if (o.cache !== undefined && !(Number.isSafeInteger(o.cache) && (o.cache as number) >= 0)) {
       fail('ERR_JOSE_INVALID_ARGUMENT', 'options.cache must be a non-negative integer')
     }

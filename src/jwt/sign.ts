@@ -71,17 +71,16 @@ export function signPlanned(plan: SignPlan, payload: unknown, key: unknown): Pro
 /** The JWT payload text: the caller's payload checked, the options' claims added (sign and encryptJwt). */
 export function jwtBody(plan: SignPlan, payload: unknown): string {
   if (!isPlainObject(payload)) invalid('the payload must be a plain object')
-  const p = payload as JsonObject
-  checkClaimTypes(p, 'ERR_JOSE_INVALID_ARGUMENT')
+  checkClaimTypes(payload, 'ERR_JOSE_INVALID_ARGUMENT')
   // A claim both in the payload and in the options is refused; the payload's own `iat` wins.
-  for (const [claim, option] of plan.claims) if (claim !== 'iat' && Object.hasOwn(p, claim)) twice(claim, 'the payload', option)
+  for (const [claim, option] of plan.claims) if (claim !== 'iat' && Object.hasOwn(payload, claim)) twice(claim, 'the payload', option)
   // Spread defines own properties (no __proto__ setter runs), so the copy is faithful.
-  const out: JsonObject = { ...p }
+  const out: JsonObject = { ...payload }
   // The clock is read here, at most once per call, never when a signer is created.
   let t: number | undefined
   for (const [claim, option, value, timed] of plan.claims) {
     if (!timed) out[claim] = value
-    else if (!Object.hasOwn(p, claim)) {
+    else if (!Object.hasOwn(payload, claim)) {
       // A token past the NumericDate bound would be refused by every verify (API.md, JWT).
       if ((out[claim] = Math.floor((t ??= epochSeconds(plan.now)) + (value as number))) >= NUMERIC_DATE_LIMIT && claim !== 'iat') {
         invalid(`options.${option} puts "${claim}" past 10^11 s`)

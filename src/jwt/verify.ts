@@ -2,7 +2,7 @@
 import { toJoseError } from '../errors.ts'
 import { checkCritOption } from '../jose/header.ts'
 import { parseObject, type JsonObject } from '../jose/json.ts'
-import { noCallback, reusePlan, validating, type Options, type PlanSlot } from '../jose/options.ts'
+import { noCallback, reusePlan, type Options, type PlanSlot } from '../jose/options.ts'
 import { checkAlgorithms } from '../jwa/policy.ts'
 import { checkMaxLength, DEFAULT_MAX_TOKEN, parseExplained, type CompactParts } from '../jws/compact.ts'
 import { verifyParts, verifyPartsNow, type VerifyCore } from '../jws/verify.ts'
@@ -51,9 +51,9 @@ export function planFrom(algorithms: readonly Alg[] | undefined, maxTokenLength:
   }
 }
 
-/** The plan for option values read by readOptions or reusePlan. */
+/** The plan for option values read by readOptions or reusePlan; run under `validating` (reusePlan runs it so). */
 export function planVerify(o: Options<(typeof VERIFY_OPTIONS)[number]>): VerifyPlan {
-  return validating(() => planFrom(checkAlgorithms(o.algorithms), o.maxTokenLength, compileClaims(o), o.schema, checkCritOption(o.crit)))
+  return planFrom(checkAlgorithms(o.algorithms), o.maxTokenLength, compileClaims(o), o.schema, checkCritOption(o.crit))
 }
 
 export interface VerifiedJwt extends VerifyResult<JsonObject> {

@@ -49,11 +49,12 @@ export function read(der: Uint8Array, at: number, limit: number, what: string): 
 export function kids(der: Uint8Array, within: { start: number; end: number }, what: string, shape: RegExp): Tlv[] {
   const out: Tlv[] = []
   let tags = ''
-  for (let at = within.start; at < within.end; at = out[out.length - 1]!.end) {
+  for (let at = within.start; at < within.end;) {
     if (out.length > 12) bad(what)
     const t = read(der, at, within.end, what)
     out.push(t)
     tags += (t.tag | 256).toString(16).slice(1)
+    at = t.end
   }
   if (!shape.test(tags)) bad(what)
   return out

@@ -3,8 +3,8 @@
  * tagging them with the algorithms they pin (API.md, Which algorithms a key pins).
  * Descriptions are cached per input: a WeakMap for objects, a bounded map for strings.
  */
-import { fail, toJoseError, keyInvalid } from '../errors.ts'
-import { isBytes, sameItems } from '../encoding/bytes.ts'
+import { fail, quote, toJoseError, keyInvalid } from '../errors.ts'
+import { isBytes, same, sameItems } from '../encoding/bytes.ts'
 import { isWellFormed, utf8 } from '../encoding/utf8.ts'
 import { remember } from '../jose/bounded.ts'
 import { isPlainObject } from '../jose/json.ts'
@@ -76,7 +76,7 @@ function fromCryptoKey(key: CryptoKey): KeyDesc {
   const alg = key.algorithm as KeyAlgorithm & { modulusLength?: number; length?: number; publicExponent?: Uint8Array }
   const pinned = entriesForCryptoKey(alg)
   const first = pinned[0]
-  if (!first) fail('ERR_JOSE_NOT_SUPPORTED', `unsupported CryptoKey algorithm ${String(alg.name).slice(0, 32)}`)
+  if (!first) fail('ERR_JOSE_NOT_SUPPORTED', `unsupported CryptoKey algorithm ${quote(alg.name)}`)
   if (first.kty === 'RSA') checkExponent(alg.publicExponent!)
   // (RSA keys have a modulusLength, HMAC keys a length, curve keys neither)
   return make({
@@ -92,9 +92,6 @@ function secret(bytes: Uint8Array): KeyDesc {
 
 /** A Uint8Array (Buffer included) as is, an ArrayBuffer through a view. */
 const bytesOf = (x: object): Uint8Array | undefined => (isBytes(x) ? x : x instanceof ArrayBuffer ? new Uint8Array(x) : undefined)
-
-/** Equal values: the same, or arrays of the same items (key_ops). */
-const same = (a: unknown, b: unknown): boolean => a === b || (Array.isArray(a) && Array.isArray(b) && sameItems(a, b))
 
 /**
  * Objects are cached by identity, so a JWK or secret array changed in place (a key
@@ -138,16 +135,17 @@ function describe(input: unknown): KeyDesc {
   if (typeof input === 'string') {
     return stringCache.get(input) ?? remember(stringCache, input, fromString(input), 64)
   }
-  if (typeof input !== 'object' || input === null) unsupported()
-  const hit = objectCache.get(input)
-  if (hit && unchanged(hit, input)) return hit
+  // Anything else that is not an object (null, a number, a function) is none of the forms
+  // below and ends at unsupported(); WeakMap.get answers undefined for it.
+  const hit = objectCache.get(input as object)
+  if (hit && unchanged(hit, input as object)) return hit
   let desc: KeyDesc
-  const bytes = bytesOf(input)
+  const bytes = bytesOf(input as object)
   if (isCryptoKey(input)) desc = fromCryptoKey(input)
   // Bytes: the same key-text rules as strings, then a secret.
   else if (bytes) desc = (refuseKeyBytes(bytes), secret(bytes))
   else if (isPlainObject(input)) desc = make(inspectJwk(input))
   else unsupported()
-  objectCache.set(input, desc)
+  objectCache.set(input as object, desc)
   return desc
 }

@@ -4,7 +4,7 @@
  * description, so verifying with the same JWK object or PEM string again imports nothing.
  */
 import { backendImport, backendNow, type KeyForm, type KeyMaterial } from '../backend/index.ts'
-import { fail, scrub, keyInvalid } from '../errors.ts'
+import { keyInvalid, notSupported, platformFail } from '../errors.ts'
 import type { AlgEntry } from '../jwa/registry.ts'
 import { minimum, type KeyDesc } from './describe.ts'
 import { checkEd25519 } from './weak.ts'
@@ -34,9 +34,7 @@ async function doImport(desc: KeyDesc, entry: AlgEntry, usages: KeyUsage[], extr
     // The backend makes its own key from the checked material (API.md, Runtimes and backends).
     return await backendImport(desc.form === 'secret' ? 'raw' : desc.form as KeyForm, desc.material as KeyMaterial, entry, extractable, usages)
   } catch (e) {
-    const gap = e instanceof Error && e.name === 'NotSupportedError'
-    const message = gap ? `this runtime cannot import ${entry.alg} keys` : `the key could not be imported for ${entry.alg}`
-    fail(gap ? 'ERR_JOSE_NOT_SUPPORTED' : 'ERR_KEY_INVALID', message, { cause: scrub(e, message) })
+    platformFail(e, 'ERR_KEY_INVALID', notSupported(e) ? `this runtime cannot import ${entry.alg} keys` : `the key could not be imported for ${entry.alg}`)
   }
 }
 

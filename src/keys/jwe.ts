@@ -4,7 +4,7 @@
  * type and curve, visibility, size, the `alg`s it pins and those it fits. Facts come from
  * the JWE rows of the registry (src/jwa/jwe.ts). A JWK here may say `use: "enc"`.
  */
-import { fail, quote, scrub, toJoseError, keyInvalid } from '../errors.ts'
+import { fail, notSupported, quote, scrub, toJoseError, keyInvalid } from '../errors.ts'
 import { tryDecode } from '../encoding/base64url.ts'
 import { isBytes } from '../encoding/bytes.ts'
 import { isWellFormed, utf8 } from '../encoding/utf8.ts'
@@ -191,7 +191,7 @@ export async function importJwe(key: JweKey, params: Algorithm | RsaHashedImport
   } catch (e) {
     // A secret's size was checked (checkJweFit; PBKDF2 takes any password): a refused raw
     // import is the runtime's gap (Chromium refuses 192-bit AES keys with an OperationError).
-    if (form === 'raw' || (e instanceof Error && e.name === 'NotSupportedError')) {
+    if (form === 'raw' || notSupported(e)) {
       fail('ERR_JOSE_NOT_SUPPORTED', `this runtime cannot import ${params.name} keys${form === 'raw' ? ` of ${key.bits} bits` : ''}`, { cause: scrub(e, 'import not supported') })
     }
     fail('ERR_KEY_INVALID', `the key could not be imported for ${params.name}`, { cause: scrub(e, 'key import failed') })

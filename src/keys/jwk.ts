@@ -39,11 +39,9 @@ function checkUse(jwk: Obj): ReadonlySet<string> | undefined {
   if (has(jwk, 'use') && jwk.use !== 'sig') keyInvalid(`JWK "use" is ${quote(jwk.use)}, not "sig"`)
   if (!has(jwk, 'key_ops')) return undefined
   const ops = jwk.key_ops
-  const set = new Set(Array.isArray(ops) ? ops as unknown[] : [0])
-  if (!Array.isArray(ops) || set.size !== ops.length || ops.some((op) => typeof op !== 'string')) {
-    keyInvalid('JWK "key_ops" must be an array of unique strings')
-  }
-  return set as Set<string>
+  const set = Array.isArray(ops) && ops.every((op) => typeof op === 'string') ? new Set<string>(ops) : undefined
+  if (!set || set.size !== (ops as string[]).length) keyInvalid('JWK "key_ops" must be an array of unique strings')
+  return set
 }
 
 /**

@@ -5,7 +5,7 @@
  * forge tokens: the algorithm-confusion attack of RFC 8725 §2.1.)
  */
 import { keyInvalid } from '../errors.ts'
-import { tryDecode } from '../encoding/base64url.ts'
+import { decodeStd } from '../encoding/base64url.ts'
 import { fromUtf8 } from '../encoding/utf8.ts'
 import { derLabel } from './der.ts'
 import { trimKeyText, type PemLabel } from './pem.ts'
@@ -18,7 +18,7 @@ const refuse = (is: string, instead: string): never => keyInvalid(`${is}, not an
 /** Base64 (standard or URL alphabet, line breaks, optional padding) of a DER key structure. */
 function base64Der(text: string): PemLabel | undefined {
   const s = text.replace(/[ \t\r\n]+/g, '')
-  const bytes = /^[\w+/-]+={0,2}$/.test(s) ? tryDecode(s.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')) : undefined
+  const bytes = /^[\w+/-]+={0,2}$/.test(s) ? decodeStd(s) : undefined
   return bytes && derLabel(bytes)
 }
 

@@ -280,6 +280,12 @@ describe('JWK members', () => {
     await rejects(sg({ kty: 'EC', crv: 'secp256k1', x, y: x, d: x }), 'ERR_JOSE_NOT_SUPPORTED')
   })
 
+  it('a CryptoKey of another algorithm is ERR_JOSE_NOT_SUPPORTED naming it, quoted', async () => {
+    const aes = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt'])
+    const e = await rejects(sg(aes), 'ERR_JOSE_NOT_SUPPORTED')
+    expect(e.message).toBe('unsupported CryptoKey algorithm "AES-GCM"')
+  })
+
   it('malformed members are ERR_KEY_INVALID', async () => {
     const { x, y } = P256.pubJwk as unknown as { x: string; y: string }
     const bad: unknown[] = [
@@ -297,6 +303,15 @@ describe('JWK members', () => {
       algorithms: ['RS256'], now: NOW,
     }), 'ERR_KEY_INVALID')
     await rejects(() => verify(tok('HS256', SECRET), { kty: 'oct', k: '' }, { algorithms: ['HS256'], now: NOW }), 'ERR_KEY_INVALID')
+  })
+})
+
+describe('JWK key_ops', () => {
+  it('a string, null, a repeated usage or a non-string is refused with one message', async () => {
+    for (const key_ops of ['verify', null, ['verify', 'verify'], ['verify', 1], [{}]]) {
+      const e = await rejects(() => verify(tok('ES256', P256.privateKey), jwk(P256.pubJwk, { key_ops }), { algorithms: ['ES256'], now: NOW }), 'ERR_KEY_INVALID')
+      expect(e.message, JSON.stringify(key_ops)).toBe('JWK "key_ops" must be an array of unique strings')
+    }
   })
 })
 
