@@ -114,8 +114,8 @@ export function pemKey({ label, der }: { label: PemLabel; der: Uint8Array }): De
   let alg = RSA_ALG
   if (label === 'EC PRIVATE KEY') {
     // RFC 5915 §3: parameters [0], after version and privateKey, hold the named curve's OID and nothing else.
-    const p = k[2]!
-    if (der[p?.start] !== OID) keyInvalid('an EC PRIVATE KEY needs a named curve')
+    const p = k[2]
+    if (p?.tag !== 0xa0 || der[p.start] !== OID) keyInvalid('an EC PRIVATE KEY needs a named curve')
     kids(der, p, label, /^06$/)
     alg = tlv('30', `0607${EC}${hex(der, p)}`)
   }

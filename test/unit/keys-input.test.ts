@@ -96,6 +96,10 @@ describe('PEM strings', () => {
     expect(nul.message).toMatch(/named curve/)
     const more = await rejects(() => sign({}, sec1([0xa0, 12, ...der.subarray(41, 51), 5, 0], 2), { alg: 'ES256', now: NOW }), 'ERR_KEY_INVALID')
     expect(more.message).toBe('malformed DER in EC PRIVATE KEY') // our DER reader's, not the platform's import failure
+    // no [0]: the curve's OID in [1] (where the public key goes) is not a named curve
+    const inOne = Buffer.concat([Buffer.from([0x30, 37 + 12]), der.subarray(2, 39), Buffer.from([0xa1, 0x0a]), der.subarray(41, 51)])
+    const one = await rejects(() => sign({}, `-----BEGIN EC PRIVATE KEY-----\n${inOne.toString('base64')}\n-----END EC PRIVATE KEY-----`, { alg: 'ES256', now: NOW }), 'ERR_KEY_INVALID')
+    expect(one.message).toMatch(/named curve/)
     // the same key with its [0] as it was signs
     await sign({}, sec1([...der.subarray(39, 51)], 0), { alg: 'ES256', now: NOW })
   })
