@@ -64,7 +64,7 @@ const BRAND: unique symbol = /* @__PURE__ */ Symbol.for('isojwt.JoseError') as n
  * ```ts
  * import { JoseError, type JoseErrorDetails } from 'isojwt'
  * const details: JoseErrorDetails = { claim: 'aud', reason: 'mismatch' }
- * const e = new JoseError('ERR_JWT_CLAIM_INVALID', 'the token is not for this audience', details)
+ * const e = new JoseError('ERR_JWT_CLAIM_INVALID', 'unexpected "aud" "https://other.example"', details)
  * console.log(e.claim, e.reason)
  * ```
  */
