@@ -1,7 +1,8 @@
 // What a feature costs in a bundle: esbuild over a scratch copy of src/ with the feature
 // taken out (each one a text edit that must match), against the same copy untouched.
 // Used for issue 15's budget (what the newcomer fixes add to sign + verify and decode).
-//   node scripts/size-features.mjs            every feature, alone and all together
+//   node scripts/size-features.mjs            every feature, alone and all together, and all together
+//                                             with their messages cut to one letter (the code alone)
 import { build } from 'esbuild'
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -39,6 +40,27 @@ const FEATURES = {
   'PKCS#1/SEC1 wrapping': [['src/keys/der.ts', /(?<=return keyInfo\(der\.slice\(spki\.at, spki\.end\), 'spki'\)\n  }\n)[\s\S]*\n}\n?$/, "  fail('ERR_KEY_INVALID', 'unsupported PEM label')\n}\n"]],
 }
 
+/**
+ * The features' own message texts, each cut to one letter: with them, "all of them" is
+ * what the features' code costs without its words (the floor a shorter wording can reach).
+ */
+const MESSAGES = [
+  ['src/jws/compact.ts', "bad('the token is empty')", "bad('x')"],
+  ['src/jws/compact.ts', '`starts with "${scheme[1]}"`', "'x'"],
+  ...['has quotes around it', 'has a line break', 'has whitespace around it', 'has whitespace in it'].map((m) => ['src/jws/compact.ts', `'${m}'`, "'x'"]),
+  ['src/jws/compact.ts', '`the token ${what}: pass the bare token`', 'what'],
+  ['src/jose/options.ts', "invalid('isojwt returns promises: use await')", "invalid('x')"],
+  ['src/jose/options.ts', "'jwtId:compare payload.jti'", "'jwtId:x'"],
+  ...[':a sign option; verify checks exp', ':a sign option; verify checks nbf', ':a verify option; sign with expiresIn', ':use clockTolerance, or decode', ':verify returns the header too']
+    .map((m) => ['src/jose/options.ts', `'${m}'`, "':x'"]),
+  ['src/jose/options.ts', '`: did you mean "${known}"?`', '`${known}`'],
+  ['src/jwt/schema.ts', "'options.schema must be a Standard Schema'", "'x'"],
+  ['src/jwt/schema.ts', "'options.schema failed'", "'x'"],
+  ['src/jwt/schema.ts', "`the payload does not match options.schema${claim ? ` at ${quote(claim)}` : ''}`", "'x'"],
+  ['src/keys/jwk.ts', "'a JWK Set is not a key: use createLocalJwks'", "'x'"],
+  ['src/keys/der.ts', "'an EC PRIVATE KEY needs a named curve'", "'x'"],
+]
+
 const ENTRIES = { 'sign + verify': 'sign, verify', decode: 'decode' }
 
 async function size(dir, names) {
@@ -73,5 +95,11 @@ for (const [feature, edits] of [...Object.entries(FEATURES), ['all of them', all
   rows.push(row)
   rmSync(dir, { recursive: true })
 }
-rmSync(base, { recursive: true })
+// Against the same removal, a copy whose feature messages are one letter each: the code alone.
+const terse = copy(MESSAGES)
+const removed = copy(all)
+const row = { feature: 'all of them, messages one letter' }
+for (const [entry, names] of Object.entries(ENTRIES)) row[entry] = (await size(terse, names)) - (await size(removed, names))
+rows.push(row)
+for (const dir of [base, terse, removed]) rmSync(dir, { recursive: true })
 console.table(rows)
