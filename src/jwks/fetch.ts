@@ -92,15 +92,17 @@ async function readBody(res: Response, s: FetchSettings): Promise<Uint8Array> {
   const reader = res.body?.getReader()
   const chunks: BlobPart[] = []
   let total = 0
+  const tooLarge = (): never => failed(s, `the response is larger than ${s.maxResponseBytes} bytes`)
   for (let r; reader && !(r = await reader.read()).done;) {
     if ((total += r.value.byteLength) > s.maxResponseBytes) {
       await reader.cancel().catch(noop)
-      failed(s, `the response is larger than ${s.maxResponseBytes} bytes`)
+      tooLarge()
     }
     chunks.push(r.value)
   }
-  // Without a body stream (a custom fetch's response), the whole body at once.
-  return new Uint8Array(await (reader ? new Blob(chunks) : res).arrayBuffer())
+  // Without a body stream (a custom fetch's response), the whole body at once, held to the same cap.
+  const body = new Uint8Array(await (reader ? new Blob(chunks) : res).arrayBuffer())
+  return body.length > s.maxResponseBytes ? tooLarge() : body
 }
 
 /**

@@ -343,4 +343,15 @@ describe('a custom fetch', () => {
     expect((await verify(tokenFor(a), set)).payload).toEqual({ sub: 'user' })
     expect(set.jwks).toEqual(doc(a))
   })
+
+  it('whose body-less response is larger than maxResponseBytes is refused like a streamed one', async () => {
+    const text = JSON.stringify(doc(a))
+    const fetch = async () => ({
+      status: 200, redirected: false, type: 'basic', headers: new Headers(), body: null,
+      arrayBuffer: async () => new TextEncoder().encode(text).buffer,
+    }) as unknown as Response
+    const set = createRemoteJwks('https://idp.example/jwks.json', { fetch, maxResponseBytes: 64 })
+    const e = await rejectsWith(() => verify(tokenFor(a), set), 'ERR_JWKS_FETCH_FAILED')
+    expect(e.message).toMatch(/the response is larger than 64 bytes$/)
+  })
 })
