@@ -14,23 +14,12 @@
 import { createRequire } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import { AUD, ISS, makeFixtures, WEB } from './lib/fixtures.mjs'
-import { cpuRounds } from './lib/cpu-rounds.mjs'
+import { abArgs, cpuRounds } from './lib/cpu-rounds.mjs'
 import { median } from './lib/harness.mjs'
 
 const require = createRequire(import.meta.url)
-const argv = process.argv.slice(2)
-const arg = (n, d) => (argv.includes(n) ? argv[argv.indexOf(n) + 1] : d)
-if (!arg('--builds')) {
-  console.error('usage: node bench/ab-web.mjs --builds old-web.mjs,new-web.mjs [--only sign-RS256,verify-ES256] [--rounds 12] [--ms 150]')
-  process.exit(2)
-}
-const builds = arg('--builds').split(',')
-const names = builds.map((b, j) => `${j}:${b.replace(/^.*\//, '').replace(/\.[cm]?js$/, '')}`)
-const libs = await Promise.all(builds.map((b) => import(pathToFileURL(b).href)))
+const { names, libs, only, rounds, ms } = await abArgs('node bench/ab-web.mjs --builds old-web.mjs,new-web.mjs [--only sign-RS256,verify-ES256] [--rounds 12] [--ms 150]', 'sign-RS256,verify-RS256,verify-ES256')
 const [jose, hono, tsndr] = await Promise.all(['jose', 'hono/jwt', '@tsndr/cloudflare-worker-jwt'].map((m) => import(pathToFileURL(require.resolve(m)).href)))
-const only = arg('--only', 'sign-RS256,verify-RS256,verify-ES256').split(',')
-const rounds = +arg('--rounds', 12)
-const ms = +arg('--ms', 150)
 const fx = await makeFixtures()
 const at = (a, i) => a[i % a.length]
 const PEERS = ['jose', 'hono', 'tsndr']

@@ -14,24 +14,12 @@
 // within-round ratios (p10–p90 for the A/B). The last line is the same as JSON.
 import { createHmac, timingSafeEqual, verify as nodeVerify } from 'node:crypto'
 import { createRequire } from 'node:module'
-import { pathToFileURL } from 'node:url'
 import { AUD, ISS, makeFixtures, nodeParams } from './lib/fixtures.mjs'
-import { cpuRounds } from './lib/cpu-rounds.mjs'
+import { abArgs, cpuRounds } from './lib/cpu-rounds.mjs'
 import { median } from './lib/harness.mjs'
 
 const fastJwt = createRequire(import.meta.url)('fast-jwt')
-const argv = process.argv.slice(2)
-const arg = (n, d) => (argv.includes(n) ? argv[argv.indexOf(n) + 1] : d)
-if (!arg('--builds')) {
-  console.error('usage: node bench/ab.mjs --builds old.mjs,new.mjs [--only sign-HS256,verify-RS256] [--rounds 12] [--ms 150]')
-  process.exit(2)
-}
-const builds = arg('--builds').split(',')
-const names = builds.map((b, j) => `${j}:${b.replace(/^.*\//, '').replace(/\.[cm]?js$/, '')}`)
-const libs = await Promise.all(builds.map((b) => import(pathToFileURL(b).href)))
-const only = arg('--only', 'sign-HS256,verify-HS256,verify-RS256').split(',')
-const rounds = +arg('--rounds', 12)
-const ms = +arg('--ms', 150)
+const { names, libs, only, rounds, ms } = await abArgs('node bench/ab.mjs --builds old.mjs,new.mjs [--only sign-HS256,verify-RS256] [--rounds 12] [--ms 150]', 'sign-HS256,verify-HS256,verify-RS256')
 const fx = await makeFixtures()
 const at = (a, i) => a[i % a.length]
 

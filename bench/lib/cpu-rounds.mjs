@@ -1,8 +1,31 @@
-// The measuring loop of bench/ab.mjs and bench/ab-web.mjs (bench/README.md, item 12):
+// The command line and measuring loop of bench/ab.mjs and bench/ab-web.mjs (bench/README.md, item 12):
 // contenders run in turn, in slices, in an order shuffled per slice, and each is rated in
 // calls per second of this process's CPU time (process.cpuUsage: user + system, the thread
 // pool's work included), so time the process spends descheduled does not count.
+import { pathToFileURL } from 'node:url'
 import { median } from './harness.mjs'
+
+/**
+ * The command line both A/B scripts take: `--builds a.mjs,b.mjs` (required, else `usage`
+ * is printed and the process exits 2), `--only` (default `only`), `--rounds`, `--ms`.
+ * Returns the builds imported, their short names (`0:old`), and the rest.
+ */
+export async function abArgs(usage, only) {
+  const argv = process.argv.slice(2)
+  const arg = (n, d) => (argv.includes(n) ? argv[argv.indexOf(n) + 1] : d)
+  if (!arg('--builds')) {
+    console.error(`usage: ${usage}`)
+    process.exit(2)
+  }
+  const builds = arg('--builds').split(',')
+  return {
+    names: builds.map((b, j) => `${j}:${b.replace(/^.*\//, '').replace(/\.[cm]?js$/, '')}`),
+    libs: await Promise.all(builds.map((b) => import(pathToFileURL(b).href))),
+    only: arg('--only', only).split(','),
+    rounds: +arg('--rounds', 12),
+    ms: +arg('--ms', 150),
+  }
+}
 
 const SLICE = 20
 
