@@ -35,7 +35,7 @@ const FEATURES = {
   'option hints': [
     ['src/jose/options.ts', /const FOREIGN[\s\S]*?\nexport function foreignHint[\s\S]*?\n}\n/, 'export const foreignHint = undefined\n'],
   ],
-  'JWK Set hint': [['src/keys/jwk.ts', "Array.isArray(jwk.keys) ? 'a JWK Set is not a key: use createLocalJwks' : 'JWK \"kty\" must be a string'", "'JWK \"kty\" must be a string'"]],
+  'JWK Set hint': [['src/keys/jwk.ts', "Array.isArray(jwk.keys) ? 'use createLocalJwks for a JWK Set' : 'JWK \"kty\" must be a string'", "'JWK \"kty\" must be a string'"]],
   'PEM \\n escapes': [['src/keys/pem.ts', "trimKeyText(pem.replace(/\\\\[rn]/g, '\\n'))", 'trimKeyText(pem)']],
   'PKCS#1/SEC1 wrapping': [['src/keys/der.ts', /(?<=return keyInfo\(der\.slice\(spki\.at, spki\.end\), 'spki'\)\n  }\n)[\s\S]*\n}\n?$/, "  fail('ERR_KEY_INVALID', 'unsupported PEM label')\n}\n"]],
 }
@@ -46,9 +46,10 @@ const FEATURES = {
  */
 const MESSAGES = [
   ['src/jws/compact.ts', "bad('the token is empty')", "bad('x')"],
-  ['src/jws/compact.ts', '`starts with "${scheme[1]}"`', "'x'"],
-  ...['has quotes around it', 'has a line break', 'has whitespace around it', 'has whitespace in it'].map((m) => ['src/jws/compact.ts', `'${m}'`, "'x'"]),
-  ['src/jws/compact.ts', '`the token ${what}: pass the bare token`', 'what'],
+  ['src/jws/compact.ts', '`starts with "${m[1]}"`', "'x'"],
+  ...['has quotes', 'has whitespace'].map((m) => ['src/jws/compact.ts', `'${m}'`, "'x'"]),
+  ['src/jws/compact.ts', '`the token ${', '`${'],
+  ['src/jws/compact.ts', '}: pass the bare token`', '}`'],
   ['src/jose/options.ts', "invalid('isojwt returns promises: use await')", "invalid('x')"],
   ['src/jose/options.ts', "'jwtId:compare payload.jti'", "'jwtId:x'"],
   ...[':a sign option; verify checks exp', ':a sign option; verify checks nbf', ':a verify option; sign with expiresIn', ':use clockTolerance, or decode', ':verify returns the header too']
@@ -57,7 +58,7 @@ const MESSAGES = [
   ['src/jwt/schema.ts', "'options.schema must be a Standard Schema'", "'x'"],
   ['src/jwt/schema.ts', "'options.schema failed'", "'x'"],
   ['src/jwt/schema.ts', "`the payload does not match options.schema${claim ? ` at ${quote(claim)}` : ''}`", "'x'"],
-  ['src/keys/jwk.ts', "'a JWK Set is not a key: use createLocalJwks'", "'x'"],
+  ['src/keys/jwk.ts', "'use createLocalJwks for a JWK Set'", "'x'"],
   ['src/keys/der.ts', "'an EC PRIVATE KEY needs a named curve'", "'x'"],
 ]
 

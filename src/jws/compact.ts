@@ -115,27 +115,21 @@ class Parts implements CompactParts {
 /**
  * Splits a compact JWS and parses its header (structure and header shape only), for the
  * verifying functions: a refused token that shows a common paste mistake fails with a
- * message naming it (never echoing the token). These characters are outside base64url,
- * so such a token fails a structural check anyway; `decode` keeps the plain message, and
- * its bundle stays small.
+ * message naming it (never echoing the token): empty, else the first one found of a
+ * `Bearer `/`DPoP ` scheme, a quote, whitespace (line breaks included). These characters
+ * are outside base64url, so such a token fails a structural check anyway; only a string
+ * the length cap lets through is looked at, and only on this failure path; `decode` keeps
+ * the plain message, and its bundle stays small.
  */
 export function parseExplained(token: unknown, maxLength: number): CompactParts {
   try {
     return new Parts(token as string, split(token, maxLength))
   } catch (e) {
-    if (typeof token === 'string' && token.length <= maxLength) explainPaste(token)
+    if (typeof token === 'string' && token.length <= maxLength) {
+      if (!token.trim()) bad('the token is empty')
+      const m = /^(bearer|dpop) |(["'`])|\s/i.exec(token)
+      if (m) bad(`the token ${m[1] ? `starts with "${m[1]}"` : m[2] ? 'has quotes' : 'has whitespace'}: pass the bare token`)
+    }
     throw e
   }
-}
-
-function explainPaste(t: string): void {
-  const s = t.trim()
-  if (!s) bad('the token is empty')
-  const scheme = /^(bearer|dpop) /i.exec(s)
-  const what = scheme ? `starts with "${scheme[1]}"`
-    : /^["'`]|["'`]$/.test(s) ? 'has quotes around it'
-    : /[\r\n]/.test(t) ? 'has a line break'
-    : s !== t ? 'has whitespace around it'
-    : /\s/.test(s) && 'has whitespace in it'
-  if (what) bad(`the token ${what}: pass the bare token`)
 }

@@ -62,7 +62,7 @@ export function rsaMembers(jwk: Obj, member: (name: string) => Uint8Array | unde
 export function inspectJwk(jwk: Obj): JwkInfo {
   const { kty, crv } = jwk
   // RFC 7517 §5: a JWK Set is { keys: [...] }, not a key.
-  if (typeof kty !== 'string') keyInvalid(Array.isArray(jwk.keys) ? 'a JWK Set is not a key: use createLocalJwks' : 'JWK "kty" must be a string')
+  if (typeof kty !== 'string') keyInvalid(Array.isArray(jwk.keys) ? 'use createLocalJwks for a JWK Set' : 'JWK "kty" must be a string')
   const ops = checkUse(jwk)
   const members: Record<string, string> = { kty }
   /** A base64url member, canonical, copied into `members`; its bytes (undefined when absent and optional). */

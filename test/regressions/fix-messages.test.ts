@@ -49,13 +49,16 @@ describe('tokens: rows 1-3 (still refused, the message says what is wrong)', () 
     ['"Bearer " + token', () => `Bearer ${token}`, /starts with "Bearer": pass the bare token/],
     ['"bearer " + token', () => `bearer ${token}`, /starts with "bearer": pass the bare token/],
     ['"DPoP " + token', () => `DPoP ${token}`, /starts with "DPoP": pass the bare token/],
-    ['a token in double quotes', () => `"${token}"`, /has quotes around it: pass the bare token/],
-    ['a token in single quotes', () => `'${token}'`, /has quotes around it: pass the bare token/],
-    ['a trailing newline', () => `${token}\n`, /has a line break: pass the bare token/],
-    ['a newline inside', () => `${token.slice(0, 30)}\r\n${token.slice(30)}`, /has a line break: pass the bare token/],
-    ['leading whitespace', () => ` ${token}`, /has whitespace around it: pass the bare token/],
-    ['trailing whitespace', () => `${token}  `, /has whitespace around it: pass the bare token/],
-    ['a space inside', () => `${token.slice(0, 30)} ${token.slice(30)}`, /has whitespace in it: pass the bare token/],
+    ['a token in double quotes', () => `"${token}"`, /the token has quotes: pass the bare token$/],
+    ['a token in single quotes', () => `'${token}'`, /the token has quotes: pass the bare token$/],
+    ['a token in backticks', () => `\`${token}\``, /the token has quotes: pass the bare token$/],
+    ['a quote at one end only', () => `${token}"`, /the token has quotes: pass the bare token$/],
+    ['a trailing newline', () => `${token}\n`, /the token has whitespace: pass the bare token$/],
+    ['a newline inside', () => `${token.slice(0, 30)}\r\n${token.slice(30)}`, /the token has whitespace: pass the bare token$/],
+    ['leading whitespace', () => ` ${token}`, /the token has whitespace: pass the bare token$/],
+    ['trailing whitespace', () => `${token}  `, /the token has whitespace: pass the bare token$/],
+    ['a space inside', () => `${token.slice(0, 30)} ${token.slice(30)}`, /the token has whitespace: pass the bare token$/],
+    ['a tab inside', () => `${token.slice(0, 30)}\t${token.slice(30)}`, /the token has whitespace: pass the bare token$/],
   ]
   for (const [reader, run] of READERS) {
     for (const [name, make, hint] of cases) {
@@ -71,6 +74,12 @@ describe('tokens: rows 1-3 (still refused, the message says what is wrong)', () 
     await refused(() => verify('Bearer', SECRET, HS), 'ERR_JWS_INVALID', /exactly three segments/)
     expect((await verify(token, SECRET, HS)).payload.sub).toBe('u')
   })
+
+  it('a token longer than maxTokenLength, or not a string, keeps its plain message (nothing more is read)', async () => {
+    await refused(() => verify(` ${token}`, SECRET, { ...HS, maxTokenLength: token.length }), 'ERR_JWS_INVALID', /^the token is longer than \d+ characters$/)
+    await refused(() => verify(' '.repeat(20_000), SECRET, HS), 'ERR_JWS_INVALID', /^the token is longer than 16384 characters$/)
+    await refused(() => verify(42 as never, SECRET, HS), 'ERR_JWS_INVALID', /^the token must be a string$/)
+  })
 })
 
 describe('keys: rows 4-6', () => {
@@ -82,9 +91,9 @@ describe('keys: rows 4-6', () => {
 
   it('row 4: a JWK Set given as the key suggests createLocalJwks', async () => {
     const jwt = await sign({ sub: 'u' }, pkcs8, { alg: 'RS256' })
-    await refused(() => verify(jwt, set), 'ERR_KEY_INVALID', /JWK Set is not a key: use createLocalJwks/)
-    await refused(() => sign({}, set, { alg: 'RS256' }), 'ERR_KEY_INVALID', /JWK Set is not a key: use createLocalJwks/)
-    await refused(() => importKey(set, 'RS256'), 'ERR_KEY_INVALID', /JWK Set is not a key: use createLocalJwks/)
+    await refused(() => verify(jwt, set), 'ERR_KEY_INVALID', /use createLocalJwks for a JWK Set/)
+    await refused(() => sign({}, set, { alg: 'RS256' }), 'ERR_KEY_INVALID', /use createLocalJwks for a JWK Set/)
+    await refused(() => importKey(set, 'RS256'), 'ERR_KEY_INVALID', /use createLocalJwks for a JWK Set/)
     await refused(() => verify(jwt, { keys: 'x' } as unknown as Jwk), 'ERR_KEY_INVALID', /"kty" must be a string/)
   })
 
