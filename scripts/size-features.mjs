@@ -51,10 +51,10 @@ const MESSAGES = [
   ['src/jws/compact.ts', '`the token ${', '`${'],
   ['src/jws/compact.ts', '}: pass the bare token`', '}`'],
   ['src/jose/options.ts', "invalid('isojwt returns promises: use await')", "invalid('x')"],
-  ['src/jose/options.ts', "'jwtId:compare payload.jti'", "'jwtId:x'"],
-  ...[':a sign option; verify checks exp', ':a sign option; verify checks nbf', ':a verify option; sign with expiresIn', ':use clockTolerance, or decode', ':verify returns the header too']
-    .map((m) => ['src/jose/options.ts', `'${m}'`, "':x'"]),
-  ['src/jose/options.ts', '`: did you mean "${known}"?`', '`${known}`'],
+  ['src/jose/options.ts', "'jwtId|compare payload.jti'", "'jwtId|x y'"],
+  ...['verify checks exp', 'verify checks nbf', 'use clockTolerance, or decode', 'verify returns the header too']
+    .map((m) => ['src/jose/options.ts', `'${m}'`, "'x y'"]),
+  ['src/jose/options.ts', '`: use ${h}`', 'h'],
   ['src/jwt/schema.ts', "'options.schema must be a Standard Schema'", "'x'"],
   ['src/jwt/schema.ts', "'options.schema failed'", "'x'"],
   ['src/jwt/schema.ts', "`the payload does not match options.schema${claim ? ` at ${quote(claim)}` : ''}`", "'x'"],

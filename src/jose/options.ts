@@ -24,27 +24,30 @@ export function validating<T>(check: () => T): T {
 }
 
 /**
- * Other libraries' option names (jsonwebtoken's): our names to suggest, the first one
- * known here wins, else a sentence saying how isojwt does it.
+ * Other libraries' option names (jsonwebtoken's) → '|'-separated hints, in order: our
+ * names to suggest (`use alg`), each only where it is an option (the first known one
+ * wins), and a sentence (it has a space) saying how isojwt does it.
  */
 const FOREIGN = /* @__PURE__ */ new Map([
-  ['algorithm', 'alg algorithms'],
+  ['algorithm', 'alg|algorithms'],
   ['algorithms', 'alg'],
   ['alg', 'algorithms'],
   ['keyid', 'kid'],
-  ['jwtid', 'jwtId:compare payload.jti'],
-  ['expiresIn', ':a sign option; verify checks exp'],
-  ['notBefore', ':a sign option; verify checks nbf'],
-  ['maxAge', ':a verify option; sign with expiresIn'],
-  ['ignoreExpiration', ':use clockTolerance, or decode'],
-  ['complete', ':verify returns the header too'],
+  ['jwtid', 'jwtId|compare payload.jti'],
+  ['expiresIn', 'verify checks exp'],
+  ['notBefore', 'verify checks nbf'],
+  ['maxAge', 'expiresIn'],
+  ['ignoreExpiration', 'use clockTolerance, or decode'],
+  ['complete', 'verify returns the header too'],
 ])
 
 /** The hint for an unknown option name (passed by the API functions that take jsonwebtoken's options). */
 export function foreignHint(name: string, names: readonly string[]): string {
-  const [ours, how] = (FOREIGN.get(name) ?? '').split(':')
-  const known = ours!.split(' ').find((n) => names.includes(n))
-  return known ? `: did you mean "${known}"?` : how ? `: ${how}` : ''
+  for (const h of (FOREIGN.get(name) ?? '').split('|')) {
+    if (names.includes(h)) return `: use ${h}`
+    if (h.includes(' ')) return `: ${h}`
+  }
+  return ''
 }
 
 /** jsonwebtoken's habit, a callback where isojwt returns a promise: the app would wait for it forever. */
