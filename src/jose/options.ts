@@ -50,11 +50,6 @@ export function foreignHint(name: string, names: readonly string[]): string {
   return ''
 }
 
-/** jsonwebtoken's habit, a callback where isojwt returns a promise: the app would wait for it forever. */
-export function noCallback(args: ArrayLike<unknown>, from: number): void {
-  while (from < args.length) if (typeof args[from++] === 'function') invalid('isojwt returns promises: use await')
-}
-
 type Tip = (name: string, names: readonly string[]) => string
 
 /**
@@ -150,9 +145,12 @@ const rememberable = (v: unknown): boolean => (Array.isArray(v) ? v : [v]).every
  * Values are read as readOptions reads them (every name, by property access, once per
  * call, unknown names refused on every call); a new plan is made from a copy of what was
  * read, so it is exactly what the values say. A Date or another object value is planned
- * afresh every call, and forgets the remembered plan.
+ * afresh every call, and forgets the remembered plan. First it refuses jsonwebtoken's
+ * habit, a callback (`callback`, the caller's 4th argument, or `options`) where isojwt
+ * returns a promise: the app would wait for it forever.
  */
-export function reusePlan<K extends string, P>(slot: PlanSlot<P>, options: unknown, names: readonly K[], make: (o: Options<K>, remembered: boolean) => P): P {
+export function reusePlan<K extends string, P>(slot: PlanSlot<P>, options: unknown, names: readonly K[], make: (o: Options<K>, remembered: boolean) => P, callback?: unknown): P {
+  if (typeof (callback ?? options) === 'function') invalid('isojwt returns promises')
   const values = readValues(options, names, foreignHint, slot.read)
   const m = slot.memo
   if (m && values.every((v, i) => same(v, m.values[i]))) return m.plan

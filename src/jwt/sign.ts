@@ -1,7 +1,7 @@
 /** `sign` (API.md, JWT): a JWT from a plain-object payload and options; the payload is never modified. */
 import { toJoseError } from '../errors.ts'
 import { isPlainObject, stringify, type JsonObject } from '../jose/json.ts'
-import { foreignHint, invalid, noCallback, twice, optString, optStrings, readOptions, reusePlan, validating, type Options, type PlanSlot } from '../jose/options.ts'
+import { foreignHint, invalid, twice, optString, optStrings, readOptions, reusePlan, validating, type Options, type PlanSlot } from '../jose/options.ts'
 import { algEntry } from '../jwa/policy.ts'
 import { checkExtraHeader, signCompact, type HeaderMemo, type SignHead } from '../jws/sign.ts'
 import { backendNow } from '../jws/signature.ts'
@@ -116,8 +116,7 @@ const planOneShot = (o: Options<SignOption>, remembered: boolean): SignPlan => (
  */
 export async function sign<P extends object = JwtPayload>(payload: P & Pick<JwtPayload, 'iss' | 'sub' | 'aud' | 'exp' | 'nbf' | 'iat' | 'jti'>, key: KeyInput, options?: SignOptions): Promise<string> {
   try {
-    noCallback(arguments, 2)
-    return await signPlanned(reusePlan(PLANS, options, SIGN_OPTIONS, planOneShot), payload, key)
+    return await signPlanned(reusePlan(PLANS, options, SIGN_OPTIONS, planOneShot, arguments[3]), payload, key)
   } catch (e) {
     throw toJoseError(e, 'ERR_JOSE_INVALID_ARGUMENT', 'signing failed')
   }

@@ -2,7 +2,7 @@
 import { toJoseError } from '../errors.ts'
 import { checkCritOption } from '../jose/header.ts'
 import { parseObject, type JsonObject } from '../jose/json.ts'
-import { noCallback, reusePlan, type Options, type PlanSlot } from '../jose/options.ts'
+import { invalid, reusePlan, type Options, type PlanSlot } from '../jose/options.ts'
 import { checkAlgorithms } from '../jwa/policy.ts'
 import { checkMaxLength, DEFAULT_MAX_TOKEN, parseExplained, type CompactParts } from '../jws/compact.ts'
 import { verifyParts, verifyPartsNow, type VerifyCore } from '../jws/verify.ts'
@@ -11,7 +11,7 @@ import { backendNow } from '../jws/signature.ts'
 import type { KeyDesc } from '../keys/describe.ts'
 import type { Alg, InferOutput, JwtPayload, KeyInput, KeyResolver, StandardSchemaV1, VerifyOptions, VerifyResult } from '../types.ts'
 import { CLAIM_OPTIONS, checkClaims, compileClaims, type ClaimPolicy } from './claims.ts'
-import { checkSchema, runSchema } from './schema.ts'
+import { runSchema, type Standard } from './schema.ts'
 
 // Built in a pure call: a top-level spread would keep both lists in bundles that never verify.
 export const VERIFY_OPTIONS = /* @__PURE__ */ (() => [...CLAIM_OPTIONS, 'algorithms', 'crit', 'maxTokenLength', 'schema'] as const)()
@@ -33,8 +33,8 @@ export interface VerifyPlan {
   claims: ClaimPolicy
   /** What the JWS layer checks, built once per plan. */
   core: VerifyCore
-  /** `options.schema`, run after every other check. */
-  schema?: StandardSchemaV1 | undefined
+  /** `options.schema`'s `~standard` member, run after every other check. */
+  schema?: Standard | undefined
 }
 
 /**
@@ -43,8 +43,10 @@ export interface VerifyPlan {
  */
 export function planFrom(algorithms: readonly Alg[] | undefined, maxTokenLength: unknown, claims: ClaimPolicy,
   schema: unknown, understood?: Record<string, true>, hmacOnlyIfListed?: boolean): VerifyPlan {
+  // options.schema: undefined, or an object with a version 1 `~standard` whose `validate` is a function (kept in the plan).
+  const s = (schema as Partial<StandardSchemaV1> | undefined)?.['~standard']
   return {
-    schema: checkSchema(schema),
+    schema: schema === undefined || (s?.version === 1 && typeof s.validate === 'function') ? s : invalid('options.schema must be a Standard Schema'),
     maxLength: checkMaxLength(maxTokenLength, DEFAULT_MAX_TOKEN),
     claims,
     core: { algorithms, understood, b64FalseCode: 'ERR_JWT_INVALID', resolverPayload: peekPayload, hmacOnlyIfListed },
@@ -134,8 +136,7 @@ export function verify<S extends StandardSchemaV1>(token: string, key: KeyInput 
 export function verify<P = JwtPayload>(token: string, key: KeyInput | KeyResolver, options?: VerifyOptions): Promise<VerifyResult<P>>
 export async function verify(token: string, key: KeyInput | KeyResolver, options?: VerifyOptions): Promise<VerifyResult<unknown>> {
   try {
-    noCallback(arguments, 2)
-    const plan = reusePlan(PLANS, options, VERIFY_OPTIONS, planVerify)
+    const plan = reusePlan(PLANS, options, VERIFY_OPTIONS, planVerify, arguments[3])
     // The node build's way past verifyPlanned's promise (bench/README.md, item 14): a key
     // given directly that the backend verified at once is verified here, with no second
     // async function; else verifyPlanned, given the parts made here, takes the awaited

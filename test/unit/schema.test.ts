@@ -85,6 +85,16 @@ describe('schema: order, failures, async', () => {
     const e = await error(verify(await tok(good), secret, { ...opts, schema: s }))
     expect(e).toMatchObject({ code: 'ERR_JWT_CLAIM_INVALID', reason: 'schema', issues: [{ message: 'whole payload' }] })
     expect('claim' in e).toBe(false)
+    expect('cause' in e).toBe(false) // only a schema that threw has one
+  })
+
+  it('a first path step that is no string key (an index, a symbol, { key } of either): no claim', async () => {
+    for (const step of [0, Symbol('s'), { key: 0 }, { key: Symbol('s') }, {}]) {
+      const s = handMade(() => ({ issues: [{ message: 'no', path: [step as PropertyKey] }] }))
+      const e = await error(verify(await tok(good), secret, { ...opts, schema: s }))
+      expect(e).toMatchObject({ code: 'ERR_JWT_CLAIM_INVALID', reason: 'schema', issues: [{ message: 'no' }] })
+      expect('claim' in e || 'cause' in e).toBe(false)
+    }
   })
 
   it('a throwing schema (or one that answers no result) is a JoseError with the cause', async () => {
