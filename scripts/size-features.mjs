@@ -16,7 +16,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
  * Each feature: [file, text, replacement] edits that remove it (the text must occur once).
  * An edit takes out all of the feature's code, callers and option names included (what the
  * code was without it), so a cost is never understated; code the feature only uses and
- * that nothing else needs (tlv, unhex, RSA_ALG, runSchema, …) goes with tree-shaking.
+ * that nothing else needs (runSchema, …) goes with tree-shaking.
  */
 const FEATURES = {
   'paste explanations': [['src/jws/compact.ts', /(?<=export function parseExplained\(token: unknown, maxLength: number\): CompactParts {\n)[\s\S]*\n}\n$/, '  return new Parts(token as string, split(token, maxLength))\n}\n']],
@@ -38,8 +38,12 @@ const FEATURES = {
     ['src/jose/options.ts', /const FOREIGN[\s\S]*?\nexport function foreignHint[\s\S]*?\n}\n/, 'export const foreignHint = undefined\n'],
   ],
   'JWK Set hint': [['src/keys/jwk.ts', "Array.isArray(jwk.keys) ? 'use createLocalJwks for a JWK Set' : 'JWK \"kty\" must be a string'", "'JWK \"kty\" must be a string'"]],
-  'PEM \\n escapes': [['src/keys/pem.ts', "trimKeyText(pem.replace(/\\\\[rn]/g, '\\n'))", 'trimKeyText(pem)']],
-  'PKCS#1/SEC1 wrapping': [['src/keys/der.ts', /(?<=return keyInfo\(der\.slice\(spki\.at, spki\.end\), 'spki'\)\n  }\n)[\s\S]*\n}\n?$/, "  fail('ERR_KEY_INVALID', 'unsupported PEM label')\n}\n"]],
+  'PEM \\n escapes': [['src/keys/pem.ts', "trimKeyText(pem.replace(/\\\\[rn]/g, ' '))", 'trimKeyText(pem)']],
+  'PKCS#1/SEC1 wrapping': [
+    // `includes('PUBLIC')` is there for RSA PUBLIC KEY only.
+    ['src/keys/der.ts', "const spki = label.includes('PUBLIC')", "const spki = label === 'PUBLIC KEY'"],
+    ['src/keys/der.ts', /  if \(label\.length > 11\) {\n[\s\S]*?\n  }\n(?=  return keyInfo\(der, spki)/, "  if (label.length > 11) fail('ERR_KEY_INVALID', 'unsupported PEM label')\n"],
+  ],
 }
 
 /**
@@ -60,7 +64,7 @@ const MESSAGES = [
   ['src/jwt/verify.ts', "'options.schema must be a Standard Schema'", "'x'"],
   ['src/jwt/schema.ts', "'options.schema failed'", "'x'"],
   ['src/keys/jwk.ts', "'use createLocalJwks for a JWK Set'", "'x'"],
-  ['src/keys/der.ts', "'an EC PRIVATE KEY needs a named curve'", "'x'"],
+  ['src/keys/der.ts', "'EC PRIVATE KEY: needs a named curve'", "'x'"],
 ]
 
 const ENTRIES = { 'sign + verify': 'sign, verify', decode: 'decode' }

@@ -5,7 +5,7 @@
  * registry's OIDs, RSA modulus size and exponent, the Ed25519 point); WebCrypto parses
  * the rest on import.
  */
-import { fail, keyInvalid } from '../errors.ts'
+import { fail } from '../errors.ts'
 import { ENTRIES, type Kty } from '../jwa/registry.ts'
 import { OID, SEQUENCE, bad, bitLength, hex, kids, type Tlv } from './asn1.ts'
 import { checkEd25519, checkExponent } from './weak.ts'
@@ -34,8 +34,6 @@ export const SHAPES: ReadonlyMap<string, RegExp> = /* @__PURE__ */ new Map([
 ])
 
 const EC = '2a8648ce3d0201' // 1.2.840.10045.2.1 id-ecPublicKey
-/** The AlgorithmIdentifier of rsaEncryption (RFC 8017 A.1): its OID, NULL parameters. */
-const RSA_ALG = '300d06092a864886f70d0101010500'
 const RSA_PSS = '2a864886f70d01010a' // 1.2.840.113549.1.1.10 id-RSASSA-PSS, a common surprise
 
 /** The children of the one SEQUENCE that fills `within` (default: all of `der`), shaped as `label`. */
@@ -86,38 +84,36 @@ function keyInfo(der: Uint8Array, form: DerKey['form']): DerKey {
   return info
 }
 
-/** One DER element, in hex (X.690 §8.1.3: the short length form below 128, else the long form). */
-function tlv(tag: string, body: string): string {
-  const n = body.length / 2
-  let len = n.toString(16)
-  if (len.length % 2) len = `0${len}`
-  return tag + (n < 128 ? len : (128 + len.length / 2).toString(16) + len) + body
-}
-
-const unhex = (s: string): Uint8Array => Uint8Array.from(s.match(/../g)!, (h) => parseInt(h, 16))
-
 /**
  * The SPKI or PKCS#8 DER of a PEM block, read and checked: a certificate's SPKI; PKCS#1
  * and SEC1 keys wrapped by our own DER code (RFC 5280 §4.1.2.7, RFC 5208 §5).
  */
 export function pemKey({ label, der }: { label: PemLabel; der: Uint8Array }): DerKey {
-  if (label === 'PUBLIC KEY' || label === 'PRIVATE KEY') return keyInfo(der, label === 'PUBLIC KEY' ? 'spki' : 'pkcs8')
-  const k = body(der, label)
   if (label === 'CERTIFICATE') {
     // tbsCertificate: [0] version, serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo, …
-    const tbs = kids(der, k[0]!, label, /^(a0)?02(30){5}/)
+    const tbs = kids(der, body(der, label)[0]!, label, /^(a0)?02(30){5}/)
     const spki = tbs[tbs[0]!.tag === 0xa0 ? 6 : 5]!
     return keyInfo(der.slice(spki.at, spki.end), 'spki')
   }
-  const key = hex(der, { start: 0, end: der.length } as Tlv)
-  const spki = label === 'RSA PUBLIC KEY'
-  let alg = RSA_ALG
-  if (label === 'EC PRIVATE KEY') {
-    // RFC 5915 §3: parameters [0], after version and privateKey, hold the named curve's OID and nothing else.
-    const p = k[2]
-    if (p?.tag !== 0xa0 || der[p.start] !== OID) keyInvalid('an EC PRIVATE KEY needs a named curve')
-    kids(der, p, label, /^06$/)
-    alg = tlv('30', `0607${EC}${hex(der, p)}`)
+  const spki = label.includes('PUBLIC')
+  // RSA PUBLIC KEY, RSA PRIVATE KEY, EC PRIVATE KEY: the labels longer than PRIVATE KEY, wrapped
+  // into SPKI / PKCS#8, which keyInfo then reads whole (the PKCS#1 key inside included).
+  if (label.length > 11) {
+    // One DER element (X.690 §8.1.3): the short length form below 128, else 81 or 82 and the
+    // length. Bytes are stored mod 256: a length of 64 KiB or more (no real key's) comes out
+    // wrong in the outer SEQUENCE, the longest, which keyInfo's reader then refuses.
+    const tlv = (tag: number, b: number[] | Uint8Array, n = b.length): number[] => [tag, ...(n < 128 ? [] : n < 256 ? [0x81] : [0x82, n >> 8]), n, ...b]
+    // The AlgorithmIdentifier's content: rsaEncryption, NULL (RFC 8017 A.1).
+    let alg = [6, 9, 0x2a, 0x86, 0x48, 0x86, 0xf7, 13, 1, 1, 1, 5, 0]
+    if (label === 'EC PRIVATE KEY') {
+      // RFC 5915 §3: parameters [0], after version and privateKey, hold the named curve's OID and nothing else.
+      // Without [0], `{}`: kids reads no children from it (undefined < undefined), which /^06$/ refuses too.
+      const p = body(der, label)[2]
+      kids(der, p?.tag === 0xa0 ? p : ({} as Tlv), 'EC PRIVATE KEY: needs a named curve', /^06$/)
+      // id-ecPublicKey (RFC 5480 §2.1.1), the curve
+      alg = [6, 7, 0x2a, 0x86, 0x48, 0xce, 0x3d, 2, 1, ...der.subarray(p!.start, p!.end)]
+    }
+    der = Uint8Array.from(tlv(0x30, spki ? [...tlv(0x30, alg), ...tlv(3, [0, ...der])] : [2, 1, 0, ...tlv(0x30, alg), ...tlv(4, der)]))
   }
-  return keyInfo(unhex(tlv('30', spki ? alg + tlv('03', `00${key}`) : `020100${alg}${tlv('04', key)}`)), spki ? 'spki' : 'pkcs8')
+  return keyInfo(der, spki ? 'spki' : 'pkcs8')
 }

@@ -27,7 +27,8 @@ const BEGIN = /^-----BEGIN ([A-Z0-9 ]{1,40})-----/
  * literal `\n` escapes an environment variable carries, or absent.
  */
 export function parsePem(pem: string): { label: PemLabel; der: Uint8Array } {
-  const text = trimKeyText(pem.replace(/\\[rn]/g, '\n'))
+  // Each escape reads as whitespace (a space: smaller in the bundle than a line break).
+  const text = trimKeyText(pem.replace(/\\[rn]/g, ' '))
   const blocks = text.split('-----BEGIN ').length - 1
   if (blocks > 1) keyInvalid(`the PEM holds ${blocks} blocks: pass one key or certificate`)
   const label = BEGIN.exec(text)?.[1]

@@ -3,12 +3,15 @@
  * keys, X.509 certificates, JWK members (kty, crv, use, key_ops, alg, d), minimum sizes.
  */
 import { execFileSync } from 'node:child_process'
-import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sign, verify } from '../../src/index.ts'
+import { JoseError, sign, verify } from '../../src/index.ts'
+import { kids } from '../../src/keys/asn1.ts'
+import { pemKey } from '../../src/keys/der.ts'
+import { parsePem } from '../../src/keys/pem.ts'
 import type { Alg, Jwk, KeyInput } from '../../src/types.ts'
 import { NOW, SECRET, craft, cryptoKey, ec, ed25519, jwk, parts, rawVerify, rejects, rsa, type Pair } from './helpers.ts'
 
@@ -94,14 +97,85 @@ describe('PEM strings', () => {
     const sec1 = (params: number[], grow: number) => `-----BEGIN EC PRIVATE KEY-----\n${Buffer.concat([Buffer.from([0x30, der[1]! + grow]), der.subarray(2, 39), Buffer.from(params), der.subarray(51)]).toString('base64')}\n-----END EC PRIVATE KEY-----`
     const nul = await rejects(() => sign({}, sec1([0xa0, 2, 5, 0], -8), { alg: 'ES256', now: NOW }), 'ERR_KEY_INVALID')
     expect(nul.message).toMatch(/named curve/)
+    // explicit ECParameters (a SEQUENCE) in [0]: the curve is not named
+    const explicit = await rejects(() => sign({}, sec1([0xa0, 2, 0x30, 0], -8), { alg: 'ES256', now: NOW }), 'ERR_KEY_INVALID')
+    expect(explicit.message).toMatch(/named curve/)
     const more = await rejects(() => sign({}, sec1([0xa0, 12, ...der.subarray(41, 51), 5, 0], 2), { alg: 'ES256', now: NOW }), 'ERR_KEY_INVALID')
-    expect(more.message).toBe('malformed DER in EC PRIVATE KEY') // our DER reader's, not the platform's import failure
+    expect(more.message).toBe('malformed DER in EC PRIVATE KEY: needs a named curve') // our DER reader's, not the platform's import failure
     // no [0]: the curve's OID in [1] (where the public key goes) is not a named curve
     const inOne = Buffer.concat([Buffer.from([0x30, 37 + 12]), der.subarray(2, 39), Buffer.from([0xa1, 0x0a]), der.subarray(41, 51)])
     const one = await rejects(() => sign({}, `-----BEGIN EC PRIVATE KEY-----\n${inOne.toString('base64')}\n-----END EC PRIVATE KEY-----`, { alg: 'ES256', now: NOW }), 'ERR_KEY_INVALID')
     expect(one.message).toMatch(/named curve/)
     // the same key with its [0] as it was signs
     await sign({}, sec1([...der.subarray(39, 51)], 0), { alg: 'ES256', now: NOW })
+  })
+
+  // Our DER writer (src/keys/der.ts pemKey) against OpenSSL's: node:crypto converts the same
+  // PKCS#1 DER to SPKI / PKCS#8. Synthetic keys (node parses any INTEGERs) sweep every length
+  // form of each element we write: short, 81, 82, and past two length bytes, which we refuse.
+  it('PKCS#1 keys wrap into the SPKI / PKCS#8 bytes node:crypto writes, every length form; past 64 KiB ERR_KEY_INVALID', () => {
+    const len = (n: number) => (n < 128 ? [n] : n < 256 ? [0x81, n] : n < 65536 ? [0x82, n >> 8, n & 255] : [0x83, n >> 16, (n >> 8) & 255, n & 255])
+    const tlv = (tag: number, b: number[]) => [tag, ...len(b.length), ...b]
+    const int = (m: number) => tlv(2, Array.from({ length: m }, (_, i) => (i === 0 ? 0x41 : i === m - 1 ? 3 : (i * 37) & 255)))
+    const ours = (label: string, der: number[]) => {
+      try {
+        return pemKey({ label: label as 'RSA PUBLIC KEY', der: Uint8Array.from(der) })
+      } catch (e) {
+        expect(e).toBeInstanceOf(JoseError)
+        return e as JoseError
+      }
+    }
+    const forms = new Set<string>()
+    const check = (label: string, der: number[], theirs: Buffer) => {
+      const r = ours(label, der)
+      // node's outer length: 82 at most is ours to write, 83 is past what we encode
+      if (theirs[1]! > 0x82) {
+        expect((r as JoseError).code).toBe('ERR_KEY_INVALID')
+        expect((r as JoseError).message).toMatch(/^malformed DER in (SPKI|PKCS#8)$/)
+        forms.add(`${label} refused`)
+      } else {
+        expect(r).not.toBeInstanceOf(JoseError)
+        expect(Buffer.from((r as { material: Uint8Array }).material).equals(theirs), `${label} of ${der.length} bytes`).toBe(true)
+        // the element lengths we wrote: outer, then the BIT / OCTET STRING's (the last element)
+        forms.add(`${label} ${theirs[1]! < 128 ? 'short' : theirs[1]!.toString(16)}`)
+      }
+    }
+    const sizes = [...Array(140).keys()].map((m) => m + 1).concat([...Array(40).keys()].map((m) => m + 240), [...Array(30).keys()].map((m) => m + 65_490))
+    for (const m of sizes) {
+      const pub = tlv(0x30, [...int(m), ...int(3)])
+      check('RSA PUBLIC KEY', pub, createPublicKey({ key: Buffer.from(pub), format: 'der', type: 'pkcs1' }).export({ type: 'spki', format: 'der' }))
+      // nine INTEGERs: version, n, e, d (n's size), p, q, dp, dq, qi
+      const h = Math.max(1, m >> 1)
+      const priv = tlv(0x30, [...tlv(2, [0]), ...int(h), ...int(3), ...int(h), ...int(1), ...int(1), ...int(1), ...int(1), ...int(1)])
+      check('RSA PRIVATE KEY', priv, createPrivateKey({ key: Buffer.from(priv), format: 'der', type: 'pkcs1' }).export({ type: 'pkcs8', format: 'der' }))
+    }
+    expect([...forms].sort()).toEqual([
+      'RSA PRIVATE KEY 81', 'RSA PRIVATE KEY 82', 'RSA PRIVATE KEY refused', 'RSA PRIVATE KEY short',
+      'RSA PUBLIC KEY 81', 'RSA PUBLIC KEY 82', 'RSA PUBLIC KEY refused', 'RSA PUBLIC KEY short',
+    ])
+  })
+
+  it('real PKCS#1 keys (512 to 4096 bits) wrap into node:crypto\'s DER; SEC1 keys into a PKCS#8 node imports as the same key', () => {
+    for (const bits of [512, 1024, 2048, 4096]) {
+      const { publicKey, privateKey } = rsa(bits)
+      const pub = publicKey.export({ type: 'pkcs1', format: 'pem' }) as string
+      const priv = privateKey.export({ type: 'pkcs1', format: 'pem' }) as string
+      expect(Buffer.from(pemKey(parsePem(pub)).material).equals(publicKey.export({ type: 'spki', format: 'der' }))).toBe(true)
+      expect(Buffer.from(pemKey(parsePem(priv)).material).equals(privateKey.export({ type: 'pkcs8', format: 'der' }))).toBe(true)
+    }
+    for (const crv of ['P-256', 'P-384', 'P-521'] as const) {
+      const { privateKey } = ec(crv)
+      const k = pemKey(parsePem(privateKey.export({ type: 'sec1', format: 'pem' }) as string))
+      expect(k).toMatchObject({ form: 'pkcs8', kty: 'EC', crv })
+      const wrapped = Buffer.from(k.material)
+      expect(createPrivateKey({ key: wrapped, format: 'der', type: 'pkcs8' }).export({ format: 'jwk' })).toEqual(privateKey.export({ format: 'jwk' }))
+      // version, then the AlgorithmIdentifier OpenSSL writes (id-ecPublicKey, the named curve)
+      const theirs = privateKey.export({ type: 'pkcs8', format: 'der' })
+      const [v, alg] = kids(wrapped, kids(wrapped, { start: 0, end: wrapped.length }, 'x', /^30$/)[0]!, 'x', /^023004$/)
+      const [, talg] = kids(theirs, kids(theirs, { start: 0, end: theirs.length }, 'x', /^30$/)[0]!, 'x', /^023004/)
+      expect([...wrapped.subarray(v!.at, v!.end)]).toEqual([2, 1, 0])
+      expect([...wrapped.subarray(alg!.at, alg!.end)]).toEqual([...theirs.subarray(talg!.at, talg!.end)])
+    }
   })
 
   it('label ENCRYPTED PRIVATE KEY is ERR_KEY_INVALID naming the conversion', async () => {
