@@ -36,6 +36,12 @@ const FEATURES = {
   ],
   'option hints': [
     ['src/jose/options.ts', /const FOREIGN[\s\S]*?\nexport function foreignHint[\s\S]*?\n}\n/, 'export const foreignHint = undefined\n'],
+    // its callers; the readers' tip parameter stays: the resource server's dpopNonce reader
+    // (src/oauth/nonce.ts) names its options with it, so it is not this feature's alone
+    ['src/jose/options.ts', "readValues(options, names, foreignHint, slot.read)", "readValues(options, names, undefined, slot.read)"],
+    ['src/jwt/sign.ts', 'readOptions(options, SIGN_OPTIONS, foreignHint)', 'readOptions(options, SIGN_OPTIONS)'],
+    ['src/jwt/prepared.ts', "'cache', 'cacheTtl'] as const, foreignHint)", "'cache', 'cacheTtl'] as const)"],
+    ['src/oauth/profile.ts', 'readOptions(options, names, foreignHint)', 'readOptions(options, names)'],
   ],
   'JWK Set hint': [['src/keys/jwk.ts', "Array.isArray(jwk.keys) ? 'use createLocalJwks for a JWK Set' : 'JWK \"kty\" must be a string'", "'JWK \"kty\" must be a string'"]],
   'PEM \\n escapes': [['src/keys/pem.ts', "trimKeyText(pem.replace(/\\\\[rn]/g, ' '))", 'trimKeyText(pem)']],
