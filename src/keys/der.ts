@@ -107,9 +107,9 @@ export function pemKey({ label, der }: { label: PemLabel; der: Uint8Array }): De
     let alg = [6, 9, 0x2a, 0x86, 0x48, 0x86, 0xf7, 13, 1, 1, 1, 5, 0]
     if (label === 'EC PRIVATE KEY') {
       // RFC 5915 §3: parameters [0], after version and privateKey, hold the named curve's OID and nothing else.
-      // Without [0], `{}`: kids reads no children from it (undefined < undefined), which /^06$/ refuses too.
+      // Without [0], an empty range: no children, which /^06$/ refuses too.
       const p = body(der, label)[2]
-      kids(der, p?.tag === 0xa0 ? p : ({} as Tlv), 'EC PRIVATE KEY: needs a named curve', /^06$/)
+      kids(der, p?.tag === 0xa0 ? p : { start: 0, end: 0 }, 'EC PRIVATE KEY: needs a named curve', /^06$/)
       // id-ecPublicKey (RFC 5480 §2.1.1), the curve
       alg = [6, 7, 0x2a, 0x86, 0x48, 0xce, 0x3d, 2, 1, ...der.subarray(p!.start, p!.end)]
     }
